@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Published packages run the compiled JS in dist/; a checkout runs the TypeScript sources directly
+// (Node >= 22.18 strips types), so there is no build step between editing and running.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(
+    `kafkaplane needs Node.js >= 22.18 (this is ${process.version}).\n` +
+      `Run it through npm (npm run kafkaplane -- ...) to use the Node 24 pinned in devDependencies, or upgrade Node.\n`,
+  );
+  process.exit(2);
+}
+const dist = new URL('../dist/cli/main.js', import.meta.url);
+const entry = existsSync(fileURLToPath(dist)) ? dist : new URL('../src/cli/main.ts', import.meta.url);
+const { main } = await import(entry.href);
+process.exitCode = await main(process.argv);
