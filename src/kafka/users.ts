@@ -1,0 +1,88 @@
+import { type Admin, AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes, alterUserScramCredentialsV0 } from '@platformatic/kafka';
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { KafkaplaneError } from '../errors.ts';
+import { type AclBinding, aclKey } from '../model/acls.ts';
+import { brokerConnection } from './connect.ts';
+
+/** SCRAM-SHA-512's id in AlterUserScramCredentials (KIP-554); 4096 is Kafka's minimum iteration count for it. */
+const SCRAM_SHA_512 = 2;
+const ITERATIONS = 8192;
+
+/**
+ * Creates or replaces a user's SCRAM-SHA-512 credential. KIP-554 sends the salted password, never the password:
+ * SaltedPassword = Hi(password, salt, i) = PBKDF2-HMAC-SHA-512 (RFC 5802).
+ */
+export async function upsertScramCredential(admin: Admin, user: string, password: string): Promise<void> {
+  const salt = randomBytes(32);
+  const saltedPassword = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, ITERATIONS, 64, 'sha512');
+  const connection = await brokerConnection(admin);
+  const response = await alterUserScramCredentialsV0.api.async(connection, [], [
+    { name: user, mechanism: SCRAM_SHA_512, iterations: ITERATIONS, salt, saltedPassword },
+  ]);
+  const failed = response.results.find((r) => r.errorCode !== 0);
+  if (failed) {
+    throw new KafkaplaneError('SCRAM_UPSERT_FAILED', `cannot set the SCRAM credential of user "${user}": ${failed.errorMessage ?? `error code ${failed.errorCode}`}`);
+  }
+}
+
+export async function deleteScramCredential(admin: Admin, user: string): Promise<void> {
+  const connection = await brokerConnection(admin);
+  const response = await alterUserScramCredentialsV0.api.async(connection, [{ name: user, mechanism: SCRAM_SHA_512 }], []);
+  const failed = response.results.find((r) => r.errorCode !== 0 && r.errorCode !== 91 /* RESOURCE_NOT_FOUND */);
+  if (failed) throw new KafkaplaneError('SCRAM_DELETE_FAILED', `cannot delete the SCRAM credential of "${user}": ${failed.errorMessage ?? failed.errorCode}`);
+}
+
+function toKafka(b: AclBinding) {
+  return {
+    principal: b.principal,
+    host: b.host,
+    resourceType: ResourceTypes[b.resourceType],
+    resourceName: b.resourceName,
+    resourcePatternType: b.patternType === 'PREFIXED' ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL,
+    operation: AclOperations[b.operation],
+    permissionType: b.permission === 'DENY' ? AclPermissionTypes.DENY : AclPermissionTypes.ALLOW,
+  };
+}
+
+const RESOURCE_NAMES = Object.fromEntries(Object.entries(ResourceTypes).map(([k, v]) => [v, k]));
+const OPERATION_NAMES = Object.fromEntries(Object.entries(AclOperations).map(([k, v]) => [v, k]));
+
+/** Every ACL binding of one principal, as Kafka reports them. */
+export async function principalAcls(admin: Admin, principal: string): Promise<AclBinding[]> {
+  const resources = await admin.describeAcls({
+    filter: {
+      resourceType: ResourceTypes.ANY,
+      resourceName: null,
+      resourcePatternType: ResourcePatternTypes.ANY,
+      principal,
+      host: null,
+      operation: AclOperations.ANY,
+      permissionType: AclPermissionTypes.ANY,
+    },
+  });
+  return resources.flatMap((r) =>
+    r.acls.map(
+      (a): AclBinding => ({
+        principal: a.principal,
+        resourceType: RESOURCE_NAMES[r.resourceType] as AclBinding['resourceType'],
+        resourceName: r.resourceName,
+        patternType: r.resourcePatternType === ResourcePatternTypes.PREFIXED ? 'PREFIXED' : 'LITERAL',
+        operation: OPERATION_NAMES[a.operation] as AclBinding['operation'],
+        host: a.host,
+        permission: a.permissionType === AclPermissionTypes.DENY ? 'DENY' : 'ALLOW',
+      }),
+    ),
+  );
+}
+
+/** Makes a principal's ACLs exactly `desired`: adds the missing ones, removes the rest. */
+export async function applyAcls(admin: Admin, principal: string, desired: readonly AclBinding[]): Promise<{ added: number; removed: number }> {
+  const current = await principalAcls(admin, principal);
+  const want = new Map(desired.map((b) => [aclKey(b), b]));
+  const have = new Map(current.map((b) => [aclKey(b), b]));
+  const add = [...want.entries()].filter(([k]) => !have.has(k)).map(([, b]) => b);
+  const remove = [...have.entries()].filter(([k]) => !want.has(k)).map(([, b]) => b);
+  if (add.length > 0) await admin.createAcls({ creations: add.map(toKafka) });
+  if (remove.length > 0) await admin.deleteAcls({ filters: remove.map(toKafka) });
+  return { added: add.length, removed: remove.length };
+}

@@ -1,0 +1,120 @@
+import type { KafkaCluster } from '../spec/kafka-cluster.ts';
+import { type KafkaListener, type ListenerPlan, allListeners, planListeners } from './listeners.ts';
+import { type ClusterNode, brokers, controllers, planNodes } from './nodes.ts';
+import type { Placement } from './placement.ts';
+import { type QuorumMode, quorumMode, quorumProperties, voters } from './quorum.ts';
+
+/** Everything the model knows about a cluster, computed once from the spec. */
+export interface ClusterModel {
+  cluster: KafkaCluster;
+  nodes: ClusterNode[];
+  listeners: ListenerPlan;
+  quorumMode: QuorumMode;
+  brokerCount: number;
+}
+
+export function clusterModel(cluster: KafkaCluster): ClusterModel {
+  const nodes = planNodes(cluster);
+  return {
+    cluster,
+    nodes,
+    listeners: planListeners(cluster),
+    quorumMode: quorumMode(cluster.spec.version),
+    brokerCount: brokers(nodes).length,
+  };
+}
+
+/** The listeners a node opens: client + replication on brokers, controller on controllers. */
+export function nodeListeners(model: ClusterModel, node: ClusterNode): KafkaListener[] {
+  return [
+    ...(node.broker ? [...model.listeners.client, model.listeners.replication] : []),
+    ...(node.controller ? [model.listeners.controller] : []),
+  ];
+}
+
+/**
+ * Replication defaults from the seeds (RF 3, min ISR 2, internal topics RF 3), scaled down for clusters with fewer
+ * brokers so a 1-broker dev cluster still works. min ISR is RF − 1: one broker may be down for acks=all writes.
+ */
+export function replicationDefaults(model: ClusterModel): Record<string, string> {
+  const config = model.cluster.spec.config;
+  const rf = Math.min(3, Math.max(1, model.brokerCount));
+  const defaultRf = config['default.replication.factor'] === undefined ? rf : Number(config['default.replication.factor']);
+  const minIsr = (replicas: number) => String(Math.max(1, Math.min(2, replicas - 1)));
+  const internalRf = config['transaction.state.log.replication.factor'] === undefined ? rf : Number(config['transaction.state.log.replication.factor']);
+  const defaults: Record<string, string> = {
+    'default.replication.factor': String(defaultRf),
+    'min.insync.replicas': minIsr(defaultRf),
+    'offsets.topic.replication.factor': String(rf),
+    'transaction.state.log.replication.factor': String(rf),
+    'transaction.state.log.min.isr': minIsr(internalRf),
+  };
+  if (Number(model.cluster.spec.version.split('.')[0]) >= 4) {
+    defaults['share.coordinator.state.topic.replication.factor'] = String(rf);
+    defaults['share.coordinator.state.topic.min.isr'] = minIsr(rf);
+  }
+  return defaults;
+}
+
+const SCRAM_LOGIN = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+
+/**
+ * server.properties for one node. Pure: the same spec, node and placement always give the same properties, which is
+ * what lets the local runtime and a Kubernetes pod agree by construction.
+ */
+export function brokerProperties(model: ClusterModel, node: ClusterNode, placement: Placement): Record<string, string> {
+  const { cluster, listeners } = model;
+  const props: Record<string, string> = {};
+  const own = nodeListeners(model, node);
+  const bind = placement.bindHost(node);
+
+  props['process.roles'] = node.roles.join(',');
+  props['node.id'] = String(node.id);
+  props['controller.listener.names'] = listeners.controller.name;
+  props.listeners = own.map((l) => `${l.name}://${bind}:${placement.port(node, l)}`).join(',');
+  const advertised = own.map((l) => {
+    const endpoint = l.role === 'client' ? placement.advertisedEndpoint(node, l) : placement.internalEndpoint(node, l);
+    return `${l.name}://${endpoint.host}:${endpoint.port}`;
+  });
+  props['advertised.listeners'] = advertised.join(',');
+  props['listener.security.protocol.map'] = allListeners(listeners)
+    .map((l) => `${l.name}:${l.securityProtocol}`)
+    .join(',');
+  if (node.broker) props['inter.broker.listener.name'] = listeners.replication.name;
+  Object.assign(props, quorumProperties(model.quorumMode, voters(controllers(model.nodes), listeners.controller, placement)));
+
+  props['log.dirs'] = placement.logDirs(node).join(',');
+  if (cluster.spec.rack && node.broker) {
+    const rack = placement.rack(node);
+    if (rack !== undefined) props['broker.rack'] = rack;
+  }
+
+  if (node.broker) {
+    for (const l of listeners.client) {
+      const prefix = `listener.name.${l.name.toLowerCase()}.`;
+      if (l.spec?.authentication === 'scram-sha-512') {
+        props[`${prefix}sasl.enabled.mechanisms`] = 'SCRAM-SHA-512';
+        props[`${prefix}scram-sha-512.sasl.jaas.config`] = SCRAM_LOGIN;
+      }
+      if (l.spec?.tls) {
+        const tls = placement.tls(node);
+        if (tls === undefined) throw new Error(`listener ${l.spec.name} needs TLS material that this placement (${placement.kind}) does not provide`);
+        props[`${prefix}ssl.keystore.location`] = tls.keystoreLocation;
+        props[`${prefix}ssl.keystore.password`] = tls.keystorePassword;
+        props[`${prefix}ssl.keystore.type`] = tls.keystoreType;
+      }
+    }
+  }
+
+  if (cluster.spec.authorization) {
+    props['authorizer.class.name'] = 'org.apache.kafka.metadata.authorizer.StandardAuthorizer';
+    // The replication and controller listeners are PLAINTEXT and reachable only by the cluster itself, so their
+    // ANONYMOUS principal is the cluster's own identity. Client listeners must authenticate (the spec enforces it).
+    props['super.users'] = ['User:ANONYMOUS', ...cluster.spec.authorization.superUsers.map((u) => (u.includes(':') ? u : `User:${u}`))].join(';');
+    props['allow.everyone.if.no.acl.found'] = 'false';
+  }
+
+  Object.assign(props, replicationDefaults(model));
+  for (const [key, value] of Object.entries(cluster.spec.config)) props[key] = String(value);
+  return props;
+}

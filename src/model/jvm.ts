@@ -1,0 +1,49 @@
+import type { NodePool } from '../spec/kafka-cluster.ts';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const UNITS: Record<string, number> = {
+  '': 1, k: 1e3, Ki: 1024, M: 1e6, Mi: MiB, G: 1e9, Gi: GiB, T: 1e12, Ti: 1024 * GiB, P: 1e15, Pi: 1024 ** 5, E: 1e18, Ei: 1024 ** 6, m: 1e-3,
+};
+
+/** Bytes in a Kubernetes quantity (10Gi, 1.5Gi, 500M). */
+export function quantityBytes(quantity: string): number {
+  const match = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(quantity);
+  const unit = match ? UNITS[match[2]!] : undefined;
+  if (!match || unit === undefined) throw new Error(`not a quantity: ${quantity}`);
+  return Number(match[1]) * unit;
+}
+
+/** The local runtime's heap per node: small enough for three JVMs and a browser on a laptop. */
+export const LOCAL_HEAP = '512m';
+/** Seed 000: heap up to ~6 GB; the rest of the memory is page cache, which Kafka needs more than heap. */
+export const MAX_HEAP = 6 * GiB;
+
+/**
+ * -Xms/-Xmx for a pool. Explicit `jvm.heap` wins. On Kubernetes the default is half the memory request (or limit),
+ * capped at 6 GiB, leaving the other half to the page cache; without resources, 1g.
+ */
+export function heapSize(pool: NodePool, kind: 'local' | 'kubernetes'): string {
+  if (pool.jvm?.heap) return pool.jvm.heap;
+  if (kind === 'local') return LOCAL_HEAP;
+  const memory = pool.resources?.requests?.memory ?? pool.resources?.limits?.memory;
+  if (memory === undefined) return '1g';
+  const half = Math.min(quantityBytes(memory) / 2, MAX_HEAP);
+  return `${Math.max(256, Math.floor(half / MiB))}m`;
+}
+
+/** Kafka's own defaults from kafka-run-class.sh / kafka-server-start.sh, then the pool's extra options. */
+export function jvmOptions(pool: NodePool, kind: 'local' | 'kubernetes'): string[] {
+  const heap = heapSize(pool, kind);
+  return [
+    `-Xms${heap}`,
+    `-Xmx${heap}`,
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:InitiatingHeapOccupancyPercent=35',
+    '-XX:+ExplicitGCInvokesConcurrent',
+    '-XX:MaxInlineLevel=15',
+    '-Djava.awt.headless=true',
+    ...(pool.jvm?.options ?? []),
+  ];
+}

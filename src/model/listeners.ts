@@ -1,0 +1,68 @@
+import { CONTROLLER_PORT, type KafkaCluster, type Listener, REPLICATION_PORT } from '../spec/kafka-cluster.ts';
+
+export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+
+/** A listener as Kafka sees it. Client listeners come from the spec; REPLICATION and CONTROLLER are kafkaplane's. */
+export interface KafkaListener {
+  /** Kafka's listener name (upper case), e.g. PLAIN, REPLICATION, CONTROLLER. */
+  name: string;
+  role: 'client' | 'replication' | 'controller';
+  /** Port inside a pod; the local runtime maps it through its port plan. */
+  port: number;
+  securityProtocol: SecurityProtocol;
+  /** Position in the port plan: client listeners first, then replication, then controller. */
+  slot: number;
+  spec: Listener | undefined;
+}
+
+export interface ListenerPlan {
+  client: KafkaListener[];
+  replication: KafkaListener;
+  controller: KafkaListener;
+}
+
+export function securityProtocol(tls: boolean, authentication: Listener['authentication']): SecurityProtocol {
+  const sasl = authentication !== 'none';
+  if (tls) return sasl ? 'SASL_SSL' : 'SSL';
+  return sasl ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
+}
+
+/**
+ * Inter-broker and controller traffic use listeners of their own (like Strimzi), so that client listeners can change
+ * (TLS, SCRAM, external exposure) without touching replication, and so kafkaplane can always reach the cluster.
+ * Both are PLAINTEXT: on Kubernetes the NetworkPolicy admits only the cluster's own pods to them; locally they bind
+ * to 127.0.0.1.
+ */
+export function planListeners(cluster: KafkaCluster): ListenerPlan {
+  const client = cluster.spec.listeners.map(
+    (l, slot): KafkaListener => ({
+      name: l.name.toUpperCase(),
+      role: 'client',
+      port: l.port,
+      securityProtocol: securityProtocol(l.tls, l.authentication),
+      slot,
+      spec: l,
+    }),
+  );
+  const replication: KafkaListener = {
+    name: 'REPLICATION',
+    role: 'replication',
+    port: REPLICATION_PORT,
+    securityProtocol: 'PLAINTEXT',
+    slot: client.length,
+    spec: undefined,
+  };
+  const controller: KafkaListener = {
+    name: 'CONTROLLER',
+    role: 'controller',
+    port: CONTROLLER_PORT,
+    securityProtocol: 'PLAINTEXT',
+    slot: client.length + 1,
+    spec: undefined,
+  };
+  return { client, replication, controller };
+}
+
+export function allListeners(plan: ListenerPlan): KafkaListener[] {
+  return [...plan.client, plan.replication, plan.controller];
+}

@@ -1,0 +1,72 @@
+import type { KafkaListener } from './listeners.ts';
+import type { ClusterNode } from './nodes.ts';
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface TlsMaterial {
+  keystoreLocation: string;
+  keystorePassword: string;
+  keystoreType: 'PKCS12';
+}
+
+/**
+ * Where nodes live. The model turns a spec into broker properties for any placement; the local runtime and the
+ * Kubernetes renderer differ only here (addresses, ports, directories), so one function decides every broker's
+ * configuration.
+ */
+export interface Placement {
+  kind: 'local' | 'kubernetes';
+  /** Host a listener binds to; '' binds every interface. */
+  bindHost(node: ClusterNode): string;
+  /** Port a listener binds to on this node. */
+  port(node: ClusterNode, listener: KafkaListener): number;
+  /** Address other nodes use for this node's replication and controller listeners. */
+  internalEndpoint(node: ClusterNode, listener: KafkaListener): Endpoint;
+  /** Address clients are told to use for this node on a client listener (advertised.listeners). */
+  advertisedEndpoint(node: ClusterNode, listener: KafkaListener): Endpoint;
+  logDirs(node: ClusterNode): string[];
+  /** broker.rack, when the spec asks for rack awareness. */
+  rack(node: ClusterNode): string | undefined;
+  /** Keystore for TLS listeners; undefined when the placement cannot provide one. */
+  tls(node: ClusterNode): TlsMaterial | undefined;
+}
+
+export interface LocalPlacementOptions {
+  /** First port of the plan; client listener k of node i listens on portBase + 100·k + i. */
+  portBase: number;
+  /** Per-node data directory: `${dataDir(node)}` holds the log dirs. */
+  dataDir: (node: ClusterNode) => string;
+  /** How many simulated racks nodes are spread over when the spec enables rack awareness. */
+  racks?: number;
+  tls?: (node: ClusterNode) => TlsMaterial | undefined;
+}
+
+export const LOCAL_HOST = '127.0.0.1';
+/** Ports between listeners of the plan: room for 100 nodes. */
+export const PORT_STRIDE = 100;
+
+/**
+ * One machine: every node on 127.0.0.1, each listener in its own block of ports (client listener 0 of a 3-node
+ * cluster on 9092-9094, replication on 9192-9194, controllers on 9292-9294 for a one-listener spec).
+ */
+export function localPlacement(options: LocalPlacementOptions): Placement {
+  const port = (node: ClusterNode, listener: KafkaListener) => options.portBase + PORT_STRIDE * listener.slot + node.index;
+  return {
+    kind: 'local',
+    bindHost: () => LOCAL_HOST,
+    port,
+    internalEndpoint: (node, listener) => ({ host: LOCAL_HOST, port: port(node, listener) }),
+    advertisedEndpoint: (node, listener) => ({ host: LOCAL_HOST, port: port(node, listener) }),
+    logDirs: (node) => [`${options.dataDir(node)}`],
+    rack: (node) => `rack-${node.index % (options.racks ?? 3)}`,
+    tls: (node) => options.tls?.(node),
+  };
+}
+
+/** Every port a local cluster will bind, so `up` can check them all before starting anything. */
+export function localPorts(placement: Placement, nodes: readonly ClusterNode[], listenersOf: (node: ClusterNode) => KafkaListener[]): { node: ClusterNode; listener: KafkaListener; port: number }[] {
+  return nodes.flatMap((node) => listenersOf(node).map((listener) => ({ node, listener, port: placement.port(node, listener) })));
+}

@@ -1,0 +1,224 @@
+import { z } from 'zod';
+import { API_VERSION, configMap, dnsLabel, dnsSubdomain, metadata, quantity } from './common.ts';
+
+export const DEFAULT_KAFKA_VERSION = '4.1.2';
+
+/** Ports kafkaplane keeps for itself inside every node (Strimzi uses the same two). */
+export const CONTROLLER_PORT = 9090;
+export const REPLICATION_PORT = 9091;
+
+/**
+ * Broker properties kafkaplane derives from the spec. Letting `config` set them would make the model lie about
+ * the cluster (a listener the Services do not expose, a node id that does not match the pod), so they are
+ * rejected with a pointer to the spec field that controls them.
+ */
+export const OWNED_PROPERTIES: Readonly<Record<string, string>> = {
+  'node.id': 'node ids come from spec.nodePools (ordinal + nodeIdOffset)',
+  'broker.id': 'node ids come from spec.nodePools (ordinal + nodeIdOffset)',
+  'process.roles': 'set spec.nodePools[].roles',
+  listeners: 'set spec.listeners',
+  'advertised.listeners': 'set spec.listeners (and spec.listeners[].configuration for external addresses)',
+  'listener.security.protocol.map': 'set spec.listeners[].tls and spec.listeners[].authentication',
+  'controller.listener.names': 'the controller listener is managed by kafkaplane',
+  'inter.broker.listener.name': 'inter-broker traffic uses the REPLICATION listener managed by kafkaplane',
+  'security.inter.broker.protocol': 'inter-broker traffic uses the REPLICATION listener managed by kafkaplane',
+  'controller.quorum.voters': 'the KRaft quorum is derived from the controller nodes',
+  'controller.quorum.bootstrap.servers': 'the KRaft quorum is derived from the controller nodes',
+  'log.dirs': 'set spec.nodePools[].storage',
+  'log.dir': 'set spec.nodePools[].storage',
+  'metadata.log.dir': 'set spec.nodePools[].storage',
+  'broker.rack': 'set spec.rack',
+  'authorizer.class.name': 'set spec.authorization',
+  'super.users': 'set spec.authorization.superUsers',
+  'sasl.enabled.mechanisms': 'set spec.listeners[].authentication',
+  'sasl.mechanism.inter.broker.protocol': 'inter-broker traffic uses the REPLICATION listener managed by kafkaplane',
+  'sasl.mechanism.controller.protocol': 'the controller listener is managed by kafkaplane',
+};
+export const OWNED_PROPERTY_PREFIXES: Readonly<Record<string, string>> = {
+  'listener.name.': 'per-listener settings are derived from spec.listeners',
+  'ssl.keystore.': 'TLS material is managed by kafkaplane (spec.listeners[].tls)',
+  'ssl.truststore.': 'TLS material is managed by kafkaplane (spec.listeners[].tls)',
+};
+
+export function ownedPropertyReason(key: string): string | undefined {
+  const exact = OWNED_PROPERTIES[key];
+  if (exact !== undefined) return exact;
+  for (const [prefix, reason] of Object.entries(OWNED_PROPERTY_PREFIXES)) if (key.startsWith(prefix)) return reason;
+  return undefined;
+}
+
+export const nodeRole = z.enum(['broker', 'controller']);
+
+const jvmSize = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v))
+  .pipe(z.string().regex(/^[0-9]+[kKmMgG]?$/, { message: 'must be a JVM size such as 512m or 2g' }));
+
+export const resources = z.strictObject({
+  requests: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+  limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+});
+
+export const storage = z.strictObject({
+  type: z.enum(['persistent-claim', 'ephemeral']).default('persistent-claim'),
+  size: quantity.default('10Gi'),
+  /** StorageClass for the PersistentVolumeClaims; the cluster default when omitted. */
+  class: dnsSubdomain.optional(),
+  /** Delete the claims when the cluster is deleted (operator) — kept by default, like Strimzi. */
+  deleteClaim: z.boolean().default(false),
+});
+
+export const nodePool = z.strictObject({
+  name: dnsLabel(20),
+  roles: z.array(nodeRole).min(1, { message: 'a node pool needs at least one role: broker, controller or both' }),
+  replicas: z.int().min(0).max(99),
+  /** Node id of ordinal 0; pools default to consecutive ranges in the order they are declared. */
+  nodeIdOffset: z.int().min(0).max(1_000_000).optional(),
+  storage: storage.default({ type: 'persistent-claim', size: '10Gi', deleteClaim: false }),
+  resources: resources.optional(),
+  jvm: z
+    .strictObject({
+      /** -Xms and -Xmx. Defaults: 512m for the local runtime; half the memory request (at most 6g) on Kubernetes. */
+      heap: jvmSize.optional(),
+      options: z.array(z.string()).default([]),
+    })
+    .optional(),
+});
+
+const listenerName = z
+  .string()
+  .regex(/^[a-z][a-z0-9]{0,10}$/, { message: 'must be 1-11 lowercase letters and digits, starting with a letter' })
+  .refine((n) => n !== 'controller' && n !== 'replication', {
+    message: 'is reserved by kafkaplane (the KRaft controller and inter-broker listeners)',
+  });
+
+const nodePort = z.int().min(30000).max(32767);
+
+export const listener = z.strictObject({
+  name: listenerName,
+  port: z
+    .int()
+    .min(1024)
+    .max(65535)
+    .refine((p) => p !== CONTROLLER_PORT && p !== REPLICATION_PORT, {
+      message: `ports ${CONTROLLER_PORT} and ${REPLICATION_PORT} are reserved for kafkaplane's KRaft controller and inter-broker listeners; pick another port`,
+    }),
+  type: z.enum(['internal', 'nodeport', 'loadbalancer']).default('internal'),
+  tls: z.boolean().default(false),
+  authentication: z.enum(['none', 'scram-sha-512']).default('none'),
+  /** Addresses for external listeners (nodeport / loadbalancer), as clients outside the cluster reach them. */
+  configuration: z
+    .strictObject({
+      bootstrap: z
+        .strictObject({
+          nodePort: nodePort.optional(),
+          host: z.string().min(1).optional(),
+          annotations: z.record(z.string(), z.string()).optional(),
+        })
+        .optional(),
+      brokers: z
+        .array(
+          z.strictObject({
+            broker: z.int().min(0),
+            nodePort: nodePort.optional(),
+            advertisedHost: z.string().min(1).optional(),
+            advertisedPort: z.int().min(1).max(65535).optional(),
+            annotations: z.record(z.string(), z.string()).optional(),
+          }),
+        )
+        .optional(),
+      /** e.g. "kafka-{nodeId}.example.com": the advertised host of every broker on this listener. */
+      advertisedHostTemplate: z
+        .string()
+        .regex(/\{nodeId\}/, { message: 'must contain {nodeId} so every broker gets its own address' })
+        .optional(),
+    })
+    .optional(),
+});
+
+const DEFAULT_POOLS = [
+  {
+    name: 'dual',
+    roles: ['broker', 'controller'] as ('broker' | 'controller')[],
+    replicas: 3,
+    storage: { type: 'persistent-claim' as const, size: '10Gi', deleteClaim: false },
+  },
+];
+const DEFAULT_LISTENERS = [
+  { name: 'plain', port: 9092, type: 'internal' as const, tls: false, authentication: 'none' as const },
+];
+
+const kafkaVersion = z
+  .string()
+  .regex(/^\d+\.\d+\.\d+$/, { message: 'must be a Kafka release such as 4.1.2' })
+  .refine(
+    (v) => {
+      const [major = 0, minor = 0] = v.split('.').map(Number);
+      return major > 3 || (major === 3 && minor >= 9);
+    },
+    { message: 'kafkaplane runs KRaft-only Kafka 3.9 or newer' },
+  );
+
+export const kafkaClusterSpec = z.strictObject({
+  version: kafkaVersion.default(DEFAULT_KAFKA_VERSION),
+  nodePools: z.array(nodePool).min(1).default(DEFAULT_POOLS),
+  listeners: z.array(listener).min(1).default(DEFAULT_LISTENERS),
+  /** Broker properties (server.properties) applied to every node after kafkaplane's defaults. */
+  config: configMap
+    .superRefine((config, ctx) => {
+      for (const key of Object.keys(config)) {
+        const reason = ownedPropertyReason(key);
+        if (reason !== undefined) ctx.addIssue({ code: 'custom', path: [key], input: config[key], message: `"${key}" is managed by kafkaplane: ${reason}` });
+      }
+    })
+    .default({}),
+  authorization: z
+    .strictObject({
+      type: z.literal('simple'),
+      superUsers: z.array(z.string().min(1)).default([]),
+    })
+    .optional(),
+  rack: z
+    .strictObject({
+      /** Node label whose value becomes broker.rack (Kubernetes); the local runtime spreads nodes over 3 racks. */
+      topologyKey: z.string().min(1).default('topology.kubernetes.io/zone'),
+    })
+    .optional(),
+});
+
+export const kafkaCluster = z.strictObject({
+  apiVersion: z.literal(API_VERSION),
+  kind: z.literal('KafkaCluster'),
+  metadata: metadata.extend({ name: dnsLabel(40) }),
+  spec: kafkaClusterSpec.default(kafkaClusterSpec.parse({})),
+});
+
+export type KafkaCluster = z.infer<typeof kafkaCluster>;
+export type KafkaClusterInput = z.input<typeof kafkaCluster>;
+export type KafkaClusterSpec = z.infer<typeof kafkaClusterSpec>;
+export type NodePool = z.infer<typeof nodePool>;
+export type NodeRole = z.infer<typeof nodeRole>;
+export type Listener = z.infer<typeof listener>;
+
+export interface NodeIdRange {
+  pool: string;
+  /** First node id (ordinal 0). */
+  start: number;
+  /** One past the last node id. */
+  end: number;
+}
+
+/**
+ * The node ids of every pool: `nodeIdOffset` when given, else right after the previous pool's range. Pure spec
+ * rule, shared by validation and the model so both agree on which node has which id.
+ */
+export function nodeIdRanges(pools: readonly NodePool[]): NodeIdRange[] {
+  const ranges: NodeIdRange[] = [];
+  let next = 0;
+  for (const pool of pools) {
+    const start = pool.nodeIdOffset ?? next;
+    ranges.push({ pool: pool.name, start, end: start + pool.replicas });
+    next = Math.max(next, start + pool.replicas);
+  }
+  return ranges;
+}
