@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { KafkaplaneError } from '../errors.ts';
-import type { ClusterIdentity } from '../model/quorum.ts';
+import type { ClusterIdentity, QuorumMode } from '../model/quorum.ts';
 import type { KafkaCluster, NodeRole } from '../spec/kafka-cluster.ts';
 import { stateRoot } from './paths.ts';
 
@@ -11,6 +11,8 @@ export interface ClusterState {
   schema: 1;
   name: string;
   kafkaVersion: string;
+  /** The quorum the cluster was formatted with; kept across upgrades. */
+  quorumMode: QuorumMode;
   identity: ClusterIdentity;
   portBase: number;
   nodes: { id: number; pool: string; roles: NodeRole[]; formatted: boolean }[];

@@ -13,13 +13,17 @@ export interface ClusterModel {
   brokerCount: number;
 }
 
-export function clusterModel(cluster: KafkaCluster): ClusterModel {
+/**
+ * `options.quorumMode` keeps an existing cluster on the quorum it was formatted with: a cluster created with static
+ * voters stays static after an upgrade to 4.1 (moving it to a dynamic quorum is a separate, explicit operation).
+ */
+export function clusterModel(cluster: KafkaCluster, options: { quorumMode?: QuorumMode } = {}): ClusterModel {
   const nodes = planNodes(cluster);
   return {
     cluster,
     nodes,
     listeners: planListeners(cluster),
-    quorumMode: quorumMode(cluster.spec.version),
+    quorumMode: options.quorumMode ?? quorumMode(cluster.spec.version),
     brokerCount: brokers(nodes).length,
   };
 }

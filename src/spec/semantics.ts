@@ -96,7 +96,7 @@ export function checkCluster(cluster: KafkaCluster, report: Report): void {
     const rf = intConfig('default.replication.factor') ?? Math.min(3, brokers);
     const minIsr = intConfig('min.insync.replicas');
     if (minIsr !== undefined && (minIsr < 1 || minIsr > rf)) {
-      report(['spec', 'config', 'min.insync.replicas'], `${minIsr} must be between 1 and the default replication factor (${rf}); with min ISR = RF any broker restart blocks acks=all writes`);
+      report(['spec', 'config', 'min.insync.replicas'], `${minIsr} must be between 1 and the default replication factor (${rf}): acks=all writes need that many in-sync replicas`);
     }
   }
 }

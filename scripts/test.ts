@@ -1,0 +1,50 @@
+// The one test command (`npm test`): installs what the tests need, then runs every test, unit and integration.
+//   - kcat (Debian package) — a Kafka client nobody here wrote
+//   - the Kafka jars of the default version (Maven Central, checksummed, cached per user)
+//   - etcd + kube-apiserver + kubectl built from the Go module proxy (cached per user)
+// A missing component is a test failure, never a skip: each step fails loudly.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, globSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { resolveDistribution } from '../src/local/distribution.ts';
+import { DEFAULT_KAFKA_VERSION } from '../src/spec/kafka-cluster.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const log = (message: string) => process.stderr.write(`[test setup] ${message}\n`);
+
+function have(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function ensureDebianPackage(command: string, pkg: string): void {
+  if (have(command)) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`${command} is missing and installing it needs root: run \`sudo apt-get install -y ${pkg}\` and try again`);
+  }
+  log(`installing ${pkg} (apt-get)…`);
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (!have(command)) throw new Error(`installed ${pkg} but ${command} is still not on PATH`);
+}
+
+const onlyUnit = process.argv.includes('--unit');
+if (!onlyUnit) {
+  ensureDebianPackage('kcat', 'kcat');
+  log(`Kafka ${DEFAULT_KAFKA_VERSION} jars…`);
+  await resolveDistribution(DEFAULT_KAFKA_VERSION, {
+    onProgress: (p) => {
+      if (p.doneFiles === p.totalFiles && p.totalFiles > 0) log(`Kafka ${p.version}: ${p.totalFiles} jars ready`);
+    },
+  });
+  log('test control plane (etcd, kube-apiserver, kubectl)…');
+  execFileSync('bash', [`${root}scripts/control-plane/build.sh`], { stdio: 'inherit' });
+}
+
+const patterns = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+if (!existsSync(`${root}test`)) throw new Error('no test/ directory');
+const all = globSync('test/**/*.test.ts', { cwd: root }).sort();
+// Unit tests first (seconds), then the integration tests against real Kafka JVMs and a real kube-apiserver.
+const files = patterns.length > 0 ? patterns : [...all.filter((f) => !f.startsWith('test/integration/')), ...(onlyUnit ? [] : all.filter((f) => f.startsWith('test/integration/')))];
+const args = ['--test', '--test-concurrency=1', '--test-timeout=900000', ...files];
+const run = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, KAFKAPLANE_TEST: '1' } });
+process.exit(run.status ?? 1);

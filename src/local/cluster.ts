@@ -1,0 +1,648 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile, chmod } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KafkaplaneError, errorMessage } from '../errors.ts';
+import { type ClusterDescription, type QuorumDescription, describeCluster, describeQuorum } from '../kafka/cluster.ts';
+import { type ConnectionConfig, withAdmin } from '../kafka/connect.ts';
+import { type TopicChange, applyTopics } from '../kafka/topics.ts';
+import { applyAcls, upsertScramCredential } from '../kafka/users.ts';
+import { aclBindings, userPrincipal } from '../model/acls.ts';
+import { type ClusterModel, brokerProperties, clusterModel, nodeListeners } from '../model/broker-properties.ts';
+import { jvmOptions } from '../model/jvm.ts';
+import type { ClusterNode } from '../model/nodes.ts';
+import { type Placement, localPlacement } from '../model/placement.ts';
+import { formatProperties } from '../model/properties-format.ts';
+import { type ClusterIdentity, formatArguments, voters } from '../model/quorum.ts';
+import type { KafkaCluster } from '../spec/kafka-cluster.ts';
+import { kafkaTopicName } from '../spec/kafka-topic.ts';
+import type { Spec } from '../spec/load.ts';
+import { type Distribution, type DownloadProgress, resolveDistribution } from './distribution.ts';
+import { findJava } from './java.ts';
+import { loggingConfig, toolLoggingConfig } from './logging.ts';
+import { isOurProcess, portHolder, portIsFree, readPid, removePidFile, startDetached, stopProcess, tailLines } from './processes.ts';
+import { type ClusterState, type StateLayout, defaultStateDir, enclosingGitCheckout, readState, stateLayout, writeState } from './state.ts';
+import { checkMetaProperties, randomKafkaUuid, readMetaProperties, runStorageTool } from './storage.ts';
+
+export type UpEvent =
+  | { type: 'download'; progress: DownloadProgress }
+  | { type: 'step'; message: string }
+  | { type: 'waiting'; message: string };
+
+export interface UpOptions {
+  spec: Spec;
+  /** Which KafkaCluster of the file (needed when it defines several). */
+  cluster?: string;
+  stateDir?: string;
+  /** Allow --state-dir inside a git checkout. */
+  allowStateInCheckout?: boolean;
+  portBase?: number;
+  /** Overrides every pool's heap (-Xms/-Xmx) for this machine. */
+  heap?: string;
+  readyTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  onEvent?: (event: UpEvent) => void;
+}
+
+export interface NodeStatus {
+  id: number;
+  pool: string;
+  roles: string[];
+  pid: number | null;
+  running: boolean;
+  listeners: { name: string; port: number }[];
+  /** Registered with the controller as a live broker (brokers only; null when unknown). */
+  registered: boolean | null;
+  /** Role in the KRaft quorum, when known. */
+  quorum: 'leader' | 'voter' | 'observer' | null;
+  logFile: string;
+}
+
+export interface UserCredential {
+  user: string;
+  passwordFile: string;
+}
+
+export interface UpResult {
+  name: string;
+  stateDir: string;
+  clusterId: string;
+  kafkaVersion: string;
+  created: boolean;
+  started: number[];
+  bootstrap: string;
+  listeners: { name: string; bootstrap: string; securityProtocol: string }[];
+  nodes: NodeStatus[];
+  topics: TopicChange[];
+  users: UserCredential[];
+  durationMs: number;
+}
+
+/** The local runtime for one cluster: its state directory plus the model computed from its spec. */
+interface LocalCluster {
+  layout: StateLayout;
+  state: ClusterState;
+  model: ClusterModel;
+  placement: Placement;
+}
+
+export function selectCluster(spec: Spec, name: string | undefined, source: string): KafkaCluster {
+  if (name !== undefined) {
+    const found = spec.clusters.find((c) => c.metadata.name === name);
+    if (!found) {
+      throw new KafkaplaneError('NO_SUCH_CLUSTER', `${source} has no KafkaCluster named "${name}" (it has: ${spec.clusters.map((c) => c.metadata.name).join(', ') || 'none'})`, { exitCode: 2 });
+    }
+    return found;
+  }
+  if (spec.clusters.length === 1) return spec.clusters[0]!;
+  if (spec.clusters.length === 0) throw new KafkaplaneError('NO_CLUSTER', `${source} defines no KafkaCluster`, { exitCode: 2, hint: 'add a KafkaCluster document, or pass the file that has it' });
+  throw new KafkaplaneError('AMBIGUOUS_CLUSTER', `${source} defines ${spec.clusters.length} clusters (${spec.clusters.map((c) => c.metadata.name).join(', ')}); say which with --cluster`, { exitCode: 2 });
+}
+
+function localCluster(layout: StateLayout, state: ClusterState, heap?: string): LocalCluster {
+  const cluster = heap
+    ? { ...state.spec, spec: { ...state.spec.spec, nodePools: state.spec.spec.nodePools.map((p) => ({ ...p, jvm: { options: p.jvm?.options ?? [], heap } })) } }
+    : state.spec;
+  const model = clusterModel(cluster, { quorumMode: state.quorumMode });
+  const placement = localPlacement({ portBase: state.portBase, dataDir: (node) => layout.dataDir(node.id) });
+  return { layout, state, model, placement };
+}
+
+/** Listener endpoints a client uses, per client listener, e.g. PLAIN → 127.0.0.1:9092,127.0.0.1:9093,… */
+export function clientBootstraps(local: LocalCluster) {
+  const brokerNodes = local.model.nodes.filter((n) => n.broker);
+  return local.model.listeners.client.map((l) => ({
+    name: l.spec!.name,
+    securityProtocol: l.securityProtocol,
+    bootstrap: brokerNodes.map((n) => {
+      const e = local.placement.advertisedEndpoint(n, l);
+      return `${e.host}:${e.port}`;
+    }).join(','),
+  }));
+}
+
+/** kafkaplane's own way in: the REPLICATION listener (PLAINTEXT, loopback only, the cluster's super user). */
+export function adminConnection(local: LocalCluster, timeoutMs = 10_000): ConnectionConfig {
+  const brokerNodes = local.model.nodes.filter((n) => n.broker);
+  return {
+    clientId: 'kafkaplane-local',
+    timeoutMs,
+    bootstrap: brokerNodes.map((n) => {
+      const e = local.placement.internalEndpoint(n, local.model.listeners.replication);
+      return `${e.host}:${e.port}`;
+    }),
+  };
+}
+
+/**
+ * Compares the spec with what an existing cluster's data allows. Growing the broker count works; anything that
+ * would orphan data or break the quorum (removing nodes, changing roles, adding controllers, moving ports) is
+ * refused before anything changes.
+ */
+export function checkCompatible(state: ClusterState, cluster: KafkaCluster, portBase: number | undefined): void {
+  const problems: string[] = [];
+  if (portBase !== undefined && portBase !== state.portBase) {
+    problems.push(`--port-base ${portBase} differs from the existing cluster's ${state.portBase}: the controllers' addresses are recorded in the metadata log`);
+  }
+  const [oldMajor = 0, oldMinor = 0] = state.kafkaVersion.split('.').map(Number);
+  const [newMajor = 0, newMinor = 0] = cluster.spec.version.split('.').map(Number);
+  if (newMajor < oldMajor || (newMajor === oldMajor && newMinor < oldMinor)) {
+    problems.push(`spec.version ${cluster.spec.version} is older than ${state.kafkaVersion}, which formatted this data; Kafka cannot downgrade across minor versions`);
+  }
+  const planned = new Map(clusterModel(cluster).nodes.map((n) => [n.id, n]));
+  for (const old of state.nodes) {
+    const node = planned.get(old.id);
+    if (!node) problems.push(`node ${old.id} (${old.roles.join('+')}, pool ${old.pool}) holds data but the spec no longer has it; kafkaplane will not drop a node's data`);
+    else if (node.roles.join(',') !== old.roles.join(',')) problems.push(`node ${old.id} was ${old.roles.join('+')} and the spec makes it ${node.roles.join('+')}; a node cannot change roles on existing data`);
+  }
+  for (const node of planned.values()) {
+    if (!state.nodes.some((n) => n.id === node.id) && node.controller) {
+      problems.push(`node ${node.id} would be a new controller; adding controllers to an existing quorum is not supported by the local runtime`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new KafkaplaneError('INCOMPATIBLE_CHANGE', `the spec cannot be applied to the existing cluster "${state.name}":\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      hint: 'change the spec back, or run `kafkaplane down --purge` to delete this cluster and its data and start over',
+    });
+  }
+}
+
+function resolveLayout(clusterName: string, options: { stateDir?: string; allowStateInCheckout?: boolean; env?: NodeJS.ProcessEnv }): StateLayout {
+  if (options.stateDir !== undefined && !options.allowStateInCheckout) {
+    const checkout = enclosingGitCheckout(options.stateDir);
+    if (checkout !== undefined) {
+      throw new KafkaplaneError('STATE_IN_CHECKOUT', `--state-dir ${options.stateDir} is inside the git checkout ${checkout}; cluster data (gigabytes of logs) does not belong in a repository`, {
+        exitCode: 2,
+        hint: 'pick a directory outside the checkout, leave --state-dir out to use the per-user default, or pass --allow-state-in-checkout if you really mean it',
+      });
+    }
+  }
+  return stateLayout(options.stateDir ?? defaultStateDir(clusterName, options.env));
+}
+
+export async function up(options: UpOptions, source = 'spec'): Promise<UpResult> {
+  const started = Date.now();
+  const emit = options.onEvent ?? (() => undefined);
+  const env = options.env ?? process.env;
+  const cluster = selectCluster(options.spec, options.cluster, source);
+  const layout = resolveLayout(cluster.metadata.name, options);
+
+  const previous = await readState(layout);
+  if (previous && previous.name !== cluster.metadata.name) {
+    throw new KafkaplaneError('STATE_BELONGS_TO_OTHER', `${layout.dir} holds cluster "${previous.name}", not "${cluster.metadata.name}"`, {
+      exitCode: 2,
+      hint: 'use another --state-dir for this cluster',
+    });
+  }
+  if (previous) checkCompatible(previous, cluster, options.portBase);
+
+  const [java, distribution] = await Promise.all([
+    findJava(env),
+    resolveDistribution(cluster.spec.version, { env, onProgress: (progress) => emit({ type: 'download', progress }), log: (m) => emit({ type: 'step', message: m }) }),
+  ]);
+
+  const model0 = clusterModel(cluster);
+  const state: ClusterState = previous
+    ? { ...previous, kafkaVersion: cluster.spec.version, spec: cluster, nodes: mergeNodes(previous, model0) }
+    : {
+        schema: 1,
+        name: cluster.metadata.name,
+        kafkaVersion: cluster.spec.version,
+        quorumMode: model0.quorumMode,
+        identity: newIdentity(model0),
+        portBase: options.portBase ?? cluster.spec.listeners[0]!.port,
+        nodes: model0.nodes.map((n) => ({ id: n.id, pool: n.pool, roles: n.roles, formatted: false })),
+        spec: cluster,
+      };
+  const local = localCluster(layout, state, options.heap);
+  const { model, placement } = local;
+
+  // Which nodes already run (an `up` on a running cluster only starts what is missing).
+  const running = new Map<number, number>();
+  for (const node of model.nodes) {
+    const pid = await readPid(layout.pidFile(node.id));
+    if (pid && (await isOurProcess(pid))) running.set(node.id, pid.pid);
+  }
+  const toStart = model.nodes.filter((n) => !running.has(n.id));
+
+  await checkPorts(local, toStart);
+  await mkdir(layout.dir, { recursive: true });
+  await writeState(layout, state);
+
+  const toolLogging = toolLoggingConfig(distribution.logging);
+  const toolLoggingFile = join(layout.dir, toolLogging.fileName);
+  await writeFile(toolLoggingFile, toolLogging.text);
+
+  for (const node of model.nodes) {
+    await mkdir(layout.dataDir(node.id), { recursive: true });
+    const props = brokerProperties(model, node, placement);
+    await writeFile(layout.propertiesFile(node.id), formatProperties(props, `node ${node.id} of cluster ${state.name}: written by kafkaplane from the spec on every up; edits here are overwritten`));
+    const nodeLogging = loggingConfig(distribution.logging, layout.logFile(node.id));
+    await mkdir(join(layout.nodeDir(node.id), 'logs'), { recursive: true });
+    await writeFile(join(layout.nodeDir(node.id), nodeLogging.fileName), nodeLogging.text);
+  }
+
+  // Format storage once per node; check existing storage belongs to this cluster.
+  const toFormat: ClusterNode[] = [];
+  for (const node of model.nodes) {
+    const meta = await readMetaProperties(layout.dataDir(node.id));
+    if (meta) checkMetaProperties(meta, { clusterId: state.identity.clusterId, nodeId: node.id, logDir: layout.dataDir(node.id), stateFile: layout.stateFile });
+    else toFormat.push(node);
+  }
+  if (toFormat.length > 0) {
+    emit({ type: 'step', message: `formatting storage of node${toFormat.length > 1 ? 's' : ''} ${toFormat.map((n) => n.id).join(', ')} (cluster id ${state.identity.clusterId})` });
+    const quorum = voters(model.nodes.filter((n) => n.controller), model.listeners.controller, placement);
+    await Promise.all(
+      toFormat.map((node) =>
+        runStorageTool({
+          java: java.bin,
+          classpath: distribution.classpath,
+          loggingFlag: `${toolLogging.jvmFlag}${toolLoggingFile}`,
+          cwd: layout.nodeDir(node.id),
+          args: formatArguments({ mode: model.quorumMode, identity: state.identity, node, quorum, propertiesFile: layout.propertiesFile(node.id) }),
+        }),
+      ),
+    );
+    for (const node of toFormat) state.nodes.find((n) => n.id === node.id)!.formatted = true;
+    await writeState(layout, state);
+  }
+
+  // Start what is not running. If anything fails before the cluster is ready, stop what this call started.
+  const startedNow: number[] = [];
+  try {
+    if (toStart.length > 0) emit({ type: 'step', message: `starting node${toStart.length > 1 ? 's' : ''} ${toStart.map((n) => n.id).join(', ')} (Kafka ${distribution.version}, ${java.bin} ${java.version})` });
+    for (const node of toStart) {
+      await startNode(local, node, java.bin, distribution);
+      startedNow.push(node.id);
+    }
+    await waitReady(local, options.readyTimeoutMs ?? 120_000, emit);
+  } catch (error) {
+    if (startedNow.length > 0) {
+      emit({ type: 'step', message: `stopping node${startedNow.length > 1 ? 's' : ''} ${startedNow.join(', ')} started by this attempt` });
+      await Promise.all(startedNow.map((id) => stopNode(layout, id, 5_000)));
+    }
+    throw error;
+  }
+
+  // Topics and users of this cluster from the same file.
+  const topics = options.spec.topics.filter((t) => t.cluster === undefined || t.cluster === state.name).map((t) => t.topic);
+  const users = options.spec.users.filter((u) => u.cluster === undefined || u.cluster === state.name).map((u) => u.user);
+  let topicChanges: TopicChange[] = [];
+  const credentials: UserCredential[] = [];
+  if (topics.length + users.length > 0) {
+    emit({ type: 'step', message: `applying ${topics.length} topic${topics.length === 1 ? '' : 's'} and ${users.length} user${users.length === 1 ? '' : 's'}` });
+    await withAdmin(adminConnection(local, 30_000), async (admin) => {
+      topicChanges = await applyTopics(
+        admin,
+        topics.map((t) => ({
+          name: kafkaTopicName(t),
+          partitions: t.spec.partitions,
+          replicas: t.spec.replicas,
+          config: Object.fromEntries(Object.entries(t.spec.config).map(([k, v]) => [k, String(v)])),
+        })),
+      );
+      for (const user of users) {
+        if (user.spec.authentication) {
+          const passwordFile = layout.userPasswordFile(user.metadata.name);
+          await upsertScramCredential(admin, user.metadata.name, await localPassword(passwordFile));
+          credentials.push({ user: user.metadata.name, passwordFile });
+        }
+        if (state.spec.spec.authorization) await applyAcls(admin, userPrincipal(user), aclBindings(user));
+      }
+    });
+  }
+
+  const nodes = await nodeStatuses(local);
+  const listeners = clientBootstraps(local);
+  return {
+    name: state.name,
+    stateDir: layout.dir,
+    clusterId: state.identity.clusterId,
+    kafkaVersion: state.kafkaVersion,
+    created: previous === undefined,
+    started: startedNow,
+    bootstrap: listeners[0]!.bootstrap,
+    listeners,
+    nodes,
+    topics: topicChanges,
+    users: credentials,
+    durationMs: Date.now() - started,
+  };
+}
+
+function newIdentity(model: ClusterModel): ClusterIdentity {
+  const directoryIds: Record<string, string> = {};
+  if (model.quorumMode === 'dynamic') for (const n of model.nodes.filter((x) => x.controller)) directoryIds[String(n.id)] = randomKafkaUuid();
+  return { clusterId: randomKafkaUuid(), directoryIds };
+}
+
+function mergeNodes(previous: ClusterState, model: ClusterModel): ClusterState['nodes'] {
+  return model.nodes.map((n) => ({
+    id: n.id,
+    pool: n.pool,
+    roles: n.roles,
+    formatted: previous.nodes.find((o) => o.id === n.id)?.formatted ?? false,
+  }));
+}
+
+async function localPassword(file: string): Promise<string> {
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const password = randomBytes(18).toString('base64url');
+  await mkdir(join(file, '..'), { recursive: true });
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return password;
+}
+
+async function checkPorts(local: LocalCluster, nodes: readonly ClusterNode[]): Promise<void> {
+  const busy: string[] = [];
+  for (const node of nodes) {
+    for (const listener of nodeListeners(local.model, node)) {
+      const port = local.placement.port(node, listener);
+      if (!(await portIsFree(port))) {
+        const holder = await portHolder(port);
+        busy.push(`port ${port} (node ${node.id}, listener ${listener.name}) is in use${holder ? ` by pid ${holder.pid} (${holder.command})` : ''}`);
+      }
+    }
+  }
+  if (busy.length > 0) {
+    throw new KafkaplaneError('PORT_IN_USE', `cannot start cluster "${local.state.name}":\n${busy.map((b) => `  - ${b}`).join('\n')}`, {
+      hint: local.state.nodes.some((n) => n.formatted)
+        ? 'stop the process holding the port (another kafkaplane cluster? see kafkaplane status --all)'
+        : 'stop the process holding the port, or pick another port range with --port-base (e.g. --port-base 19092)',
+    });
+  }
+}
+
+async function startNode(local: LocalCluster, node: ClusterNode, java: string, distribution: Distribution): Promise<number> {
+  const { layout, model } = local;
+  const pool = model.cluster.spec.nodePools.find((p) => p.name === node.pool)!;
+  const nodeLogging = loggingConfig(distribution.logging, layout.logFile(node.id));
+  const marker = `-Dkafkaplane.node=${layout.nodeDir(node.id)}`;
+  return startDetached({
+    command: java,
+    args: [
+      ...jvmOptions(pool, 'local'),
+      `${nodeLogging.jvmFlag}${join(layout.nodeDir(node.id), nodeLogging.fileName)}`,
+      `-Dkafka.logs.dir=${join(layout.nodeDir(node.id), 'logs')}`,
+      marker,
+      '-cp',
+      distribution.classpath,
+      'kafka.Kafka',
+      layout.propertiesFile(node.id),
+    ],
+    outputFile: layout.stdoutFile(node.id),
+    pidFile: layout.pidFile(node.id),
+    marker,
+    cwd: layout.nodeDir(node.id),
+  });
+}
+
+async function stopNode(layout: StateLayout, id: number, graceMs: number): Promise<'stopped' | 'killed' | 'not-running'> {
+  const pid = await readPid(layout.pidFile(id));
+  if (!pid) return 'not-running';
+  const result = await stopProcess(pid, graceMs);
+  await removePidFile(layout.pidFile(id));
+  return result;
+}
+
+/**
+ * Ready means: every node's JVM is alive, every broker is registered (the cluster metadata lists it) and the quorum
+ * has a leader with every controller as a voter. A node that dies meanwhile fails the wait with its log.
+ */
+async function waitReady(local: LocalCluster, timeoutMs: number, emit: (e: UpEvent) => void): Promise<void> {
+  const { model, layout } = local;
+  const deadline = Date.now() + timeoutMs;
+  const brokerIds = model.nodes.filter((n) => n.broker).map((n) => n.id);
+  const controllerIds = model.nodes.filter((n) => n.controller).map((n) => n.id);
+  let last = '';
+  const say = (message: string) => {
+    if (message !== last) emit({ type: 'waiting', message });
+    last = message;
+  };
+  say(`waiting for ${brokerIds.length} broker${brokerIds.length === 1 ? '' : 's'} and a quorum of ${controllerIds.length}`);
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    for (const node of model.nodes) {
+      const pid = await readPid(layout.pidFile(node.id));
+      if (!pid || !(await isOurProcess(pid))) throw await nodeDied(local, node);
+    }
+    try {
+      const ready = await withAdmin(adminConnection(local, 3_000), async (admin) => {
+        const described = await describeCluster(admin);
+        const registered = described.brokers.map((b) => b.id);
+        const missing = brokerIds.filter((id) => !registered.includes(id));
+        if (missing.length > 0) {
+          say(`${registered.length}/${brokerIds.length} brokers registered (waiting for ${missing.join(', ')})`);
+          return false;
+        }
+        const quorum = await describeQuorum(admin);
+        const votersNow = quorum.voters.map((v) => v.id);
+        if (quorum.leaderId < 0 || controllerIds.some((id) => !votersNow.includes(id))) {
+          say(`brokers registered; quorum leader ${quorum.leaderId < 0 ? 'not elected yet' : quorum.leaderId}, voters ${votersNow.join(',') || 'none'}`);
+          return false;
+        }
+        return true;
+      });
+      if (ready) return;
+    } catch (error) {
+      lastError = error;
+      say('waiting for the first broker to accept connections');
+    }
+    await sleep(300);
+  }
+  const logs = model.nodes.map((n) => `  node ${n.id}: ${layout.logFile(n.id)}`).join('\n');
+  throw new KafkaplaneError('NOT_READY', `cluster "${local.state.name}" did not become ready within ${Math.round(timeoutMs / 1000)} s (${last}${lastError ? `; last error: ${errorMessage(lastError)}` : ''})`, {
+    hint: `look at the node logs:\n${logs}\nor wait longer with --timeout`,
+  });
+}
+
+async function nodeDied(local: LocalCluster, node: ClusterNode): Promise<KafkaplaneError> {
+  const { layout } = local;
+  const log = await tailLines(layout.logFile(node.id), 30);
+  const stdout = await tailLines(layout.stdoutFile(node.id), 15);
+  const lines = [...log, ...stdout.map((l) => `[stdout] ${l}`)];
+  const reason = explainDeath(lines.join('\n'));
+  return new KafkaplaneError('NODE_DIED', `node ${node.id} of cluster "${local.state.name}" exited during start${reason ? `: ${reason}` : ''}\nlast lines of ${layout.logFile(node.id)}:\n${lines.map((l) => `  ${l}`).join('\n')}`, {
+    hint: `the whole log is in ${layout.logFile(node.id)} (JVM output in ${layout.stdoutFile(node.id)})`,
+  });
+}
+
+/** Recognises the failures people hit most, so the message says what happened before the stack trace does. */
+export function explainDeath(log: string): string | undefined {
+  if (/INCONSISTENT_CLUSTER_ID|InconsistentClusterIdException/.test(log)) return 'its storage belongs to another cluster (INCONSISTENT_CLUSTER_ID)';
+  if (/Address already in use|BindException/.test(log)) return 'a port it needs is already in use';
+  if (/OutOfMemoryError|Could not reserve enough space/.test(log)) return 'the JVM ran out of memory; lower --heap or free memory';
+  if (/No space left on device/.test(log)) return 'the disk is full';
+  if (/UnsupportedClassVersionError/.test(log)) return 'the Java version is too old for this Kafka release';
+  if (/No readable meta.properties|not formatted/i.test(log)) return 'its storage is not formatted';
+  return undefined;
+}
+
+export interface LocateOptions {
+  cluster?: string;
+  stateDir?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Finds an existing local cluster: --state-dir, else --cluster / the spec's name, else the only one there is. */
+export async function locate(options: LocateOptions & { specCluster?: string }): Promise<LocalCluster> {
+  const env = options.env ?? process.env;
+  let dir = options.stateDir;
+  if (dir === undefined) {
+    const name = options.cluster ?? options.specCluster ?? (await onlyCluster(env));
+    dir = defaultStateDir(name, env);
+  }
+  const layout = stateLayout(dir);
+  const state = await readState(layout);
+  if (!state) {
+    throw new KafkaplaneError('NO_CLUSTER_STATE', `no local cluster in ${layout.dir}`, { hint: 'start one with `kafkaplane up -f cluster.yaml`' });
+  }
+  return localCluster(layout, state);
+}
+
+export async function listLocalClusters(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  const { readdir } = await import('node:fs/promises');
+  const root = join(defaultStateDir('x', env), '..');
+  try {
+    const names = await readdir(root);
+    return names.filter((n) => existsSync(join(root, n, 'cluster.json'))).sort();
+  } catch {
+    return [];
+  }
+}
+
+async function onlyCluster(env: NodeJS.ProcessEnv): Promise<string> {
+  const names = await listLocalClusters(env);
+  if (names.length === 1) return names[0]!;
+  if (names.length === 0) throw new KafkaplaneError('NO_CLUSTER_STATE', 'there is no local cluster', { hint: 'start one with `kafkaplane up -f cluster.yaml`' });
+  throw new KafkaplaneError('AMBIGUOUS_CLUSTER', `there are ${names.length} local clusters (${names.join(', ')}); say which with --cluster or -f`, { exitCode: 2 });
+}
+
+export interface StatusResult {
+  name: string;
+  stateDir: string;
+  clusterId: string;
+  kafkaVersion: string;
+  running: boolean;
+  healthy: boolean;
+  bootstrap: string;
+  listeners: { name: string; bootstrap: string; securityProtocol: string }[];
+  nodes: NodeStatus[];
+  quorum: { leaderId: number; leaderEpoch: number; highWatermark: string; voters: { id: number; lag: string }[] } | null;
+  error: string | null;
+}
+
+async function nodeStatuses(local: LocalCluster, live?: { cluster: ClusterDescription; quorum: QuorumDescription } | undefined): Promise<NodeStatus[]> {
+  const { layout, model, placement } = local;
+  return Promise.all(
+    model.nodes.map(async (node) => {
+      const pid = await readPid(layout.pidFile(node.id));
+      const runningNow = pid ? await isOurProcess(pid) : false;
+      let quorumRole: NodeStatus['quorum'] = null;
+      if (live) {
+        if (live.quorum.leaderId === node.id) quorumRole = 'leader';
+        else if (live.quorum.voters.some((v) => v.id === node.id)) quorumRole = 'voter';
+        else if (live.quorum.observers.some((v) => v.id === node.id)) quorumRole = 'observer';
+      }
+      return {
+        id: node.id,
+        pool: node.pool,
+        roles: node.roles,
+        pid: runningNow && pid ? pid.pid : null,
+        running: runningNow,
+        listeners: nodeListeners(model, node).map((l) => ({ name: l.name, port: placement.port(node, l) })),
+        registered: live && node.broker ? live.cluster.brokers.some((b) => b.id === node.id) : null,
+        quorum: quorumRole,
+        logFile: layout.logFile(node.id),
+      };
+    }),
+  );
+}
+
+export async function status(options: LocateOptions & { specCluster?: string }): Promise<StatusResult> {
+  const local = await locate(options);
+  let live: { cluster: ClusterDescription; quorum: QuorumDescription } | undefined;
+  let error: string | null = null;
+  const anyRunning = (await nodeStatuses(local)).some((n) => n.running);
+  if (anyRunning) {
+    try {
+      live = await withAdmin(adminConnection(local, 5_000), async (admin) => ({ cluster: await describeCluster(admin), quorum: await describeQuorum(admin) }));
+    } catch (e) {
+      error = errorMessage(e);
+    }
+  }
+  const nodes = await nodeStatuses(local, live);
+  const listeners = clientBootstraps(local);
+  const healthy =
+    live !== undefined &&
+    nodes.every((n) => n.running && (n.registered ?? true)) &&
+    live.quorum.leaderId >= 0;
+  const leader = live?.quorum.voters.find((v) => v.id === live.quorum.leaderId);
+  return {
+    name: local.state.name,
+    stateDir: local.layout.dir,
+    clusterId: local.state.identity.clusterId,
+    kafkaVersion: local.state.kafkaVersion,
+    running: nodes.some((n) => n.running),
+    healthy,
+    bootstrap: listeners[0]!.bootstrap,
+    listeners,
+    nodes,
+    quorum: live
+      ? {
+          leaderId: live.quorum.leaderId,
+          leaderEpoch: live.quorum.leaderEpoch,
+          highWatermark: String(live.quorum.highWatermark),
+          voters: live.quorum.voters.map((v) => ({ id: v.id, lag: String((leader?.logEndOffset ?? v.logEndOffset) - v.logEndOffset) })),
+        }
+      : null,
+    error,
+  };
+}
+
+export interface DownResult {
+  name: string;
+  stateDir: string;
+  nodes: { id: number; result: 'stopped' | 'killed' | 'not-running' }[];
+  purged: boolean;
+}
+
+/**
+ * Controlled shutdown. Every node with the broker role gets SIGTERM at once while the controllers are still up — a
+ * broker's controlled shutdown needs an active controller, so stopping combined nodes one by one would leave the
+ * last ones waiting for a quorum that is gone. Controller-only nodes stop after the brokers. SIGKILL only after
+ * `graceMs`.
+ */
+export async function down(options: LocateOptions & { specCluster?: string; purge?: boolean; graceMs?: number; onEvent?: (e: UpEvent) => void }): Promise<DownResult> {
+  const local = await locate(options);
+  const { layout, model } = local;
+  const waves = [model.nodes.filter((n) => n.broker), model.nodes.filter((n) => !n.broker)];
+  const results: DownResult['nodes'] = [];
+  for (const wave of waves) {
+    const running: { id: number; pid: number }[] = [];
+    for (const node of wave) {
+      const pid = await readPid(layout.pidFile(node.id));
+      if (pid && (await isOurProcess(pid))) running.push({ id: node.id, pid: pid.pid });
+    }
+    if (running.length > 0) options.onEvent?.({ type: 'step', message: `stopping ${running.map((r) => `node ${r.id} (pid ${r.pid})`).join(', ')}` });
+    results.push(...(await Promise.all(wave.map(async (node) => ({ id: node.id, result: await stopNode(layout, node.id, options.graceMs ?? 30_000) })))));
+  }
+  results.sort((a, b) => a.id - b.id);
+  if (options.purge) {
+    if (!existsSync(layout.stateFile)) throw new KafkaplaneError('NOT_A_STATE_DIR', `${layout.dir} does not look like a kafkaplane state directory; not deleting it`);
+    options.onEvent?.({ type: 'step', message: `deleting ${layout.dir}` });
+    await rm(layout.dir, { recursive: true, force: true });
+  }
+  return { name: local.state.name, stateDir: layout.dir, nodes: results, purged: options.purge ?? false };
+}
+
+export async function logFiles(options: LocateOptions & { specCluster?: string; node?: number }): Promise<{ id: number; file: string }[]> {
+  const local = await locate(options);
+  const ids = local.model.nodes.map((n) => n.id);
+  if (options.node !== undefined && !ids.includes(options.node)) {
+    throw new KafkaplaneError('NO_SUCH_NODE', `cluster "${local.state.name}" has no node ${options.node} (nodes: ${ids.join(', ')})`, { exitCode: 2 });
+  }
+  return (options.node === undefined ? ids : [options.node]).map((id) => ({ id, file: local.layout.logFile(id) }));
+}

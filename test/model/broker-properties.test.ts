@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { brokerProperties, clusterModel, replicationDefaults } from '../../src/model/broker-properties.ts';
+import { type Placement, localPlacement } from '../../src/model/placement.ts';
+import { cluster, example } from '../helpers/spec.ts';
+
+const local = (portBase = 9092) => localPlacement({ portBase, dataDir: (n) => `/state/nodes/${n.id}/data` });
+
+test('combined node: the whole server.properties, in order', () => {
+  const model = clusterModel(cluster('config:\n  num.partitions: 6'));
+  const props = brokerProperties(model, model.nodes[1]!, local());
+  assert.deepEqual(props, {
+    'process.roles': 'broker,controller',
+    'node.id': '1',
+    'controller.listener.names': 'CONTROLLER',
+    listeners: 'PLAIN://127.0.0.1:9093,REPLICATION://127.0.0.1:9193,CONTROLLER://127.0.0.1:9293',
+    'advertised.listeners': 'PLAIN://127.0.0.1:9093,REPLICATION://127.0.0.1:9193,CONTROLLER://127.0.0.1:9293',
+    'listener.security.protocol.map': 'PLAIN:PLAINTEXT,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': 'REPLICATION',
+    'controller.quorum.bootstrap.servers': '127.0.0.1:9292,127.0.0.1:9293,127.0.0.1:9294',
+    'log.dirs': '/state/nodes/1/data',
+    'default.replication.factor': '3',
+    'min.insync.replicas': '2',
+    'offsets.topic.replication.factor': '3',
+    'transaction.state.log.replication.factor': '3',
+    'transaction.state.log.min.isr': '2',
+    'share.coordinator.state.topic.replication.factor': '3',
+    'share.coordinator.state.topic.min.isr': '2',
+    'num.partitions': '6',
+  });
+});
+
+test('dedicated controllers and brokers (seed 003): each node opens only its own listeners', () => {
+  const spec = example('seed-003-dedicated.yaml').clusters[0]!;
+  const model = clusterModel(spec);
+  assert.deepEqual(model.nodes.map((n) => `${n.id}:${n.roles.join('+')}`), ['0:broker', '1:broker', '2:broker', '3:controller', '4:controller', '5:controller']);
+  const placement: Placement = { ...local(), tls: () => ({ keystoreLocation: '/tls/keystore.p12', keystorePassword: 'pw', keystoreType: 'PKCS12' }) };
+  const broker = brokerProperties(model, model.nodes[0]!, placement);
+  const controller = brokerProperties(model, model.nodes[3]!, placement);
+  assert.equal(broker['process.roles'], 'broker');
+  assert.equal(broker.listeners, 'PLAIN://127.0.0.1:9092,TLS://127.0.0.1:9192,REPLICATION://127.0.0.1:9292');
+  assert.equal(broker['listener.security.protocol.map'], 'PLAIN:PLAINTEXT,TLS:SSL,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT');
+  assert.equal(broker['inter.broker.listener.name'], 'REPLICATION');
+  assert.equal(broker['listener.name.tls.ssl.keystore.location'], '/tls/keystore.p12');
+  assert.equal(broker['broker.rack'], 'rack-0');
+  assert.equal(controller['process.roles'], 'controller');
+  assert.equal(controller.listeners, 'CONTROLLER://127.0.0.1:9395');
+  assert.equal(controller['advertised.listeners'], 'CONTROLLER://127.0.0.1:9395');
+  assert.equal(controller['inter.broker.listener.name'], undefined);
+  assert.equal(controller['broker.rack'], undefined);
+  assert.equal(controller['listener.name.tls.ssl.keystore.location'], undefined);
+  assert.equal(broker['controller.quorum.bootstrap.servers'], '127.0.0.1:9395,127.0.0.1:9396,127.0.0.1:9397');
+  assert.equal(controller['controller.quorum.bootstrap.servers'], broker['controller.quorum.bootstrap.servers']);
+});
+
+test('a TLS listener without TLS material is refused, not silently plaintext', () => {
+  const model = clusterModel(cluster('listeners:\n  - {name: tls, port: 9093, tls: true}'));
+  assert.throws(() => brokerProperties(model, model.nodes[0]!, local()), /needs TLS material/);
+});
+
+test('SCRAM listeners and authorization', () => {
+  const model = clusterModel(cluster('listeners:\n  - {name: scram, port: 9092, authentication: scram-sha-512}\nauthorization:\n  type: simple\n  superUsers: [admin, "User:ops"]'));
+  const props = brokerProperties(model, model.nodes[0]!, local());
+  assert.equal(props['listener.security.protocol.map'], 'SCRAM:SASL_PLAINTEXT,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT');
+  assert.equal(props['listener.name.scram.sasl.enabled.mechanisms'], 'SCRAM-SHA-512');
+  assert.equal(props['listener.name.scram.scram-sha-512.sasl.jaas.config'], 'org.apache.kafka.common.security.scram.ScramLoginModule required;');
+  assert.equal(props['authorizer.class.name'], 'org.apache.kafka.metadata.authorizer.StandardAuthorizer');
+  assert.equal(props['super.users'], 'User:ANONYMOUS;User:admin;User:ops');
+  assert.equal(props['allow.everyone.if.no.acl.found'], 'false');
+});
+
+test('replication defaults scale down for small clusters; user config wins', () => {
+  const one = clusterModel(cluster('nodePools:\n  - {name: solo, roles: [broker, controller], replicas: 1}'));
+  assert.deepEqual(replicationDefaults(one), {
+    'default.replication.factor': '1',
+    'min.insync.replicas': '1',
+    'offsets.topic.replication.factor': '1',
+    'transaction.state.log.replication.factor': '1',
+    'transaction.state.log.min.isr': '1',
+    'share.coordinator.state.topic.replication.factor': '1',
+    'share.coordinator.state.topic.min.isr': '1',
+  });
+  const two = clusterModel(cluster('nodePools:\n  - {name: c, roles: [controller], replicas: 1}\n  - {name: b, roles: [broker], replicas: 2}'));
+  assert.equal(replicationDefaults(two)['min.insync.replicas'], '1');
+  const custom = clusterModel(cluster('config:\n  default.replication.factor: 2\n  min.insync.replicas: 1\n  log.retention.hours: 24'));
+  const props = brokerProperties(custom, custom.nodes[0]!, local());
+  assert.equal(props['default.replication.factor'], '2');
+  assert.equal(props['min.insync.replicas'], '1');
+  assert.equal(props['log.retention.hours'], '24');
+});
+
+test('rack awareness: broker.rack only when the spec asks for it', () => {
+  const plain = clusterModel(cluster('{}'));
+  assert.equal(brokerProperties(plain, plain.nodes[0]!, local())['broker.rack'], undefined);
+  const racks = clusterModel(cluster('rack: {}'));
+  assert.deepEqual(racks.nodes.map((n) => brokerProperties(racks, n, local())['broker.rack']), ['rack-0', 'rack-1', 'rack-2']);
+});
+
+test('the local port plan moves with --port-base and never collides', () => {
+  const model = clusterModel(cluster('listeners:\n  - {name: a, port: 9092}\n  - {name: b, port: 9093}'));
+  const ports = model.nodes.flatMap((n) => brokerProperties(model, n, local(19092)).listeners!.split(',').map((l) => Number(l.split(':').at(-1))));
+  assert.equal(new Set(ports).size, ports.length);
+  assert.deepEqual(ports.slice(0, 4), [19092, 19192, 19292, 19392]);
+});
+
+test('the model is pure: the same input gives the same output', () => {
+  const spec = example('seed-003-dedicated.yaml').clusters[0]!;
+  const placement: Placement = { ...local(), tls: () => ({ keystoreLocation: '/k', keystorePassword: 'p', keystoreType: 'PKCS12' }) };
+  const a = clusterModel(spec).nodes.map((n) => brokerProperties(clusterModel(spec), n, placement));
+  const b = clusterModel(structuredClone(spec)).nodes.map((n) => brokerProperties(clusterModel(spec), n, placement));
+  assert.deepEqual(a, b);
+});

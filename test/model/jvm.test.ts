@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { heapSize, jvmOptions, quantityBytes } from '../../src/model/jvm.ts';
+import { cluster } from '../helpers/spec.ts';
+
+const pool = (yaml: string) => cluster(`nodePools:\n  - ${yaml}`).spec.nodePools[0]!;
+
+test('quantities', () => {
+  assert.equal(quantityBytes('1Gi'), 1024 ** 3);
+  assert.equal(quantityBytes('1.5Gi'), 1.5 * 1024 ** 3);
+  assert.equal(quantityBytes('500M'), 500e6);
+  assert.throws(() => quantityBytes('10GB'));
+});
+
+test('heap: explicit wins; local 512m; Kubernetes half the memory request, at most 6g (seed 000)', () => {
+  assert.equal(heapSize(pool('{name: a, roles: [broker, controller], replicas: 3, jvm: {heap: 2g}}'), 'kubernetes'), '2g');
+  assert.equal(heapSize(pool('{name: a, roles: [broker, controller], replicas: 3}'), 'local'), '512m');
+  assert.equal(heapSize(pool('{name: a, roles: [broker, controller], replicas: 3, resources: {requests: {memory: 1.5Gi}}}'), 'kubernetes'), '768m');
+  assert.equal(heapSize(pool('{name: a, roles: [broker, controller], replicas: 3, resources: {requests: {memory: 58Gi}}}'), 'kubernetes'), '6144m');
+  assert.equal(heapSize(pool('{name: a, roles: [broker, controller], replicas: 3}'), 'kubernetes'), '1g');
+  const opts = jvmOptions(pool('{name: a, roles: [broker, controller], replicas: 3, jvm: {heap: 1g, options: ["-XX:+PrintFlagsFinal"]}}'), 'local');
+  assert.deepEqual(opts.slice(0, 3), ['-Xms1g', '-Xmx1g', '-XX:+UseG1GC']);
+  assert.equal(opts.at(-1), '-XX:+PrintFlagsFinal');
+});
