@@ -80,7 +80,7 @@ mkdir -p "$DEST" "$BIN"
 
 # One build at a time per version (a second caller waits, then finds the binaries built).
 if command -v flock >/dev/null 2>&1; then
-  exec 9>"$DEST/.build.lock"
+  exec 9>"$DEST/.lock"
   if ! flock -n 9; then
     log "another build of $K8S_VERSION is running; waiting for it…"
     flock 9
@@ -89,10 +89,14 @@ if command -v flock >/dev/null 2>&1; then
     log "binaries were built by the other build in $BIN"
     exit 0
   fi
+  # Leftovers of builds that were killed (SIGKILL skips the EXIT trap). Safe: we hold the lock.
+  rm -rf "$DEST"/.build.*
 fi
 
 WORK="$(mktemp -d "$DEST/.build.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 OUT="$WORK/out"
 mkdir -p "$OUT"
 
@@ -104,26 +108,7 @@ NICE=()
 if command -v nice >/dev/null 2>&1; then NICE=(nice -n 10); fi
 START_ALL=$SECONDS
 
-# --- etcd -------------------------------------------------------------------------------
-if [[ "$FORCE" == 0 && -x "$BIN/etcd" ]] && "$BIN/etcd" --version 2>/dev/null | grep -q "${ETCD_VERSION#v}"; then
-  log "etcd $ETCD_VERSION already in $BIN"
-else
-  log "building etcd $ETCD_VERSION (cold build takes ~2-4 min on 2 cores)…"
-  start=$SECONDS
-  mkdir -p "$WORK/etcd"
-  (
-    cd "$WORK/etcd"
-    "$GO" mod init kafkaplane.local/etcd-build >/dev/null 2>&1
-    # `go install go.etcd.io/etcd/server/v3@…` refuses (the module has replace directives);
-    # a scratch module that requires it works.
-    "$GO" get "go.etcd.io/etcd/server/v3@$ETCD_VERSION"
-    "${NICE[@]}" "$GO" build -p "$JOBS" -trimpath -ldflags "-s -w" -o "$OUT/etcd" go.etcd.io/etcd/server/v3
-  ) || die "etcd $ETCD_VERSION build failed (see output above)"
-  "$OUT/etcd" --version >/dev/null || die "the freshly built etcd does not run"
-  log "etcd built in $((SECONDS - start)) s"
-fi
-
-# --- kube-apiserver + kubectl -------------------------------------------------------------
+# --- resolve k8s.io/kubernetes first (fail fast on a bad version) ---------------------------
 log "resolving k8s.io/kubernetes@$K8S_VERSION and its staging modules…"
 K8S_JSON="$("$GO" mod download -json "k8s.io/kubernetes@$K8S_VERSION")" \
   || die "cannot download k8s.io/kubernetes@$K8S_VERSION from the Go module proxy"
@@ -138,15 +123,33 @@ mapfile -t STAGING < <(
 [[ ${#STAGING[@]} -gt 0 ]] || die "no k8s.io/* v0.0.0 staging requirements found in $K8S_GOMOD"
 log "${#STAGING[@]} staging modules → $STAGING_VERSION"
 
+# --- etcd -------------------------------------------------------------------------------
+if [[ "$FORCE" == 0 && -x "$BIN/etcd" && "$("$BIN/etcd" --version 2>/dev/null)" == *"${ETCD_VERSION#v}"* ]]; then
+  log "etcd $ETCD_VERSION already in $BIN"
+else
+  log "building etcd $ETCD_VERSION (cold build takes ~2-3 min on 2 cores)…"
+  start=$SECONDS
+  mkdir -p "$WORK/etcd"
+  "$GO" -C "$WORK/etcd" mod init kafkaplane.local/etcd-build 2>/dev/null \
+    || die "go mod init failed in $WORK/etcd"
+  # `go install go.etcd.io/etcd/server/v3@…` refuses (the module has replace directives);
+  # a scratch module that requires it works.
+  "$GO" -C "$WORK/etcd" get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" \
+    || die "cannot fetch go.etcd.io/etcd/server/v3@$ETCD_VERSION from the Go module proxy"
+  "${NICE[@]}" "$GO" -C "$WORK/etcd" build -p "$JOBS" -trimpath -ldflags "-s -w" -o "$OUT/etcd" go.etcd.io/etcd/server/v3 \
+    || die "etcd $ETCD_VERSION build failed (see output above)"
+  "$OUT/etcd" --version >/dev/null || die "the freshly built etcd does not run"
+  chmod 0755 "$OUT/etcd" && mv -f "$OUT/etcd" "$BIN/etcd"   # rename: atomic
+  log "etcd built in $((SECONDS - start)) s"
+fi
+
+# --- kube-apiserver + kubectl -------------------------------------------------------------
 mkdir -p "$WORK/k8s"
-(
-  cd "$WORK/k8s"
-  "$GO" mod init kafkaplane.local/kube-build >/dev/null 2>&1
-  "$GO" mod edit -require="k8s.io/kubernetes@$K8S_VERSION"
-  for m in "${STAGING[@]}"; do
-    "$GO" mod edit -replace="$m=$m@$STAGING_VERSION"
-  done
-) || die "could not prepare the scratch module for k8s.io/kubernetes@$K8S_VERSION"
+REPLACES=()
+for m in "${STAGING[@]}"; do REPLACES+=("-replace=$m=$m@$STAGING_VERSION"); done
+"$GO" -C "$WORK/k8s" mod init kafkaplane.local/kube-build 2>/dev/null \
+  && "$GO" -C "$WORK/k8s" mod edit -require="k8s.io/kubernetes@$K8S_VERSION" "${REPLACES[@]}" \
+  || die "could not prepare the scratch module for k8s.io/kubernetes@$K8S_VERSION in $WORK/k8s"
 
 PKG=k8s.io/component-base/version
 CPKG=k8s.io/client-go/pkg/version
@@ -159,26 +162,24 @@ done
 
 build_k8s() { # $1 = command name
   local name="$1" start=$SECONDS
-  (
-    cd "$WORK/k8s"
-    "${NICE[@]}" "$GO" build -p "$JOBS" -trimpath -ldflags "$LDFLAGS" -o "$OUT/$name" "k8s.io/kubernetes/cmd/$name"
-  ) || die "$name $K8S_VERSION build failed (see output above)"
+  "${NICE[@]}" "$GO" -C "$WORK/k8s" build -p "$JOBS" -trimpath -ldflags "$LDFLAGS" -o "$OUT/$name" "k8s.io/kubernetes/cmd/$name" \
+    || die "$name $K8S_VERSION build failed (see output above)"
   log "$name built in $((SECONDS - start)) s"
 }
 
 log "building kube-apiserver $K8S_VERSION (cold build takes ~10-15 min on 2 cores)…"
 build_k8s kube-apiserver
-"$OUT/kube-apiserver" --version | grep -q "$K8S_VERSION" \
+[[ "$("$OUT/kube-apiserver" --version)" == *"$K8S_VERSION"* ]] \
   || die "the freshly built kube-apiserver does not report $K8S_VERSION"
 
-log "building kubectl $K8S_VERSION (cold build takes ~3-6 min more; shares most packages with kube-apiserver)…"
+log "building kubectl $K8S_VERSION (~1-2 min more: it shares most packages with kube-apiserver)…"
 build_k8s kubectl
-"$OUT/kubectl" version --client | grep -q "$K8S_VERSION" \
+[[ "$("$OUT/kubectl" version --client)" == *"$K8S_VERSION"* ]] \
   || die "the freshly built kubectl does not report $K8S_VERSION"
 
 # --- install atomically ----------------------------------------------------------------------
 # mv within one filesystem is a rename: a killed build never leaves a half-written binary.
-for name in etcd kubectl kube-apiserver; do
+for name in kubectl kube-apiserver; do
   if [[ -f "$OUT/$name" ]]; then
     chmod 0755 "$OUT/$name"
     mv -f "$OUT/$name" "$BIN/$name"

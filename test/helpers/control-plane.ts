@@ -44,7 +44,7 @@ export interface ControlPlaneBinaries {
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 const BUILD_SCRIPT = path.join(REPO_ROOT, 'scripts', 'control-plane', 'build.sh');
-const BUILD_HINT = 'run scripts/control-plane/build.sh (cold build ~15-25 min on 2 cores; cached afterwards)';
+const BUILD_HINT = 'run scripts/control-plane/build.sh (cold build ~16 min on 2 cores, then cached outside the repo)';
 
 const READY_TIMEOUT_MS = 90_000;
 const ETCD_TIMEOUT_MS = 30_000;
@@ -406,7 +406,7 @@ async function waitFor(what: string, proc: Managed, timeoutMs: number, check: ()
     if (proc.hasExited()) {
       throw new Error(
         `${proc.name} exited (code ${proc.child.exitCode}, signal ${proc.child.signalCode}) while waiting for ${what}. ` +
-          `Last ${LOG_TAIL_LINES} lines of ${proc.logFile}:\n${logTail(proc.logFile)}`,
+          `Last ${LOG_TAIL_LINES} lines of ${path.basename(proc.logFile)}:\n${logTail(proc.logFile)}`,
       );
     }
     try {
@@ -419,7 +419,7 @@ async function waitFor(what: string, proc: Managed, timeoutMs: number, check: ()
       throw new Error(
         `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}` +
           (lastError ? ` (last error: ${lastError})` : '') +
-          `. Last ${LOG_TAIL_LINES} lines of ${proc.logFile}:\n${logTail(proc.logFile)}`,
+          `. Last ${LOG_TAIL_LINES} lines of ${path.basename(proc.logFile)}:\n${logTail(proc.logFile)}`,
       );
     }
     await sleep(250);

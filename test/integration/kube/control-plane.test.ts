@@ -95,13 +95,26 @@ test('real kube-apiserver: version, server-side apply dry run, kubectl, kustomiz
     assert.equal(get.status, 404, `dry run must not create the object: ${get.body}`);
   });
 
-  await t.test('server-side apply dry run with an unknown field is rejected (fieldValidation=Strict)', async () => {
+  await t.test('server-side apply dry run with an unknown field is rejected, naming the field', async () => {
     const res = await request(cp, 'PATCH', APPLY_DRY_RUN, {
       body: configMap({ data2: { bogus: '1' } }),
       contentType: 'application/apply-patch+yaml',
     });
-    assert.ok(res.status >= 400 && res.status < 500, `expected 4xx, got ${res.status}: ${res.body}`);
-    assert.match(res.body, /data2/, `error should mention the unknown field: ${res.body}`);
+    // Server-side apply rejects fields missing from the schema whatever fieldValidation says, but
+    // Kubernetes (still in v1.34) reports it as HTTP 500 "failed to create typed patch object (…):
+    // .data2: field not declared in schema" (kubernetes/kubernetes#122480, #139253), not as a 4xx.
+    // Accept a 4xx too, so this keeps passing once that is fixed upstream.
+    assert.ok(res.status >= 400 && res.status <= 500, `expected 4xx/500, got ${res.status}: ${res.body}`);
+    assert.equal(res.json().kind, 'Status');
+    assert.match(res.body, /\.data2: field not declared in schema/, `error should name the unknown field: ${res.body}`);
+  });
+
+  await t.test('create dry run with an unknown field and fieldValidation=Strict is a 400 naming the field', async () => {
+    const res = await request(cp, 'POST', '/api/v1/namespaces/default/configmaps?dryRun=All&fieldValidation=Strict', {
+      body: configMap({ data2: { bogus: '1' } }),
+    });
+    assert.equal(res.status, 400, res.body);
+    assert.match(res.json().message, /unknown field "data2"/, `error should name the unknown field: ${res.body}`);
   });
 
   await t.test('kubectl version -o json works with the kubeconfig', async () => {
