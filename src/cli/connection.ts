@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { KafkaplaneError } from '../errors.ts';
 import { type ClientSecurity, parseClientProperties, withClientSecurity } from '../kafka/client-properties.ts';
 import { type ConnectionConfig, DEFAULT_TIMEOUT_MS, parseBootstrap } from '../kafka/connect.ts';
-import { adminConnection, locate } from '../local/cluster.ts';
 
 export interface ConnectionFlags {
   bootstrap?: string;
@@ -61,6 +60,8 @@ export async function resolveConnection(flags: ConnectionFlags & { bootstrapServ
   if (bootstrapFlag !== undefined) config = { bootstrap: parseBootstrap(bootstrapFlag), timeoutMs };
   else if (security?.bootstrap) config = { bootstrap: security.bootstrap, timeoutMs };
   else {
+    // Loaded only here: the local runtime pulls in the spec model and the full Kafka client.
+    const { adminConnection, locate } = await import('../local/cluster.ts');
     const local = await locate({ ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(flags.stateDir ? { stateDir: flags.stateDir } : {}), env }).catch((error: unknown) => {
       if (error instanceof KafkaplaneError && (error.code === 'NO_CLUSTER_STATE' || error.code === 'AMBIGUOUS_CLUSTER')) {
         throw new KafkaplaneError(error.code, `${error.message}, and no --bootstrap was given`, { exitCode: 2, hint: 'pass --bootstrap host:port, or start a local cluster with `kafkaplane up -f cluster.yaml`' });

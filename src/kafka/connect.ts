@@ -1,6 +1,19 @@
-import { Admin, type Broker, type Connection, type SASLMechanismValue } from '@platformatic/kafka';
+import type { Admin, Broker, Connection, SASLMechanismValue } from '@platformatic/kafka';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { KafkaplaneError, errorMessage } from '../errors.ts';
+
+type KafkaLibrary = typeof import('@platformatic/kafka');
+let library: Promise<KafkaLibrary> | undefined;
+
+/**
+ * The @platformatic/kafka package, loaded on first use. Importing it costs over a second of CPU (it compiles its
+ * option validators and loads every protocol API), so nothing imports it at module load: commands that never talk
+ * to Kafka, and the fast paths below, stay quick to start.
+ */
+export function loadKafka(): Promise<KafkaLibrary> {
+  library ??= import('@platformatic/kafka');
+  return library;
+}
 
 /** How to reach a cluster. Every command talks to Kafka through this one description. */
 export interface ConnectionConfig {
@@ -47,15 +60,24 @@ export function clientOptions(config: ConnectionConfig) {
   };
 }
 
-export function createAdmin(config: ConnectionConfig): Admin {
+export async function createAdmin(config: ConnectionConfig): Promise<Admin> {
+  const { Admin } = await loadKafka();
   return new Admin(clientOptions(config));
 }
 
-/** Runs `fn` with an Admin client and always closes it. */
-export async function withAdmin<T>(config: ConnectionConfig, fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = createAdmin(config);
+/**
+ * Runs `fn` with an Admin client and always closes it. A failure to reach the cluster becomes a KafkaplaneError that
+ * names the address and the likely cause. With `probe`, the bootstrap addresses are checked first (a TCP connect,
+ * bounded by the timeout), so an unreachable cluster fails fast instead of after the client's retries.
+ */
+export async function withAdmin<T>(config: ConnectionConfig, fn: (admin: Admin) => Promise<T>, options: { probe?: boolean } = {}): Promise<T> {
+  if (options.probe) await probeBootstrap(config);
+  const admin = await createAdmin(config);
   try {
     return await fn(admin);
+  } catch (error) {
+    if (!(error instanceof KafkaplaneError) && isConnectionFailure(error)) throw connectionError(config, error);
+    throw error;
   } finally {
     await admin.close().catch(() => undefined);
   }
@@ -79,7 +101,56 @@ export function connectionError(config: ConnectionConfig, error: unknown): Kafka
   else if (/ENOTFOUND|EAI_AGAIN/.test(causes)) hint = 'the host name does not resolve from here; use an address this machine can resolve';
   else if (/timed? ?out|ETIMEDOUT/i.test(causes)) hint = 'no answer in time: a firewall, a wrong port, or a TLS/plaintext mismatch';
   else if (/SASL|authentication/i.test(causes)) hint = 'the credentials or the SASL mechanism do not match the listener';
+  else if (/requires TLS/i.test(causes)) hint = 'the listener speaks TLS: add --tls (and --tls-ca), or security.protocol=SSL in --command-config';
+  // The bootstrap answered, then the client followed the brokers' advertised addresses and could not reach them:
+  // the classic advertised.listeners problem (seed 004's troubleshooting checklist).
+  const failed = [...causes.matchAll(/Connection to (\S+?:\d+) failed/g)].map((m) => m[1]!);
+  const advertised = failed.filter((address) => !config.bootstrap.includes(address));
+  if (advertised.length > 0 && advertised.length === failed.length) {
+    hint = `the bootstrap answered, but the brokers advertise ${[...new Set(advertised)].join(', ')}, which this machine cannot reach: set advertised.listeners to addresses clients can reach (or connect through a listener meant for this network); \`kafkaplane doctor\` checks every advertised address`;
+  }
   return new KafkaplaneError('KAFKA_UNREACHABLE', `cannot reach Kafka at ${config.bootstrap.join(',')}: ${message}`, { cause: error, hint });
+}
+
+/** True when an error from the client means the network failed (as opposed to Kafka answering with an error). */
+export function isConnectionFailure(error: unknown): boolean {
+  const codes = collectCodes(error);
+  if (codes.some((c) => c === 'PLT_KFK_NETWORK' || c === 'PLT_KFK_TIMEOUT' || c === 'PLT_KFK_AUTHENTICATION' || /^E[A-Z]+$/.test(c))) return true;
+  return /Cannot connect to any broker|Connection closed|Broker requires TLS/i.test(collectMessages(error).join(' '));
+}
+
+/** A Kafka protocol error somewhere in a client error: its name (UNKNOWN_TOPIC_OR_PARTITION, …) and messages. */
+export interface KafkaProtocolError {
+  /** Kafka's error name, e.g. TOPIC_ALREADY_EXISTS. */
+  name: string;
+  code: number;
+  message: string;
+  /** What the broker said, when it said more than the error name. */
+  serverMessage: string | null;
+}
+
+export function kafkaProtocolErrors(error: unknown, depth = 0): KafkaProtocolError[] {
+  if (depth > 6 || error === null || typeof error !== 'object') return [];
+  const e = error as { apiId?: string; apiCode?: number; message?: string; serverErrorMessage?: string | null; cause?: unknown; errors?: unknown[] };
+  const own = typeof e.apiId === 'string' ? [{ name: e.apiId, code: e.apiCode ?? -1, message: e.message ?? e.apiId, serverMessage: e.serverErrorMessage ?? null }] : [];
+  return [...own, ...kafkaProtocolErrors(e.cause, depth + 1), ...(Array.isArray(e.errors) ? e.errors.flatMap((x) => kafkaProtocolErrors(x, depth + 1)) : [])];
+}
+
+/** The broker's own words for a protocol error, falling back to the client's message. */
+export function describeKafkaError(error: unknown): string {
+  const protocol = kafkaProtocolErrors(error)[0];
+  if (protocol) return protocol.serverMessage && protocol.serverMessage !== protocol.message ? `${protocol.serverMessage} (${protocol.name})` : `${protocol.message.replace(/\.$/, '')} (${protocol.name})`;
+  return errorMessage(error);
+}
+
+function collectCodes(error: unknown, depth = 0): string[] {
+  if (depth > 6 || error === null || typeof error !== 'object') return [];
+  const e = error as { code?: unknown; cause?: unknown; errors?: unknown[] };
+  return [
+    ...(typeof e.code === 'string' ? [e.code] : []),
+    ...collectCodes(e.cause, depth + 1),
+    ...(Array.isArray(e.errors) ? e.errors.flatMap((x) => collectCodes(x, depth + 1)) : []),
+  ];
 }
 
 function collectMessages(error: unknown, depth = 0): string[] {
@@ -91,4 +162,340 @@ function collectMessages(error: unknown, depth = 0): string[] {
     ...collectMessages(e.cause, depth + 1),
     ...(Array.isArray(e.errors) ? e.errors.flatMap((x) => collectMessages(x, depth + 1)) : []),
   ];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reachability and a lean single-broker link.
+//
+// `topics list` and `metadata` answer with one Metadata request. Loading the whole client for that costs ten times
+// the request, so they use a single connection that speaks through @platformatic/kafka's own protocol encoders and
+// decoders (loaded one module at a time), with the same TLS and SASL settings as the Admin client.
+// ---------------------------------------------------------------------------------------------------------------
+
+export type AddressCheck = { address: string; ok: true; ms: number } | { address: string; ok: false; code: string; reason: string };
+
+function splitAddress(address: string): { host: string; port: number } {
+  const i = address.lastIndexOf(':');
+  return { host: address.slice(0, i).replace(/^\[(.*)\]$/, '$1'), port: Number(address.slice(i + 1)) };
+}
+
+/** Why a socket could not connect, in words an operator can act on. */
+export function describeSocketError(error: unknown, timeoutMs: number): { code: string; reason: string } {
+  const code = (error as { code?: string }).code ?? 'ERROR';
+  switch (code) {
+    case 'ECONNREFUSED':
+      return { code, reason: 'connection refused: nothing listens on that port' };
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return { code, reason: 'the host name does not resolve from here' };
+    case 'ETIMEDOUT':
+      return { code, reason: `no answer within ${Math.round(timeoutMs / 100) / 10} s (a firewall, a wrong address, or the host is down)` };
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return { code, reason: 'no route to that host from here' };
+    case 'ECONNRESET':
+      return { code, reason: 'the connection was reset (a TLS/plaintext mismatch, or the wrong service on that port)' };
+    default:
+      return { code, reason: errorMessage(error) };
+  }
+}
+
+/** Opens a TCP connection to `address` (TLS when `tls` is given); bounded by `timeoutMs`. */
+async function openSocket(address: string, timeoutMs: number, tls?: TlsOptions): Promise<import('node:net').Socket> {
+  const { host, port } = splitAddress(address);
+  const net = await import('node:net');
+  const socket: import('node:net').Socket = tls
+    ? (await import('node:tls')).connect({ host, port, ...(net.isIP(host) === 0 ? { servername: host } : {}), ...tls })
+    : net.connect({ host, port });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const error = Object.assign(new Error(`connecting to ${address} timed out`), { code: 'ETIMEDOUT' });
+      socket.destroy(error);
+    }, timeoutMs);
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(error);
+    });
+  });
+}
+
+/** Whether this machine can open a TCP connection to `address` (no Kafka protocol): for bootstrap and advertised addresses. */
+export async function checkAddress(address: string, timeoutMs: number): Promise<AddressCheck> {
+  const started = Date.now();
+  try {
+    const socket = await openSocket(address, timeoutMs);
+    socket.destroy();
+    return { address, ok: true, ms: Date.now() - started };
+  } catch (error) {
+    return { address, ok: false, ...describeSocketError(error, timeoutMs) };
+  }
+}
+
+function connectTimeout(config: ConnectionConfig): number {
+  return Math.min(config.timeoutMs ?? DEFAULT_TIMEOUT_MS, 10_000);
+}
+
+function unreachable(config: ConnectionConfig, checks: readonly AddressCheck[]): KafkaplaneError {
+  const failures = checks.filter((c): c is Extract<AddressCheck, { ok: false }> => !c.ok);
+  const codes = new Set(failures.map((f) => f.code));
+  let hint = 'check the address, and that the cluster is running (kafkaplane status)';
+  if (codes.size === 1 && codes.has('ECONNREFUSED')) hint = 'nothing listens there: is the cluster up (kafkaplane status), and is the port right?';
+  else if (codes.size === 1 && (codes.has('ENOTFOUND') || codes.has('EAI_AGAIN'))) hint = 'use an address this machine can resolve (inside Kubernetes, service names resolve only in the cluster: use an external listener or a port-forward)';
+  else if (codes.size === 1 && codes.has('ETIMEDOUT')) hint = 'packets are dropped on the way: check firewalls/security groups, and that the address is the one the cluster listens on';
+  const detail = failures.map((f) => `  ${f.address}: ${f.reason}`).join('\n');
+  return new KafkaplaneError('KAFKA_UNREACHABLE', `cannot reach Kafka at ${config.bootstrap.join(',')}:\n${detail}`, { hint, details: failures });
+}
+
+/** Fails with every address and its reason unless at least one bootstrap address accepts a TCP connection. */
+export async function probeBootstrap(config: ConnectionConfig): Promise<void> {
+  const timeoutMs = connectTimeout(config);
+  const checks: AddressCheck[] = [];
+  await new Promise<void>((resolve, reject) => {
+    let pending = config.bootstrap.length;
+    for (const address of config.bootstrap) {
+      void checkAddress(address, timeoutMs).then((check) => {
+        checks.push(check);
+        pending--;
+        if (check.ok) resolve();
+        else if (pending === 0) reject(unreachable(config, checks));
+      });
+    }
+  });
+}
+
+type Callback<T> = (error: Error | null, value?: T) => void;
+
+/**
+ * One connection to one broker, shaped like @platformatic/kafka's Connection as far as its protocol APIs use it
+ * (`send`), so `metadataV12.api.async(link, …)` works on it.
+ */
+export interface BrokerLink {
+  /** host:port of the broker this link talks to. */
+  readonly address: string;
+  send(apiKey: number, apiVersion: number, createPayload: () => unknown, parser: (...args: never[]) => unknown, requestTags: boolean, responseTags: boolean, callback: Callback<unknown>): void;
+  close(): void;
+}
+
+interface LeanProtocol {
+  Writer: KafkaLibrary['Writer'];
+  Reader: KafkaLibrary['Reader'];
+  metadataV12: KafkaLibrary['metadataV12'];
+}
+
+let leanProtocol: Promise<LeanProtocol> | undefined;
+
+/** The protocol pieces the lean link needs, without loading the whole package (falls back to it if its layout changed). */
+export function loadLeanProtocol(): Promise<LeanProtocol> {
+  leanProtocol ??= (async () => {
+    try {
+      const base = import.meta.resolve('@platformatic/kafka');
+      const load = (path: string) => import(new URL(path, base).href) as Promise<Record<string, unknown>>;
+      const [writer, reader, metadata] = await Promise.all([load('./protocol/writer.js'), load('./protocol/reader.js'), load('./apis/metadata/metadata-v12.js')]);
+      if (typeof writer.Writer !== 'function' || typeof reader.Reader !== 'function' || typeof (metadata.api as { async?: unknown })?.async !== 'function') throw new Error('unexpected layout');
+      return { Writer: writer.Writer, Reader: reader.Reader, metadataV12: metadata } as unknown as LeanProtocol;
+    } catch {
+      const lib = await loadKafka();
+      return { Writer: lib.Writer, Reader: lib.Reader, metadataV12: lib.metadataV12 };
+    }
+  })();
+  return leanProtocol;
+}
+
+class Link implements BrokerLink {
+  readonly address: string;
+  readonly #socket: import('node:net').Socket;
+  readonly #protocol: LeanProtocol;
+  readonly #clientId: string;
+  readonly #timeoutMs: number;
+  #correlationId = 0;
+  #buffer: Buffer = Buffer.alloc(0);
+  #closed: Error | undefined;
+  readonly #pending = new Map<number, { apiKey: number; apiVersion: number; parser: (...args: never[]) => unknown; responseTags: boolean; callback: Callback<unknown>; timer: NodeJS.Timeout }>();
+
+  constructor(address: string, socket: import('node:net').Socket, protocol: LeanProtocol, clientId: string, timeoutMs: number) {
+    this.address = address;
+    this.#socket = socket;
+    this.#protocol = protocol;
+    this.#clientId = clientId;
+    this.#timeoutMs = timeoutMs;
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('error', (error) => this.#failAll(error));
+    socket.on('close', () => this.#failAll(Object.assign(new Error(`${address} closed the connection`), { code: 'PLT_KFK_NETWORK' })));
+  }
+
+  send(apiKey: number, apiVersion: number, createPayload: () => unknown, parser: (...args: never[]) => unknown, requestTags: boolean, responseTags: boolean, callback: Callback<unknown>): void {
+    if (this.#closed) {
+      callback(this.#closed);
+      return;
+    }
+    const write = (payload: { context?: { noResponse?: boolean } }) => {
+      const correlationId = (this.#correlationId = (this.#correlationId + 1) & 0x7fffffff);
+      const writer = this.#protocol.Writer.create().appendInt16(apiKey).appendInt16(apiVersion).appendInt32(correlationId).appendString(this.#clientId, false);
+      if (requestTags) writer.appendTaggedFields();
+      writer.appendFrom(payload as never).prependLength();
+      if (payload.context?.noResponse) {
+        this.#socket.write(writer.buffer, (error) => callback(error ?? null));
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.#pending.delete(correlationId);
+        callback(Object.assign(new Error(`${this.address} did not answer within ${this.#timeoutMs} ms`), { code: 'PLT_KFK_TIMEOUT' }));
+      }, this.#timeoutMs);
+      this.#pending.set(correlationId, { apiKey, apiVersion, parser, responseTags, callback, timer });
+      this.#socket.write(writer.buffer);
+    };
+    try {
+      const payload = createPayload() as { then?: unknown; context?: { noResponse?: boolean } };
+      if (typeof payload.then === 'function') (payload as unknown as Promise<typeof payload>).then(write, (error: Error) => callback(error));
+      else write(payload);
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+
+  close(): void {
+    this.#closed ??= new Error('the connection is closed');
+    this.#socket.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+    while (this.#buffer.length >= 4) {
+      const size = this.#buffer.readInt32BE(0);
+      if (this.#buffer.length < 4 + size) return;
+      const frame = this.#buffer.subarray(4, 4 + size);
+      this.#buffer = this.#buffer.subarray(4 + size);
+      const correlationId = frame.readInt32BE(0);
+      const request = this.#pending.get(correlationId);
+      if (!request) continue;
+      this.#pending.delete(correlationId);
+      clearTimeout(request.timer);
+      let result: unknown;
+      try {
+        const reader = this.#protocol.Reader.from(frame);
+        reader.skip(4);
+        // Flexible response headers carry tagged fields; brokers send none (a single zero byte).
+        if (request.responseTags) reader.skip(1);
+        result = (request.parser as unknown as (c: number, k: number, v: number, r: unknown) => unknown)(correlationId, request.apiKey, request.apiVersion, reader);
+      } catch (error) {
+        request.callback(error as Error);
+        continue;
+      }
+      request.callback(null, result);
+    }
+  }
+
+  #failAll(error: Error): void {
+    this.#closed ??= error;
+    for (const [id, request] of this.#pending) {
+      clearTimeout(request.timer);
+      this.#pending.delete(id);
+      request.callback(error);
+    }
+  }
+}
+
+async function authenticateLink(link: BrokerLink, sasl: NonNullable<ConnectionConfig['sasl']>): Promise<void> {
+  const lib = await loadKafka();
+  const connection = link as unknown as Connection;
+  await lib.saslHandshakeV1.api.async(connection, sasl.mechanism);
+  if (sasl.mechanism === 'PLAIN') await lib.saslPlain.authenticate(lib.saslAuthenticateV2.api, connection, sasl.username, sasl.password);
+  else await lib.saslScramSha.authenticate(lib.saslAuthenticateV2.api, connection, sasl.mechanism.substring(6) as 'SHA-256', sasl.username, sasl.password, lib.saslScramSha.defaultCrypto);
+}
+
+/**
+ * Runs `fn` over one connection to the first bootstrap broker that answers (all are tried at once, so an
+ * unreachable cluster fails within one connect timeout, naming every address and why). For read-only commands
+ * that need one or two requests; everything else uses `withAdmin`.
+ */
+export async function withBrokerLink<T>(config: ConnectionConfig, fn: (link: BrokerLink, protocol: LeanProtocol) => Promise<T>): Promise<T> {
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const protocolLoading = loadLeanProtocol();
+  const checks: AddressCheck[] = [];
+  const opened = await new Promise<{ address: string; socket: import('node:net').Socket }>((resolve, reject) => {
+    let pending = config.bootstrap.length;
+    let winner = false;
+    for (const address of config.bootstrap) {
+      openSocket(address, connectTimeout(config), config.tls).then(
+        (socket) => {
+          pending--;
+          if (winner) socket.destroy();
+          else {
+            winner = true;
+            resolve({ address, socket });
+          }
+        },
+        (error: unknown) => {
+          pending--;
+          checks.push({ address, ok: false, ...describeSocketError(error, connectTimeout(config)) });
+          if (pending === 0 && !winner) reject(unreachable(config, checks));
+        },
+      );
+    }
+  });
+  const link = new Link(opened.address, opened.socket, await protocolLoading, config.clientId ?? 'kafkaplane', timeoutMs);
+  try {
+    if (config.sasl) {
+      await authenticateLink(link, config.sasl).catch((error: unknown) => {
+        throw new KafkaplaneError('KAFKA_AUTHENTICATION', `${opened.address} refused the SASL ${config.sasl!.mechanism} login of "${config.sasl!.username}": ${describeKafkaError(error)}`, {
+          cause: error,
+          hint: 'check the user name and password, and that the listener uses this SASL mechanism',
+        });
+      });
+    }
+    return await fn(link, await protocolLoading);
+  } catch (error) {
+    if (!(error instanceof KafkaplaneError) && isConnectionFailure(error)) throw connectionError({ ...config, bootstrap: [opened.address] }, error);
+    throw error;
+  } finally {
+    link.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Producers and consumers (the toolbox: produce, consume, perf produce, perf consume). Same options as the Admin
+// client, so SASL, TLS and the timeout apply identically.
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface ProducerTuning {
+  idempotent: boolean;
+  /** Requests in flight per broker connection (the client forces 1 for idempotent producers). */
+  maxInFlight: number;
+  clientId?: string;
+  requestTimeoutMs?: number;
+}
+
+export async function createProducer(config: ConnectionConfig, tuning: ProducerTuning): Promise<import('@platformatic/kafka').Producer> {
+  const { Producer } = await loadKafka();
+  const base = clientOptions(config);
+  return new Producer({
+    ...base,
+    ...(tuning.clientId ? { clientId: tuning.clientId } : {}),
+    ...(tuning.requestTimeoutMs ? { timeout: tuning.requestTimeoutMs, requestTimeout: tuning.requestTimeoutMs } : {}),
+    idempotent: tuning.idempotent,
+    maxInflights: tuning.maxInFlight,
+    autocreateTopics: false,
+  });
+}
+
+/** A consumer client; it joins `groupId` only when asked to (reading by partition and offset needs no group). */
+export async function createConsumer(config: ConnectionConfig, groupId: string, options: { clientId?: string; sessionTimeoutMs?: number } = {}): Promise<import('@platformatic/kafka').Consumer> {
+  const { Consumer } = await loadKafka();
+  const sessionTimeout = options.sessionTimeoutMs ?? 45_000;
+  return new Consumer({
+    ...clientOptions(config),
+    ...(options.clientId ? { clientId: options.clientId } : {}),
+    groupId,
+    sessionTimeout,
+    rebalanceTimeout: Math.max(sessionTimeout, 60_000),
+    heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+    autocreateTopics: false,
+  });
 }
