@@ -18,7 +18,7 @@ export interface TlsMaterial {
  * configuration.
  */
 export interface Placement {
-  kind: 'local' | 'kubernetes';
+  kind: 'local' | 'kubernetes' | 'compose';
   /** Host a listener binds to; '' binds every interface. */
   bindHost(node: ClusterNode): string;
   /** Port a listener binds to on this node. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { API_VERSION, configMap, dnsLabel, dnsSubdomain, metadata, quantity } from './common.ts';
+import { kubernetesSpec } from './kubernetes.ts';
 
 export const DEFAULT_KAFKA_VERSION = '4.1.2';
 
@@ -184,6 +185,8 @@ export const kafkaClusterSpec = z.strictObject({
       topologyKey: z.string().min(1).default('topology.kubernetes.io/zone'),
     })
     .optional(),
+  /** Image, scheduling, network policy, monitoring and identity for Kubernetes (src/spec/kubernetes.ts); the local runtime ignores it. */
+  kubernetes: kubernetesSpec.optional(),
 });
 
 export const kafkaCluster = z.strictObject({

@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import type { KafkaCluster } from '../spec/kafka-cluster.ts';
+import type { KubernetesSpec } from '../spec/kubernetes.ts';
+import type { ClusterNode } from './nodes.ts';
+
+/**
+ * Every Kubernetes name kafkaplane gives an object, in one place, so the renderer, the placement (which bakes pod DNS
+ * names into broker properties) and the operator can never disagree.
+ *
+ * Names are DNS-1123 labels of at most 63 characters
+ * (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names). A name that would be
+ * longer is cut and ends in a hash of the full name, so it stays unique and deterministic.
+ */
+export const MAX_NAME = 63;
+/**
+ * The StatefulSet controller labels each pod with controller-revision-hash = "<statefulset>-<10-character hash>",
+ * and a label value is at most 63 characters, so StatefulSet names longer than 52 break rollouts
+ * (https://github.com/kubernetes/kubernetes/issues/64023).
+ */
+export const MAX_STATEFULSET_NAME = 52;
+
+export function shortHash(text: string, length = 8): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+
+export function fitName(name: string, max = MAX_NAME): string {
+  if (name.length <= max) return name;
+  const hash = shortHash(name);
+  return `${name.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
+
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export interface KubernetesNames {
+  cluster: string;
+  namespace: string;
+  clusterDomain: string;
+  statefulSet(pool: string): string;
+  /** Headless Service of a pool: gives every pod a stable DNS name (StatefulSet spec.serviceName). */
+  headlessService(pool: string): string;
+  pod(node: Pick<ClusterNode, 'pool' | 'ordinal'>): string;
+  /** <pod>.<headless>.<namespace>.svc.<domain>: the address other nodes and internal clients use. */
+  podAddress(node: Pick<ClusterNode, 'pool' | 'ordinal'>): string;
+  bootstrapService: string;
+  /** Address of the bootstrap Service inside the cluster. */
+  bootstrapAddress: string;
+  externalBootstrapService(listener: string): string;
+  externalBrokerService(listener: string, nodeId: number): string;
+  configMap: string;
+  identitySecret: string;
+  serviceAccount: string;
+  podDisruptionBudget: string;
+  networkPolicy: string;
+  metricsConfigMap: string;
+  podMonitor: string;
+  prometheusRule: string;
+  kafkaExporter: string;
+  tlsSecret: string;
+  tlsPasswordSecret: string;
+  /** A Job's template is immutable: a new topic list gets a new Job (name carries a hash of what it does). */
+  topicsJob(contentHash: string): string;
+}
+
+export function kubernetesNames(cluster: KafkaCluster, settings: KubernetesSpec, namespaceOverride?: string): KubernetesNames {
+  const c = cluster.metadata.name;
+  const namespace = namespaceOverride ?? cluster.metadata.namespace ?? 'default';
+  const domain = settings.clusterDomain;
+  const sts = (pool: string) => fitName(`${c}-${pool}`, MAX_STATEFULSET_NAME);
+  const pod = (node: Pick<ClusterNode, 'pool' | 'ordinal'>) => `${sts(node.pool)}-${node.ordinal}`;
+  const bootstrap = fitName(`${c}-bootstrap`);
+  return {
+    cluster: c,
+    namespace,
+    clusterDomain: domain,
+    statefulSet: sts,
+    headlessService: sts,
+    pod,
+    podAddress: (node) => `${pod(node)}.${sts(node.pool)}.${namespace}.svc.${domain}`,
+    bootstrapService: bootstrap,
+    bootstrapAddress: `${bootstrap}.${namespace}.svc.${domain}`,
+    externalBootstrapService: (listener) => fitName(`${c}-${listener}-bootstrap`),
+    externalBrokerService: (listener, nodeId) => fitName(`${c}-${listener}-${nodeId}`),
+    configMap: fitName(`${c}-config`),
+    identitySecret: fitName(`${c}-identity`),
+    serviceAccount: settings.serviceAccount.name ?? fitName(`${c}-kafka`),
+    podDisruptionBudget: fitName(`${c}-nodes`),
+    networkPolicy: fitName(`${c}-nodes`),
+    metricsConfigMap: fitName(`${c}-metrics`),
+    podMonitor: fitName(`${c}-nodes`),
+    prometheusRule: fitName(`${c}-alerts`),
+    kafkaExporter: fitName(`${c}-kafka-exporter`),
+    tlsSecret: settings.tls.secretName ?? fitName(`${c}-tls`),
+    tlsPasswordSecret: settings.tls.passwordSecret?.name ?? fitName(`${c}-tls-password`),
+    topicsJob: (contentHash) => fitName(`${c}-topics-${contentHash}`),
+  };
+}

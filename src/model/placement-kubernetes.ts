@@ -1,0 +1,158 @@
+import type { KafkaCluster, Listener } from '../spec/kafka-cluster.ts';
+import type { SpecProblem } from '../errors.ts';
+import type { KubernetesNames } from './kubernetes-names.ts';
+import type { KafkaListener } from './listeners.ts';
+import { type ClusterNode, brokers, planNodes } from './nodes.ts';
+import type { Endpoint, Placement } from './placement.ts';
+
+/**
+ * Values only a running pod knows (its node's IP, its zone) or that live in Secrets (ids, passwords) appear in the
+ * rendered broker properties as @KAFKAPLANE_<NAME>@ tokens. The pod's entrypoint replaces each token with the
+ * environment variable KAFKAPLANE_<NAME> (downward API or secretKeyRef) before Kafka reads the file, and refuses
+ * to start if one is left. Everything else is decided here, by the same function the local runtime uses.
+ */
+export function runtimeToken(name: string): string {
+  return `@KAFKAPLANE_${name}@`;
+}
+export const HOST_IP_TOKEN = runtimeToken('HOST_IP');
+export const RACK_TOKEN = runtimeToken('RACK');
+export const CLUSTER_ID_TOKEN = runtimeToken('CLUSTER_ID');
+export const KEYSTORE_PASSWORD_TOKEN = runtimeToken('TLS_KEYSTORE_PASSWORD');
+export function directoryIdToken(nodeId: number): string {
+  return runtimeToken(`DIRECTORY_ID_${nodeId}`);
+}
+
+/** The official image declares /var/lib/kafka/data as a volume; each node keeps its log dir in a subdirectory (no lost+found in it). */
+export const DATA_DIR = '/var/lib/kafka/data';
+export const TLS_DIR = '/etc/kafkaplane/tls';
+export const KEYSTORE_FILE = 'keystore.p12';
+
+export function logDir(node: Pick<ClusterNode, 'id'>): string {
+  return `${DATA_DIR}/kafka-log-${node.id}`;
+}
+
+/** How one broker is reached on one external listener. */
+export interface ExternalBroker {
+  nodeId: number;
+  /** The advertised host; undefined means "the IP of the Kubernetes node the pod runs on" (nodeport only). */
+  host: string | undefined;
+  /** The advertised port. */
+  port: number;
+  /** The Service's nodePort (nodeport listeners). */
+  nodePort: number | undefined;
+  annotations: Record<string, string>;
+}
+
+export interface ExternalListenerPlan {
+  listener: Listener;
+  /** Index in spec.listeners, for error paths. */
+  index: number;
+  type: 'nodeport' | 'loadbalancer';
+  bootstrap: { nodePort: number | undefined; annotations: Record<string, string> };
+  /** Keyed by node id, one per broker. */
+  brokers: Map<number, ExternalBroker>;
+}
+
+/**
+ * The address of every broker on every nodeport / loadbalancer listener — one Service per broker, and the
+ * advertised.listeners entry that points at it (seed 004's first troubleshooting item: advertised.listeners must be
+ * an address the client can reach).
+ *
+ * - nodeport: advertised host = brokers[].advertisedHost, else advertisedHostTemplate, else the IP of the node the
+ *   pod runs on (downward API status.hostIP); advertised port = brokers[].advertisedPort, else the broker's node
+ *   port. A node port must be known when rendering (the pod cannot read its Service): brokers[].nodePort, or by
+ *   default bootstrap.nodePort + 1 + the broker's position in node-id order.
+ * - loadbalancer: a cloud assigns the address after the Service exists, which a pure render cannot know, so the
+ *   spec must name it: brokers[].advertisedHost or advertisedHostTemplate (a DNS name you point at each broker's
+ *   LoadBalancer); advertised port = brokers[].advertisedPort, else the listener port.
+ *
+ * `requireHosts: false` skips the loadbalancer host rule (docker compose publishes everything on localhost).
+ */
+export function planExternalListeners(cluster: KafkaCluster, options: { requireHosts: boolean } = { requireHosts: true }): { plans: ExternalListenerPlan[]; problems: SpecProblem[] } {
+  const problems: SpecProblem[] = [];
+  const plans: ExternalListenerPlan[] = [];
+  const brokerNodes = brokers(planNodes(cluster)).sort((a, b) => a.id - b.id);
+  const usedNodePorts = new Map<number, string>();
+  const claim = (port: number | undefined, what: string, path: string) => {
+    if (port === undefined) return;
+    const other = usedNodePorts.get(port);
+    if (other !== undefined) problems.push({ path, message: `node port ${port} (${what}) is also used by ${other}; every node port must be unique in a Kubernetes cluster` });
+    else usedNodePorts.set(port, what);
+  };
+
+  cluster.spec.listeners.forEach((listener, index) => {
+    if (listener.type === 'internal') return;
+    const base = `spec.listeners[${index}]`;
+    const config = listener.configuration;
+    const bootstrapNodePort = listener.type === 'nodeport' ? config?.bootstrap?.nodePort : undefined;
+    claim(bootstrapNodePort, `listener ${listener.name} bootstrap`, `${base}.configuration.bootstrap.nodePort`);
+    const template = config?.advertisedHostTemplate;
+    const missingPort: number[] = [];
+    const missingHost: number[] = [];
+    const planned = new Map<number, ExternalBroker>();
+    brokerNodes.forEach((node, position) => {
+      const override = config?.brokers?.find((b) => b.broker === node.id);
+      let nodePort: number | undefined;
+      if (listener.type === 'nodeport') {
+        nodePort = override?.nodePort ?? (bootstrapNodePort === undefined ? undefined : bootstrapNodePort + 1 + position);
+        if (nodePort === undefined) missingPort.push(node.id);
+        else if (nodePort > 32767) {
+          problems.push({ path: `${base}.configuration.bootstrap.nodePort`, message: `broker ${node.id} would get node port ${nodePort} (bootstrap.nodePort + ${1 + position}), above the node port range (30000-32767); lower bootstrap.nodePort or set configuration.brokers[].nodePort` });
+        } else claim(nodePort, `listener ${listener.name} broker ${node.id}`, override?.nodePort !== undefined ? `${base}.configuration.brokers` : `${base}.configuration.bootstrap.nodePort`);
+      }
+      const host = override?.advertisedHost ?? template?.replaceAll('{nodeId}', String(node.id));
+      if (host === undefined && listener.type === 'loadbalancer' && options.requireHosts) missingHost.push(node.id);
+      planned.set(node.id, {
+        nodeId: node.id,
+        host,
+        port: override?.advertisedPort ?? (listener.type === 'nodeport' ? (nodePort ?? 0) : listener.port),
+        nodePort,
+        annotations: override?.annotations ?? {},
+      });
+    });
+    if (missingPort.length > 0) {
+      problems.push({
+        path: `${base}.configuration`,
+        message: `nodeport listener "${listener.name}" needs a node port for broker${missingPort.length > 1 ? 's' : ''} ${missingPort.join(', ')}: clients are told each broker's port in advertised.listeners, so it must be known when rendering. Set configuration.bootstrap.nodePort (brokers then get the next ports in node-id order) or configuration.brokers[{broker, nodePort}]`,
+      });
+    }
+    if (missingHost.length > 0) {
+      problems.push({
+        path: `${base}.configuration.advertisedHostTemplate`,
+        message: `loadbalancer listener "${listener.name}" needs the address clients use for broker${missingHost.length > 1 ? 's' : ''} ${missingHost.join(', ')}: the cloud assigns LoadBalancer addresses after the Services exist, so render cannot know them. Set advertisedHostTemplate (e.g. "kafka-{nodeId}.example.com", a DNS name pointed at each broker's LoadBalancer) or configuration.brokers[].advertisedHost`,
+      });
+    }
+    plans.push({
+      listener,
+      index,
+      type: listener.type,
+      bootstrap: { nodePort: bootstrapNodePort, annotations: config?.bootstrap?.annotations ?? {} },
+      brokers: planned,
+    });
+  });
+  return { plans, problems };
+}
+
+/**
+ * Where nodes live on Kubernetes: one pod per node, listeners on their spec ports on every interface, other nodes and
+ * internal clients reach a pod by its stable DNS name (headless Service), external clients by the plan above.
+ */
+export function kubernetesPlacement(names: KubernetesNames, external: readonly ExternalListenerPlan[]): Placement {
+  const internal = (node: ClusterNode, listener: KafkaListener): Endpoint => ({ host: names.podAddress(node), port: listener.port });
+  return {
+    kind: 'kubernetes',
+    bindHost: () => '',
+    port: (_node, listener) => listener.port,
+    internalEndpoint: internal,
+    advertisedEndpoint: (node, listener) => {
+      const plan = external.find((p) => p.listener.name === listener.spec?.name);
+      const broker = plan?.brokers.get(node.id);
+      if (!broker) return internal(node, listener);
+      return { host: broker.host ?? HOST_IP_TOKEN, port: broker.port };
+    },
+    logDirs: (node) => [logDir(node)],
+    // The zone label of the Kubernetes node, which only the running pod can learn (see render/statefulset.ts).
+    rack: () => RACK_TOKEN,
+    tls: () => ({ keystoreLocation: `${TLS_DIR}/${KEYSTORE_FILE}`, keystorePassword: KEYSTORE_PASSWORD_TOKEN, keystoreType: 'PKCS12' }),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The container entrypoint, shipped in the cluster's ConfigMap (Kubernetes) or as a compose config. POSIX sh only: the
+ * official apache/kafka image is Alpine (busybox sh, sed, grep).
+ *
+ * It holds no Kafka configuration logic. The broker properties of every node and the StorageTool arguments were
+ * computed by kafkaplane's model (brokerProperties / formatArguments, the functions the local runtime uses); the
+ * script only picks this node's file, replaces the @KAFKAPLANE_<NAME>@ tokens with values that exist only at run
+ * time (node IP, zone, ids and passwords from Secrets), formats storage once and execs Kafka.
+ */
+export const CONFIG_DIR = '/etc/kafkaplane/config';
+export const RUN_DIR = '/run/kafkaplane';
+export const ENTRYPOINT_FILE = 'entrypoint.sh';
+
+export function nodePropertiesFile(nodeId: number): string {
+  return `node-${nodeId}.properties`;
+}
+export function formatArgsFile(nodeId: number): string {
+  return `node-${nodeId}.format-args`;
+}
+
+export const ENTRYPOINT = `#!/bin/sh
+# kafkaplane entrypoint, written by \`kafkaplane render\` (docs/render.md). Picks this node's server.properties
+# (computed by kafkaplane's model, like the local runtime's), fills in what only the running container knows,
+# formats storage when the log dir has no meta.properties yet, then runs Kafka.
+set -eu
+
+config_dir=\${KAFKAPLANE_CONFIG_DIR:-${CONFIG_DIR}}
+run_dir=\${KAFKAPLANE_RUN_DIR:-${RUN_DIR}}
+kafka_bin=\${KAFKAPLANE_KAFKA_BIN:-/opt/kafka/bin}
+
+fail() {
+  echo "kafkaplane: $*" >&2
+  exit 1
+}
+
+if [ -n "\${KAFKAPLANE_NODE_ID:-}" ]; then
+  node_id=$KAFKAPLANE_NODE_ID
+else
+  # A StatefulSet pod is named <statefulset>-<ordinal>; its node id is the pool's first id plus the ordinal.
+  ordinal=\${HOSTNAME##*-}
+  case "$ordinal" in '' | *[!0-9]*) fail "cannot read the StatefulSet ordinal from HOSTNAME=$HOSTNAME" ;; esac
+  node_id=$((\${KAFKAPLANE_NODE_ID_OFFSET:?KAFKAPLANE_NODE_ID_OFFSET is not set} + ordinal))
+fi
+properties=$config_dir/node-$node_id.properties
+[ -f "$properties" ] || fail "no configuration for node $node_id in $config_dir: were the ConfigMap and the StatefulSet rendered from the same spec?"
+
+if [ -n "\${KAFKAPLANE_TLS_KEYSTORE_PASSWORD_FILE:-}" ]; then
+  KAFKAPLANE_TLS_KEYSTORE_PASSWORD=$(cat "$KAFKAPLANE_TLS_KEYSTORE_PASSWORD_FILE")
+  export KAFKAPLANE_TLS_KEYSTORE_PASSWORD
+fi
+if [ -n "\${KAFKAPLANE_HOST_IP:-}" ]; then
+  # An IPv6 address goes into a listener URL in brackets.
+  case "$KAFKAPLANE_HOST_IP" in *:*) KAFKAPLANE_HOST_IP="[$KAFKAPLANE_HOST_IP]" ;; esac
+fi
+
+newline=$(printf '\\nx')
+newline=\${newline%x}
+
+# Copies $1 to $2 with every @KAFKAPLANE_<NAME>@ token replaced by $KAFKAPLANE_<NAME>, escaped for a properties file.
+fill() {
+  cp "$1" "$2.tmp"
+  for name in $(env | sed -n 's/^\\(KAFKAPLANE_[A-Z0-9_]*\\)=.*/\\1/p'); do
+    eval "value=\\\${$name:-}"
+    # An empty value (e.g. a node without the zone label) leaves the token, so the check below names it.
+    [ -n "$value" ] || continue
+    case "$value" in *"$newline"*) fail "$name holds a line break, which cannot go into a properties file" ;; esac
+    escaped=$(printf '%s' "$value" | sed -e 's/\\\\/\\\\\\\\/g' -e 's/[\\\\&|]/\\\\&/g')
+    sed -i "s|@$name@|$escaped|g" "$2.tmp"
+  done
+  missing=$(grep -o '@KAFKAPLANE_[A-Z0-9_]*@' "$2.tmp" | sort -u | tr '\\n' ' ' || true)
+  if [ -n "$missing" ]; then
+    case "$missing" in
+      *@KAFKAPLANE_RACK@*) fail "spec.rack is set but this pod has no zone (KAFKAPLANE_RACK is empty). It comes from the pod label that Kubernetes copies from the node (KEP-4742: on by default from Kubernetes 1.35, feature gate PodTopologyLabelsAdmission on 1.33-1.34); check that the node has the label, or remove spec.rack" ;;
+    esac
+    fail "$1 needs $missing but those environment variables are not set"
+  fi
+  mv "$2.tmp" "$2"
+}
+
+mkdir -p "$run_dir"
+fill "$properties" "$run_dir/server.properties"
+fill "$config_dir/node-$node_id.format-args" "$run_dir/format.args"
+
+log_dir=$(sed -n 's/^log\\.dirs=\\([^,]*\\).*/\\1/p' "$run_dir/server.properties")
+[ -n "$log_dir" ] || fail "no log.dirs in $properties"
+if [ -f "$log_dir/meta.properties" ]; then
+  # Kafka would stop with INCONSISTENT_CLUSTER_ID later; say which volume and why now.
+  formatted_for=$(sed -n 's/^cluster\\.id=//p' "$log_dir/meta.properties")
+  if [ -n "\${KAFKAPLANE_CLUSTER_ID:-}" ] && [ "$formatted_for" != "$KAFKAPLANE_CLUSTER_ID" ]; then
+    fail "$log_dir was formatted for Kafka cluster id $formatted_for, but this cluster's id is $KAFKAPLANE_CLUSTER_ID (identity Secret). The volume belongs to another cluster: restore the old id in spec.kubernetes.identity.clusterId, or delete the PersistentVolumeClaim to start this node empty"
+  fi
+else
+  echo "kafkaplane: formatting $log_dir for node $node_id"
+  set --
+  while IFS= read -r arg || [ -n "$arg" ]; do set -- "$@" "$arg"; done < "$run_dir/format.args"
+  "$kafka_bin/kafka-storage.sh" "$@"
+fi
+
+exec "$kafka_bin/kafka-server-start.sh" "$run_dir/server.properties"
+`;

@@ -1,0 +1,140 @@
+import { clusterModel } from '../../model/broker-properties.ts';
+import { heapSize, jvmOptions } from '../../model/jvm.ts';
+import { controllers } from '../../model/nodes.ts';
+import { COMPOSE_KEYSTORE, COMPOSE_KEYSTORE_PASSWORD_FILE, composePlan, composeService } from '../../model/placement-compose.ts';
+import { DATA_DIR } from '../../model/placement-kubernetes.ts';
+import type { SpecProblem } from '../../errors.ts';
+import { kubernetesSettings } from '../../spec/kubernetes.ts';
+import { nodeFiles } from '../cluster-config.ts';
+import { CONFIG_DIR, ENTRYPOINT_FILE, RUN_DIR, formatArgsFile, nodePropertiesFile } from '../entrypoint.ts';
+import { RenderError } from '../errors.ts';
+import { clusterIdentity } from '../identity.ts';
+import type { RenderInput } from '../objects.ts';
+import { replicationBootstrap, topicsScript } from '../topics-job.ts';
+
+export interface ComposeRender {
+  /** The compose file as data (https://compose-spec.io). */
+  compose: Record<string, unknown>;
+  warnings: string[];
+}
+
+/** Compose interpolates ${VAR} everywhere in the file, config contents included: "$$" is a literal "$". */
+function literal(text: string): string {
+  return text.replaceAll('$', '$$');
+}
+
+/**
+ * The same cluster for `docker compose up`: one service per node running the official image with kafkaplane's
+ * entrypoint and the broker properties from the model (compose placement: service names instead of pod DNS names,
+ * external listeners published on the docker host). Configs are inline (`configs.<name>.content`, Compose 2.23+).
+ */
+export function renderCompose(input: RenderInput): ComposeRender {
+  const { cluster } = input;
+  const settings = kubernetesSettings(cluster.spec);
+  const plan = composePlan(cluster);
+  const problems: SpecProblem[] = [...plan.problems];
+  cluster.spec.nodePools.forEach((pool, i) => {
+    pool.jvm?.options.forEach((option, j) => {
+      if (/\s/.test(option)) problems.push({ path: `spec.nodePools[${i}].jvm.options[${j}]`, message: 'contains whitespace: kafka-run-class.sh splits JVM options on spaces' });
+    });
+  });
+  if (problems.length > 0) {
+    throw new RenderError(input.source ?? 'the spec', 'a docker compose file', problems.map((p) => ({ ...p, document: `KafkaCluster "${cluster.metadata.name}"` })));
+  }
+  const model = clusterModel(cluster);
+  const namespace = input.namespace ?? cluster.metadata.namespace ?? 'default';
+  const identity = clusterIdentity(model, settings, namespace);
+  const image = settings.image ?? `apache/kafka:${cluster.spec.version}`;
+  const files = nodeFiles(model, plan.placement, cluster.metadata.name);
+  const tls = model.listeners.client.some((l) => l.spec?.tls);
+
+  const configs: Record<string, unknown> = { entrypoint: { content: literal(files[ENTRYPOINT_FILE]!) } };
+  const services: Record<string, unknown> = {};
+  const volumes: Record<string, unknown> = {};
+  for (const node of model.nodes) {
+    const pool = cluster.spec.nodePools.find((p) => p.name === node.pool)!;
+    const service = composeService(node);
+    configs[`node-${node.id}-properties`] = { content: literal(files[nodePropertiesFile(node.id)]!) };
+    configs[`node-${node.id}-format-args`] = { content: literal(files[formatArgsFile(node.id)]!) };
+    const environment: Record<string, string> = {
+      KAFKAPLANE_NODE_ID: String(node.id),
+      KAFKAPLANE_CLUSTER_ID: identity.clusterId,
+    };
+    if (node.controller) for (const c of controllers(model.nodes)) if (identity.directoryIds[String(c.id)]) environment[`KAFKAPLANE_DIRECTORY_ID_${c.id}`] = identity.directoryIds[String(c.id)]!;
+    if (node.broker && tls) environment.KAFKAPLANE_TLS_KEYSTORE_PASSWORD_FILE = COMPOSE_KEYSTORE_PASSWORD_FILE;
+    const heap = heapSize(pool, 'kubernetes');
+    environment.KAFKA_HEAP_OPTS = `-Xms${heap} -Xmx${heap}`;
+    environment.KAFKA_JVM_PERFORMANCE_OPTS = jvmOptions(pool, 'kubernetes').filter((o) => !o.startsWith('-Xms') && !o.startsWith('-Xmx')).join(' ');
+    const ports: Record<string, unknown>[] = [];
+    for (const [listener, byNode] of plan.hostPorts) {
+      const port = byNode.get(node.id);
+      const containerPort = cluster.spec.listeners.find((l) => l.name === listener)!.port;
+      if (port !== undefined) ports.push({ target: containerPort, published: String(port), protocol: 'tcp' });
+    }
+    const dataVolume = `${service}-data`;
+    if (pool.storage.type === 'persistent-claim') volumes[dataVolume] = {};
+    services[service] = {
+      image,
+      hostname: service,
+      command: ['/bin/sh', `${CONFIG_DIR}/${ENTRYPOINT_FILE}`],
+      environment: Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, literal(v)])),
+      configs: [
+        { source: 'entrypoint', target: `${CONFIG_DIR}/${ENTRYPOINT_FILE}` },
+        { source: `node-${node.id}-properties`, target: `${CONFIG_DIR}/${nodePropertiesFile(node.id)}` },
+        { source: `node-${node.id}-format-args`, target: `${CONFIG_DIR}/${formatArgsFile(node.id)}` },
+      ],
+      ...(node.broker && tls
+        ? {
+            secrets: [
+              { source: 'kafka-keystore', target: COMPOSE_KEYSTORE },
+              { source: 'kafka-keystore-password', target: COMPOSE_KEYSTORE_PASSWORD_FILE },
+            ],
+          }
+        : {}),
+      volumes: [
+        pool.storage.type === 'persistent-claim' ? { type: 'volume', source: dataVolume, target: DATA_DIR } : { type: 'tmpfs', target: DATA_DIR },
+        { type: 'tmpfs', target: RUN_DIR },
+      ],
+      ...(ports.length > 0 ? { ports } : {}),
+      restart: 'unless-stopped',
+      stop_grace_period: `${settings.pod.terminationGracePeriodSeconds}s`,
+    };
+  }
+  const warnings: string[] = [];
+  if (input.topics.length + input.users.length > 0) {
+    const topics = topicsScript({
+      topics: input.topics,
+      users: input.users,
+      authorization: cluster.spec.authorization !== undefined,
+      bootstrap: replicationBootstrap(model, plan.placement),
+      clusterName: cluster.metadata.name,
+      secrets: false,
+    });
+    warnings.push(...topics.warnings);
+    services.topics = {
+      image,
+      command: ['/bin/sh', '-c', literal(topics.script)],
+      environment: { KAFKA_HEAP_OPTS: '-Xmx256m' },
+      depends_on: Object.fromEntries(model.nodes.filter((n) => n.broker).map((n) => [composeService(n), { condition: 'service_started' }])),
+      restart: 'on-failure',
+    };
+  }
+  return {
+    compose: {
+      name: cluster.metadata.name,
+      services,
+      configs,
+      ...(Object.keys(volumes).length > 0 ? { volumes } : {}),
+      ...(tls
+        ? {
+            secrets: {
+              // A PKCS12 keystore whose certificate names localhost and the service names, and its password.
+              'kafka-keystore': { file: './tls/keystore.p12' },
+              'kafka-keystore-password': { file: './tls/keystore.password' },
+            },
+          }
+        : {}),
+    },
+    warnings,
+  };
+}

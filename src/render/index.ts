@@ -1,0 +1,56 @@
+import { renderCompose } from './formats/compose.ts';
+import { renderKustomize } from './formats/kustomize.ts';
+import { renderStrimzi } from './formats/strimzi.ts';
+import { toMultiDocYaml, toYaml } from './formats/yaml.ts';
+import { renderKubernetes } from './kubernetes.ts';
+import type { KubeObject, RenderInput } from './objects.ts';
+
+export const RENDER_FORMATS = ['yaml', 'kustomize', 'compose', 'strimzi'] as const;
+export type RenderFormat = (typeof RENDER_FORMATS)[number];
+
+/** A file to write, relative to the output directory. */
+export interface RenderedFile {
+  path: string;
+  content: string;
+}
+
+export interface RenderResult {
+  format: RenderFormat;
+  files: RenderedFile[];
+  /** The rendered objects as data: Kubernetes objects, or the compose file. */
+  objects: KubeObject[] | Record<string, unknown>;
+  /** What the output cannot do, for the user to read. */
+  warnings: string[];
+}
+
+function header(input: RenderInput, format: RenderFormat, namespace: string): string {
+  const { cluster } = input;
+  return ` Rendered by \`kafkaplane render --format ${format}\` from KafkaCluster ${namespace}/${cluster.metadata.name} (Kafka ${cluster.spec.version}).\n Do not edit: change the spec and render again (docs/render.md).`;
+}
+
+/**
+ * Renders one cluster, with its topics and users, into `format`. Pure: the same input gives byte-identical files;
+ * nothing is written here (the CLI writes the files once everything rendered).
+ */
+export function renderFormat(input: RenderInput, format: RenderFormat): RenderResult {
+  const namespace = input.namespace ?? input.cluster.metadata.namespace ?? 'default';
+  const name = input.cluster.metadata.name;
+  switch (format) {
+    case 'yaml': {
+      const rendered = renderKubernetes(input);
+      return { format, files: [{ path: `${name}.yaml`, content: toMultiDocYaml(rendered.objects, header(input, format, namespace)) }], objects: rendered.objects, warnings: rendered.warnings };
+    }
+    case 'kustomize': {
+      const rendered = renderKubernetes(input);
+      return { format, files: renderKustomize(rendered, header(input, format, namespace)), objects: rendered.objects, warnings: rendered.warnings };
+    }
+    case 'compose': {
+      const rendered = renderCompose(input);
+      return { format, files: [{ path: 'compose.yaml', content: toYaml(rendered.compose, header(input, format, namespace)) }], objects: rendered.compose, warnings: rendered.warnings };
+    }
+    case 'strimzi': {
+      const rendered = renderStrimzi(input);
+      return { format, files: [{ path: `${name}.strimzi.yaml`, content: toMultiDocYaml(rendered.objects, header(input, format, namespace)) }], objects: rendered.objects, warnings: rendered.warnings };
+    }
+  }
+}

@@ -1,0 +1,281 @@
+import { brokers } from '../model/nodes.ts';
+import { JMX_EXPORTER_SHA256, JMX_EXPORTER_VERSION, type KubernetesSpec } from '../spec/kubernetes.ts';
+import {
+  CONTAINER_SECURITY_CONTEXT,
+  KAFKA_UID,
+  type KubeObject,
+  type RenderContext,
+  meta,
+  podSecurityContext,
+  standardLabels,
+} from './objects.ts';
+
+/**
+ * Broker metrics. The official apache/kafka image has no Prometheus exporter, so kafkaplane runs the Prometheus JMX
+ * exporter as a javaagent inside the Kafka JVM (https://github.com/prometheus/jmx_exporter): an init container
+ * downloads the agent jar from Maven Central (io.prometheus.jmx:jmx_prometheus_javaagent) into an emptyDir and checks
+ * its SHA-256 before Kafka starts; `monitoring.jmxExporter.url` points it at a mirror, and
+ * `monitoring.jmxExporter.agentPath` skips the download for an image that already has the jar (docs/render.md shows
+ * the Dockerfile). Consumer-group lag is not a broker metric: kafka_exporter reads it over the Kafka protocol.
+ */
+export const AGENT_DIR = '/opt/jmx-exporter';
+export const AGENT_JAR = 'jmx_prometheus_javaagent.jar';
+export const METRICS_DIR = '/etc/kafkaplane/metrics';
+export const METRICS_FILE = 'metrics.yaml';
+export const KAFKA_EXPORTER_PORT = 9308;
+
+export function jmxExporterUrl(settings: KubernetesSpec): string {
+  const { version, url } = settings.monitoring.jmxExporter;
+  return url ?? `https://repo1.maven.org/maven2/io/prometheus/jmx/jmx_prometheus_javaagent/${version}/jmx_prometheus_javaagent-${version}.jar`;
+}
+
+/** Known when version and url are the defaults; otherwise spec.kubernetes.monitoring.jmxExporter.sha256 (checked by render). */
+export function jmxExporterSha256(settings: KubernetesSpec): string | undefined {
+  const j = settings.monitoring.jmxExporter;
+  return j.sha256 ?? (j.version === JMX_EXPORTER_VERSION && j.url === undefined ? JMX_EXPORTER_SHA256 : undefined);
+}
+
+export function metricsJavaagent(settings: KubernetesSpec): string {
+  const jar = settings.monitoring.jmxExporter.agentPath ?? `${AGENT_DIR}/${AGENT_JAR}`;
+  return `-javaagent:${jar}=${settings.monitoring.port}:${METRICS_DIR}/${METRICS_FILE}`;
+}
+
+export function jmxDownloadContainer(settings: KubernetesSpec): Record<string, unknown> {
+  return {
+    name: 'jmx-exporter',
+    image: settings.monitoring.jmxExporter.image,
+    imagePullPolicy: settings.imagePullPolicy,
+    command: [
+      '/bin/sh',
+      '-c',
+      `set -eu\ncurl -fsSL --retry 5 --retry-connrefused -o "${AGENT_DIR}/agent.part" "$JMX_EXPORTER_URL"\necho "$JMX_EXPORTER_SHA256  ${AGENT_DIR}/agent.part" | sha256sum -c -\nmv "${AGENT_DIR}/agent.part" "${AGENT_DIR}/${AGENT_JAR}"\n`,
+    ],
+    env: [
+      { name: 'JMX_EXPORTER_URL', value: jmxExporterUrl(settings) },
+      { name: 'JMX_EXPORTER_SHA256', value: jmxExporterSha256(settings) ?? '' },
+    ],
+    securityContext: CONTAINER_SECURITY_CONTEXT,
+    resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+    volumeMounts: [{ name: 'jmx-exporter', mountPath: AGENT_DIR }],
+  };
+}
+
+/**
+ * JMX exporter rules: Kafka's MBeans become kafka_<domain>_<type>_<name>, lower case, e.g.
+ * kafka.server:type=ReplicaManager,name=UnderReplicatedPartitions → kafka_server_replicamanager_underreplicatedpartitions.
+ * The first matching rule wins, so the rules go from most to least specific.
+ */
+export const JMX_EXPORTER_CONFIG = `# Prometheus JMX exporter rules for Apache Kafka, written by kafkaplane (docs/render.md).
+lowercaseOutputName: true
+lowercaseOutputLabelNames: true
+rules:
+  # Per-partition gauges, e.g. kafka.log:type=Log,name=Size,topic=t,partition=0
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+), topic=(.+), partition=(.+)><>Value'
+    name: kafka_$1_$2_$3
+    type: GAUGE
+    labels:
+      topic: '$4'
+      partition: '$5'
+  # Per-topic meters, e.g. kafka.server:type=BrokerTopicMetrics,name=MessagesInPerSec,topic=t
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+)PerSec\\w*, topic=(.+)><>Count'
+    name: kafka_$1_$2_$3_total
+    type: COUNTER
+    labels:
+      topic: '$4'
+  # Meters with one other key, e.g. kafka.network:type=RequestMetrics,name=RequestsPerSec,request=Produce
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+)PerSec\\w*, (.+)=(.+)><>Count'
+    name: kafka_$1_$2_$3_total
+    type: COUNTER
+    labels:
+      '$4': '$5'
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+)PerSec\\w*><>Count'
+    name: kafka_$1_$2_$3_total
+    type: COUNTER
+  # Request latency percentiles, e.g. kafka.network:type=RequestMetrics,name=TotalTimeMs,request=Produce
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+), (.+)=(.+)><>(\\d+)thPercentile'
+    name: kafka_$1_$2_$3
+    type: GAUGE
+    labels:
+      '$4': '$5'
+      quantile: '0.$6'
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+)><>(\\d+)thPercentile'
+    name: kafka_$1_$2_$3
+    type: GAUGE
+    labels:
+      quantile: '0.$4'
+  # Gauges, e.g. kafka.controller:type=KafkaController,name=OfflinePartitionsCount
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+), (.+)=(.+)><>Value'
+    name: kafka_$1_$2_$3
+    type: GAUGE
+    labels:
+      '$4': '$5'
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+)><>Value'
+    name: kafka_$1_$2_$3
+    type: GAUGE
+  # Histogram and timer counts, e.g. kafka.network:type=RequestMetrics,name=TotalTimeMs,request=Fetch
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+), (.+)=(.+)><>Count'
+    name: kafka_$1_$2_$3_count
+    type: COUNTER
+    labels:
+      '$4': '$5'
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+)><>Count'
+    name: kafka_$1_$2_$3_count
+    type: COUNTER
+`;
+
+function monitoringLabels(ctx: RenderContext, name: string, component: string): Record<string, string> {
+  return { ...standardLabels(ctx.names, name, component), ...(ctx.settings.monitoring.labels ?? {}) };
+}
+
+export function renderMetricsConfigMap(ctx: RenderContext): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: meta(ctx, ctx.names.metricsConfigMap, standardLabels(ctx.names, 'kafka', 'metrics')),
+    data: { [METRICS_FILE]: JMX_EXPORTER_CONFIG },
+  };
+}
+
+/** kafka_exporter (consumer-group lag) reads the cluster through the REPLICATION listener, like Strimzi's. */
+export function renderKafkaExporter(ctx: RenderContext): KubeObject {
+  const { names, settings } = ctx;
+  const labels = standardLabels(names, 'kafka-exporter', 'metrics');
+  const selector = { 'app.kubernetes.io/name': 'kafka-exporter', 'app.kubernetes.io/instance': names.cluster };
+  const servers = brokers(ctx.model.nodes).map((n) => `--kafka.server=${names.podAddress(n)}:${ctx.model.listeners.replication.port}`);
+  const nobody = 65534;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(ctx, names.kafkaExporter, labels),
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: selector },
+      template: {
+        metadata: { labels },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: podSecurityContext(nobody),
+          ...(settings.imagePullSecrets.length > 0 ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) } : {}),
+          containers: [
+            {
+              name: 'kafka-exporter',
+              image: settings.monitoring.kafkaExporter.image,
+              imagePullPolicy: settings.imagePullPolicy,
+              // Kafka 4 removed request versions older than 2.1 (KIP-896); sarama must not fall back to them.
+              args: [...servers, '--kafka.version=3.6.0', `--web.listen-address=:${KAFKA_EXPORTER_PORT}`],
+              ports: [{ name: 'metrics', containerPort: KAFKA_EXPORTER_PORT, protocol: 'TCP' }],
+              readinessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 10 },
+              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+              securityContext: CONTAINER_SECURITY_CONTEXT,
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+export function renderPodMonitor(ctx: RenderContext): KubeObject {
+  const { names, settings } = ctx;
+  const scraped = ['kafka', ...(settings.monitoring.kafkaExporter.enabled ? ['kafka-exporter'] : [])];
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PodMonitor',
+    metadata: meta(ctx, names.podMonitor, monitoringLabels(ctx, 'kafka', 'metrics')),
+    spec: {
+      selector: {
+        matchLabels: { 'app.kubernetes.io/instance': names.cluster, 'kafkaplane.io/cluster': names.cluster },
+        matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: scraped }],
+      },
+      podMetricsEndpoints: [
+        {
+          port: 'metrics',
+          path: '/metrics',
+          interval: '30s',
+          relabelings: [
+            { sourceLabels: ['__meta_kubernetes_pod_label_kafkaplane_io_cluster'], targetLabel: 'kafka_cluster' },
+            { sourceLabels: ['__meta_kubernetes_pod_label_kafkaplane_io_pool'], targetLabel: 'kafka_pool' },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+/** The alerts every Kafka on-call wants first. Metric names come from JMX_EXPORTER_CONFIG and kafka_exporter (reference §6). */
+export function renderPrometheusRule(ctx: RenderContext): KubeObject {
+  const { names, settings } = ctx;
+  const sel = `namespace="${names.namespace}",kafka_cluster="${names.cluster}"`;
+  const cluster = `Kafka cluster ${names.namespace}/${names.cluster}`;
+  const rules: Record<string, unknown>[] = [
+    {
+      alert: 'KafkaOfflinePartitions',
+      expr: `max(kafka_controller_kafkacontroller_offlinepartitionscount{${sel}}) > 0`,
+      for: '1m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: `${cluster} has offline partitions`,
+        description: '{{ $value }} partitions have no leader: producers and consumers of them are stuck. Check which brokers are down (kubectl get pods) and their logs.',
+      },
+    },
+    {
+      alert: 'KafkaUnderReplicatedPartitions',
+      expr: `sum(kafka_server_replicamanager_underreplicatedpartitions{${sel}}) > 0`,
+      for: '5m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: `${cluster} has under-replicated partitions`,
+        description: '{{ $value }} partitions have fewer in-sync replicas than replicas for 5 minutes: a broker is down, slow or cannot keep up (disk, network).',
+      },
+    },
+    {
+      alert: 'KafkaUnderMinIsrPartitions',
+      expr: `sum(kafka_server_replicamanager_underminisrpartitioncount{${sel}}) > 0`,
+      for: '1m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: `${cluster} has partitions under min.insync.replicas`,
+        description: '{{ $value }} partitions have fewer in-sync replicas than min.insync.replicas: acks=all producers to them fail with NotEnoughReplicas.',
+      },
+    },
+    {
+      alert: 'KafkaNoActiveController',
+      expr: `(sum(kafka_controller_kafkacontroller_activecontrollercount{${sel}}) != 1) or absent(kafka_controller_kafkacontroller_activecontrollercount{${sel}})`,
+      for: '1m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: `${cluster} has no active KRaft controller`,
+        description: 'The number of active controllers is not 1 (or no controller reports metrics): metadata changes, leader elections and new topics are blocked. Check that a majority of controllers is running.',
+      },
+    },
+    {
+      alert: 'KafkaNodeDown',
+      expr: `up{${sel},container="kafka"} == 0`,
+      for: '5m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: `Kafka node {{ $labels.pod }} of ${cluster} is not scraped`,
+        description: 'Prometheus cannot scrape this Kafka pod for 5 minutes: it is down, restarting or its metrics agent failed.',
+      },
+    },
+  ];
+  if (settings.monitoring.kafkaExporter.enabled) {
+    rules.push({
+      alert: 'KafkaConsumerGroupLag',
+      expr: `sum by (consumergroup, topic) (kafka_consumergroup_lag_sum{${sel}}) > ${settings.monitoring.consumerLagThreshold}`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Consumer group {{ $labels.consumergroup }} lags on {{ $labels.topic }}',
+        description: `The group is {{ $value }} messages behind on {{ $labels.topic }} (threshold ${settings.monitoring.consumerLagThreshold}) for 10 minutes: consumers are down or too slow.`,
+      },
+    });
+  }
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
+    metadata: meta(ctx, names.prometheusRule, monitoringLabels(ctx, 'kafka', 'alerts')),
+    spec: { groups: [{ name: `kafka-${names.cluster}`, rules }] },
+  };
+}

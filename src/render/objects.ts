@@ -1,0 +1,115 @@
+import type { ClusterModel } from '../model/broker-properties.ts';
+import type { KubernetesNames } from '../model/kubernetes-names.ts';
+import type { ExternalListenerPlan } from '../model/placement-kubernetes.ts';
+import type { Placement } from '../model/placement.ts';
+import type { ClusterIdentity } from '../model/quorum.ts';
+import type { KafkaCluster } from '../spec/kafka-cluster.ts';
+import type { KafkaTopic } from '../spec/kafka-topic.ts';
+import type { KafkaUser } from '../spec/kafka-user.ts';
+import type { KubernetesSpec } from '../spec/kubernetes.ts';
+import { CLUSTER_LABEL } from '../spec/common.ts';
+
+/** A Kubernetes object as plain data (what `kubectl apply -f` reads). */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** What to render: one cluster and the topics and users that belong to it. */
+export interface RenderInput {
+  cluster: KafkaCluster;
+  topics: readonly KafkaTopic[];
+  users: readonly KafkaUser[];
+  /** Overrides metadata.namespace (default "default"). */
+  namespace?: string;
+  /** The spec's file name, for error messages. */
+  source?: string;
+}
+
+/** Everything the Kubernetes renderers share, computed once from the input. */
+export interface RenderContext {
+  input: RenderInput;
+  cluster: KafkaCluster;
+  model: ClusterModel;
+  settings: KubernetesSpec;
+  names: KubernetesNames;
+  external: ExternalListenerPlan[];
+  placement: Placement;
+  identity: ClusterIdentity;
+  image: string;
+}
+
+/** The uid and gid of "appuser" in the official apache/kafka image (docker/jvm/Dockerfile: adduser on Alpine). */
+export const KAFKA_UID = 1000;
+
+/** https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/ */
+export function standardLabels(names: KubernetesNames, name: string, component: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/instance': names.cluster,
+    'app.kubernetes.io/component': component,
+    'app.kubernetes.io/part-of': 'kafkaplane',
+    'app.kubernetes.io/managed-by': 'kafkaplane',
+    [CLUSTER_LABEL]: names.cluster,
+  };
+}
+
+export function clusterLabels(names: KubernetesNames, component: string): Record<string, string> {
+  return standardLabels(names, 'kafka', component);
+}
+
+/** Selects every Kafka node (pod) of the cluster, whatever its pool. */
+export function nodeSelectorLabels(names: KubernetesNames): Record<string, string> {
+  return { 'app.kubernetes.io/name': 'kafka', 'app.kubernetes.io/instance': names.cluster };
+}
+
+export const POOL_LABEL = 'kafkaplane.io/pool';
+export const BROKER_LABEL = 'kafkaplane.io/broker';
+export const CONTROLLER_LABEL = 'kafkaplane.io/controller';
+
+/** A StatefulSet's selector is immutable: only labels that never change for a pool. */
+export function poolSelectorLabels(names: KubernetesNames, pool: string): Record<string, string> {
+  return { ...nodeSelectorLabels(names), [POOL_LABEL]: pool };
+}
+
+export function meta(ctx: RenderContext, name: string, labels: Record<string, string>, annotations?: Record<string, string>): ObjectMeta {
+  return {
+    name,
+    namespace: ctx.names.namespace,
+    labels,
+    ...(annotations && Object.keys(annotations).length > 0 ? { annotations } : {}),
+  };
+}
+
+/** Restricted Pod Security Standard (https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted). */
+export function podSecurityContext(uid: number): Record<string, unknown> {
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: uid,
+    fsGroup: uid,
+    // Skip the recursive chown of a large data volume on every start once ownership is right.
+    fsGroupChangePolicy: 'OnRootMismatch',
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+export const CONTAINER_SECURITY_CONTEXT = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+} as const;
+
+/** Shell single-quoting: safe for any value in a generated script. */
+export function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_.,:/=@%+-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}

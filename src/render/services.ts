@@ -1,0 +1,81 @@
+import type { NodePool } from '../spec/kafka-cluster.ts';
+import type { ExternalListenerPlan } from '../model/placement-kubernetes.ts';
+import { brokers } from '../model/nodes.ts';
+import { BROKER_LABEL, type KubeObject, type RenderContext, clusterLabels, meta, nodeSelectorLabels, poolSelectorLabels } from './objects.ts';
+import { poolComponent, portName } from './statefulset.ts';
+
+/**
+ * The pool's headless Service: a stable DNS name per pod (<pod>.<service>.<namespace>.svc), which is what the
+ * controllers' quorum addresses and the internal advertised.listeners use. publishNotReadyAddresses, because the
+ * controllers must find each other before any of them is ready (the quorum forms first).
+ */
+export function renderHeadlessService(ctx: RenderContext, pool: NodePool): KubeObject {
+  const { model } = ctx;
+  const listeners = [
+    ...(pool.roles.includes('broker') ? [...model.listeners.client, model.listeners.replication] : []),
+    ...(pool.roles.includes('controller') ? [model.listeners.controller] : []),
+  ];
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(ctx, ctx.names.headlessService(pool.name), clusterLabels(ctx.names, poolComponent(pool))),
+    spec: {
+      clusterIP: 'None',
+      publishNotReadyAddresses: true,
+      selector: poolSelectorLabels(ctx.names, pool.name),
+      ports: listeners.map((l) => ({ name: portName(l), port: l.port, targetPort: portName(l), protocol: 'TCP' })),
+    },
+  };
+}
+
+/** In-cluster bootstrap: one ClusterIP Service in front of every broker, all client listeners. */
+export function renderBootstrapService(ctx: RenderContext): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(ctx, ctx.names.bootstrapService, clusterLabels(ctx.names, 'bootstrap')),
+    spec: {
+      type: 'ClusterIP',
+      selector: { ...nodeSelectorLabels(ctx.names), [BROKER_LABEL]: 'true' },
+      ports: ctx.model.listeners.client.map((l) => ({ name: portName(l), port: l.port, targetPort: portName(l), protocol: 'TCP' })),
+    },
+  };
+}
+
+/**
+ * An external listener: a bootstrap Service for first contact, and one Service per broker whose address is exactly
+ * what that broker advertises, so a client that learns the cluster's metadata can reach every broker.
+ */
+export function renderExternalServices(ctx: RenderContext, plan: ExternalListenerPlan): KubeObject[] {
+  const { names } = ctx;
+  const type = plan.type === 'nodeport' ? 'NodePort' : 'LoadBalancer';
+  const port = plan.listener.port;
+  const name = plan.listener.name;
+  const objects: KubeObject[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(ctx, names.externalBootstrapService(name), clusterLabels(names, 'external-bootstrap'), plan.bootstrap.annotations),
+      spec: {
+        type,
+        selector: { ...nodeSelectorLabels(names), [BROKER_LABEL]: 'true' },
+        ports: [{ name, port, targetPort: name, protocol: 'TCP', ...(plan.bootstrap.nodePort !== undefined ? { nodePort: plan.bootstrap.nodePort } : {}) }],
+      },
+    },
+  ];
+  for (const node of brokers(ctx.model.nodes).sort((a, b) => a.id - b.id)) {
+    const broker = plan.brokers.get(node.id)!;
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(ctx, names.externalBrokerService(name, node.id), { ...clusterLabels(names, 'external-broker'), 'kafkaplane.io/node-id': String(node.id) }, broker.annotations),
+      spec: {
+        type,
+        // Exactly this broker's pod (label set by the StatefulSet controller).
+        selector: { ...nodeSelectorLabels(names), 'statefulset.kubernetes.io/pod-name': names.pod(node) },
+        ports: [{ name, port, targetPort: name, protocol: 'TCP', ...(broker.nodePort !== undefined ? { nodePort: broker.nodePort } : {}) }],
+      },
+    });
+  }
+  return objects;
+}

@@ -1,0 +1,232 @@
+import { heapSize, jvmOptions } from '../model/jvm.ts';
+import { type KafkaListener } from '../model/listeners.ts';
+import { nodeListeners } from '../model/broker-properties.ts';
+import { DATA_DIR, TLS_DIR, KEYSTORE_FILE } from '../model/placement-kubernetes.ts';
+import { type NodePool, nodeIdRanges } from '../spec/kafka-cluster.ts';
+import { CLUSTER_ID_KEY, directoryIdKey } from './cluster-config.ts';
+import { CONFIG_DIR, ENTRYPOINT_FILE, RUN_DIR } from './entrypoint.ts';
+import { AGENT_DIR, METRICS_DIR, metricsJavaagent, jmxDownloadContainer } from './monitoring.ts';
+import {
+  BROKER_LABEL,
+  CONTAINER_SECURITY_CONTEXT,
+  CONTROLLER_LABEL,
+  KAFKA_UID,
+  type KubeObject,
+  POOL_LABEL,
+  type RenderContext,
+  clusterLabels,
+  meta,
+  podSecurityContext,
+  poolSelectorLabels,
+} from './objects.ts';
+
+/** app.kubernetes.io/component of a pool's pods: broker, controller or broker-controller. */
+export function poolComponent(pool: NodePool): string {
+  return [...(pool.roles.includes('broker') ? ['broker'] : []), ...(pool.roles.includes('controller') ? ['controller'] : [])].join('-');
+}
+
+export function poolLabels(ctx: RenderContext, pool: NodePool): Record<string, string> {
+  return {
+    ...clusterLabels(ctx.names, poolComponent(pool)),
+    [POOL_LABEL]: pool.name,
+    ...(pool.roles.includes('broker') ? { [BROKER_LABEL]: 'true' } : {}),
+    ...(pool.roles.includes('controller') ? { [CONTROLLER_LABEL]: 'true' } : {}),
+  };
+}
+
+/** Kubernetes' port name for a listener (an IANA service name: at most 15 characters). */
+export function portName(listener: KafkaListener): string {
+  return listener.spec?.name ?? listener.name.toLowerCase();
+}
+
+function poolListeners(ctx: RenderContext, pool: NodePool): KafkaListener[] {
+  const node = ctx.model.nodes.find((n) => n.pool === pool.name);
+  if (node) return nodeListeners(ctx.model, node);
+  // A pool scaled to 0 still gets a complete StatefulSet.
+  const broker = pool.roles.includes('broker');
+  return [...(broker ? [...ctx.model.listeners.client, ctx.model.listeners.replication] : []), ...(pool.roles.includes('controller') ? [ctx.model.listeners.controller] : [])];
+}
+
+function probes(ctx: RenderContext, pool: NodePool): Record<string, unknown> {
+  // A broker opens REPLICATION once it has caught up with the metadata log; a controller opens CONTROLLER at start.
+  const port = pool.roles.includes('broker') ? portName(ctx.model.listeners.replication) : portName(ctx.model.listeners.controller);
+  const tcp = { tcpSocket: { port } };
+  return {
+    // Log recovery after an unclean stop can take minutes on big volumes: up to 15 minutes before liveness applies.
+    startupProbe: { ...tcp, periodSeconds: 10, failureThreshold: 90 },
+    readinessProbe: { ...tcp, periodSeconds: 10, failureThreshold: 3 },
+    livenessProbe: { ...tcp, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+  };
+}
+
+function resources(pool: NodePool): Record<string, unknown> | undefined {
+  const pick = (r: { cpu?: string | undefined; memory?: string | undefined } | undefined) =>
+    r && (r.cpu !== undefined || r.memory !== undefined) ? { ...(r.cpu !== undefined ? { cpu: r.cpu } : {}), ...(r.memory !== undefined ? { memory: r.memory } : {}) } : undefined;
+  const requests = pick(pool.resources?.requests);
+  const limits = pick(pool.resources?.limits);
+  if (!requests && !limits) return undefined;
+  return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
+}
+
+function env(ctx: RenderContext, pool: NodePool, offset: number): Record<string, unknown>[] {
+  const { settings, names, model } = ctx;
+  const broker = pool.roles.includes('broker');
+  const controller = pool.roles.includes('controller');
+  const secretRef = (key: string) => ({ valueFrom: { secretKeyRef: { name: names.identitySecret, key } } });
+  const vars: Record<string, unknown>[] = [
+    { name: 'KAFKAPLANE_NODE_ID_OFFSET', value: String(offset) },
+    { name: 'KAFKAPLANE_CLUSTER_ID', ...secretRef(CLUSTER_ID_KEY) },
+  ];
+  if (controller && model.quorumMode === 'dynamic') {
+    for (const id of Object.keys(ctx.identity.directoryIds)) vars.push({ name: `KAFKAPLANE_DIRECTORY_ID_${id}`, ...secretRef(directoryIdKey(Number(id))) });
+  }
+  if (broker && ctx.external.some((plan) => [...plan.brokers.values()].some((b) => b.host === undefined))) {
+    // nodeport listeners without an explicit host advertise the IP of the node the pod runs on.
+    vars.push({ name: 'KAFKAPLANE_HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
+  }
+  if (broker && ctx.cluster.spec.rack) {
+    // broker.rack = the zone of the Kubernetes node. Kubernetes copies topology.kubernetes.io/zone and region from
+    // the node onto the pod when it is scheduled (KEP-4742, PodTopologyLabelsAdmission: beta and on by default in
+    // 1.35), so the downward API can read it without RBAC to read Nodes.
+    vars.push({ name: 'KAFKAPLANE_RACK', valueFrom: { fieldRef: { fieldPath: `metadata.labels['${ctx.cluster.spec.rack.topologyKey}']` } } });
+  }
+  if (broker && model.listeners.client.some((l) => l.spec?.tls)) {
+    const ref = settings.tls.passwordSecret ?? { name: names.tlsPasswordSecret, key: 'password' };
+    vars.push({ name: 'KAFKAPLANE_TLS_KEYSTORE_PASSWORD', valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
+  }
+  // kafka-run-class.sh reads these: heap, then Kafka's own GC flags and the pool's options (model/jvm.ts).
+  const options = jvmOptions(pool, 'kubernetes');
+  const heap = heapSize(pool, 'kubernetes');
+  vars.push({ name: 'KAFKA_HEAP_OPTS', value: `-Xms${heap} -Xmx${heap}` });
+  vars.push({ name: 'KAFKA_JVM_PERFORMANCE_OPTS', value: options.filter((o) => !o.startsWith('-Xms') && !o.startsWith('-Xmx')).join(' ') });
+  if (settings.monitoring.enabled) vars.push({ name: 'KAFKA_OPTS', value: metricsJavaagent(settings) });
+  return vars;
+}
+
+function affinity(ctx: RenderContext, pool: NodePool): Record<string, unknown> {
+  const term = { labelSelector: { matchLabels: poolSelectorLabels(ctx.names, pool.name) }, topologyKey: 'kubernetes.io/hostname' };
+  // Seed 004: one Kafka node per Kubernetes node, so losing a machine loses one replica.
+  return ctx.settings.pod.spread === 'required'
+    ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } }
+    : { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } };
+}
+
+export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash: string): KubeObject {
+  const { names, settings, cluster } = ctx;
+  const poolIndex = cluster.spec.nodePools.indexOf(pool);
+  const offset = nodeIdRanges(cluster.spec.nodePools)[poolIndex]!.start;
+  const labels = poolLabels(ctx, pool);
+  const broker = pool.roles.includes('broker');
+  const listeners = poolListeners(ctx, pool);
+  const tls = broker && ctx.model.listeners.client.some((l) => l.spec?.tls);
+  const monitoring = settings.monitoring.enabled;
+  const download = monitoring && settings.monitoring.jmxExporter.agentPath === undefined;
+  const persistent = pool.storage.type === 'persistent-claim';
+
+  const volumeMounts: Record<string, unknown>[] = [
+    { name: 'data', mountPath: DATA_DIR },
+    { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+    { name: 'run', mountPath: RUN_DIR },
+    { name: 'tmp', mountPath: '/tmp' },
+    { name: 'logs', mountPath: '/opt/kafka/logs' },
+    ...(tls ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),
+    ...(monitoring ? [{ name: 'metrics-config', mountPath: METRICS_DIR, readOnly: true }] : []),
+    ...(download ? [{ name: 'jmx-exporter', mountPath: AGENT_DIR, readOnly: true }] : []),
+  ];
+  const volumes: Record<string, unknown>[] = [
+    ...(persistent ? [] : [{ name: 'data', emptyDir: { sizeLimit: pool.storage.size } }]),
+    { name: 'config', configMap: { name: names.configMap } },
+    { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+    { name: 'tmp', emptyDir: {} },
+    { name: 'logs', emptyDir: {} },
+    ...(tls ? [{ name: 'tls', secret: { secretName: names.tlsSecret, items: [{ key: settings.tls.keystoreKey, path: KEYSTORE_FILE }] } }] : []),
+    ...(monitoring ? [{ name: 'metrics-config', configMap: { name: names.metricsConfigMap } }] : []),
+    ...(download ? [{ name: 'jmx-exporter', emptyDir: {} }] : []),
+  ];
+  const container: Record<string, unknown> = {
+    name: 'kafka',
+    image: ctx.image,
+    imagePullPolicy: settings.imagePullPolicy,
+    // The image's own launcher (KIP-975) builds server.properties from KAFKA_* variables and formats storage on every
+    // start; kafkaplane's entrypoint uses the model's properties instead (docs/render.md).
+    command: ['/bin/sh', `${CONFIG_DIR}/${ENTRYPOINT_FILE}`],
+    env: env(ctx, pool, offset),
+    ports: [
+      ...listeners.map((l) => ({ name: portName(l), containerPort: l.port, protocol: 'TCP' })),
+      ...(monitoring ? [{ name: 'metrics', containerPort: settings.monitoring.port, protocol: 'TCP' }] : []),
+    ],
+    ...(resources(pool) ? { resources: resources(pool) } : {}),
+    securityContext: CONTAINER_SECURITY_CONTEXT,
+    ...probes(ctx, pool),
+    volumeMounts,
+  };
+
+  const podSpec: Record<string, unknown> = {
+    serviceAccountName: names.serviceAccount,
+    // Kafka never talks to the Kubernetes API.
+    automountServiceAccountToken: false,
+    // Service links inject KAFKA_PORT-style variables that the image would turn into bogus properties (reference §2).
+    enableServiceLinks: false,
+    terminationGracePeriodSeconds: settings.pod.terminationGracePeriodSeconds,
+    securityContext: podSecurityContext(KAFKA_UID),
+    ...(settings.imagePullSecrets.length > 0 ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) } : {}),
+    ...(settings.pod.priorityClassName ? { priorityClassName: settings.pod.priorityClassName } : {}),
+    ...(settings.pod.nodeSelector ? { nodeSelector: settings.pod.nodeSelector } : {}),
+    ...(settings.pod.tolerations ? { tolerations: settings.pod.tolerations } : {}),
+    affinity: affinity(ctx, pool),
+    ...(cluster.spec.rack
+      ? {
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: cluster.spec.rack.topologyKey,
+              whenUnsatisfiable: settings.pod.spread === 'required' ? 'DoNotSchedule' : 'ScheduleAnyway',
+              labelSelector: { matchLabels: poolSelectorLabels(names, pool.name) },
+            },
+          ],
+        }
+      : {}),
+    ...(download ? { initContainers: [jmxDownloadContainer(settings)] } : {}),
+    containers: [container],
+    volumes,
+  };
+
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: meta(ctx, names.statefulSet(pool.name), labels),
+    spec: {
+      serviceName: names.headlessService(pool.name),
+      replicas: pool.replicas,
+      // All pods start together: a KRaft quorum needs a majority of controllers up before any of them is ready, so
+      // OrderedReady would wait forever for pod 0.
+      podManagementPolicy: 'Parallel',
+      updateStrategy: { type: 'RollingUpdate' },
+      selector: { matchLabels: poolSelectorLabels(names, pool.name) },
+      ...(persistent
+        ? { persistentVolumeClaimRetentionPolicy: { whenDeleted: pool.storage.deleteClaim ? 'Delete' : 'Retain', whenScaled: 'Retain' } }
+        : {}),
+      template: {
+        metadata: {
+          labels: { ...(settings.pod.labels ?? {}), ...labels },
+          annotations: { ...(settings.pod.annotations ?? {}), 'kafkaplane.io/config-hash': configHash },
+        },
+        spec: podSpec,
+      },
+      ...(persistent
+        ? {
+            volumeClaimTemplates: [
+              {
+                metadata: { name: 'data', labels: poolSelectorLabels(names, pool.name) },
+                spec: {
+                  accessModes: ['ReadWriteOnce'],
+                  ...(pool.storage.class ? { storageClassName: pool.storage.class } : {}),
+                  resources: { requests: { storage: pool.storage.size } },
+                },
+              },
+            ],
+          }
+        : {}),
+    },
+  };
+}

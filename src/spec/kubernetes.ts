@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { dnsSubdomain, secretKeyRef } from './common.ts';
+
+/**
+ * What a KafkaCluster needs only when it runs on Kubernetes (`kafkaplane render`, the operator). The local runtime
+ * ignores all of it. Everything has a default, so `kubernetes:` can be left out of a spec entirely.
+ */
+
+/** Prometheus JMX exporter javaagent pinned by checksum (Maven Central io.prometheus.jmx:jmx_prometheus_javaagent). */
+export const JMX_EXPORTER_VERSION = '1.0.1';
+export const JMX_EXPORTER_SHA256 = '7d61f737fd661610ccc14aea79764faa1ea94a340cbc8f0029b3d2edea3d80c1';
+/** Image of the init container that downloads the agent (the curl project's own image). */
+export const DOWNLOAD_IMAGE = 'curlimages/curl:8.11.1';
+/** danielqsj/kafka_exporter: consumer-group lag, which brokers do not expose over JMX. */
+export const KAFKA_EXPORTER_IMAGE = 'danielqsj/kafka-exporter:v1.9.0';
+
+/** A Kafka Uuid as `kafka-storage.sh random-uuid` prints it: 16 bytes, base64url without padding (22 characters). */
+export const kafkaUuid = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/, {
+  message: 'must be a Kafka uuid as `kafka-storage.sh random-uuid` prints it (22 characters of A-Z a-z 0-9 _ -, not starting with "-")',
+});
+
+const labels = z.record(z.string().min(1), z.string());
+const matchLabels = z.strictObject({ matchLabels: labels });
+
+/** One allowed source of client traffic, as a NetworkPolicy peer (https://kubernetes.io/docs/concepts/services-networking/network-policies/). */
+export const networkPeer = z
+  .strictObject({
+    podSelector: matchLabels.optional(),
+    namespaceSelector: matchLabels.optional(),
+    ipBlock: z.strictObject({ cidr: z.string().min(1), except: z.array(z.string().min(1)).optional() }).optional(),
+  })
+  .refine((p) => p.podSelector !== undefined || p.namespaceSelector !== undefined || p.ipBlock !== undefined, {
+    message: 'give podSelector, namespaceSelector (both together select pods in matching namespaces) or ipBlock',
+  })
+  .refine((p) => p.ipBlock === undefined || (p.podSelector === undefined && p.namespaceSelector === undefined), {
+    message: 'ipBlock cannot be combined with podSelector or namespaceSelector in one peer; use two entries',
+  });
+
+export const toleration = z.strictObject({
+  key: z.string().optional(),
+  operator: z.enum(['Exists', 'Equal']).optional(),
+  value: z.string().optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+  tolerationSeconds: z.int().optional(),
+});
+
+const image = z.string().regex(/^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/, {
+  message: 'must be an image reference such as apache/kafka:4.1.2, registry.example.com/kafka:4.1.2 or apache/kafka@sha256:<64 hex digits>',
+});
+
+export const kubernetesSpec = z.strictObject({
+  /** Defaults to the official apache/kafka:<spec.version>. Pin a digest with "apache/kafka:4.1.2@sha256:…". */
+  image: image.optional(),
+  imagePullPolicy: z.enum(['IfNotPresent', 'Always', 'Never']).default('IfNotPresent'),
+  imagePullSecrets: z.array(dnsSubdomain).default([]),
+  /** The cluster's DNS domain; part of every advertised in-cluster address. */
+  clusterDomain: dnsSubdomain.default('cluster.local'),
+  serviceAccount: z
+    .strictObject({
+      /** Set false to use an existing ServiceAccount named `name`. */
+      create: z.boolean().default(true),
+      name: dnsSubdomain.optional(),
+      annotations: labels.optional(),
+    })
+    .default({ create: true }),
+  pod: z
+    .strictObject({
+      annotations: labels.optional(),
+      labels: labels.optional(),
+      nodeSelector: labels.optional(),
+      tolerations: z.array(toleration).optional(),
+      priorityClassName: dnsSubdomain.optional(),
+      /**
+       * How strictly nodes of a pool are spread over Kubernetes nodes (and zones with spec.rack): "required" never
+       * puts two on one node (needs as many Kubernetes nodes as the largest pool); "preferred" tries to.
+       */
+      spread: z.enum(['preferred', 'required']).default('preferred'),
+      /** Time for a controlled shutdown (leadership moves to other brokers) before the kubelet kills the JVM. */
+      terminationGracePeriodSeconds: z.int().min(30).max(3600).default(120),
+    })
+    .default({ spread: 'preferred', terminationGracePeriodSeconds: 120 }),
+  networkPolicy: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /**
+       * Who may reach the internal client listeners. Unset: anyone (the NetworkPolicy still closes the controller and
+       * replication ports). External (nodeport / loadbalancer) listeners are always open: their clients are outside.
+       */
+      clients: z.array(networkPeer).optional(),
+    })
+    .default({ enabled: true }),
+  /** TLS listeners read a PKCS12 keystore (e.g. written by cert-manager's `keystores.pkcs12`) from a Secret. */
+  tls: z
+    .strictObject({
+      /** Secret with the keystore; default "<cluster>-tls". */
+      secretName: dnsSubdomain.optional(),
+      keystoreKey: z.string().min(1).default('keystore.p12'),
+      /** The keystore password; default key "password" of Secret "<cluster>-tls-password". */
+      passwordSecret: secretKeyRef.optional(),
+    })
+    .default({ keystoreKey: 'keystore.p12' }),
+  monitoring: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      port: z.int().min(1024).max(65535).default(9404),
+      jmxExporter: z
+        .strictObject({
+          version: z.string().regex(/^\d+\.\d+\.\d+$/).default(JMX_EXPORTER_VERSION),
+          /** SHA-256 of the agent jar; required when version or url differ from the defaults. */
+          sha256: z.string().regex(/^[a-f0-9]{64}$/).optional(),
+          /** Where to download the agent from (a Maven mirror inside your network); default Maven Central. */
+          url: z.url().optional(),
+          image: image.default(DOWNLOAD_IMAGE),
+          /** The agent is already in the Kafka image at this path (an extended image): no download init container. */
+          agentPath: z.string().regex(/^\/\S+\.jar$/).optional(),
+        })
+        .default({ version: JMX_EXPORTER_VERSION, image: DOWNLOAD_IMAGE }),
+      kafkaExporter: z
+        .strictObject({ enabled: z.boolean().default(true), image: image.default(KAFKA_EXPORTER_IMAGE) })
+        .default({ enabled: true, image: KAFKA_EXPORTER_IMAGE }),
+      podMonitor: z.boolean().default(true),
+      prometheusRule: z.boolean().default(true),
+      /** Extra labels on the PodMonitors and the PrometheusRule, for Prometheus' selectors (e.g. release: kube-prometheus-stack). */
+      labels: labels.optional(),
+      /** ConsumerLag alert: summed lag of a group on a topic above this for 10 minutes. */
+      consumerLagThreshold: z.int().min(1).default(1000),
+    })
+    .default({
+      enabled: false,
+      port: 9404,
+      jmxExporter: { version: JMX_EXPORTER_VERSION, image: DOWNLOAD_IMAGE },
+      kafkaExporter: { enabled: true, image: KAFKA_EXPORTER_IMAGE },
+      podMonitor: true,
+      prometheusRule: true,
+      consumerLagThreshold: 1000,
+    }),
+  /**
+   * The cluster id and (dynamic quorum) the controllers' metadata directory ids. Rendering is reproducible, so by
+   * default they are derived from a hash of namespace/name; set them to keep ids you already have or to use random
+   * ones (`kafka-storage.sh random-uuid`). They must never change once the cluster has data.
+   */
+  identity: z
+    .strictObject({
+      clusterId: kafkaUuid.optional(),
+      /** Keyed by controller node id. */
+      directoryIds: z.record(z.string().regex(/^\d+$/), kafkaUuid).optional(),
+    })
+    .optional(),
+});
+
+export type KubernetesSpec = z.infer<typeof kubernetesSpec>;
+
+/** The Kubernetes settings of a cluster with every default filled in (a spec without `kubernetes:` gets these). */
+export function kubernetesSettings(spec: { kubernetes?: KubernetesSpec | undefined }): KubernetesSpec {
+  return spec.kubernetes ?? kubernetesSpec.parse({});
+}
