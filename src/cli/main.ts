@@ -86,6 +86,21 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       setExit(await runValidate(flags, io));
     });
 
+  // --- render: Kubernetes manifests, Kustomize, docker compose or Strimzi resources from the spec (docs/render.md) ---
+  program
+    .command('render')
+    .description('render the spec as Kubernetes manifests (yaml, kustomize), a docker compose file or Strimzi resources')
+    .requiredOption('-f, --file <file>', 'the spec: KafkaCluster (and KafkaTopic / KafkaUser documents)')
+    .addOption(new Option('--format <format>', 'what to render').choices(['yaml', 'kustomize', 'compose', 'strimzi']).default('yaml'))
+    .option('-d, --out-dir <dir>', 'write the files into this directory (default: print to stdout; kustomize needs a directory)')
+    .option('--cluster <name>', 'which KafkaCluster of the file, when it has several')
+    .option('-n, --namespace <namespace>', 'namespace of every object (default: the cluster\'s metadata.namespace, else "default")')
+    .action(async (flags, cmd: Command) => {
+      applyGlobals(cmd);
+      const { runRender } = await import('./commands/render.ts');
+      setExit(await runRender(flags, io));
+    });
+
   return program;
 }
 
