@@ -21,6 +21,7 @@ import type { Spec } from '../spec/load.ts';
 import { type Distribution, type DownloadProgress, resolveDistribution } from './distribution.ts';
 import { findJava } from './java.ts';
 import { loggingConfig, toolLoggingConfig } from './logging.ts';
+import { type LocalTls, ensureLocalTls } from './tls.ts';
 import { isOurProcess, portHolder, portIsFree, readPid, removePidFile, startDetached, stopProcess, tailLines } from './processes.ts';
 import { type ClusterState, type StateLayout, defaultStateDir, enclosingGitCheckout, readState, stateLayout, writeState } from './state.ts';
 import { checkMetaProperties, randomKafkaUuid, readMetaProperties, runStorageTool } from './storage.ts';
@@ -76,6 +77,8 @@ export interface UpResult {
   nodes: NodeStatus[];
   topics: TopicChange[];
   users: UserCredential[];
+  /** PEM CA that signed the brokers' certificates, when a client listener uses TLS. */
+  caFile: string | null;
   durationMs: number;
 }
 
@@ -85,6 +88,7 @@ interface LocalCluster {
   state: ClusterState;
   model: ClusterModel;
   placement: Placement;
+  tls: LocalTls | undefined;
 }
 
 export function selectCluster(spec: Spec, name: string | undefined, source: string): KafkaCluster {
@@ -100,13 +104,17 @@ export function selectCluster(spec: Spec, name: string | undefined, source: stri
   throw new KafkaplaneError('AMBIGUOUS_CLUSTER', `${source} defines ${spec.clusters.length} clusters (${spec.clusters.map((c) => c.metadata.name).join(', ')}); say which with --cluster`, { exitCode: 2 });
 }
 
-function localCluster(layout: StateLayout, state: ClusterState, heap?: string): LocalCluster {
+function localCluster(layout: StateLayout, state: ClusterState, heap?: string, tls?: LocalTls): LocalCluster {
   const cluster = heap
     ? { ...state.spec, spec: { ...state.spec.spec, nodePools: state.spec.spec.nodePools.map((p) => ({ ...p, jvm: { options: p.jvm?.options ?? [], heap } })) } }
     : state.spec;
   const model = clusterModel(cluster, { quorumMode: state.quorumMode });
-  const placement = localPlacement({ portBase: state.portBase, dataDir: (node) => layout.dataDir(node.id) });
-  return { layout, state, model, placement };
+  const placement = localPlacement({
+    portBase: state.portBase,
+    dataDir: (node) => layout.dataDir(node.id),
+    ...(tls ? { tls: () => tls.material } : {}),
+  });
+  return { layout, state, model, placement, tls };
 }
 
 /** Listener endpoints a client uses, per client listener, e.g. PLAIN → 127.0.0.1:9092,127.0.0.1:9093,… */
@@ -215,7 +223,11 @@ export async function up(options: UpOptions, source = 'spec'): Promise<UpResult>
         nodes: model0.nodes.map((n) => ({ id: n.id, pool: n.pool, roles: n.roles, formatted: false })),
         spec: cluster,
       };
-  const local = localCluster(layout, state, options.heap);
+  // TLS client listeners get a per-cluster CA and broker certificate (kept in the state directory).
+  const tls = cluster.spec.listeners.some((l) => l.tls)
+    ? (await mkdir(layout.dir, { recursive: true }), await ensureLocalTls(join(layout.dir, 'tls'), cluster.metadata.name, java.bin))
+    : undefined;
+  const local = localCluster(layout, state, options.heap, tls);
   const { model, placement } = local;
 
   // Which nodes already run (an `up` on a running cluster only starts what is missing).
@@ -327,6 +339,7 @@ export async function up(options: UpOptions, source = 'spec'): Promise<UpResult>
     nodes,
     topics: topicChanges,
     users: credentials,
+    caFile: tls?.caFile ?? null,
     durationMs: Date.now() - started,
   };
 }
@@ -443,6 +456,12 @@ async function waitReady(local: LocalCluster, timeoutMs: number, emit: (e: UpEve
           say(`brokers registered; quorum leader ${quorum.leaderId < 0 ? 'not elected yet' : quorum.leaderId}, voters ${votersNow.join(',') || 'none'}`);
           return false;
         }
+        // On a restart, existing partitions need their leaders back before clients can use them.
+        const leaderless = await leaderlessPartitions(admin);
+        if (leaderless > 0) {
+          say(`brokers registered, quorum led by ${quorum.leaderId}; ${leaderless} partition${leaderless === 1 ? '' : 's'} still without a leader`);
+          return false;
+        }
         return true;
       });
       if (ready) return;
@@ -456,6 +475,15 @@ async function waitReady(local: LocalCluster, timeoutMs: number, emit: (e: UpEve
   throw new KafkaplaneError('NOT_READY', `cluster "${local.state.name}" did not become ready within ${Math.round(timeoutMs / 1000)} s (${last}${lastError ? `; last error: ${errorMessage(lastError)}` : ''})`, {
     hint: `look at the node logs:\n${logs}\nor wait longer with --timeout`,
   });
+}
+
+async function leaderlessPartitions(admin: import('@platformatic/kafka').Admin): Promise<number> {
+  const topics = await admin.listTopics({ includeInternals: true });
+  if (topics.length === 0) return 0;
+  const metadata = await admin.metadata({ topics, forceUpdate: true });
+  let count = 0;
+  for (const name of topics) for (const p of metadata.topics.get(name)?.partitions ?? []) if (p.leader < 0) count++;
+  return count;
 }
 
 async function nodeDied(local: LocalCluster, node: ClusterNode): Promise<KafkaplaneError> {
@@ -499,7 +527,9 @@ export async function locate(options: LocateOptions & { specCluster?: string }):
   if (!state) {
     throw new KafkaplaneError('NO_CLUSTER_STATE', `no local cluster in ${layout.dir}`, { hint: 'start one with `kafkaplane up -f cluster.yaml`' });
   }
-  return localCluster(layout, state);
+  const tlsDir = join(layout.dir, 'tls');
+  const tls = existsSync(join(tlsDir, 'ca.crt')) ? await ensureLocalTls(tlsDir, state.name, 'java') : undefined;
+  return localCluster(layout, state, undefined, tls);
 }
 
 export async function listLocalClusters(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {

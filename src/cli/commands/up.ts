@@ -56,6 +56,7 @@ export function describeUp(r: UpResult): string {
   for (const l of r.listeners) lines.push(`bootstrap (${l.name}, ${l.securityProtocol}): ${l.bootstrap}`);
   for (const t of r.topics) lines.push(`topic ${t.topic}: ${t.action}${t.changes.length ? ` (${t.changes.join(', ')})` : ''}`);
   for (const u of r.users) lines.push(`user ${u.user}: SCRAM-SHA-512 password in ${u.passwordFile}`);
+  if (r.caFile) lines.push(`TLS listeners: trust the cluster's CA ${r.caFile} (kcat -X security.protocol=ssl -X ssl.ca.location=${r.caFile})`);
   lines.push('');
   lines.push('Connect:');
   lines.push(`  kcat -b ${r.bootstrap} -L`);

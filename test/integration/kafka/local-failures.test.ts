@@ -1,0 +1,64 @@
+// Failures of `kafkaplane up` are explained and clean: a busy port names the port and its holder; a node that dies
+// during start is reported with its log, and no JVM is left behind.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { KafkaplaneError } from '../../../src/errors.ts';
+import { status, up } from '../../../src/local/cluster.ts';
+import { alive } from '../../../src/local/processes.ts';
+import { parseSpec } from '../../../src/spec/load.ts';
+import { clusterSpec } from '../../helpers/local-cluster.ts';
+
+const PORT_BASE = 20092;
+
+async function javaPidsFor(stateDir: string): Promise<number[]> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const pids: number[] = [];
+  for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmdline.includes(`-Dkafkaplane.node=${stateDir}`) && alive(Number(pid))) pids.push(Number(pid));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+test('a port in use: which port, which listener, which pid; nothing is started', async (t) => {
+  const stateDir = await mkdtemp(join(tmpdir(), 'kafkaplane-fail-'));
+  t.after(() => rm(stateDir, { recursive: true, force: true }));
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(PORT_BASE + 101, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+
+  await assert.rejects(up({ spec: parseSpec(clusterSpec('busy', '{}')), stateDir, portBase: PORT_BASE }), (error: unknown) => {
+    assert.ok(error instanceof KafkaplaneError, String(error));
+    assert.equal(error.code, 'PORT_IN_USE');
+    assert.match(error.message, new RegExp(`port ${PORT_BASE + 101} \\(node 1, listener REPLICATION\\) is in use by pid ${process.pid}`));
+    assert.match(error.hint ?? '', /--port-base/);
+    return true;
+  });
+  assert.deepEqual(await javaPidsFor(stateDir), []);
+});
+
+test('a node that dies during start: its log in the error, and no orphan JVM', async (t) => {
+  const stateDir = await mkdtemp(join(tmpdir(), 'kafkaplane-fail-'));
+  t.after(() => rm(stateDir, { recursive: true, force: true }));
+  // Storage formats fine (the tool runs with kafkaplane's own JVM flags) but the brokers' JVM refuses this option.
+  const spec = clusterSpec('dies', 'nodePools:\n  - name: dual\n    roles: [broker, controller]\n    replicas: 3\n    jvm:\n      options: ["-XX:+KafkaplaneNoSuchOption"]');
+  await assert.rejects(up({ spec: parseSpec(spec), stateDir, portBase: PORT_BASE, readyTimeoutMs: 60_000 }), (error: unknown) => {
+    assert.ok(error instanceof KafkaplaneError, String(error));
+    assert.equal(error.code, 'NODE_DIED');
+    assert.match(error.message, /node \d of cluster "dies" exited during start/);
+    assert.match(error.message, /Unrecognized VM option 'KafkaplaneNoSuchOption'/);
+    assert.match(error.message, new RegExp(`${stateDir}/nodes/\\d/logs/server\\.log`));
+    return true;
+  });
+  assert.deepEqual(await javaPidsFor(stateDir), [], 'every JVM this attempt started is gone');
+  const s = await status({ stateDir });
+  assert.equal(s.running, false);
+});
