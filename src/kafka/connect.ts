@@ -102,6 +102,7 @@ export function connectionError(config: ConnectionConfig, error: unknown): Kafka
   else if (/timed? ?out|ETIMEDOUT/i.test(causes)) hint = 'no answer in time: a firewall, a wrong port, or a TLS/plaintext mismatch';
   else if (/SASL|authentication/i.test(causes)) hint = 'the credentials or the SASL mechanism do not match the listener';
   else if (/requires TLS/i.test(causes)) hint = 'the listener speaks TLS: add --tls (and --tls-ca), or security.protocol=SSL in --command-config';
+  else if (/closed the connection|Connection closed/i.test(causes)) hint = 'the address accepted the connection and then closed it: it is not a Kafka listener, or the listener expects TLS or SASL (--tls, --sasl-*, --command-config)';
   // The bootstrap answered, then the client followed the brokers' advertised addresses and could not reach them:
   // the classic advertised.listeners problem (seed 004's troubleshooting checklist).
   const failed = [...causes.matchAll(/Connection to (\S+?:\d+) failed/g)].map((m) => m[1]!);

@@ -44,8 +44,8 @@ export interface ClusterMetadata {
   answeredBy: string;
 }
 
-/** Converts the client's hyphenated UUID to Kafka's URL-safe base64 form (Uuid.toString()). */
-export function kafkaTopicId(uuid: string): string {
+/** Converts the client's hyphenated UUID (topic ids, directory ids) to Kafka's URL-safe base64 form (Uuid.toString()). */
+export function kafkaUuid(uuid: string): string {
   const hex = uuid.replaceAll('-', '');
   if (!/^[0-9a-f]{32}$/i.test(hex)) return uuid;
   return Buffer.from(hex, 'hex').toString('base64url');
@@ -92,7 +92,7 @@ export async function fetchMetadata(connection: BrokerLink | Connection, api: Me
       .filter((t) => t.name !== null)
       .map((t) => ({
         name: t.name!,
-        id: kafkaTopicId(t.topicId),
+        id: kafkaUuid(t.topicId),
         internal: t.isInternal,
         error: errorName(t.errorCode),
         partitions: t.partitions

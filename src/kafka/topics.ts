@@ -2,7 +2,7 @@ import { type Admin, type Connection, ConfigResourceTypes, ConfigSources, Increm
 import { KafkaplaneError, errorMessage } from '../errors.ts';
 import { replicationFactor } from '../model/partition-health.ts';
 import { brokerConnection, describeKafkaError, kafkaProtocolErrors, loadKafka } from './connect.ts';
-import { type ClusterMetadata, type PartitionMetadata, type TopicMetadata, fetchMetadata, kafkaTopicId } from './metadata.ts';
+import { type ClusterMetadata, type PartitionMetadata, type TopicMetadata, fetchMetadata, kafkaUuid } from './metadata.ts';
 
 export interface DesiredTopic {
   name: string;
@@ -249,7 +249,7 @@ export async function createTopic(admin: Admin, topic: NewTopic, ifNotExists: bo
       ],
       configs: Object.entries(topic.configs).map(([name, value]) => ({ name, value })),
     });
-    return { created: true, partitions: created?.partitions ?? -1, replicationFactor: created?.replicas ?? -1, id: created ? kafkaTopicId(created.id) : '' };
+    return { created: true, partitions: created?.partitions ?? -1, replicationFactor: created?.replicas ?? -1, id: created ? kafkaUuid(created.id) : '' };
   } catch (error) {
     const protocol = kafkaProtocolErrors(error)[0];
     if (protocol?.name === 'TOPIC_ALREADY_EXISTS') {
