@@ -1,0 +1,134 @@
+import { KafkaplaneError } from '../errors.ts';
+
+/**
+ * Splits a byte stream into records at a delimiter (kcat -D, default newline), without decoding anything: the
+ * records are the exact bytes between delimiters. Feed chunks with `push`, then call `end` for the tail.
+ */
+export class DelimitedSplitter {
+  readonly delimiter: Buffer;
+  #pending: Buffer | undefined;
+
+  constructor(delimiter: Buffer) {
+    if (delimiter.length === 0) throw new KafkaplaneError('BAD_DELIMITER', 'the message delimiter is empty', { exitCode: 2 });
+    this.delimiter = delimiter;
+  }
+
+  push(chunk: Buffer): Buffer[] {
+    const data = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
+    const out: Buffer[] = [];
+    let start = 0;
+    // A delimiter may straddle two chunks: search from just before the old tail.
+    let from = this.#pending ? Math.max(0, this.#pending.length - this.delimiter.length + 1) : 0;
+    for (;;) {
+      const at = data.indexOf(this.delimiter, from);
+      if (at < 0) break;
+      out.push(data.subarray(start, at));
+      start = at + this.delimiter.length;
+      from = start;
+    }
+    this.#pending = start < data.length ? data.subarray(start) : undefined;
+    return out;
+  }
+
+  /** The bytes after the last delimiter (a final record without a trailing delimiter), if any. */
+  end(): Buffer[] {
+    const tail = this.#pending;
+    this.#pending = undefined;
+    return tail && tail.length > 0 ? [tail] : [];
+  }
+}
+
+export interface RecordParseOptions {
+  /** kcat -K / console key.separator: split each record into key and value at the first occurrence. */
+  keySeparator?: Buffer;
+  /** Console parse.key semantics: a record without the separator is an error (kcat sends it with a null key). */
+  requireKey?: boolean;
+  /** kcat -k: the key of every record that has none of its own. */
+  fixedKey?: Buffer;
+  /** kcat -H: headers added to every record. */
+  headers?: [Buffer, Buffer | null][];
+  /** Console parse.headers: `h1:v1,h2:v2<TAB>key:value` (delimiter, pair separator, key separator). */
+  parseHeaders?: { delimiter: Buffer; separator: Buffer; keySeparator: Buffer };
+  /** kcat -Z: an empty key or value is sent as null. */
+  emptyIsNull?: boolean;
+  /** Console null.marker: a key, value or header value equal to this is sent as null. */
+  nullMarker?: Buffer;
+  /** Console ignore.error: records that do not parse are sent whole as the value instead of failing. */
+  ignoreErrors?: boolean;
+}
+
+export interface ParsedRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: [Buffer, Buffer | null][];
+}
+
+/**
+ * Turns one input record into key, value and headers. `where` names the record in errors ("line 3"). Throws a
+ * KafkaplaneError (exit 2) when the record does not have the shape the options ask for.
+ */
+export function parseInputRecord(raw: Buffer, options: RecordParseOptions, where: string): ParsedRecord {
+  let rest = raw;
+  const headers: [Buffer, Buffer | null][] = options.headers ? [...options.headers] : [];
+  const fail = (message: string): ParsedRecord => {
+    if (options.ignoreErrors) return { key: null, value: nullable(raw, options), headers };
+    throw new KafkaplaneError('BAD_INPUT', `${where}: ${message}: ${preview(raw)}`, { exitCode: 2 });
+  };
+  if (options.parseHeaders) {
+    const { delimiter, separator, keySeparator } = options.parseHeaders;
+    const at = rest.indexOf(delimiter);
+    if (at < 0) return fail(`no headers delimiter ${JSON.stringify(delimiter.toString('latin1'))} found`);
+    const text = rest.subarray(0, at);
+    rest = rest.subarray(at + delimiter.length);
+    if (text.length > 0) {
+      for (const pair of split(text, separator)) {
+        const k = pair.indexOf(keySeparator);
+        if (k < 0) return fail(`header "${pair.toString('utf8')}" has no key separator ${JSON.stringify(keySeparator.toString('latin1'))}`);
+        const value = pair.subarray(k + keySeparator.length);
+        headers.push([pair.subarray(0, k), options.nullMarker && value.equals(options.nullMarker) ? null : value]);
+      }
+    }
+  }
+  let key: Buffer | null = options.fixedKey ?? null;
+  let value: Buffer | null = rest;
+  if (options.keySeparator) {
+    const at = rest.indexOf(options.keySeparator);
+    if (at >= 0) {
+      key = nullable(rest.subarray(0, at), options);
+      value = rest.subarray(at + options.keySeparator.length);
+    } else if (options.requireKey) return fail(`no key separator ${JSON.stringify(options.keySeparator.toString('latin1'))} found`);
+  }
+  return { key, value: nullable(value, options), headers };
+}
+
+function nullable(bytes: Buffer, options: RecordParseOptions): Buffer | null {
+  if (options.emptyIsNull && bytes.length === 0) return null;
+  if (options.nullMarker && bytes.equals(options.nullMarker)) return null;
+  return bytes;
+}
+
+function split(bytes: Buffer, separator: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let start = 0;
+  for (;;) {
+    const at = bytes.indexOf(separator, start);
+    if (at < 0) break;
+    out.push(bytes.subarray(start, at));
+    start = at + separator.length;
+  }
+  out.push(bytes.subarray(start));
+  return out;
+}
+
+function preview(raw: Buffer): string {
+  const text = raw.subarray(0, 60).toString('utf8');
+  return JSON.stringify(raw.length > 60 ? `${text}…` : text);
+}
+
+/** kcat -H name=value (no "=": a header with a null value). */
+export function parseHeaderFlag(flag: string): [Buffer, Buffer | null] {
+  const at = flag.indexOf('=');
+  if (at === 0) throw new KafkaplaneError('BAD_HEADER', `header "${flag}" has an empty name`, { exitCode: 2, hint: 'headers are -H name=value' });
+  if (at < 0) return [Buffer.from(flag, 'utf8'), null];
+  return [Buffer.from(flag.slice(0, at), 'utf8'), Buffer.from(flag.slice(at + 1), 'utf8')];
+}
