@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Published packages run the compiled JS in dist/; a checkout runs the TypeScript sources directly
-// (Node >= 22.18 strips types), so there is no build step between editing and running.
+// A checkout runs the TypeScript sources directly (Node >= 22.18 strips types), so there is no build step between
+// editing and running; the published package ships no src/ and runs the compiled JS in dist/.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -12,7 +12,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(2);
 }
-const dist = new URL('../dist/cli/main.js', import.meta.url);
-const entry = existsSync(fileURLToPath(dist)) ? dist : new URL('../src/cli/main.ts', import.meta.url);
+const src = new URL('../src/cli/main.ts', import.meta.url);
+const entry = existsSync(fileURLToPath(src)) ? src : new URL('../dist/cli/main.js', import.meta.url);
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv);
