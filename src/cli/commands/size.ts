@@ -1,0 +1,104 @@
+// `kafkaplane size`: brokers, disk, memory and network for a load, by seed 000's rules (arithmetic in
+// src/model/sizing.ts), with the reasoning printed; `-f cluster.yaml` compares a spec with the result.
+import { KafkaplaneError } from '../../errors.ts';
+import { type SizingInput, type SpecSizing, bits, bytes, compareWithSpec, parseRate, parseSeconds, parseSize, planSizing, rate } from '../../model/sizing.ts';
+import { type Io, formatTable, printJson } from '../output.ts';
+
+export interface SizeFlags {
+  write?: string;
+  read?: string;
+  fanout?: string;
+  retention?: string;
+  replicationFactor?: number;
+  partitions?: number;
+  headroom?: string;
+  brokerNetwork?: string;
+  maxDisk?: string;
+  maxPartitionsPerBroker?: number;
+  heap?: string;
+  pageCacheSeconds?: number;
+  tls?: boolean;
+  minBrokers?: number;
+  file?: string;
+  cluster?: string;
+}
+
+function headroom(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
+  if (!m) throw new KafkaplaneError('BAD_SIZING', `--headroom "${text}" is not a percentage`, { exitCode: 2, hint: 'e.g. --headroom 30 (or 30%)' });
+  return Number(m[1]) / 100;
+}
+
+export async function runSize(flags: SizeFlags, io: Io): Promise<number> {
+  if (flags.write === undefined) throw new KafkaplaneError('BAD_SIZING', 'how much data do producers write? pass --write, e.g. --write 50MB/s or --write 1TB/day', { exitCode: 2 });
+  if (flags.read !== undefined && flags.fanout !== undefined) throw new KafkaplaneError('BAD_SIZING', 'pass --read or --fanout, not both', { exitCode: 2 });
+  const write = parseRate(flags.write, '--write');
+  const fanout = flags.fanout !== undefined ? Number(flags.fanout) : 1;
+  if (!(fanout >= 0)) throw new KafkaplaneError('BAD_SIZING', `--fanout "${flags.fanout}" is not a number ≥ 0`, { exitCode: 2 });
+
+  let spec: SpecSizing | undefined;
+  let specTls = false;
+  let specName: string | undefined;
+  if (flags.file !== undefined) {
+    const [{ readSpecFile }, { selectCluster }, { quantityBytes }] = await Promise.all([import('../spec-file.ts'), import('../../local/cluster.ts'), import('../../model/jvm.ts')]);
+    const cluster = selectCluster(await readSpecFile(flags.file), flags.cluster, flags.file);
+    specName = cluster.metadata.name;
+    const pools = cluster.spec.nodePools.filter((p) => p.roles.includes('broker'));
+    const pool = pools[0];
+    const memory = pool?.resources?.limits?.memory ?? pool?.resources?.requests?.memory;
+    spec = {
+      brokers: pools.reduce((n, p) => n + p.replicas, 0),
+      diskBytes: pool ? quantityBytes(pool.storage.size) : undefined,
+      memoryBytes: memory !== undefined ? quantityBytes(memory) : undefined,
+      heapBytes: pool?.jvm?.heap !== undefined ? parseSize(pool.jvm.heap, 'spec heap') : undefined,
+    };
+    specTls = cluster.spec.listeners.some((l) => l.tls);
+  }
+
+  const input: SizingInput = {
+    writeBytesPerSec: write,
+    readBytesPerSec: flags.read !== undefined ? parseRate(flags.read, '--read') : write * fanout,
+    replicationFactor: flags.replicationFactor ?? 3,
+    retentionSeconds: parseSeconds(flags.retention ?? '7d', '--retention'),
+    partitions: flags.partitions,
+    headroom: headroom(flags.headroom ?? '30'),
+    brokerNetworkBytesPerSec: parseRate(flags.brokerNetwork ?? '10Gbit/s', '--broker-network'),
+    maxDiskPerBroker: parseSize(flags.maxDisk ?? '2TiB', '--max-disk'),
+    maxPartitionsPerBroker: flags.maxPartitionsPerBroker ?? 4000,
+    pageCacheSeconds: flags.pageCacheSeconds ?? 30,
+    heapBytes: parseSize(flags.heap ?? '6GiB', '--heap'),
+    tls: flags.tls ?? specTls,
+    minBrokers: flags.minBrokers ?? 3,
+  };
+  const plan = planSizing(input);
+  const comparison = spec ? compareWithSpec(input, plan, spec) : undefined;
+
+  if (io.format === 'json') {
+    printJson(io, { input, plan, ...(comparison ? { spec: { cluster: specName, ...spec, comparison } } : {}) });
+    return comparison?.some((r) => r.verdict !== 'ok') ? 1 : 0;
+  }
+  const p = plan.perBroker;
+  const lines: string[] = [];
+  lines.push(`Sizing for ${rate(input.writeBytesPerSec)} in, ${rate(input.readBytesPerSec)} out, replication factor ${input.replicationFactor}, ${flags.retention ?? '7d'} retention (seed 000's rules)`, '');
+  lines.push(
+    formatTable(
+      ['RESOURCE', 'PER BROKER', 'CLUSTER'],
+      [
+        ['brokers', '', String(plan.brokers)],
+        ['disk', bytes(p.diskBytes), bytes(plan.cluster.storageWithHeadroomBytes)],
+        ['memory', `${bytes(p.memoryBytes)} (heap ${bytes(p.heapBytes)} + page cache ${bytes(p.pageCacheBytes)})`, bytes(p.memoryBytes * plan.brokers)],
+        ['network', `${rate(p.networkBytesPerSec)} (${bits(p.networkBytesPerSec)})`, `${rate(plan.cluster.networkBytesPerSec)} (${bits(plan.cluster.networkBytesPerSec)})`],
+        ...(p.partitionReplicas !== undefined ? [['partition replicas', String(p.partitionReplicas), String(plan.cluster.partitionReplicas)]] : []),
+      ],
+    ).trimEnd(),
+    '',
+    'How:',
+    ...plan.reasoning.map((r) => `  - ${r}`),
+  );
+  if (plan.notes.length > 0) lines.push('', 'Notes:', ...plan.notes.map((n) => `  - ${n}`));
+  if (comparison) {
+    lines.push('', `Spec ${flags.file} (cluster "${specName}"):`, formatTable(['RESOURCE', 'SPEC', 'NEEDED', 'VERDICT'], comparison.map((r) => [r.resource, r.spec, r.needed, r.verdict])).trimEnd());
+  }
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return comparison?.some((r) => r.verdict !== 'ok') ? 1 : 0;
+}
