@@ -68,6 +68,7 @@ fill() {
     sed -i "s|@$name@|$escaped|g" "$2.tmp"
   done
   missing=$(grep -o '@KAFKAPLANE_[A-Z0-9_]*@' "$2.tmp" | sort -u | tr '\\n' ' ' || true)
+  missing=\${missing% }
   if [ -n "$missing" ]; then
     case "$missing" in
       *@KAFKAPLANE_RACK@*) fail "spec.rack is set but this pod has no zone (KAFKAPLANE_RACK is empty). It comes from the pod label that Kubernetes copies from the node (KEP-4742: on by default from Kubernetes 1.35, feature gate PodTopologyLabelsAdmission on 1.33-1.34); check that the node has the label, or remove spec.rack" ;;

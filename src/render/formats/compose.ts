@@ -20,7 +20,7 @@ export interface ComposeRender {
 
 /** Compose interpolates ${VAR} everywhere in the file, config contents included: "$$" is a literal "$". */
 function literal(text: string): string {
-  return text.replaceAll('$', '$$');
+  return text.replaceAll('$', () => '$$');
 }
 
 /**

@@ -1,0 +1,22 @@
+import { type RenderFormat, type RenderResult, renderFormat } from '../../src/render/index.ts';
+import type { RenderInput } from '../../src/render/objects.ts';
+import type { Spec } from '../../src/spec/load.ts';
+import { example } from './spec.ts';
+
+export const EXAMPLES = ['seed-002-combined.yaml', 'seed-003-dedicated.yaml', 'topics-users.yaml', 'external-access.yaml'] as const;
+
+/** The first cluster of a parsed spec with its topics and users, as render takes it. */
+export function renderInput(spec: Spec, source = 'spec.yaml'): RenderInput {
+  const cluster = spec.clusters[0]!;
+  const mine = (owner: string | undefined) => owner === undefined || owner === cluster.metadata.name;
+  return {
+    cluster,
+    topics: spec.topics.filter((t) => mine(t.cluster)).map((t) => t.topic),
+    users: spec.users.filter((u) => mine(u.cluster)).map((u) => u.user),
+    source,
+  };
+}
+
+export function renderExample(name: string, format: RenderFormat): RenderResult {
+  return renderFormat(renderInput(example(name), `examples/${name}`), format);
+}
