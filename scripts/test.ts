@@ -1,5 +1,6 @@
 // The one test command (`npm test`): installs what the tests need, then runs every test, unit and integration.
 //   - kcat (Debian package) — a Kafka client nobody here wrote
+//   - busybox (Debian package) — the shell and tools of the official apache/kafka image, for the rendered entrypoint
 //   - the Kafka jars of the default version (Maven Central, checksummed, cached per user)
 //   - etcd + kube-apiserver + kubectl built from the Go module proxy (cached per user)
 // A missing component is a test failure, never a skip: each step fails loudly.
@@ -28,6 +29,8 @@ function ensureDebianPackage(command: string, pkg: string): void {
 }
 
 const onlyUnit = process.argv.includes('--unit');
+// BusyBox: the render tests run the rendered container entrypoint with the tools of the official (Alpine) Kafka image.
+ensureDebianPackage('busybox', 'busybox');
 if (!onlyUnit) {
   ensureDebianPackage('kcat', 'kcat');
   log(`Kafka ${DEFAULT_KAFKA_VERSION} jars…`);
