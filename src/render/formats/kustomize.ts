@@ -53,7 +53,7 @@ export function renderKustomize(rendered: KubernetesRender, header: string): Ren
         patch: toYaml({
           apiVersion: 'apps/v1',
           kind: 'StatefulSet',
-          metadata: { name },
+          metadata: { name, namespace: context.names.namespace },
           spec: { template: { spec: { containers: [{ name: 'kafka', resources: { requests: { cpu: '100m' } } }] } } },
         }),
       })),
@@ -67,7 +67,7 @@ export function renderKustomize(rendered: KubernetesRender, header: string): Ren
         patch: toYaml({
           apiVersion: 'apps/v1',
           kind: 'StatefulSet',
-          metadata: { name },
+          metadata: { name, namespace: context.names.namespace },
           spec: {
             template: {
               spec: {
