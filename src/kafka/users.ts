@@ -1,4 +1,5 @@
-import { type Admin, AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes, alterUserScramCredentialsV0 } from '@platformatic/kafka';
+import { type Admin, AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes, alterUserScramCredentialsV0, describeUserScramCredentialsV0 } from '@platformatic/kafka';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { KafkaplaneError } from '../errors.ts';
 import { type AclBinding, aclKey } from '../model/acls.ts';
@@ -85,4 +86,38 @@ export async function applyAcls(admin: Admin, principal: string, desired: readon
   if (add.length > 0) await admin.createAcls({ creations: add.map(toKafka) });
   if (remove.length > 0) await admin.deleteAcls({ filters: remove.map(toKafka) });
   return { added: add.length, removed: remove.length };
+}
+
+/**
+ * Waits until every broker knows the users' SCRAM credentials and the ACLs are in force. Both are written to the
+ * KRaft metadata log by the controller and reach each broker's cache a moment later; `up` returns only when a
+ * client can actually log in and be authorised.
+ */
+export async function waitForSecurity(admin: Admin, expected: { users: readonly string[]; acls: ReadonlyMap<string, readonly AclBinding[]> }, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let missing = '';
+  while (Date.now() < deadline) {
+    missing = '';
+    const metadata = await admin.metadata({ topics: [], forceUpdate: true });
+    if (expected.users.length > 0) {
+      for (const [id, broker] of metadata.brokers) {
+        const connection = await admin.connections.get({ host: broker.host, port: broker.port });
+        const response = await describeUserScramCredentialsV0.api.async(connection, expected.users.map((name) => ({ name }))).catch(() => undefined);
+        const known = new Set((response?.results ?? []).filter((r) => r.errorCode === 0 && r.credentialInfos.length > 0).map((r) => r.user));
+        const absent = expected.users.filter((u) => !known.has(u));
+        if (absent.length > 0) missing = `broker ${id} does not know the SCRAM credential of ${absent.join(', ')} yet`;
+      }
+    }
+    if (missing === '') {
+      for (const [principal, bindings] of expected.acls) {
+        const have = new Set((await principalAcls(admin, principal)).map(aclKey));
+        if (bindings.some((b) => !have.has(aclKey(b)))) missing = `the ACLs of ${principal} are not in force yet`;
+      }
+    }
+    if (missing === '') return;
+    await sleep(250);
+  }
+  throw new KafkaplaneError('SECURITY_NOT_PROPAGATED', `users and ACLs were written but ${missing} after ${Math.round(timeoutMs / 1000)} s`, {
+    hint: 'the brokers are not catching up with the metadata log; check the node logs (kafkaplane logs)',
+  });
 }

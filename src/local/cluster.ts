@@ -7,8 +7,8 @@ import { KafkaplaneError, errorMessage } from '../errors.ts';
 import { type ClusterDescription, type QuorumDescription, describeCluster, describeQuorum } from '../kafka/cluster.ts';
 import { type ConnectionConfig, withAdmin } from '../kafka/connect.ts';
 import { type TopicChange, applyTopics } from '../kafka/topics.ts';
-import { applyAcls, upsertScramCredential } from '../kafka/users.ts';
-import { aclBindings, userPrincipal } from '../model/acls.ts';
+import { applyAcls, upsertScramCredential, waitForSecurity } from '../kafka/users.ts';
+import { type AclBinding, aclBindings, userPrincipal } from '../model/acls.ts';
 import { type ClusterModel, brokerProperties, clusterModel, nodeListeners } from '../model/broker-properties.ts';
 import { jvmOptions } from '../model/jvm.ts';
 import type { ClusterNode } from '../model/nodes.ts';
@@ -314,14 +314,19 @@ export async function up(options: UpOptions, source = 'spec'): Promise<UpResult>
           config: Object.fromEntries(Object.entries(t.spec.config).map(([k, v]) => [k, String(v)])),
         })),
       );
+      const acls = new Map<string, AclBinding[]>();
       for (const user of users) {
         if (user.spec.authentication) {
           const passwordFile = layout.userPasswordFile(user.metadata.name);
           await upsertScramCredential(admin, user.metadata.name, await localPassword(passwordFile));
           credentials.push({ user: user.metadata.name, passwordFile });
         }
-        if (state.spec.spec.authorization) await applyAcls(admin, userPrincipal(user), aclBindings(user));
+        if (state.spec.spec.authorization) {
+          acls.set(userPrincipal(user), aclBindings(user));
+          await applyAcls(admin, userPrincipal(user), aclBindings(user));
+        }
       }
+      await waitForSecurity(admin, { users: credentials.map((c) => c.user), acls });
     });
   }
 
