@@ -1,10 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { KafkaplaneError, SpecError } from '../errors.ts';
-import { runDown } from './commands/down.ts';
-import { runLogs } from './commands/logs.ts';
-import { runStatus } from './commands/status.ts';
-import { runUp } from './commands/up.ts';
-import { runValidate } from './commands/validate.ts';
+import { addConnectionOptions } from './connection.ts';
 import { type Io, printJson } from './output.ts';
 
 const VERSION = '0.1.0';
@@ -51,6 +47,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--allow-state-in-checkout', 'allow --state-dir inside a git checkout', false)
     .action(async (flags, cmd: Command) => {
       applyGlobals(cmd);
+      const { runUp } = await import('./commands/up.ts');
       setExit(await runUp(flags, io));
     });
 
@@ -59,6 +56,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--timeout <seconds>', 'grace period per node before it is killed', integer('--timeout', 1, 3600), 30)
     .action(async (flags, cmd: Command) => {
       applyGlobals(cmd);
+      const { runDown } = await import('./commands/down.ts');
       setExit(await runDown(flags, io));
     });
 
@@ -66,6 +64,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--all', 'every local cluster', false)
     .action(async (flags, cmd: Command) => {
       applyGlobals(cmd);
+      const { runStatus } = await import('./commands/status.ts');
       setExit(await runStatus(flags, io));
     });
 
@@ -74,6 +73,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('-F, --follow', 'keep printing new lines', false)
     .action(async (node: number | undefined, flags, cmd: Command) => {
       applyGlobals(cmd);
+      const { runLogs } = await import('./commands/logs.ts');
       setExit(await runLogs({ ...flags, ...(node !== undefined ? { node } : {}) }, io));
     });
 
@@ -83,6 +83,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .requiredOption('-f, --file <file>', 'the spec file ("-" for standard input)')
     .action(async (flags, cmd: Command) => {
       applyGlobals(cmd);
+      const { runValidate } = await import('./commands/validate.ts');
       setExit(await runValidate(flags, io));
     });
 
@@ -101,6 +102,176 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       setExit(await runRender(flags, io));
     });
 
+  // --- toolbox: topics, groups, metadata, cluster describe, doctor, size, connect-info (docs/toolbox.md) ---
+  const many = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+  const topics = program.command('topics').description('list, describe, create, alter and delete topics (kafka-topics.sh)');
+  addConnectionOptions(topics.command('list').description('topic names, one per line (internal topics with --include-internal)'))
+    .option('--topic <regex>', 'only topics matching this regular expression (commas separate alternatives)')
+    .option('--include-internal', 'include internal topics (__consumer_offsets, __transaction_state, …)')
+    .action(async (flags, cmd: Command) => {
+      applyGlobals(cmd);
+      const { runTopicsList } = await import('./commands/topics.ts');
+      setExit(await runTopicsList(flags, io));
+    });
+  addConnectionOptions(topics.command('describe').description('partitions with leader, replicas, ISR and ELR, and config overrides (kafka-topics --describe format)').argument('[topics...]', 'topic names (default: every topic)'))
+    .option('--topic <regex>', 'topics matching this regular expression (commas separate alternatives)')
+    .option('--include-internal', 'include internal topics when no topic is named')
+    .option('--under-replicated-partitions', 'only partitions whose ISR is smaller than their replica set')
+    .option('--under-min-isr-partitions', 'only partitions whose ISR is below min.insync.replicas (or without leader)')
+    .option('--at-min-isr-partitions', 'only partitions whose ISR is exactly min.insync.replicas')
+    .option('--unavailable-partitions', 'only partitions without a live leader')
+    .option('--topics-with-overrides', 'only topics with config overrides (no partition lines)')
+    .option('--if-exists', 'no error when a named topic does not exist')
+    .action(async (names: string[], flags, cmd: Command) => {
+      applyGlobals(cmd);
+      const { runTopicsDescribe } = await import('./commands/topics.ts');
+      setExit(await runTopicsDescribe(names, flags, io));
+    });
+  addConnectionOptions(topics.command('create').description('create a topic').argument('<topic>', 'the topic name'))
+    .option('--partitions <n>', 'number of partitions (default: the brokers\' num.partitions)', integer('--partitions', 1, 1_000_000))
+    .option('--replication-factor <n>', 'replicas per partition (default: the brokers\' default.replication.factor)', integer('--replication-factor', 1, 32_767))
+    .option('--replica-assignment <lists>', 'broker ids per partition, e.g. 0:1:2,1:2:0 (instead of --partitions and --replication-factor)')
+    .option('--config <key=value>', 'a topic config override (repeatable)', many)
+    .option('--if-not-exists', 'no error when the topic exists (it is left unchanged)')
+    .action(async (name: string, flags, cmd: Command) => {
+      applyGlobals(cmd);
+      const { runTopicsCreate } = await import('./commands/topics.ts');
+      setExit(await runTopicsCreate(name, flags, io));
+    });
+  addConnectionOptions(topics.command('alter').description('add partitions, set or delete config overrides (all validated before anything changes)').argument('<topic>', 'the topic name'))
+    .option('--partitions <n>', 'the new partition count (only grows)', integer('--partitions', 1, 1_000_000))
+    .option('--replica-assignment <lists>', 'broker ids per partition for the whole topic; the new partitions take their lists from it')
+    .option('--config <key=value>', 'set a topic config override (repeatable)', many)
+    .option('--delete-config <key>', 'remove a topic config override, back to the broker default (repeatable)', many)
+    .option('--if-exists', 'no error when the topic does not exist')
+    .action(async (name: string, flags, cmd: Command) => {
+      applyGlobals(cmd);
+      const { runTopicsAlter } = await import('./commands/topics.ts');
+      setExit(await runTopicsAlter(name, flags, io));
+    });
+  addConnectionOptions(topics.command('delete').description('delete topics (exact names; internal topics are refused)').argument('<topics...>', 'topic names'))
+    .option('--if-exists', 'no error when a topic does not exist')
+    .action(async (names: string[], flags, cmd: Command) => {
+      applyGlobals(cmd);
+      const { runTopicsDelete } = await import('./commands/topics.ts');
+      setExit(await runTopicsDelete(names, flags, io));
+    });
+
+  const groups = program.command('groups').description('list, describe, reset offsets of and delete consumer groups (kafka-consumer-groups.sh; KIP-848 groups too)');
+  addConnectionOptions(groups.command('list').description('consumer groups with their type and state'))
+    .option('--state <states>', 'only groups in these states, comma-separated (Stable, Empty, …)')
+    .option('--type <types>', 'only groups of these types: classic, consumer')
+    .action(async (flags, cmd: Command) => {
+      applyGlobals(cmd);
+      const { runGroupsList } = await import('./commands/groups.ts');
+      setExit(await runGroupsList(flags, io));
+    });
+  addConnectionOptions(groups.command('describe').description('per partition: committed offset, log end offset, lag and owner (or --members, --state)').argument('[groups...]', 'group ids'))
+    .option('--all-groups', 'every consumer group')
+    .option('--offsets', 'the offsets view (the default)')
+    .option('--members', 'the members view: consumer id, host, client id, partition count')
+    .option('--state', 'the state view: coordinator, assignment strategy, state, member count')
+    .option('--verbose', 'more columns (assignments and epochs)')
+    .action(async (names: string[], flags, cmd: Command) => {
+      applyGlobals(cmd);
+      const { runGroupsDescribe } = await import('./commands/groups.ts');
+      setExit(await runGroupsDescribe(names, flags, io));
+    });
+  addConnectionOptions(groups.command('reset-offsets').description('plan (and with --execute commit) new offsets for inactive groups').argument('[groups...]', 'group ids (or --group)'))
+    .option('--group <group>', 'a group id (repeatable)', many)
+    .option('--all-groups', 'every consumer group')
+    .option('--topic <topic[:partitions]>', 'scope: a topic, or topic:0,1,2 (repeatable)', many)
+    .option('--all-topics', 'scope: every partition the group has committed offsets for')
+    .option('--to-earliest', 'the log start offset')
+    .option('--to-latest', 'the log end offset')
+    .option('--to-current', 'the committed offset (the log end where nothing is committed)')
+    .option('--to-offset <offset>', 'this offset (moved into [log start, log end])')
+    .option('--shift-by <n>', 'the committed offset plus n (negative moves back)')
+    .option('--to-datetime <datetime>', 'the first offset at or after YYYY-MM-DDTHH:mm:SS.sss[zone] (no zone: UTC)')
+    .option('--by-duration <duration>', 'the first offset at or after now minus an ISO-8601 duration (PT30M, P1D)')
+    .option('--from-file <csv>', 'offsets from a CSV plan: topic,partition,offset (or group,topic,partition,offset)')
+    .option('--dry-run', 'show the plan only (the default)')
+    .option('--execute', 'commit the plan')
+    .option('--export', 'print the plan as CSV (for --from-file)')
+    .option('--allow-new-group', 'allow a group that does not exist yet (gives it starting offsets with --execute)')
+    .action(async (names: string[], flags, cmd: Command) => {
+      applyGlobals(cmd);
+      const { runGroupsResetOffsets } = await import('./commands/groups.ts');
+      setExit(await runGroupsResetOffsets(names, flags, io));
+    });
+  addConnectionOptions(groups.command('delete').description('delete inactive consumer groups and their committed offsets').argument('[groups...]', 'group ids'))
+    .option('--all-groups', 'every consumer group')
+    .action(async (names: string[], flags, cmd: Command) => {
+      applyGlobals(cmd);
+      const { runGroupsDelete } = await import('./commands/groups.ts');
+      setExit(await runGroupsDelete(names, flags, io));
+    });
+
+  addConnectionOptions(program.command('metadata').description('brokers, controller and every partition\'s leader, replicas and ISR, as kcat -L prints them (-o json: kcat -L -J)'))
+    .option('-t, --topic <topic>', 'only this topic')
+    .action(async (flags, cmd: Command) => {
+      applyGlobals(cmd);
+      const { runMetadata } = await import('./commands/metadata.ts');
+      setExit(await runMetadata(flags, io));
+    });
+
+  const clusterCommand = program.command('cluster').description('the cluster as a whole');
+  addConnectionOptions(clusterCommand.command('describe').description('cluster id, brokers and the KRaft quorum: leader, voters, observers, lag (DescribeQuorum)')).action(async (flags, cmd: Command) => {
+    applyGlobals(cmd);
+    const { runClusterDescribe } = await import('./commands/cluster.ts');
+    setExit(await runClusterDescribe(flags, io));
+  });
+
+  addConnectionOptions(program.command('doctor').description('check bootstrap and advertised addresses, brokers, partitions, the quorum and consumer lag; exit 0 healthy, 3 warnings, 1 critical'))
+    .option('--lag-interval <seconds>', 'seconds between the two consumer-lag samples (0: one sample)', integer('--lag-interval', 0, 600), 5)
+    .action(async (flags, cmd: Command) => {
+      applyGlobals(cmd);
+      const { runDoctor } = await import('./commands/doctor.ts');
+      setExit(await runDoctor(flags, io));
+    });
+
+  program
+    .command('size')
+    .description('brokers, disk, memory and network for a load (seed 000\'s sizing rules), with the reasoning')
+    .option('--write <rate>', 'producer traffic, e.g. 50MB/s or 1TB/day (required)')
+    .option('--read <rate>', 'consumer traffic (default: --write × --fanout)')
+    .option('--fanout <n>', 'how many consumer groups read everything (default 1)')
+    .option('--retention <duration>', 'how long data is kept, e.g. 7d, 72h', '7d')
+    .option('--replication-factor <n>', 'replicas per partition', integer('--replication-factor', 1, 32_767), 3)
+    .option('--partitions <n>', 'total partitions of all topics (checks partitions per broker)', integer('--partitions', 1, 100_000_000))
+    .option('--headroom <percent>', 'spare capacity on disk and network', '30')
+    .option('--broker-network <rate>', 'usable bandwidth per broker', '10Gbit/s')
+    .option('--max-disk <size>', 'largest disk one broker should carry', '2TiB')
+    .option('--max-partitions-per-broker <n>', 'partition replicas per broker', integer('--max-partitions-per-broker', 1, 1_000_000), 4000)
+    .option('--heap <size>', 'JVM heap per broker (seed 000: at most ~6 GB)', '6GiB')
+    .option('--page-cache-seconds <n>', 'seconds of writes the page cache holds (seed 000: 30)', integer('--page-cache-seconds', 0, 3600), 30)
+    .option('--tls', 'clients use TLS (more CPU, no zero-copy)')
+    .option('--min-brokers <n>', 'fewest brokers to plan', integer('--min-brokers', 1, 10_000), 3)
+    .option('-f, --file <file>', 'compare with this cluster spec (exit 1 when it is too small)')
+    .option('--cluster <name>', 'which KafkaCluster of the file')
+    .action(async (flags, cmd: Command) => {
+      applyGlobals(cmd);
+      const { runSize } = await import('./commands/size.ts');
+      setExit(await runSize(flags, io));
+    });
+
+  program
+    .command('connect-info')
+    .description('client configuration for a listener: Spring Boot, env vars / ConfigMap, Java properties, kcat, kafka-python')
+    .option('-f, --file <file>', 'the spec: Kubernetes addresses as `kafkaplane render` names them (default: the running local cluster)')
+    .option('--cluster <name>', 'which cluster (of the file, or which local cluster)')
+    .option('--listener <name>', 'which listener (default: the first)')
+    .option('--user <name>', 'the SCRAM user, for listeners with authentication')
+    .addOption(new Option('--format <format>', 'one format only').choices(['all', 'spring', 'env', 'configmap', 'properties', 'kcat', 'python']).default('all'))
+    .option('--local', 'with -f: the local cluster `kafkaplane up -f` runs, not Kubernetes')
+    .option('--state-dir <dir>', 'state directory of the local cluster')
+    .option('-n, --namespace <namespace>', 'Kubernetes namespace (default: the cluster\'s metadata.namespace)')
+    .option('--reveal-password', 'local cluster: write the user\'s password into the output')
+    .action(async (flags, cmd: Command) => {
+      applyGlobals(cmd);
+      const { runConnectInfo } = await import('./commands/connect-info.ts');
+      setExit(await runConnectInfo(flags, io));
+    });
   return program;
 }
 

@@ -1,0 +1,139 @@
+import { errorMessage } from '../errors.ts';
+import type { DoctorFacts, GroupLagFact, LocalNodeFact, PartitionFact } from '../model/diagnosis.ts';
+import type { TopicPartition } from '../model/offset-reset.ts';
+import { type ConnectionConfig, checkAddress, describeKafkaError, loadKafka, withAdmin, withBrokerLink } from './connect.ts';
+import { type ClusterMetadata, fetchMetadata } from './metadata.ts';
+
+export interface GatherOptions {
+  /** Time between the two consumer-lag samples; 0 takes one sample. */
+  lagSampleMs: number;
+  /** The target is a cluster `kafkaplane up` runs here: its node processes. */
+  local: { name: string; nodes: LocalNodeFact[] } | null;
+  progress?: (message: string) => void;
+}
+
+/**
+ * Gathers what `doctor` judges. Each step that fails is recorded and the others still run: a broker that
+ * advertises an unreachable address breaks requests routed to it, which is exactly what doctor must still report.
+ * Metadata goes over the bootstrap connection itself, never over advertised addresses.
+ */
+export async function gatherDoctorFacts(config: ConnectionConfig, options: GatherOptions): Promise<DoctorFacts> {
+  const say = options.progress ?? (() => undefined);
+  const timeoutMs = Math.min(config.timeoutMs ?? 15_000, 10_000);
+  say('checking the bootstrap addresses');
+  const bootstrap = await Promise.all(config.bootstrap.map((a) => checkAddress(a, timeoutMs)));
+  const facts: DoctorFacts = {
+    bootstrap: bootstrap.map((b) => ({ address: b.address, ok: b.ok, ...(b.ok ? {} : { reason: b.reason, code: b.code }) })),
+    connectError: null,
+    cluster: null,
+    local: options.local,
+    lagSampleMs: options.lagSampleMs,
+  };
+  if (!bootstrap.some((b) => b.ok)) return facts;
+
+  let metadata: ClusterMetadata;
+  try {
+    say('reading cluster metadata');
+    metadata = await withBrokerLink(config, (link, protocol) => fetchMetadata(link, protocol.metadataV12, null, link.address));
+  } catch (error) {
+    facts.connectError = describeKafkaError(error);
+    return facts;
+  }
+
+  say(`checking ${metadata.brokers.length} advertised broker addresses`);
+  const advertised = await Promise.all(metadata.brokers.map(async (b) => ({ brokerId: b.id, ...(await checkAddress(`${b.host}:${b.port}`, timeoutMs)) })));
+  const reachable = new Set(advertised.filter((a) => a.ok).map((a) => a.brokerId));
+
+  const cluster: NonNullable<DoctorFacts['cluster']> = {
+    clusterId: metadata.clusterId,
+    brokers: metadata.brokers.map((b) => ({ id: b.id, host: b.host, port: b.port })),
+    advertised: advertised.map((a) => ({ brokerId: a.brokerId, address: a.address, ok: a.ok, ...(a.ok ? {} : { reason: a.reason, code: a.code }) })),
+    partitions: [],
+    quorum: { error: 'not checked' },
+    groups: [],
+    groupsError: null,
+  };
+  facts.cluster = cluster;
+
+  // The Admin client follows advertised addresses; with some unreachable, steps may fail and are reported as such.
+  await withAdmin(config, async (admin) => {
+    const lib = await loadKafka();
+    say('reading min.insync.replicas of every topic');
+    const minIsr = new Map<string, number>();
+    const names = metadata.topics.filter((t) => t.error === null).map((t) => t.name);
+    try {
+      if (names.length > 0) {
+        const described = await admin.describeConfigs({ resources: names.map((resourceName) => ({ resourceType: lib.ConfigResourceTypes.TOPIC, resourceName })), includeSynonyms: false });
+        for (const d of described) minIsr.set(d.resourceName, Number(d.configs.find((c) => c.name === 'min.insync.replicas')?.value ?? '1'));
+      }
+    } catch {
+      // Without configs, min ISR defaults to 1: offline and under-replicated partitions are still found.
+    }
+    cluster.partitions = metadata.topics.flatMap((t): PartitionFact[] =>
+      t.partitions.map((p) => ({ topic: t.name, partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr, minIsr: minIsr.get(t.name) ?? 1, internal: t.internal })),
+    );
+
+    say('describing the KRaft quorum');
+    try {
+      const { describeQuorum } = await import('./cluster.ts');
+      const q = await describeQuorum(admin);
+      const leaderEnd = q.voters.find((v) => v.id === q.leaderId)?.logEndOffset ?? q.highWatermark;
+      const time = (t: bigint) => (t < 0n ? null : Number(t));
+      cluster.quorum = {
+        leaderId: q.leaderId,
+        voters: q.voters.map((v) => ({ id: v.id, lastFetchTimestamp: time(v.lastFetchTimestamp), lastCaughtUpTimestamp: time(v.lastCaughtUpTimestamp), lag: Math.max(0, Number(leaderEnd - v.logEndOffset)) })),
+      };
+    } catch (error) {
+      cluster.quorum = { error: describeKafkaError(error) };
+    }
+
+    say('sampling consumer group lag');
+    try {
+      cluster.groups = await sampleGroupLag(admin, metadata, reachable, options.lagSampleMs, say);
+    } catch (error) {
+      cluster.groupsError = describeKafkaError(error);
+    }
+  }).catch((error: unknown) => {
+    facts.connectError ??= errorMessage(error);
+  });
+  return facts;
+}
+
+async function sampleGroupLag(admin: import('@platformatic/kafka').Admin, metadata: ClusterMetadata, reachable: ReadonlySet<number>, intervalMs: number, say: (m: string) => void): Promise<GroupLagFact[]> {
+  const { committedOffsets, describeConsumerGroups, listConsumerGroups, partitionOffsets } = await import('./groups.ts');
+  const groups = await listConsumerGroups(admin);
+  if (groups.length === 0) return [];
+  const ids = groups.map((g) => g.id);
+  // Log end offsets come from partition leaders: only ask those this machine can reach.
+  const usable: ClusterMetadata = { ...metadata, brokers: metadata.brokers.filter((b) => reachable.has(b.id)) };
+  const sample = async () => {
+    const committed = await committedOffsets(admin, ids);
+    const partitions = new Map<string, TopicPartition>();
+    for (const offsets of committed.values()) for (const key of offsets.keys()) partitions.set(key, { topic: key.split('\u0000')[0]!, partition: Number(key.split('\u0000')[1]) });
+    const ends = partitions.size > 0 ? await partitionOffsets(admin, usable, [...partitions.values()], 'latest') : new Map<string, number | null>();
+    return { committed, ends };
+  };
+  const first = await sample();
+  if (intervalMs > 0) {
+    say(`sampling consumer group lag again in ${Math.round(intervalMs / 1000)} s`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  const second = intervalMs > 0 ? await sample() : first;
+  const described = new Map((await describeConsumerGroups(admin, ids)).map((d) => [d.id, d]));
+  return groups.map((g) => {
+    const c2 = second.committed.get(g.id) ?? new Map<string, number>();
+    const c1 = first.committed.get(g.id) ?? new Map<string, number>();
+    const partitions: GroupLagFact['partitions'] = [];
+    for (const [key, committed2] of c2) {
+      const end2 = second.ends.get(key);
+      const end1 = first.ends.get(key) ?? end2;
+      if (end2 === undefined || end2 === null || end1 === undefined || end1 === null) continue;
+      const [topic, partition] = key.split('\u0000') as [string, string];
+      partitions.push({ topic, partition: Number(partition), committed1: c1.get(key) ?? committed2, committed2, end1, end2 });
+    }
+    partitions.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+    const d = described.get(g.id);
+    return { group: g.id, state: d?.state ?? g.state, members: d?.members.length ?? 0, partitions };
+  });
+}
+
