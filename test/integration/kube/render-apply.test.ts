@@ -1,8 +1,10 @@
 /**
- * Every example × every Kubernetes format, sent to a real kube-apiserver with server-side apply, dryRun=All and
- * fieldValidation=Strict: the apiserver checks each object against the real schemas (built-in kinds and the
- * published CRDs of the Prometheus Operator and Strimzi in test/fixtures/crds), runs admission and defaulting, and
- * persists nothing. Kustomize output is built first with the control plane's own `kubectl kustomize`.
+ * Every example × the yaml and kustomize formats, sent to a real kube-apiserver with server-side apply, dryRun=All
+ * and fieldValidation=Strict: the apiserver checks each object against the real schemas (built-in kinds, and the
+ * Prometheus Operator's published PodMonitor and PrometheusRule CRDs in test/fixtures/crds), runs admission and
+ * defaulting, and persists nothing. Kustomize output is built first with the control plane's own `kubectl kustomize`.
+ * The strimzi format is checked by strimzi-model.test.ts (Strimzi's own model classes): see docs/render.md for why
+ * its CRDs are not installed here.
  *
  * Fails (does not skip) when the control-plane binaries are missing.
  *   node_modules/.bin/node --test test/integration/kube/render-apply.test.ts
@@ -39,10 +41,6 @@ const RESOURCES: Record<string, { group: string; version: string; plural: string
   Job: { group: 'batch', version: 'v1', plural: 'jobs' },
   PodMonitor: { group: 'monitoring.coreos.com', version: 'v1', plural: 'podmonitors' },
   PrometheusRule: { group: 'monitoring.coreos.com', version: 'v1', plural: 'prometheusrules' },
-  Kafka: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkas' },
-  KafkaNodePool: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkanodepools' },
-  KafkaTopic: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkatopics' },
-  KafkaUser: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkausers' },
 };
 
 interface Response {
@@ -174,10 +172,6 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
         }
         await applyAll(cp, built, `${name} kustomize overlays/${overlay}`);
       }
-    });
-
-    await t.test(`examples/${name} --format strimzi`, async () => {
-      await applyAll(cp, renderExample(name, 'strimzi').objects as KubeObject[], `${name} strimzi`);
     });
   }
 
