@@ -1,4 +1,4 @@
-import { type Admin, describeQuorumV2 } from '@platformatic/kafka';
+import { type Admin, Connection, describeQuorumV2 } from '@platformatic/kafka';
 import { KafkaplaneError } from '../errors.ts';
 import { brokerConnection } from './connect.ts';
 
@@ -68,4 +68,19 @@ export async function describeQuorum(admin: Admin): Promise<QuorumDescription> {
     voters: partition.currentVoters.map(replica),
     observers: partition.observers.map(replica),
   };
+}
+
+/**
+ * The quorum leader as one controller sees it, asked on its controller listener (KIP-919: controllers serve
+ * DescribeQuorum to clients). -1 while no leader is elected.
+ */
+export async function controllerQuorumLeader(endpoint: { host: string; port: number }, timeoutMs = 2_000): Promise<number> {
+  const connection = new Connection('kafkaplane-quorum-probe', { connectTimeout: timeoutMs, requestTimeout: timeoutMs });
+  try {
+    await connection.connect(endpoint.host, endpoint.port);
+    const response = await describeQuorumV2.api.async(connection, [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0 }] }]);
+    return response.topics[0]?.partitions[0]?.leaderId ?? -1;
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
 }

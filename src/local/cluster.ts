@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaplaneError, errorMessage } from '../errors.ts';
-import { type ClusterDescription, type QuorumDescription, describeCluster, describeQuorum } from '../kafka/cluster.ts';
+import { type ClusterDescription, type QuorumDescription, controllerQuorumLeader, describeCluster, describeQuorum } from '../kafka/cluster.ts';
 import { type ConnectionConfig, withAdmin } from '../kafka/connect.ts';
 import { type TopicChange, applyTopics } from '../kafka/topics.ts';
 import { applyAcls, upsertScramCredential, waitForSecurity } from '../kafka/users.ts';
@@ -283,12 +283,22 @@ export async function up(options: UpOptions, source = 'spec'): Promise<UpResult>
   // Start what is not running. If anything fails before the cluster is ready, stop what this call started.
   const startedNow: number[] = [];
   try {
-    if (toStart.length > 0) emit({ type: 'step', message: `starting node${toStart.length > 1 ? 's' : ''} ${toStart.map((n) => n.id).join(', ')} (Kafka ${distribution.version}, ${java.bin} ${java.version})` });
-    for (const node of toStart) {
-      await startNode(local, node, java.bin, distribution);
-      startedNow.push(node.id);
+    const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
+    // Dedicated controllers first, and only then the brokers: a broker-only node is a quorum observer that finds the
+    // leader through controller.quorum.bootstrap.servers; started into an election it can stick to a candidate
+    // that never won and give up registering (initial.broker.registration.timeout.ms). Controllers before brokers
+    // is also the order Strimzi rolls in.
+    const waves = [toStart.filter((n) => n.controller && !n.broker), toStart.filter((n) => n.broker)];
+    for (const [i, wave] of waves.entries()) {
+      if (wave.length === 0) continue;
+      emit({ type: 'step', message: `starting ${describeWave(wave)} (Kafka ${distribution.version}, ${java.bin} ${java.version})` });
+      for (const node of wave) {
+        await startNode(local, node, java.bin, distribution);
+        startedNow.push(node.id);
+      }
+      if (i === 0 && waves[1]!.length > 0) await waitQuorumLeader(local, deadline, emit);
     }
-    await waitReady(local, options.readyTimeoutMs ?? 120_000, emit);
+    await waitReady(local, Math.max(1_000, deadline - Date.now()), emit);
   } catch (error) {
     if (startedNow.length > 0) {
       emit({ type: 'step', message: `stopping node${startedNow.length > 1 ? 's' : ''} ${startedNow.join(', ')} started by this attempt` });
@@ -347,6 +357,32 @@ export async function up(options: UpOptions, source = 'spec'): Promise<UpResult>
     caFile: tls?.caFile ?? null,
     durationMs: Date.now() - started,
   };
+}
+
+function describeWave(nodes: readonly ClusterNode[]): string {
+  const kind = nodes.every((n) => n.controller && !n.broker) ? 'controller' : 'node';
+  return `${kind}${nodes.length > 1 ? 's' : ''} ${nodes.map((n) => n.id).join(', ')}`;
+}
+
+/**
+ * Waits until the KRaft quorum has elected a leader, asking the controllers themselves (DescribeQuorum is served on
+ * the controller listener, as kafka-metadata-quorum --bootstrap-controller does; KIP-919).
+ */
+async function waitQuorumLeader(local: LocalCluster, deadline: number, emit: (e: UpEvent) => void): Promise<void> {
+  const controllerNodes = local.model.nodes.filter((n) => n.controller);
+  emit({ type: 'waiting', message: `waiting for the ${controllerNodes.length} controller${controllerNodes.length === 1 ? '' : 's'} to elect a leader` });
+  while (Date.now() < deadline) {
+    for (const node of controllerNodes) {
+      const pid = await readPid(local.layout.pidFile(node.id));
+      if (!pid || !(await isOurProcess(pid))) throw await nodeDied(local, node);
+    }
+    for (const node of controllerNodes) {
+      const endpoint = local.placement.internalEndpoint(node, local.model.listeners.controller);
+      const leader = await controllerQuorumLeader(endpoint).catch(() => -1);
+      if (leader >= 0) return;
+    }
+    await sleep(300);
+  }
 }
 
 function newIdentity(model: ClusterModel): ClusterIdentity {

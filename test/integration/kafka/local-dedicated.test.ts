@@ -1,0 +1,54 @@
+// Dedicated KRaft controllers and brokers (seed 003's topology, scaled down): controllers start first and elect a
+// leader, brokers join as quorum observers, clients see only brokers, and down stops brokers before controllers.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { down, status } from '../../../src/local/cluster.ts';
+import { runKcat } from '../../helpers/kafka-tools.ts';
+import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
+
+const PORT_BASE = 25092;
+const SPEC = clusterSpec(
+  'dedicated',
+  `nodePools:
+  - {name: broker, roles: [broker], replicas: 2}
+  - {name: controller, roles: [controller], replicas: 3}
+config:
+  group.initial.rebalance.delay.ms: 0
+  offsets.topic.num.partitions: 3`,
+);
+let cluster: TestCluster;
+
+before(async () => {
+  cluster = await startTestCluster(SPEC, { portBase: PORT_BASE, heap: '320m' });
+});
+after(async () => {
+  await cluster?.stop();
+});
+
+test('brokers are 0-1, controllers 2-4; the quorum has 3 voters and the brokers observe it', async () => {
+  const s = await status({ stateDir: cluster.stateDir });
+  assert.equal(s.healthy, true);
+  assert.deepEqual(s.nodes.map((n) => `${n.id}:${n.roles.join('+')}:${n.quorum}`), [
+    '0:broker:observer',
+    '1:broker:observer',
+    ...s.nodes.slice(2).map((n) => `${n.id}:controller:${n.quorum}`),
+  ]);
+  assert.deepEqual(s.quorum?.voters.map((v) => v.id).sort(), [2, 3, 4]);
+  assert.ok([2, 3, 4].includes(s.quorum!.leaderId));
+  assert.deepEqual(s.nodes.slice(2).map((n) => n.listeners.map((l) => l.name)), [['CONTROLLER'], ['CONTROLLER'], ['CONTROLLER']]);
+});
+
+test('clients see the two brokers and nothing else; messages flow', async () => {
+  const meta = await runKcat(['-b', cluster.bootstrap, '-L']);
+  assert.equal(meta.code, 0, meta.stderr);
+  assert.match(meta.stdout, / 2 brokers:/);
+  const produced = await runKcat(['-b', cluster.bootstrap, '-P', '-t', 'dedicated-topic', '-X', 'acks=all'], { input: 'one\ntwo\n' });
+  assert.equal(produced.code, 0, produced.stderr);
+  const consumed = await runKcat(['-b', cluster.bootstrap, '-C', '-t', 'dedicated-topic', '-o', 'beginning', '-e', '-q']);
+  assert.deepEqual(consumed.stdout.trim().split('\n').sort(), ['one', 'two']);
+});
+
+test('down stops brokers, then controllers, each with a controlled shutdown', async () => {
+  const result = await down({ stateDir: cluster.stateDir, graceMs: 60_000 });
+  assert.deepEqual(result.nodes.map((n) => n.result), ['stopped', 'stopped', 'stopped', 'stopped', 'stopped']);
+});
