@@ -66,24 +66,19 @@ export function jmxDownloadContainer(settings: KubernetesSpec): Record<string, u
  * The first matching rule wins, so the rules go from most to least specific.
  */
 export const JMX_EXPORTER_CONFIG = `# Prometheus JMX exporter rules for Apache Kafka, written by kafkaplane (docs/render.md).
+# Kafka's MBeans carry up to two keys after name= (topic and partition, request and version, ...).
 lowercaseOutputName: true
 lowercaseOutputLabelNames: true
 rules:
-  # Per-partition gauges, e.g. kafka.log:type=Log,name=Size,topic=t,partition=0
-  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+), topic=(.+), partition=(.+)><>Value'
-    name: kafka_$1_$2_$3
-    type: GAUGE
-    labels:
-      topic: '$4'
-      partition: '$5'
-  # Per-topic meters, e.g. kafka.server:type=BrokerTopicMetrics,name=MessagesInPerSec,topic=t
-  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+)PerSec\\w*, topic=(.+)><>Count'
+  # Meters, e.g. kafka.network:type=RequestMetrics,name=RequestsPerSec,request=Produce,version=11
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+)PerSec\\w*, ([^,]+)=([^,]+), ([^,]+)=([^,]+)><>Count'
     name: kafka_$1_$2_$3_total
     type: COUNTER
     labels:
-      topic: '$4'
-  # Meters with one other key, e.g. kafka.network:type=RequestMetrics,name=RequestsPerSec,request=Produce
-  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+)PerSec\\w*, (.+)=(.+)><>Count'
+      '$4': '$5'
+      '$6': '$7'
+  # e.g. kafka.server:type=BrokerTopicMetrics,name=MessagesInPerSec,topic=orders
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+)PerSec\\w*, ([^,]+)=([^,]+)><>Count'
     name: kafka_$1_$2_$3_total
     type: COUNTER
     labels:
@@ -91,8 +86,8 @@ rules:
   - pattern: 'kafka.(\\w+)<type=(.+), name=(.+)PerSec\\w*><>Count'
     name: kafka_$1_$2_$3_total
     type: COUNTER
-  # Request latency percentiles, e.g. kafka.network:type=RequestMetrics,name=TotalTimeMs,request=Produce
-  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+), (.+)=(.+)><>(\\d+)thPercentile'
+  # Latency percentiles, e.g. kafka.network:type=RequestMetrics,name=TotalTimeMs,request=Produce
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+), ([^,]+)=([^,]+)><>(\\d+)thPercentile'
     name: kafka_$1_$2_$3
     type: GAUGE
     labels:
@@ -103,8 +98,15 @@ rules:
     type: GAUGE
     labels:
       quantile: '0.$4'
-  # Gauges, e.g. kafka.controller:type=KafkaController,name=OfflinePartitionsCount
-  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+), (.+)=(.+)><>Value'
+  # Gauges, e.g. kafka.log:type=Log,name=Size,topic=orders,partition=0 and
+  # kafka.controller:type=KafkaController,name=OfflinePartitionsCount
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+), ([^,]+)=([^,]+), ([^,]+)=([^,]+)><>Value'
+    name: kafka_$1_$2_$3
+    type: GAUGE
+    labels:
+      '$4': '$5'
+      '$6': '$7'
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+), ([^,]+)=([^,]+)><>Value'
     name: kafka_$1_$2_$3
     type: GAUGE
     labels:
@@ -112,15 +114,15 @@ rules:
   - pattern: 'kafka.(\\w+)<type=(.+), name=(.+)><>Value'
     name: kafka_$1_$2_$3
     type: GAUGE
-  # Histogram and timer counts, e.g. kafka.network:type=RequestMetrics,name=TotalTimeMs,request=Fetch
-  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+), (.+)=(.+)><>Count'
+  # Histogram and timer sample counts (UNTYPED keeps the _count name; a COUNTER would get _total appended).
+  - pattern: 'kafka.(\\w+)<type=(.+), name=(.+), ([^,]+)=([^,]+)><>Count'
     name: kafka_$1_$2_$3_count
-    type: COUNTER
+    type: UNTYPED
     labels:
       '$4': '$5'
   - pattern: 'kafka.(\\w+)<type=(.+), name=(.+)><>Count'
     name: kafka_$1_$2_$3_count
-    type: COUNTER
+    type: UNTYPED
 `;
 
 function monitoringLabels(ctx: RenderContext, name: string, component: string): Record<string, string> {
