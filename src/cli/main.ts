@@ -272,6 +272,118 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const { runConnectInfo } = await import('./commands/connect-info.ts');
       setExit(await runConnectInfo(flags, io));
     });
+
+  // --- toolbox: produce, consume, perf produce, perf consume (kcat and Kafka's console/perf tools) ---
+  const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+  const collectInt = (name: string, min: number, max: number) => (value: string, previous: number[] | undefined) => [...(previous ?? []), integer(name, min, max)(value)];
+  addConnectionOptions(
+    program
+      .command('produce')
+      .description('send records from standard input or files (kcat -P, kafka-console-producer): raw bytes, keys, headers, null markers')
+      .argument('[files...]', 'send each file as one record (with -l: one file, split at the delimiter)')
+      .requiredOption('-t, --topic <topic>', 'the topic')
+      .option('-p, --partition <n>', 'send every record to this partition (default: by key, as Java clients hash it; round-robin without a key)', integer('--partition', 0, 1_000_000))
+      .option('-D, --delimiter <delim>', 'record delimiter in the input: \\n \\r \\t \\xHH or text (default \\n)')
+      .option('-K, --key-delimiter <delim>', 'split each record into key and value at the first delimiter (kcat -K; alias --key-separator)')
+      .addOption(new Option('--key-separator <delim>').hideHelp())
+      .option('-k, --key <key>', 'the key of records that have none of their own')
+      .option('-H, --header <name=value>', 'add a header to every record (repeatable; no "=" means a null value)', collect)
+      .option('-Z, --null-empty', 'send an empty key or value as null (kcat -Z)')
+      .option('--null-marker <text>', 'send a key, value or header value equal to this text as null (console producer null.marker)')
+      .option('--acks <acks>', '0, 1 or all (default all)')
+      .option('-z, --compression <codec>', 'none, gzip, snappy, lz4 or zstd (default none)')
+      .option('--no-idempotence', 'turn off the idempotent producer (on by default with acks=all, as in Kafka 4)')
+      .option('-c, --count <n>', 'stop after this many records', integer('--count', 1, Number.MAX_SAFE_INTEGER))
+      .option('-l, --line-mode', 'split the one file given at the delimiter, as with standard input (kcat -l)')
+      .option('--property <key=value>', 'kafka-console-producer reader property: parse.key, key.separator, parse.headers, headers.delimiter, headers.separator, headers.key.separator, null.marker, ignore.error (repeatable)', collect)
+      .option('--producer-property <key=value>', 'Kafka producer property: acks, compression.type, enable.idempotence, batch.size, linger.ms, … (repeatable)', collect)
+      .option('--producer.config <file>', 'Kafka producer properties file'),
+  ).action(async (files: string[], flags, cmd: Command) => {
+    applyGlobals(cmd);
+    const { runProduce } = await import('./commands/produce.ts');
+    const f = flags as Record<string, unknown>;
+    setExit(await runProduce({ ...flags, keyDelimiter: flags.keyDelimiter ?? flags.keySeparator, ...(f.idempotence === false ? { idempotence: false } : { idempotence: undefined }), producerConfig: f['producer.config'] as string | undefined }, files, io));
+  });
+
+  addConnectionOptions(
+    program
+      .command('consume')
+      .description('print records (kcat -C, kafka-console-consumer): kcat -f formats or the -J JSON envelope, byte for byte')
+      .requiredOption('-t, --topic <topic>', 'the topic (repeatable)', collect)
+      .option('-p, --partition <n>', 'read only this partition (repeatable; default all)', collectInt('--partition', 0, 1_000_000))
+      .option('--offset <offset>', 'where to start (kcat -o; -o is kafkaplane\'s output flag): beginning, end, stored, N, -N, s@TIME; add e@TIME to stop there (repeatable). Default: beginning; with --group, the committed offset', collect)
+      .option('--from-beginning', 'same as --offset beginning (kafka-console-consumer)')
+      .option('-G, --group <group>', 'consume as a member of this consumer group and commit what was printed')
+      .option('-c, --count <n>', 'exit after this many records (alias --max-messages)', integer('--count', 1, Number.MAX_SAFE_INTEGER))
+      .addOption(new Option('--max-messages <n>').argParser(integer('--max-messages', 1, Number.MAX_SAFE_INTEGER)).hideHelp())
+      .option('-e, --exit', 'exit when every partition has been read to its end (kcat -e)')
+      .option('--timeout-ms <ms>', 'exit when no record arrives for this long (kafka-console-consumer)', integer('--timeout-ms', 1, 86_400_000))
+      .option('-f, --format <format>', 'kcat output format: %t %p %o %k %K %s %S %R %T %h, \\n \\t \\xHH')
+      .option('-J, --json', 'one JSON envelope per record, as kcat -J (also -o json)')
+      .option('-D, --delimiter <delim>', 'written after each record without -f (default \\n)')
+      .option('-K, --key-delimiter <delim>', 'print the key, this delimiter, then the value (kcat -K)')
+      .option('-O, --print-offset', 'print the offset before the key, with the -K delimiter (kcat -O)')
+      .option('-Z, --null-literal', 'print null keys and values as NULL (kcat -Z)')
+      .option('--null-marker <text>', 'print null keys and values as this text'),
+  ).action(async (flags, cmd: Command) => {
+    applyGlobals(cmd);
+    const { runConsume } = await import('./commands/consume.ts');
+    setExit(await runConsume({ ...flags, count: flags.count ?? flags.maxMessages }, io));
+  });
+
+  const perf = program.command('perf').description('load tests with the flags and output lines of Kafka\'s kafka-producer-perf-test and kafka-consumer-perf-test');
+  addConnectionOptions(
+    perf
+      .command('produce')
+      .description('kafka-producer-perf-test: send --num-records records and print throughput and latency lines')
+      .requiredOption('--topic <topic>', 'produce messages to this topic')
+      .requiredOption('--num-records <n>', 'number of messages to produce', integer('--num-records', 1, Number.MAX_SAFE_INTEGER))
+      .option('--record-size <bytes>', 'message size in bytes (random uppercase letters)', integer('--record-size', 1, 100 * 1024 * 1024))
+      .option('--payload-file <file>', 'UTF-8 file of payloads, one picked at random per message')
+      .option('--payload-delimiter <delim>', 'payload delimiter in --payload-file (default \\n)')
+      .option('--payload-monotonic', 'payload is the message number')
+      .option('--throughput <n>', 'throttle to about this many messages/sec; -1 for no limit', (v: string) => {
+        const n = Number(v);
+        if (!Number.isFinite(n)) throw new InvalidArgumentError('--throughput must be a number (-1 for no limit)');
+        return n;
+      }, -1)
+      .option('--producer-props <key=value...>', 'producer properties: acks, compression.type, batch.size, linger.ms, bootstrap.servers, …')
+      .option('--producer.config <file>', 'producer properties file (security settings too)')
+      .addOption(new Option('--print-metrics').hideHelp())
+      .addOption(new Option('--transactional-id <id>').hideHelp())
+      .addOption(new Option('--transaction-duration-ms <ms>').argParser(Number).hideHelp()),
+  ).action(async (flags, cmd: Command) => {
+    applyGlobals(cmd);
+    const { runPerfProduce } = await import('./commands/perf-produce.ts');
+    setExit(await runPerfProduce(flags, io));
+  });
+
+  // kafka-consumer-perf-test's --timeout is milliseconds without a record; it replaces the connection --timeout.
+  const perfConsume = addConnectionOptions(perf.command('consume'));
+  const mutable = perfConsume as unknown as { options: Option[]; removeAllListeners(event: string): void };
+  mutable.options = mutable.options.filter((o) => o.long !== '--timeout');
+  mutable.removeAllListeners('option:timeout');
+  perfConsume
+    .description('kafka-consumer-perf-test: read --messages records as a group member and print the summary line')
+    .requiredOption('--topic <topic>', 'the topic to consume from')
+    .requiredOption('--messages <n>', 'the number of messages to consume', integer('--messages', 1, Number.MAX_SAFE_INTEGER))
+    .option('--group <group>', 'the group id (default perf-consumer-<random>)')
+    .option('--fetch-size <bytes>', 'bytes per partition per fetch', integer('--fetch-size', 1, 1024 * 1024 * 1024), 1024 * 1024)
+    .option('--from-latest', 'with nothing committed, start at the end instead of the beginning')
+    .option('--timeout <ms>', 'give up after this many milliseconds without a record', integer('--timeout', 1, 86_400_000), 10_000)
+    .option('--show-detailed-stats', 'print a line per reporting interval instead of the summary')
+    .option('--reporting-interval <ms>', 'interval between detailed stats lines', integer('--reporting-interval', 1, 86_400_000), 5000)
+    .option('--date-format <pattern>', 'java.text.SimpleDateFormat pattern for the time columns', 'yyyy-MM-dd HH:mm:ss:SSS')
+    .option('--hide-header', 'do not print the header line')
+    .option('--consumer.config <file>', 'consumer properties file (security settings)')
+    .addOption(new Option('--socket-buffer-size <bytes>', 'accepted for compatibility (Node.js sets no socket buffer sizes)').argParser(Number).hideHelp())
+    .addOption(new Option('--print-metrics').hideHelp())
+    .action(async (flags, cmd: Command) => {
+      applyGlobals(cmd);
+      const { runPerfConsume } = await import('./commands/perf-consume.ts');
+      setExit(await runPerfConsume(flags, io));
+    });
+
   return program;
 }
 

@@ -473,9 +473,18 @@ export interface ProducerTuning {
   requestTimeoutMs?: number;
 }
 
+/**
+ * Retries for producers and consumers: right after a cluster starts or a leader moves, brokers answer
+ * COORDINATOR_LOAD_IN_PROGRESS, NOT_ENOUGH_REPLICAS or NOT_LEADER for a while; Java clients retry those until
+ * delivery.timeout.ms. Here they are retried every 500 ms for up to the timeout, so nothing waits longer.
+ */
+function retryOptions(config: ConnectionConfig) {
+  return { retries: Math.max(2, Math.floor((config.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 500)), retryDelay: 500 };
+}
+
 export async function createProducer(config: ConnectionConfig, tuning: ProducerTuning): Promise<import('@platformatic/kafka').Producer> {
   const { Producer } = await loadKafka();
-  const base = clientOptions(config);
+  const base = { ...clientOptions(config), ...retryOptions(config) };
   return new Producer({
     ...base,
     ...(tuning.clientId ? { clientId: tuning.clientId } : {}),
@@ -492,6 +501,7 @@ export async function createConsumer(config: ConnectionConfig, groupId: string, 
   const sessionTimeout = options.sessionTimeoutMs ?? 45_000;
   return new Consumer({
     ...clientOptions(config),
+    ...retryOptions(config),
     ...(options.clientId ? { clientId: options.clientId } : {}),
     groupId,
     sessionTimeout,

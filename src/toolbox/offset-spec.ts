@@ -13,7 +13,8 @@ export type StartOffset =
   | { kind: 'timestamp'; ms: bigint };
 
 export interface OffsetSpec {
-  start: StartOffset;
+  /** Absent when only a stop time (or nothing) was given: the reader's default applies. */
+  start?: StartOffset;
   /** Stop each partition before the first record with a timestamp at or after this time (kcat -o e@ms). */
   stopAt?: bigint;
 }
@@ -48,7 +49,8 @@ export function parseOffsetSpecs(values: readonly string[]): OffsetSpec {
     if (start !== undefined) bad(raw, 'only one start offset may be given (plus an optional e@ stop time)');
     start = parseStartOffset(value, raw);
   }
-  const spec: OffsetSpec = { start: start ?? { kind: 'end' } };
+  const spec: OffsetSpec = {};
+  if (start !== undefined) spec.start = start;
   if (stopAt !== undefined) spec.stopAt = stopAt;
   return spec;
 }

@@ -10,7 +10,8 @@ test('kcat -o forms and console-consumer aliases parse', () => {
   assert.deepEqual(parseOffsetSpecs(['42']), { start: { kind: 'absolute', offset: 42n } });
   assert.deepEqual(parseOffsetSpecs(['-10']), { start: { kind: 'fromEnd', count: 10n } });
   assert.deepEqual(parseOffsetSpecs(['s@1700000000000', 'e@1700000001000']), { start: { kind: 'timestamp', ms: 1_700_000_000_000n }, stopAt: 1_700_000_001_000n });
-  assert.deepEqual(parseOffsetSpecs(['e@1700000001000']), { start: { kind: 'end' }, stopAt: 1_700_000_001_000n });
+  assert.deepEqual(parseOffsetSpecs(['e@1700000001000']), { stopAt: 1_700_000_001_000n });
+  assert.deepEqual(parseOffsetSpecs([]), {});
 });
 
 test('timestamps: epoch milliseconds or ISO-8601 with a zone', () => {
