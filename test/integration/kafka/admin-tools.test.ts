@@ -1,0 +1,519 @@
+// The operator's toolbox against a real 3-node KRaft cluster, compared with the reference tools run from the same
+// jars: topics vs TopicCommand, groups vs ConsumerGroupCommand (classic and KIP-848 groups), metadata vs kcat -L,
+// cluster describe vs MetadataQuorumCommand, connect-info's properties with both tools, and doctor finding a stopped
+// broker, an under-min-ISR partition and an unreachable advertised address set up on purpose (those run last: they
+// damage the cluster).
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Consumer, Producer, ProduceAcks, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import { main } from '../../../src/cli/main.ts';
+import type { Io } from '../../../src/cli/output.ts';
+import { readPid, startDetached, stopProcess } from '../../../src/local/processes.ts';
+import { stateLayout } from '../../../src/local/state.ts';
+import { KAFKA_TOOLS, type ToolResult, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
+import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
+
+const PORT_BASE = 29092;
+const SPEC = clusterSpec(
+  'toolbox-admin',
+  `config:
+  num.partitions: 3
+  min.insync.replicas: 2
+  group.initial.rebalance.delay.ms: 0
+  offsets.topic.num.partitions: 5
+  transaction.state.log.num.partitions: 5`,
+);
+
+let cluster: TestCluster;
+let bootstrap: string;
+const run = randomUUID().slice(0, 6);
+const topicName = (what: string) => `adm-${run}-${what}`;
+
+before(async () => {
+  cluster = await startTestCluster(SPEC, { portBase: PORT_BASE });
+  bootstrap = cluster.bootstrap;
+});
+after(async () => {
+  await cluster?.stop();
+});
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs kafkaplane in-process, as a user would from a shell. */
+async function cli(...args: string[]): Promise<CliResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { stdout: { write: (s: string) => out.push(s) } as never, stderr: { write: (s: string) => err.push(s) } as never, quiet: false, format: 'text' };
+  const code = await main(['node', 'kafkaplane', ...args], io);
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+async function cliJson<T>(...args: string[]): Promise<T> {
+  const r = await cli(...args, '-o', 'json');
+  assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+async function kafkaTool(tool: string, args: string[]): Promise<ToolResult> {
+  const result = await runKafkaTool(tool, ['--bootstrap-server', bootstrap, ...args]);
+  return result;
+}
+
+async function produce(topic: string, count: number, prefix: string): Promise<void> {
+  const producer = new Producer({ clientId: 'adm-producer', bootstrapBrokers: bootstrap.split(','), serializers: stringSerializers, acks: ProduceAcks.ALL, retries: 5, retryDelay: 500, timeout: 20_000 });
+  try {
+    await producer.send({ messages: Array.from({ length: count }, (_, i) => ({ topic, key: `${prefix}-${i}`, value: `${prefix}-value-${i}` })) });
+  } finally {
+    await producer.close();
+  }
+}
+
+/** kafka-topics --describe output → topic headers (configs as a set: the tool prints them in HashMap order) and partition lines verbatim. */
+function parseTopicDescribe(text: string) {
+  const topics = new Map<string, { id: string; partitionCount: number; replicationFactor: number; configs: string[] }>();
+  const partitions: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith('Topic: ')) {
+      const field = (name: string) => new RegExp(`${name}: ([^\\t]*)`).exec(line)?.[1] ?? '';
+      topics.set(field('Topic'), { id: field('TopicId'), partitionCount: Number(field('PartitionCount')), replicationFactor: Number(field('ReplicationFactor')), configs: field('Configs').split(',').filter(Boolean).sort() });
+    } else if (line.startsWith('\tTopic: ')) partitions.push(line);
+  }
+  return { topics, partitions: partitions.sort() };
+}
+
+/** A whitespace-aligned table (kafka-consumer-groups, kafkaplane): header names → rows of cells. */
+function parseTable(text: string, firstHeader = 'GROUP'): Record<string, string>[] {
+  const rows: Record<string, string>[] = [];
+  let header: string[] | undefined;
+  for (const line of text.split('\n')) {
+    const cells = line.trim().split(/\s+/);
+    if (line.trim() === '') continue;
+    if (cells[0] === firstHeader) header = cells;
+    else if (header && cells.length >= header.length) rows.push(Object.fromEntries(header.map((h, i) => [h, cells[i]!])));
+  }
+  return rows;
+}
+
+const offsetRow = (r: Record<string, string>) => [r.TOPIC, r.PARTITION, r['CURRENT-OFFSET'], r['LOG-END-OFFSET'], r.LAG, r['CONSUMER-ID'], r.HOST, r['CLIENT-ID']].join(' ');
+
+/** Polls until `check` returns a value (bounded in attempts and time). */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; attempt < 300 && Date.now() < deadline; attempt++) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+// ------------------------------------------------------------------------------------------------- topics
+
+test('topics create/describe/list match kafka-topics for the same topics', async () => {
+  const mine = topicName('mine');
+  const assigned = topicName('assigned');
+  const theirs = topicName('theirs');
+  const created = await cli('topics', 'create', mine, '--partitions', '3', '--replication-factor', '3', '--config', 'retention.ms=3600000', '--config', 'cleanup.policy=compact', '-b', bootstrap);
+  assert.equal(created.code, 0, created.stderr);
+  assert.equal(created.stdout, `Created topic ${mine}.\n`);
+  assert.equal((await cli('topics', 'create', assigned, '--replica-assignment', '0:1,1:2,2:0,0:2', '-b', bootstrap)).code, 0);
+  const tool = await kafkaTool(KAFKA_TOOLS.topics, ['--create', '--topic', theirs, '--partitions', '2', '--replication-factor', '2', '--config', 'max.message.bytes=200000']);
+  assert.equal(tool.code, 0, tool.stderr);
+
+  const ours = await cli('topics', 'describe', mine, assigned, theirs, '-b', bootstrap);
+  assert.equal(ours.code, 0, ours.stderr);
+  const reference = await kafkaTool(KAFKA_TOOLS.topics, ['--describe', '--topic', `${mine},${assigned},${theirs}`]);
+  assert.equal(reference.code, 0, reference.stderr);
+  const a = parseTopicDescribe(ours.stdout);
+  const b = parseTopicDescribe(reference.stdout);
+  assert.deepEqual(a.topics, b.topics);
+  assert.deepEqual(a.partitions, b.partitions, 'partition lines are byte-identical: leader, replicas, ISR, ELR');
+  assert.equal(a.topics.get(assigned)?.partitionCount, 4);
+  assert.match(a.partitions.find((l) => l.includes(`${assigned}\tPartition: 3`))!, /Replicas: 0,2\t/);
+
+  const list = await cli('topics', 'list', '-b', bootstrap);
+  const refList = await kafkaTool(KAFKA_TOOLS.topics, ['--list', '--exclude-internal']);
+  assert.deepEqual(list.stdout.trim().split('\n').sort(), refList.stdout.trim().split('\n').sort());
+  assert.ok(!list.stdout.includes('__consumer_offsets'), 'internal topics are hidden unless asked');
+  const withInternal = await cli('topics', 'list', '--include-internal', '-b', bootstrap);
+  const refAll = await kafkaTool(KAFKA_TOOLS.topics, ['--list']);
+  assert.deepEqual(withInternal.stdout.trim().split('\n').sort(), refAll.stdout.trim().split('\n').sort());
+
+  // Filters select the same partitions and topics as the tool's.
+  for (const filter of ['--at-min-isr-partitions', '--under-replicated-partitions', '--topics-with-overrides']) {
+    const o = await cli('topics', 'describe', mine, assigned, theirs, filter, '-b', bootstrap);
+    const r = await kafkaTool(KAFKA_TOOLS.topics, ['--describe', '--topic', `${mine},${assigned},${theirs}`, filter]);
+    assert.deepEqual(parseTopicDescribe(o.stdout), parseTopicDescribe(r.stdout), filter);
+  }
+});
+
+test('topics alter grows partitions and sets/deletes overrides; a bad alter changes nothing (exit 2)', async () => {
+  const topic = topicName('alter');
+  assert.equal((await cli('topics', 'create', topic, '--partitions', '2', '--config', 'cleanup.policy=compact', '-b', bootstrap)).code, 0);
+  const altered = await cli('topics', 'alter', topic, '--partitions', '5', '--config', 'retention.ms=7200000', '--delete-config', 'cleanup.policy', '-b', bootstrap);
+  assert.equal(altered.code, 0, altered.stderr);
+  assert.match(altered.stdout, /partitions 2 → 5, retention\.ms=7200000, -cleanup\.policy/);
+  const described = () => kafkaTool(KAFKA_TOOLS.topics, ['--describe', '--topic', topic]);
+  let reference = parseTopicDescribe((await described()).stdout).topics.get(topic)!;
+  assert.equal(reference.partitionCount, 5);
+  assert.ok(reference.configs.includes('retention.ms=7200000'));
+  assert.ok(!reference.configs.some((c) => c.startsWith('cleanup.policy')));
+
+  const bad = await cli('topics', 'alter', topic, '--partitions', '8', '--config', 'retention.ms=soon', '-b', bootstrap);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /retention\.ms/);
+  assert.match(bad.stderr, /nothing was changed/);
+  reference = parseTopicDescribe((await described()).stdout).topics.get(topic)!;
+  assert.equal(reference.partitionCount, 5, 'the partition part was not applied either');
+
+  const fewer = await cli('topics', 'alter', topic, '--partitions', '3', '-b', bootstrap);
+  assert.equal(fewer.code, 2);
+  assert.match(fewer.stderr, /cannot reduce them to 3/);
+});
+
+test('bad input: unknown topics, unknown configs, malformed --command-config, nothing half-done', async () => {
+  const keep = topicName('keep');
+  assert.equal((await cli('topics', 'create', keep, '-b', bootstrap)).code, 0);
+  const unknown = await cli('topics', 'describe', topicName('nope'), '-b', bootstrap);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /error: topic 'adm-.*-nope' does not exist/);
+
+  const badConfig = await cli('topics', 'create', topicName('badcfg'), '--config', 'no.such.config=1', '-b', bootstrap);
+  assert.equal(badConfig.code, 2, badConfig.stderr);
+  assert.match(badConfig.stderr, /no\.such\.config/);
+  assert.ok(!(await cli('topics', 'list', '-b', bootstrap)).stdout.includes(topicName('badcfg')));
+
+  const deleteMixed = await cli('topics', 'delete', keep, topicName('missing'), '-b', bootstrap);
+  assert.equal(deleteMixed.code, 1);
+  assert.ok((await cli('topics', 'list', '-b', bootstrap)).stdout.includes(keep), 'the existing topic was not deleted either');
+
+  const file = join(tmpdir(), `adm-${run}.properties`);
+  await writeFile(file, 'security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n');
+  const malformed = await cli('topics', 'list', '--command-config', file, '-b', bootstrap);
+  await rm(file, { force: true });
+  assert.equal(malformed.code, 2);
+  assert.match(malformed.stderr, /sasl\.jaas\.config: missing/);
+
+  const deleted = await cli('topics', 'delete', keep, '-b', bootstrap);
+  assert.equal(deleted.code, 0, deleted.stderr);
+  const refList = await kafkaTool(KAFKA_TOOLS.topics, ['--list']);
+  assert.ok(!refList.stdout.split('\n').includes(keep));
+});
+
+test('an unreachable bootstrap fails within the timeout, naming the address and the cause', async () => {
+  const started = Date.now();
+  const r = await cli('topics', 'describe', '-b', '127.0.0.1:1', '--timeout', '3');
+  assert.equal(r.code, 1);
+  assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+  assert.match(r.stderr, /cannot reach Kafka at 127\.0\.0\.1:1/);
+  assert.match(r.stderr, /connection refused/);
+  const list = await cli('topics', 'list', '-b', 'kafka-0.kafka.svc.cluster.local:9092', '--timeout', '3');
+  assert.equal(list.code, 1);
+  assert.match(list.stderr, /does not resolve/);
+});
+
+// ------------------------------------------------------------------------------------------------- groups
+
+const groupsTopic = topicName('orders');
+const classicGroup = `adm-${run}-classic`;
+const activeGroup = `adm-${run}-kip848`;
+let activeConsumer: Promise<ToolResult> | undefined;
+
+test('groups describe/list match kafka-consumer-groups for a classic group and an active KIP-848 group', async () => {
+  assert.equal((await cli('topics', 'create', groupsTopic, '--partitions', '3', '-b', bootstrap)).code, 0);
+  await produce(groupsTopic, 30, 'first');
+  // A classic group that read 20 records, committed them and left: Empty, with lag.
+  const consumer = new Consumer({ clientId: 'adm-classic', groupId: classicGroup, bootstrapBrokers: bootstrap.split(','), deserializers: stringDeserializers, timeout: 20_000 });
+  try {
+    const stream = await consumer.consume({ topics: [groupsTopic], mode: 'earliest', autocommit: false, maxWaitTime: 500 });
+    let read = 0;
+    const deadline = setTimeout(() => void stream.close(), 60_000);
+    for await (const message of stream) {
+      await message.commit();
+      if (++read >= 20) break;
+    }
+    clearTimeout(deadline);
+    await stream.close();
+  } finally {
+    await consumer.close(true);
+  }
+  // A KIP-848 ("consumer" protocol) group that stays active: Kafka's console consumer until it has 35 records.
+  activeConsumer = runKafkaTool(
+    KAFKA_TOOLS.consoleConsumer,
+    ['--bootstrap-server', bootstrap, '--topic', groupsTopic, '--group', activeGroup, '--from-beginning', '--max-messages', '35', '--consumer-property', 'group.protocol=consumer', '--consumer-property', 'auto.commit.interval.ms=500', '--timeout-ms', '240000'],
+    { timeoutMs: 300_000 },
+  );
+  await eventually('the KIP-848 group to commit all 30 records', async () => {
+    const r = await cli('groups', 'describe', activeGroup, '-o', 'json', '-b', bootstrap);
+    if (r.code !== 0) return undefined;
+    const g = (JSON.parse(r.stdout) as { groups: { state: string; type: string; offsets: { currentOffset: number | null; lag: number | null }[] }[] }).groups[0]!;
+    return g.state === 'Stable' && g.offsets.length === 3 && g.offsets.every((o) => o.lag === 0) ? g : undefined;
+  });
+
+  for (const group of [classicGroup, activeGroup]) {
+    const ours = await cli('groups', 'describe', group, '-b', bootstrap);
+    assert.equal(ours.code, 0, ours.stderr);
+    const reference = await kafkaTool(KAFKA_TOOLS.consumerGroups, ['--describe', '--group', group]);
+    assert.equal(reference.code, 0, reference.stderr);
+    assert.deepEqual(parseTable(ours.stdout).map(offsetRow).sort(), parseTable(reference.stdout).map(offsetRow).sort(), group);
+  }
+  const classicRows = parseTable((await cli('groups', 'describe', classicGroup, '-b', bootstrap)).stdout);
+  assert.equal(classicRows.reduce((n, r) => n + Number(r['CURRENT-OFFSET']), 0), 20);
+
+  const members = parseTable((await cli('groups', 'describe', activeGroup, '--members', '-b', bootstrap)).stdout);
+  const refMembers = parseTable((await kafkaTool(KAFKA_TOOLS.consumerGroups, ['--describe', '--group', activeGroup, '--members'])).stdout);
+  assert.deepEqual(members.map((m) => [m['CONSUMER-ID'], m['#PARTITIONS']]), refMembers.map((m) => [m['CONSUMER-ID'], m['#PARTITIONS']]));
+
+  const listed = parseTable((await cli('groups', 'list', '-b', bootstrap)).stdout);
+  const refList = (await kafkaTool(KAFKA_TOOLS.consumerGroups, ['--list'])).stdout.trim().split('\n').filter(Boolean);
+  assert.deepEqual(listed.map((g) => g.GROUP).sort(), refList.sort());
+  assert.deepEqual(listed.filter((g) => g.GROUP === activeGroup).map((g) => [g.TYPE, g.STATE]), [['Consumer', 'Stable']]);
+
+  const unknown = await cli('groups', 'describe', `adm-${run}-nobody`, '-b', bootstrap);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /consumer group 'adm-.*-nobody' does not exist/);
+});
+
+test('reset-offsets --execute on an active group is refused with Kafka\'s message, and nothing changes', async () => {
+  const before = parseTable((await cli('groups', 'describe', activeGroup, '-b', bootstrap)).stdout).map(offsetRow).sort();
+  const refused = await cli('groups', 'reset-offsets', activeGroup, '--all-topics', '--to-earliest', '--execute', '-b', bootstrap);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, new RegExp(`Assignments can only be reset if the group '${activeGroup}' is inactive, but the current state is Stable\\.`));
+  const reference = await kafkaTool(KAFKA_TOOLS.consumerGroups, ['--group', activeGroup, '--reset-offsets', '--all-topics', '--to-earliest', '--execute']);
+  assert.match(reference.stdout, new RegExp(`Assignments can only be reset if the group '${activeGroup}' is inactive, but the current state is Stable\\.`));
+  assert.deepEqual(parseTable((await cli('groups', 'describe', activeGroup, '-b', bootstrap)).stdout).map(offsetRow).sort(), before);
+  const deleting = await cli('groups', 'delete', activeGroup, '-b', bootstrap);
+  assert.equal(deleting.code, 1);
+  assert.match(deleting.stderr, /has 1 active member/);
+
+  // Let the console consumer finish (it stops at 35 records) so the group becomes inactive.
+  await produce(groupsTopic, 5, 'more');
+  const finished = await activeConsumer!;
+  assert.equal(finished.code, 0, finished.stderr);
+});
+
+test('reset-offsets plans equal kafka-consumer-groups\' for the same inputs; --execute commits them', async () => {
+  const scope = ['--topic', groupsTopic];
+  // Start from a known committed offset on every partition (so --shift-by has something to shift).
+  const seeded = await cli('groups', 'reset-offsets', classicGroup, ...scope, '--to-offset', '5', '--execute', '-b', bootstrap);
+  assert.equal(seeded.code, 0, seeded.stderr);
+  const seededRows = parseTable((await kafkaTool(KAFKA_TOOLS.consumerGroups, ['--describe', '--group', classicGroup])).stdout);
+  assert.equal(seededRows.length, 3);
+  for (const r of seededRows) assert.equal(r['CURRENT-OFFSET'], String(Math.min(5, Number(r['LOG-END-OFFSET']))));
+  const scenarios: string[][] = [
+    ['--to-earliest'],
+    ['--to-latest'],
+    ['--to-current'],
+    ['--to-offset', '4'],
+    ['--to-offset', '1000'],
+    ['--shift-by', '-3'],
+    ['--shift-by', '100'],
+    ['--to-datetime', '2020-01-01T00:00:00.000'],
+    ['--to-datetime', '2099-01-01T00:00:00.000'],
+    ['--by-duration', 'PT1H'],
+  ];
+  const csv = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => /^[^,\s]+,\d+,\d+$/.test(l)).sort();
+  for (const scenario of scenarios) {
+    const ours = await cli('groups', 'reset-offsets', classicGroup, ...scope, ...scenario, '--export', '-b', bootstrap);
+    assert.equal(ours.code, 0, `${scenario.join(' ')}: ${ours.stderr}`);
+    const reference = await kafkaTool(KAFKA_TOOLS.consumerGroups, ['--group', classicGroup, '--reset-offsets', ...scope, ...scenario, '--export', '--dry-run']);
+    assert.equal(reference.code, 0, reference.stderr);
+    assert.deepEqual(csv(ours.stdout), csv(reference.stdout), scenario.join(' '));
+    assert.equal(csv(ours.stdout).length, 3, scenario.join(' '));
+  }
+  // --from-file: our CSV export is the tool's input format, and the other way round.
+  const planFile = join(tmpdir(), `adm-${run}-plan.csv`);
+  await writeFile(planFile, `${groupsTopic},0,1\n${groupsTopic},2,999999\n`);
+  const fromFile = await cli('groups', 'reset-offsets', classicGroup, '--from-file', planFile, '--export', '-b', bootstrap);
+  const refFromFile = await kafkaTool(KAFKA_TOOLS.consumerGroups, ['--group', classicGroup, '--reset-offsets', '--from-file', planFile, '--export', '--dry-run']);
+  assert.deepEqual(csv(fromFile.stdout), csv(refFromFile.stdout));
+  await writeFile(planFile, `${groupsTopic},zero,1\n`);
+  const badFile = await cli('groups', 'reset-offsets', classicGroup, '--from-file', planFile, '-b', bootstrap);
+  await rm(planFile, { force: true });
+  assert.equal(badFile.code, 2);
+  assert.match(badFile.stderr, /plan\.csv:1: partition "zero" is not a number/);
+
+  for (const bad of [['--to-datetime', '2024-02-30T00:00:00.000'], ['--by-duration', '3 hours'], ['--to-offset', 'ten'], ['--to-earliest', '--to-latest']]) {
+    const r = await cli('groups', 'reset-offsets', classicGroup, ...scope, ...bad, '-b', bootstrap);
+    assert.equal(r.code, 2, `${bad.join(' ')}: ${r.stderr}`);
+  }
+  const unknownTopic = await cli('groups', 'reset-offsets', classicGroup, '--topic', topicName('none'), '--to-earliest', '-b', bootstrap);
+  assert.equal(unknownTopic.code, 1);
+  assert.match(unknownTopic.stderr, /topic 'adm-.*-none' does not exist/);
+
+  const executed = await cli('groups', 'reset-offsets', classicGroup, ...scope, '--to-offset', '2', '--execute', '-b', bootstrap);
+  assert.equal(executed.code, 0, executed.stderr);
+  const after = parseTable((await kafkaTool(KAFKA_TOOLS.consumerGroups, ['--describe', '--group', classicGroup])).stdout);
+  assert.deepEqual(after.map((r) => [r.PARTITION, r['CURRENT-OFFSET']]).sort(), [['0', '2'], ['1', '2'], ['2', '2']]);
+});
+
+test('groups delete removes an inactive group; an unknown group is an error', async () => {
+  const deleted = await cli('groups', 'delete', classicGroup, '-b', bootstrap);
+  assert.equal(deleted.code, 0, deleted.stderr);
+  assert.equal(deleted.stdout, `Deletion of requested consumer groups ('${classicGroup}') was successful.\n`);
+  const refList = await kafkaTool(KAFKA_TOOLS.consumerGroups, ['--list']);
+  assert.ok(!refList.stdout.split('\n').includes(classicGroup));
+  const again = await cli('groups', 'delete', classicGroup, '-b', bootstrap);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /does not exist/);
+});
+
+// ------------------------------------------------------------------------------------------------- metadata, cluster
+
+/** kcat -L text → broker lines and topic blocks (partition lines per topic), order-free. */
+function parseKcatList(text: string) {
+  const brokers: string[] = [];
+  const topics = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of text.split('\n')) {
+    if (/^  broker /.test(line)) brokers.push(line.replace(' (controller)', ''));
+    else if (/^  topic "/.test(line)) topics.set(line, (current = []));
+    else if (/^    partition /.test(line)) current?.push(line);
+  }
+  return { brokers: brokers.sort(), topics: new Map([...topics].map(([t, ps]) => [t, ps.sort()])), controllers: (text.match(/\(controller\)/g) ?? []).length };
+}
+
+test('metadata prints what kcat -L prints', async () => {
+  const ours = await cli('metadata', '-b', bootstrap);
+  assert.equal(ours.code, 0, ours.stderr);
+  const kcat = await runKcat(['-b', bootstrap, '-L']);
+  assert.equal(kcat.code, 0, kcat.stderr);
+  const a = parseKcatList(ours.stdout);
+  const b = parseKcatList(kcat.stdout);
+  assert.deepEqual(a.brokers, b.brokers);
+  assert.deepEqual(a.topics, b.topics);
+  assert.ok([...a.topics.keys()].some((t) => t.includes(groupsTopic)));
+  // The Metadata "controller" of a KRaft cluster is a broker the cluster picks per request: one is marked.
+  assert.equal(a.controllers, 1);
+  assert.match(ours.stdout, /^Metadata for all topics \(from broker \d: 127\.0\.0\.1:\d+\/\d\):\n 3 brokers:\n/);
+  const json = await cliJson<{ brokers: { id: number; name: string }[]; topics: { topic: string }[] }>('metadata', '-t', groupsTopic, '-b', bootstrap);
+  assert.deepEqual(json.topics.map((t) => t.topic), [groupsTopic]);
+  assert.equal(json.brokers.length, 3);
+});
+
+test('cluster describe reports the quorum MetadataQuorumCommand reports', async () => {
+  const report = await cliJson<{ clusterId: string; brokers: unknown[]; quorum: { leaderId: number; voters: { id: number; directoryId: string; status: string }[]; observers: unknown[] } }>('cluster', 'describe', '-b', bootstrap);
+  const status = await kafkaTool(KAFKA_TOOLS.metadataQuorum, ['describe', '--status']);
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(status.stdout, new RegExp(`ClusterId:\\s+${report.clusterId}`));
+  assert.match(status.stdout, new RegExp(`LeaderId:\\s+${report.quorum.leaderId}\\b`));
+  const replication = await kafkaTool(KAFKA_TOOLS.metadataQuorum, ['describe', '--replication']);
+  const rows = replication.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+  assert.deepEqual(report.quorum.voters.map((v) => [String(v.id), v.directoryId, v.status]).sort(), rows.map((r) => [r[0], r[1], r[6]]).sort());
+  assert.equal(report.brokers.length, 3);
+  const text = await cli('cluster', 'describe', '-b', bootstrap);
+  assert.match(text.stdout, new RegExp(`KRaft quorum: leader ${report.quorum.leaderId} \\(the active controller\\)`));
+});
+
+test('connect-info --format properties works as --command-config for kafkaplane and for Kafka\'s own tools', async () => {
+  const props = await cli('connect-info', '--state-dir', cluster.stateDir, '--format', 'properties');
+  assert.equal(props.code, 0, props.stderr);
+  assert.match(props.stdout, new RegExp(`bootstrap\\.servers=${bootstrap.replaceAll('.', '\\.')}`));
+  const file = join(tmpdir(), `adm-${run}-client.properties`);
+  await writeFile(file, props.stdout);
+  try {
+    const ours = await cli('topics', 'list', '--command-config', file);
+    assert.equal(ours.code, 0, ours.stderr);
+    assert.ok(ours.stdout.includes(groupsTopic));
+    const theirs = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', bootstrap, '--command-config', file, '--list']);
+    assert.equal(theirs.code, 0, theirs.stderr);
+    assert.ok(theirs.stdout.includes(groupsTopic));
+  } finally {
+    await rm(file, { force: true });
+  }
+  const all = await cli('connect-info', '--state-dir', cluster.stateDir);
+  for (const title of ['Spring Boot application.yaml', 'environment variables', 'Kubernetes ConfigMap', 'kcat', 'kafka-python']) assert.ok(all.stdout.includes(`# --- ${title}`), title);
+  const kcatLine = await cli('connect-info', '--state-dir', cluster.stateDir, '--format', 'kcat');
+  const args = kcatLine.stdout.replaceAll('\\\n', ' ').trim().split(/\s+/).slice(1);
+  const kcat = await runKcat(args);
+  assert.equal(kcat.code, 0, kcat.stderr);
+  assert.match(kcat.stdout, / 3 brokers:/);
+});
+
+// ------------------------------------------------------------------------------------------------- doctor (damages the cluster: last)
+
+interface DoctorReport {
+  exitCode: number;
+  findings: { check: string; severity: string; title: string; detail: string[]; fix: string | null }[];
+}
+
+async function doctor(...args: string[]): Promise<DoctorReport & { code: number }> {
+  const r = await cli('doctor', '--lag-interval', '0', '-o', 'json', ...args);
+  assert.ok(r.stdout.trim().startsWith('{'), r.stderr);
+  return { ...(JSON.parse(r.stdout) as DoctorReport), code: r.code };
+}
+
+test('doctor on the healthy cluster finds nothing critical', async () => {
+  const report = await doctor('-b', bootstrap);
+  assert.deepEqual(report.findings.filter((f) => f.severity === 'critical'), []);
+  assert.ok(report.findings.some((f) => f.check === 'advertised-listeners' && f.severity === 'ok'));
+  assert.ok(report.code === 0 || report.code === 3);
+});
+
+test('doctor finds a stopped broker and a partition under min.insync.replicas', async () => {
+  const strict = topicName('strict');
+  assert.equal((await cli('topics', 'create', strict, '--partitions', '1', '--replication-factor', '3', '--config', 'min.insync.replicas=3', '-b', bootstrap)).code, 0);
+  const layout = stateLayout(cluster.stateDir);
+  const pid = await readPid(layout.pidFile(2));
+  assert.ok(pid, 'node 2 runs');
+  await stopProcess(pid, 30_000);
+
+  const report = await eventually('the cluster to notice broker 2 is gone', async () => {
+    const r = await doctor('-b', bootstrap.split(',').slice(0, 2).join(','));
+    return r.findings.some((f) => f.check === 'brokers' && f.severity === 'critical') && r.findings.some((f) => /min\.insync\.replicas/.test(f.title)) ? r : undefined;
+  });
+  assert.equal(report.code, 1);
+  assert.match(report.findings.find((f) => f.check === 'brokers')!.title, /broker down: 2/);
+  const underMinIsr = report.findings.find((f) => /under min\.insync\.replicas/.test(f.title))!;
+  assert.equal(underMinIsr.severity, 'critical');
+  assert.ok(underMinIsr.detail.some((d) => d.startsWith(`${strict}-0: ISR`)), JSON.stringify(underMinIsr.detail));
+
+  // The local view adds the process that is not running and where its log is.
+  const local = await doctor('--state-dir', cluster.stateDir);
+  const nodes = local.findings.find((f) => f.check === 'local-nodes')!;
+  assert.equal(nodes.severity, 'critical');
+  assert.match(nodes.title, /not running: 2/);
+
+  // kafka-topics agrees on which partitions are under min ISR.
+  const alive = bootstrap.split(',').slice(0, 2).join(',');
+  const ours = await cli('topics', 'describe', '--under-min-isr-partitions', '-b', alive);
+  const theirs = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', alive, '--describe', '--under-min-isr-partitions', '--exclude-internal']);
+  assert.deepEqual(parseTopicDescribe(ours.stdout).partitions, parseTopicDescribe(theirs.stdout).partitions);
+  assert.ok(parseTopicDescribe(ours.stdout).partitions.some((l) => l.includes(strict)));
+});
+
+test('doctor finds a broker that advertises an address this machine cannot reach, and says what to change', async () => {
+  // Node 2 comes back advertising a Kubernetes-internal name on its client listener: the #1 item of seed 004.
+  const layout = stateLayout(cluster.stateDir);
+  const properties = await readFile(layout.propertiesFile(2), 'utf8');
+  const host = 'toolbox-admin-dual-2.toolbox-admin-dual.kafka.svc.cluster.local';
+  const changed = properties.replace(/^advertised\.listeners=PLAIN:\/\/127\.0\.0\.1:/m, `advertised.listeners=PLAIN://${host}:`);
+  assert.notEqual(changed, properties);
+  await writeFile(layout.propertiesFile(2), changed);
+  const previous = await readPid(layout.pidFile(1));
+  const command = (await readFile(`/proc/${previous!.pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
+  // Node 1's command line with node 2's files (the JVM options are the same for every node of the pool).
+  const args = command.slice(1).map((a) => a.replaceAll(`${layout.nodeDir(1)}`, `${layout.nodeDir(2)}`));
+  await startDetached({ command: command[0]!, args, outputFile: layout.stdoutFile(2), pidFile: layout.pidFile(2), marker: `-Dkafkaplane.node=${layout.nodeDir(2)}`, cwd: layout.nodeDir(2) });
+
+  await eventually('broker 2 to register with its new address', async () => {
+    const metadata = await cli('metadata', '-o', 'json', '-b', bootstrap);
+    return metadata.code === 0 && metadata.stdout.includes(host) ? true : undefined;
+  }, 120_000);
+  const report = await doctor('-b', bootstrap);
+  const advertised = report.findings.find((f) => f.check === 'advertised-listeners')!;
+  assert.equal(advertised.severity, 'critical');
+  assert.match(advertised.detail.join('\n'), new RegExp(`broker 2 advertises ${host.replaceAll('.', '\\.')}:${PORT_BASE + 2}: the host name does not resolve from here`));
+  assert.match(advertised.fix!, /nodeport or loadbalancer/);
+  assert.equal(report.code, 1);
+  const text = await cli('doctor', '--lag-interval', '0', '-b', bootstrap);
+  assert.match(text.stdout, /CRITICAL +1 broker advertises an address this machine cannot reach/);
+});
