@@ -86,10 +86,10 @@ export async function withAdmin<T>(config: ConnectionConfig, fn: (admin: Admin) 
 /** A connection to one of the cluster's brokers, for protocol requests the Admin client does not wrap. */
 export async function brokerConnection(admin: Admin): Promise<Connection> {
   const metadata = await admin.metadata({ topics: [] });
-  const brokers = [...metadata.brokers.values()];
-  const broker: Broker | undefined = brokers[0];
-  if (broker === undefined) throw new KafkaplaneError('NO_BROKERS', 'the cluster reported no live brokers');
-  return admin.connections.get({ host: broker.host, port: broker.port });
+  const brokers: Broker[] = [...metadata.brokers.values()].map((b) => ({ host: b.host, port: b.port }));
+  if (brokers.length === 0) throw new KafkaplaneError('NO_BROKERS', 'the cluster reported no live brokers');
+  // The first broker whose advertised address answers: one unreachable address must not break the request.
+  return admin.connections.getFirstAvailable(brokers);
 }
 
 /** Turns a client error into one that says which address failed and what usually causes it. */
