@@ -1,6 +1,6 @@
-import { KafkaplaneError, errorMessage } from '../errors.ts';
 import { type ConsumerPerfTotals, consumerPerfIntervalLine } from '../toolbox/consumer-perf-stats.ts';
-import { type ConnectionConfig, connectionError, createConsumer, isConnectionFailure, probeBootstrap } from './connect.ts';
+import { type ConnectionConfig, createConsumer, probeBootstrap } from './connect.ts';
+import { topicMetadata } from './first-contact.ts';
 import { GroupReader } from './group-reader.ts';
 import { RecordFetcher } from './record-fetcher.ts';
 
@@ -34,10 +34,7 @@ export async function runConsumerPerf(config: ConnectionConfig, options: Consume
   const consumer = await createConsumer(config, options.group, { clientId: 'perf-consumer-client' });
   const fetcher = new RecordFetcher(consumer, { maxWaitMs: 500, maxBytes: 50 * 1024 * 1024, partitionMaxBytes: options.fetchSize, queueSize: 8 });
   try {
-    await consumer.metadata({ topics: [options.topic] }).catch((error: unknown) => {
-      if (/Unknown topic/i.test(errorMessage(error))) throw new KafkaplaneError('UNKNOWN_TOPIC', `topic "${options.topic}" does not exist`, { exitCode: 1 });
-      throw isConnectionFailure(error) ? connectionError(config, error) : error;
-    });
+    await topicMetadata(consumer, config, [options.topic]);
     const group = new GroupReader(consumer, fetcher, [options.topic], options.fromLatest ? 'end' : 'beginning');
     const startMs = Date.now();
     await group.join(startMs);

@@ -1,8 +1,9 @@
 import type { Producer } from '@platformatic/kafka';
-import { KafkaplaneError, errorMessage } from '../errors.ts';
+import { KafkaplaneError } from '../errors.ts';
 import { ProducerPerfStats, throttleDelayMs } from '../toolbox/producer-perf-stats.ts';
 import type { ProducerSettings } from '../toolbox/producer-settings.ts';
-import { type ConnectionConfig, connectionError, createProducer, describeKafkaError, isConnectionFailure, probeBootstrap } from './connect.ts';
+import { type ConnectionConfig, createProducer, describeKafkaError, isConnectionFailure, probeBootstrap } from './connect.ts';
+import { topicMetadata } from './first-contact.ts';
 
 /** Where record payloads come from (kafka-producer-perf-test: --record-size, --payload-file, --payload-monotonic). */
 export type PayloadSource = { kind: 'size'; size: number } | { kind: 'list'; payloads: Buffer[] } | { kind: 'monotonic' };
@@ -44,12 +45,7 @@ export async function runProducerPerf(config: ConnectionConfig, options: Produce
   const { settings } = options;
   const producer = await createProducer(config, { idempotent: settings.idempotent, maxInFlight: settings.idempotent ? 1 : settings.maxInFlight, clientId: settings.clientId ?? 'perf-producer-client', ...(settings.requestTimeoutMs ? { requestTimeoutMs: settings.requestTimeoutMs } : {}) });
   try {
-    const metadata = await producer.metadata({ topics: [options.topic] }).catch((error: unknown) => {
-      if (/Unknown topic/i.test(errorMessage(error))) {
-        throw new KafkaplaneError('UNKNOWN_TOPIC', `topic "${options.topic}" does not exist`, { exitCode: 1, hint: `create it first: kafkaplane topics create ${options.topic} (or kafka-topics --create)` });
-      }
-      throw isConnectionFailure(error) ? connectionError(config, error) : error;
-    });
+    const metadata = await topicMetadata(producer, config, [options.topic]);
     const topic = metadata.topics.get(options.topic)!;
     const byLeader = new Map<number, number[]>();
     topic.partitions.forEach((p, index) => {

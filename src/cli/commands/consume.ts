@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { KafkaplaneError, errorMessage } from '../../errors.ts';
-import { connectionError, createConsumer, isConnectionFailure, probeBootstrap } from '../../kafka/connect.ts';
+import { KafkaplaneError } from '../../errors.ts';
+import { createConsumer, probeBootstrap } from '../../kafka/connect.ts';
+import { topicMetadata } from '../../kafka/first-contact.ts';
 import { GroupReader } from '../../kafka/group-reader.ts';
 import { offsetsForTime, partitionBounds } from '../../kafka/partition-bounds.ts';
 import { RecordFetcher, forEachRecord } from '../../kafka/record-fetcher.ts';
@@ -66,11 +67,7 @@ export async function runConsume(flags: ConsumeFlags, io: Io): Promise<number> {
   let group: GroupReader | undefined;
   let consumed = 0;
   try {
-    const metadata = await consumer.metadata({ topics: [...topics] }).catch((error: unknown) => {
-      const unknown = /Unknown topic (.*)\./.exec(errorMessage(error));
-      if (unknown) throw new KafkaplaneError('UNKNOWN_TOPIC', `topic ${unknown[1] && unknown[1] !== 'unknown' ? `"${unknown[1]}" ` : ''}does not exist`, { exitCode: 1, hint: 'list topics with `kafkaplane topics list`' });
-      throw isConnectionFailure(error) ? connectionError(config, error) : error;
-    });
+    const metadata = await topicMetadata(consumer, config, topics);
     const wanted = topics.map((topic) => {
       const count = metadata.topics.get(topic)!.partitionsCount;
       const all = Array.from({ length: count }, (_, i) => i);

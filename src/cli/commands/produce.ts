@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { KafkaplaneError, errorMessage } from '../../errors.ts';
+import { KafkaplaneError } from '../../errors.ts';
 import { type ConnectionConfig, connectionError, createProducer, describeKafkaError, isConnectionFailure, loadKafka, probeBootstrap } from '../../kafka/connect.ts';
+import { topicMetadata } from '../../kafka/first-contact.ts';
 import { parseProperties } from '../../model/properties-format.ts';
 import { unescapeBytes } from '../../toolbox/escapes.ts';
 import { DelimitedSplitter, type ParsedRecord, type RecordParseOptions, parseHeaderFlag, parseInputRecord } from '../../toolbox/message-input.ts';
@@ -172,7 +173,7 @@ class Sender {
   static async open(config: ConnectionConfig, topic: string, settings: ProducerSettings, partition: number | undefined): Promise<Sender> {
     const producer = await createProducer(config, { idempotent: settings.idempotent, maxInFlight: settings.idempotent ? 1 : settings.maxInFlight, ...(settings.clientId ? { clientId: settings.clientId } : { clientId: 'kafkaplane-producer' }), ...(settings.requestTimeoutMs ? { requestTimeoutMs: settings.requestTimeoutMs } : {}) });
     try {
-      const metadata = await producer.metadata({ topics: [topic] });
+      const metadata = await topicMetadata(producer, config, [topic]);
       const count = metadata.topics.get(topic)!.partitionsCount;
       if (partition !== undefined && partition >= count) {
         throw new KafkaplaneError('UNKNOWN_PARTITION', `topic "${topic}" has ${count} partition${count === 1 ? '' : 's'} (0-${count - 1}); there is no partition ${partition}`, { exitCode: 1 });
@@ -180,11 +181,7 @@ class Sender {
       return new Sender(producer, config, topic, settings, partition, await keyPartitioner());
     } catch (error) {
       await producer.close(true).catch(() => undefined);
-      if (error instanceof KafkaplaneError) throw error;
-      if (/Unknown topic/i.test(errorMessage(error))) {
-        throw new KafkaplaneError('UNKNOWN_TOPIC', `topic "${topic}" does not exist`, { exitCode: 1, hint: `create it first: kafkaplane topics create ${topic}` });
-      }
-      throw isConnectionFailure(error) ? connectionError(config, error) : error;
+      throw error;
     }
   }
 
