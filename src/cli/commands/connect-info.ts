@@ -2,6 +2,7 @@
 // `kafkaplane render` names the Services) or from the running local cluster — in the formats people paste.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { KafkaplaneError } from '../../errors.ts';
 import { CLIENT_CONFIG_FORMATS, type ClientConfigFormat, type ClientTarget, FORMAT_TITLES, renderClientConfigs } from '../../model/client-config.ts';
 import type { Listener } from '../../spec/kafka-cluster.ts';
@@ -105,7 +106,15 @@ async function localTarget(flags: ConnectInfoFlags): Promise<ClientTarget> {
   const endpoints = clientBootstraps(local).find((l) => l.name === listener.name)!;
   const notes: string[] = [];
   const authenticates = listener.authentication !== 'none';
-  const user = authenticates ? pickUser(spec, cluster.metadata.name, flags.user, notes) : { name: undefined, user: undefined };
+  let user: { name: string | undefined } = { name: undefined };
+  if (authenticates) {
+    // The users `kafkaplane up` created credentials for: one password file each.
+    const { readdir } = await import('node:fs/promises');
+    const known = (await readdir(join(local.layout.dir, 'users')).catch(() => [] as string[])).filter((f) => f.endsWith('.password')).map((f) => f.slice(0, -'.password'.length)).sort();
+    if (flags.user !== undefined) user = { name: flags.user };
+    else if (known.length === 1) user = { name: known[0] };
+    else notes.push(known.length === 0 ? 'the listener needs a SCRAM user: pass --user (users come from KafkaUser documents given to `kafkaplane up`)' : `several users can log in (${known.join(', ')}): pass --user to pick one`);
+  }
   let password: ClientTarget['password'] = { kind: 'unknown' };
   if (user.name !== undefined) {
     const file = local.layout.userPasswordFile(user.name);

@@ -18,15 +18,29 @@ import { KAFKA_TOOLS, type ToolResult, runKafkaTool, runKcat } from '../../helpe
 import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
 
 const PORT_BASE = 29092;
-const SPEC = clusterSpec(
+const SPEC = `${clusterSpec(
   'toolbox-admin',
-  `config:
+  `listeners:
+  - name: plain
+    port: 9092
+  - name: scram
+    port: 9093
+    authentication: scram-sha-512
+config:
   num.partitions: 3
   min.insync.replicas: 2
   group.initial.rebalance.delay.ms: 0
   offsets.topic.num.partitions: 5
   transaction.state.log.num.partitions: 5`,
-);
+)}---
+apiVersion: kafkaplane.io/v1alpha1
+kind: KafkaUser
+metadata:
+  name: app
+spec:
+  authentication:
+    type: scram-sha-512
+`;
 
 let cluster: TestCluster;
 let bootstrap: string;
@@ -436,6 +450,32 @@ test('connect-info --format properties works as --command-config for kafkaplane 
   const kcat = await runKcat(args);
   assert.equal(kcat.code, 0, kcat.stderr);
   assert.match(kcat.stdout, / 3 brokers:/);
+});
+
+test('a SCRAM listener: connect-info\'s properties log kafkaplane and Kafka\'s tools in; a wrong password is named as such', async () => {
+  const props = await cli('connect-info', '--state-dir', cluster.stateDir, '--listener', 'scram', '--user', 'app', '--format', 'properties', '--reveal-password');
+  assert.equal(props.code, 0, props.stderr);
+  assert.match(props.stdout, /security\.protocol=SASL_PLAINTEXT\nsasl\.mechanism=SCRAM-SHA-512\nsasl\.jaas\.config=.*username="app" password="[^<]/);
+  const file = join(tmpdir(), `adm-${run}-scram.properties`);
+  await writeFile(file, props.stdout);
+  try {
+    const list = await cli('topics', 'list', '--command-config', file);
+    assert.equal(list.code, 0, list.stderr);
+    assert.ok(list.stdout.includes(groupsTopic));
+    const metadata = await cli('metadata', '--command-config', file);
+    assert.equal(metadata.code, 0, metadata.stderr);
+    assert.match(metadata.stdout, new RegExp(`broker 0 at 127\\.0\\.0\\.1:${PORT_BASE + 100}`));
+    const describe = await cli('topics', 'describe', groupsTopic, '--command-config', file);
+    assert.equal(describe.code, 0, describe.stderr);
+    const theirs = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', `127.0.0.1:${PORT_BASE + 100}`, '--command-config', file, '--list']);
+    assert.equal(theirs.code, 0, theirs.stderr);
+    assert.ok(theirs.stdout.includes(groupsTopic));
+  } finally {
+    await rm(file, { force: true });
+  }
+  const wrong = await cli('topics', 'list', '-b', `127.0.0.1:${PORT_BASE + 100}`, '--sasl-mechanism', 'SCRAM-SHA-512', '--sasl-username', 'app', '--sasl-password', 'not-the-password');
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /refused the SASL SCRAM-SHA-512 login of "app"/);
 });
 
 // ------------------------------------------------------------------------------------------------- doctor (damages the cluster: last)
