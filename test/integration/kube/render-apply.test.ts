@@ -1,10 +1,10 @@
 /**
- * Every example × the yaml and kustomize formats, sent to a real kube-apiserver with server-side apply, dryRun=All
- * and fieldValidation=Strict: the apiserver checks each object against the real schemas (built-in kinds, and the
- * Prometheus Operator's published PodMonitor and PrometheusRule CRDs in test/fixtures/crds), runs admission and
- * defaulting, and persists nothing. Kustomize output is built first with the control plane's own `kubectl kustomize`.
- * The strimzi format is checked by strimzi-model.test.ts (Strimzi's own model classes): see docs/render.md for why
- * its CRDs are not installed here.
+ * Every example × the yaml, kustomize and strimzi formats, sent to a real kube-apiserver with server-side apply,
+ * dryRun=All and fieldValidation=Strict: the apiserver checks each object against the real schemas (built-in kinds;
+ * the Prometheus Operator's published PodMonitor and PrometheusRule CRDs in test/fixtures/crds; Strimzi 0.48.0's
+ * Kafka, KafkaNodePool, KafkaTopic and KafkaUser CRDs in test/fixtures/crds/strimzi, made by Strimzi's own CRD
+ * generator with scripts/strimzi-crds/generate.sh), including their CEL rules, runs admission and defaulting, and
+ * persists nothing. Kustomize output is built first with the control plane's own `kubectl kustomize`.
  *
  * Fails (does not skip) when the control-plane binaries are missing.
  *   node_modules/.bin/node --test test/integration/kube/render-apply.test.ts
@@ -26,6 +26,8 @@ import { EXAMPLES, renderExample } from '../../helpers/render.ts';
 
 const run = promisify(execFile);
 const CRDS = fileURLToPath(new URL('../../fixtures/crds/', import.meta.url));
+/** Subdirectories of CRDS whose CRDs are installed too. */
+const CRD_SUBDIRS = ['strimzi'];
 const FIELD_MANAGER = 'kafkaplane';
 
 /** REST paths of the kinds kafkaplane renders (a kind render emits that is missing here fails the test). */
@@ -41,6 +43,10 @@ const RESOURCES: Record<string, { group: string; version: string; plural: string
   Job: { group: 'batch', version: 'v1', plural: 'jobs' },
   PodMonitor: { group: 'monitoring.coreos.com', version: 'v1', plural: 'podmonitors' },
   PrometheusRule: { group: 'monitoring.coreos.com', version: 'v1', plural: 'prometheusrules' },
+  Kafka: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkas' },
+  KafkaNodePool: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkanodepools' },
+  KafkaTopic: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkatopics' },
+  KafkaUser: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkausers' },
 };
 
 interface Response {
@@ -101,7 +107,8 @@ async function applyAll(cp: ControlPlane, objects: KubeObject[], what: string): 
 
 async function installCrds(cp: ControlPlane): Promise<string[]> {
   const names: string[] = [];
-  for (const file of readdirSync(CRDS).filter((f) => f.endsWith('.yaml')).sort()) {
+  const files = ['', ...CRD_SUBDIRS].flatMap((dir) => readdirSync(join(CRDS, dir)).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(dir, f)));
+  for (const file of files) {
     const crd = parse(readFileSync(join(CRDS, file), 'utf8')) as KubeObject;
     const res = await request(cp, 'PATCH', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}?fieldManager=${FIELD_MANAGER}&force=true`, crd, 'application/apply-patch+yaml');
     assert.ok(res.status === 200 || res.status === 201, `installing ${file}: HTTP ${res.status} ${res.body.slice(0, 800)}`);
@@ -135,7 +142,7 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
   const crds = await installCrds(cp);
   t.diagnostic(`installed CRDs: ${crds.join(', ')}`);
   const namespaces = new Set<string>();
-  for (const name of EXAMPLES) for (const o of renderExample(name, 'yaml').objects as KubeObject[]) namespaces.add(o.metadata.namespace!);
+  for (const name of EXAMPLES) for (const format of ['yaml', 'strimzi'] as const) for (const o of renderExample(name, format).objects as KubeObject[]) namespaces.add(o.metadata.namespace!);
   for (const namespace of namespaces) {
     const res = await request(cp, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
     assert.ok(res.status === 201 || res.status === 409, `creating namespace ${namespace}: ${res.body}`);
@@ -173,12 +180,20 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
         await applyAll(cp, built, `${name} kustomize overlays/${overlay}`);
       }
     });
+
+    await t.test(`examples/${name} --format strimzi: against Strimzi's CRDs`, async () => {
+      const objects = renderExample(name, 'strimzi').objects as KubeObject[];
+      assert.ok(objects.some((o) => o.kind === 'Kafka') && objects.some((o) => o.kind === 'KafkaNodePool'));
+      await applyAll(cp, objects, `${name} strimzi`);
+    });
   }
 
   await t.test('the dry runs persisted nothing', async () => {
-    const res = await request(cp, 'GET', '/apis/apps/v1/namespaces/kafka/statefulsets');
-    assert.equal(res.status, 200);
-    assert.deepEqual(res.json().items, []);
+    for (const path of ['/apis/apps/v1/namespaces/kafka/statefulsets', '/apis/kafka.strimzi.io/v1beta2/namespaces/kafka/kafkas']) {
+      const res = await request(cp, 'GET', path);
+      assert.equal(res.status, 200, path);
+      assert.deepEqual(res.json().items, [], path);
+    }
   });
 
   await t.test('validation is real: an unknown field inside a rendered StatefulSet is refused, naming it', async () => {
@@ -187,6 +202,33 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
     const res = await apply(cp, sts, true);
     assert.ok(res.status >= 400, `expected a refusal, got ${res.status}`);
     assert.match(res.body, /startupProbes/);
+  });
+
+  await t.test("validation is real for Strimzi's CRDs: an unknown field, a wrong enum and a CEL rule are refused", async () => {
+    const objects = renderExample('seed-002-combined.yaml', 'strimzi').objects as KubeObject[];
+    const kafka = () => structuredClone(objects.find((o) => o.kind === 'Kafka')!) as any;
+    const pool = structuredClone(objects.find((o) => o.kind === 'KafkaNodePool')!) as any;
+
+    const unknown = kafka();
+    unknown.spec.kafka.listeners[0].tlsx = true;
+    let res = await apply(cp, unknown, true);
+    assert.ok(res.status >= 400, `expected a refusal, got ${res.status}`);
+    assert.match(res.body, /tlsx/);
+
+    pool.spec.roles = ['broker', 'voter'];
+    res = await apply(cp, pool, true);
+    assert.equal(res.status, 422, res.body.slice(0, 400));
+    assert.deepEqual(
+      res.json().details.causes.map((c: { field: string; reason: string }) => `${c.field} ${c.reason}`),
+      ['spec.roles[1] FieldValueNotSupported'],
+    );
+
+    // Strimzi 0.48's @CelValidation on MetricsConfig: jmxPrometheusExporter needs valueFrom.
+    const metrics = kafka();
+    metrics.spec.kafka.metricsConfig = { type: 'jmxPrometheusExporter' };
+    res = await apply(cp, metrics, true);
+    assert.equal(res.status, 422, res.body.slice(0, 400));
+    assert.match(res.body, /valueFrom property is required/);
   });
 
   await t.test('applied for real twice, the second apply changes nothing (the render is stable)', async () => {

@@ -4,9 +4,11 @@
  * (test/fixtures/strimzi/StrictStrimziModel.java) that fails on every property those classes do not know and on
  * every value Jackson cannot map (enums such as listener types, node roles, ACL operations; numbers; storage types).
  *
- * Why not the apiserver: no package registry carries Strimzi's CRD YAML, and the copies reachable here are either
- * v1-only (Strimzi 1.x) or pre-KRaft, hundreds of kilobytes each (docs/render.md). Needs mvn and a JDK (javac);
- * a missing one fails the test.
+ * render-apply.test.ts sends the same output to a real apiserver with Strimzi's CRDs installed (schemas, enums,
+ * patterns, required fields, CEL rules). This test checks what those schemas cannot: Strimzi's CRD generator flattens
+ * every polymorphic type (listener authentication, storage, metrics config, ...) into the union of its subtypes'
+ * properties, so the apiserver accepts a property of one subtype under another `type`; Jackson, reading into the
+ * concrete subtype class as the operator does, does not. Needs mvn and a JDK (javac); a missing one fails the test.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
