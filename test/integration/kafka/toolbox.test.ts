@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -15,7 +15,7 @@ import { main } from '../../../src/cli/main.ts';
 import type { Io } from '../../../src/cli/output.ts';
 import { type ConnectionConfig, withAdmin } from '../../../src/kafka/connect.ts';
 import { KAFKA_TOOLS, runKafkaTool } from '../../helpers/kafka-tools.ts';
-import { type TestCluster, THREE_NODES, startTestCluster } from '../../helpers/local-cluster.ts';
+import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
 import { CONSUMER_DETAILED, CONSUMER_DETAILED_HEADER, CONSUMER_HEADER, CONSUMER_SUMMARY, PRODUCER_TOTAL, PRODUCER_WINDOW, parseConsumerSummary, parseProducerTotal } from '../../helpers/perf-lines.ts';
 
 const PORT_BASE = 39092;
@@ -24,9 +24,33 @@ let cluster: TestCluster;
 let B: string;
 let scratch: string;
 
+// Three combined nodes with a plaintext, a TLS and a SCRAM-SHA-512 listener, and one SCRAM user.
+const SPEC = `${clusterSpec(
+  'toolbox',
+  `listeners:
+  - {name: plain, port: 9092}
+  - {name: tls, port: 9093, tls: true}
+  - {name: scram, port: 9094, authentication: scram-sha-512}
+config:
+  num.partitions: 3
+  group.initial.rebalance.delay.ms: 0
+  offsets.topic.num.partitions: 5
+  transaction.state.log.num.partitions: 5`,
+)}---
+apiVersion: kafkaplane.io/v1alpha1
+kind: KafkaUser
+metadata:
+  name: toolbox
+  labels:
+    kafkaplane.io/cluster: toolbox
+spec:
+  authentication:
+    type: scram-sha-512
+`;
+
 before(async () => {
-  cluster = await startTestCluster(THREE_NODES, { portBase: PORT_BASE });
-  B = cluster.bootstrap;
+  cluster = await startTestCluster(SPEC, { portBase: PORT_BASE });
+  B = cluster.result.listeners.find((l) => l.name === 'plain')!.bootstrap;
   scratch = await mkdtemp(join(tmpdir(), 'kafkaplane-toolbox-'));
 });
 after(async () => {
@@ -402,3 +426,46 @@ test('perf consume prints kafka-consumer-perf-test lines: header, summary and de
   assert.ok(lines.length >= 2, fromStart.stdout.toString());
   for (const line of lines.slice(1)) assert.match(line, CONSUMER_DETAILED, line);
 });
+
+test('TLS and SCRAM listeners: the toolbox connects with --tls/--tls-ca and with a SCRAM --command-config', async (t) => {
+  const topic = await createTopic(t);
+  const tls = cluster.result.listeners.find((l) => l.name === 'tls')!;
+  const scram = cluster.result.listeners.find((l) => l.name === 'scram')!;
+  assert.equal(tls.securityProtocol, 'SSL');
+  assert.equal(scram.securityProtocol, 'SASL_PLAINTEXT');
+  const password = (await readFile(cluster.result.users.find((u) => u.user === 'toolbox')!.passwordFile, 'utf8')).trim();
+  const props = join(scratch, 'toolbox-scram.properties');
+  await writeFile(props, `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="toolbox" password="${password}";\n`);
+
+  const overTls = await kpProcess(['produce', '-b', tls.bootstrap, '--tls', '--tls-ca', cluster.result.caFile!, '-t', topic, '-K', ':'], 'tls-key:over tls\n');
+  assert.equal(overTls.code, 0, overTls.stderr);
+  const overScram = await kpProcess(['produce', '-b', scram.bootstrap, '--command-config', props, '-t', topic, '-K', ':'], 'scram-key:over scram\n');
+  assert.equal(overScram.code, 0, overScram.stderr);
+  const perf = await kp(['perf', 'produce', '--topic', topic, '--num-records', '1000', '--record-size', '10', '--throughput', '-1', '--producer.config', props, '--producer-props', `bootstrap.servers=${scram.bootstrap}`]);
+  assert.equal(perf.code, 0, perf.stderr);
+  assert.match(lastLineOf(perf.stdout), PRODUCER_TOTAL);
+
+  const viaScram = await kp(['consume', '-b', scram.bootstrap, '--command-config', props, '-t', topic, '-e', '-q', '-f', '%k=%s\\n']);
+  assert.equal(viaScram.code, 0, viaScram.stderr);
+  assert.ok(viaScram.stdout.toString().includes('tls-key=over tls\n'));
+  assert.ok(viaScram.stdout.toString().includes('scram-key=over scram\n'));
+  const viaTls = await kp(['consume', '-b', tls.bootstrap, '--tls', '--tls-ca', cluster.result.caFile!, '-t', topic, '-G', `g-${randomUUID().slice(0, 6)}`, '--offset', 'beginning', '-e', '-q']);
+  assert.equal(viaTls.code, 0, viaTls.stderr);
+  assert.equal(sortLines(viaTls.stdout).length, 1002);
+  const perfConsume = await kp(['perf', 'consume', '--bootstrap-server', scram.bootstrap, '--consumer.config', props, '--topic', topic, '--messages', '1002']);
+  assert.equal(perfConsume.code, 0, perfConsume.stderr);
+  assert.equal(parseConsumerSummary(lastLineOf(perfConsume.stdout))!.messages, 1002);
+  // kcat (librdkafka) over TLS reads what came in over SCRAM, and a wrong password is refused clearly.
+  const ssl = ['-X', 'security.protocol=ssl', '-X', `ssl.ca.location=${cluster.result.caFile}`];
+  const kc = await spawnRaw('kcat', ['-b', tls.bootstrap, ...ssl, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k=%s\n']);
+  assert.ok(kc.stdout.toString().includes('scram-key=over scram\n'), kc.stdout.toString().slice(0, 200));
+  assert.ok(kc.stdout.toString().includes('tls-key=over tls\n'));
+  const wrong = join(scratch, 'wrong.properties');
+  await writeFile(wrong, (await readFile(props, 'utf8')).replace(password, 'not-the-password'));
+  const refused = await kp(['consume', '-b', scram.bootstrap, '--command-config', wrong, '-t', topic, '-e']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /SASL|authentication|credentials/i);
+  assert.doesNotMatch(refused.stderr, /hit a bug/);
+});
+
+const lastLineOf = (b: Buffer) => b.toString().trim().split('\n').at(-1) ?? '';
