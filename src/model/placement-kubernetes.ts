@@ -8,8 +8,8 @@ import type { Endpoint, Placement } from './placement.ts';
 /**
  * Values only a running pod knows (its node's IP, its zone) or that live in Secrets (ids, passwords) appear in the
  * rendered broker properties as @KAFKAPLANE_<NAME>@ tokens. The pod's entrypoint replaces each token with the
- * environment variable KAFKAPLANE_<NAME> (downward API or secretKeyRef) before Kafka reads the file, and refuses
- * to start if one is left. Everything else is decided here, by the same function the local runtime uses.
+ * environment variable KAFKAPLANE_<NAME> (downward API, secretKeyRef, or a file an init container wrote) before
+ * Kafka reads the file, and refuses to start if one is left. Everything else is decided here, by the same function the local runtime uses.
  */
 export function runtimeToken(name: string): string {
   return `@KAFKAPLANE_${name}@`;
@@ -151,7 +151,7 @@ export function kubernetesPlacement(names: KubernetesNames, external: readonly E
       return { host: broker.host ?? HOST_IP_TOKEN, port: broker.port };
     },
     logDirs: (node) => [logDir(node)],
-    // The zone label of the Kubernetes node, which only the running pod can learn (see render/statefulset.ts).
+    // The zone label of the Kubernetes node, which only the running pod can learn (see render/rack.ts).
     rack: () => RACK_TOKEN,
     tls: () => ({ keystoreLocation: `${TLS_DIR}/${KEYSTORE_FILE}`, keystorePassword: KEYSTORE_PASSWORD_TOKEN, keystoreType: 'PKCS12' }),
   };

@@ -7,6 +7,7 @@ import { formatProperties } from '../model/properties-format.ts';
 import { type ClusterIdentity, formatArguments, voters } from '../model/quorum.ts';
 import type { ClusterModel } from '../model/broker-properties.ts';
 import { ENTRYPOINT, ENTRYPOINT_FILE, RUN_DIR, formatArgsFile, nodePropertiesFile } from './entrypoint.ts';
+import { logConfig } from './logging.ts';
 import { type KubeObject, type RenderContext, clusterLabels, meta } from './objects.ts';
 
 export const CLUSTER_ID_KEY = 'cluster-id';
@@ -24,10 +25,11 @@ export function tokenIdentity(model: ClusterModel): ClusterIdentity {
 /**
  * Every node's files, keyed by file name: node-<id>.properties (the broker properties from the model — the one
  * function that decides them, shared with the local runtime) and node-<id>.format-args (kafka-storage.sh format
- * arguments, one per line, from the model's formatArguments), plus the entrypoint.
+ * arguments, one per line, from the model's formatArguments), plus the entrypoint and the logging configuration.
  */
 export function nodeFiles(model: ClusterModel, placement: Placement, clusterName: string): Record<string, string> {
-  const files: Record<string, string> = { [ENTRYPOINT_FILE]: ENTRYPOINT };
+  const log = logConfig(model.cluster.spec.version);
+  const files: Record<string, string> = { [ENTRYPOINT_FILE]: ENTRYPOINT, [log.file]: log.content };
   const quorum = voters(controllers(model.nodes), model.listeners.controller, placement);
   const identity = tokenIdentity(model);
   for (const node of model.nodes) {
@@ -46,14 +48,27 @@ export function renderConfigMap(ctx: RenderContext): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: meta(ctx, ctx.names.configMap, clusterLabels(ctx.names, 'config')),
+    metadata: meta(ctx, ctx.names.configMap, clusterLabels(ctx, 'config')),
     data: nodeFiles(ctx.model, ctx.placement, ctx.names.cluster),
   };
 }
 
-/** Pods roll when their configuration changes: the hash goes into the pod template's annotations. */
-export function configHash(configMap: KubeObject): string {
-  return shortHash(JSON.stringify(configMap.data), 16);
+/** The ConfigMap files the pods of one pool read: the entrypoint, the logging configuration and their own nodes' files. */
+export function poolConfigFiles(model: ClusterModel, pool: string): string[] {
+  const nodeIds = model.nodes.filter((n) => n.pool === pool).map((n) => n.id);
+  return [ENTRYPOINT_FILE, logConfig(model.cluster.spec.version).file, ...nodeIds.flatMap((id) => [nodePropertiesFile(id), formatArgsFile(id)])];
+}
+
+/**
+ * Pods roll when what they read changes: the hash goes into the pool's pod template annotations. One hash per pool,
+ * over only that pool's files (and the metrics rules its JVMs load), so adding brokers or changing one pool's
+ * settings does not restart the pools whose files stayed the same — above all the controllers. A StatefulSet has one
+ * pod template, so a change to any node file of a pool rolls the whole pool, one pod at a time (docs/render.md).
+ */
+export function poolConfigHash(ctx: RenderContext, configMap: KubeObject, pool: string, metricsConfigMap: KubeObject | undefined): string {
+  const data = configMap.data as Record<string, string>;
+  const files = poolConfigFiles(ctx.model, pool).map((file) => [file, data[file]]);
+  return shortHash(JSON.stringify({ files, metrics: metricsConfigMap?.data ?? null }), 16);
 }
 
 export function renderIdentitySecret(ctx: RenderContext): KubeObject {
@@ -62,7 +77,7 @@ export function renderIdentitySecret(ctx: RenderContext): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: meta(ctx, ctx.names.identitySecret, clusterLabels(ctx.names, 'identity'), {
+    metadata: meta(ctx, ctx.names.identitySecret, clusterLabels(ctx, 'identity'), {
       'kafkaplane.io/note': ctx.settings.identity?.clusterId
         ? 'cluster id from spec.kubernetes.identity; it must never change once the cluster has data'
         : `ids derived from a hash of ${ctx.names.namespace}/${ctx.names.cluster} (reproducible render); set spec.kubernetes.identity to choose them; they must never change once the cluster has data`,

@@ -3,14 +3,17 @@ import { clusterModel } from '../model/broker-properties.ts';
 import { kubernetesNames } from '../model/kubernetes-names.ts';
 import { controllers } from '../model/nodes.ts';
 import { kubernetesPlacement, planExternalListeners } from '../model/placement-kubernetes.ts';
-import { kubernetesSettings } from '../spec/kubernetes.ts';
-import { configHash, renderConfigMap, renderIdentitySecret } from './cluster-config.ts';
+import { CONTROLLER_PORT, REPLICATION_PORT } from '../spec/kafka-cluster.ts';
+import { type KubernetesSpec, kubernetesSettings } from '../spec/kubernetes.ts';
+import { poolConfigHash, renderConfigMap, renderIdentitySecret } from './cluster-config.ts';
 import { RenderError } from './errors.ts';
 import { clusterIdentity } from './identity.ts';
-import { jmxExporterSha256, renderKafkaExporter, renderMetricsConfigMap, renderPodMonitor, renderPrometheusRule } from './monitoring.ts';
+import { METRICS_PORT_NAME, jmxExporterSha256, renderKafkaExporter, renderMetricsConfigMap, renderPodMonitor, renderPrometheusRule } from './monitoring.ts';
 import type { KubeObject, RenderContext, RenderInput } from './objects.ts';
 import { renderNetworkPolicy, renderPodDisruptionBudget, renderServiceAccount } from './policies.ts';
 import { renderBootstrapService, renderExternalServices, renderHeadlessService } from './services.ts';
+import { renderRackRbac } from './rack.ts';
+import { heapProblems } from './resources.ts';
 import { renderStatefulSet } from './statefulset.ts';
 import { renderTopicsJob } from './topics-job.ts';
 
@@ -19,9 +22,6 @@ export interface KubernetesRender {
   warnings: string[];
   context: RenderContext;
 }
-
-/** Zone and region are the labels Kubernetes copies from the node onto the pod (KEP-4742); nothing else reaches a pod without RBAC. */
-export const POD_TOPOLOGY_LABELS = ['topology.kubernetes.io/zone', 'topology.kubernetes.io/region'];
 
 /**
  * Everything the Kubernetes formats share. Checks that the spec can be rendered — every problem at once, with its
@@ -38,10 +38,13 @@ export function renderContext(input: RenderInput): RenderContext {
       if (/\s/.test(option)) problems.push({ path: `spec.nodePools[${i}].jvm.options[${j}]`, message: 'contains whitespace: kafka-run-class.sh splits JVM options on spaces; pass one option per list item without spaces' });
     });
   });
-  if (cluster.spec.rack && !POD_TOPOLOGY_LABELS.includes(cluster.spec.rack.topologyKey)) {
+  problems.push(...heapProblems(cluster.spec.nodePools));
+  problems.push(...portProblems(cluster, settings));
+  if (cluster.spec.authorization && !settings.networkPolicy.enabled) {
     problems.push({
-      path: 'spec.rack.topologyKey',
-      message: `"${cluster.spec.rack.topologyKey}" cannot reach a pod: broker.rack comes from the labels Kubernetes copies from the node onto the pod (${POD_TOPOLOGY_LABELS.join(', ')}; KEP-4742). Reading other node labels needs RBAC to read Nodes and an API client the official image lacks; use one of those two`,
+      path: 'spec.authorization',
+      message:
+        "needs spec.kubernetes.networkPolicy.enabled: kafkaplane's REPLICATION (9091) and CONTROLLER (9090) listeners are PLAINTEXT, and with authorization their anonymous principal is a super user (the brokers, controllers and the topic Job use it). Only the NetworkPolicy keeps every other pod in the Kubernetes cluster away from those ports; without it, any pod could bypass every ACL. Enable the NetworkPolicy (and make sure the CNI enforces NetworkPolicies), or drop authorization",
     });
   }
   const monitoring = settings.monitoring;
@@ -56,6 +59,7 @@ export function renderContext(input: RenderInput): RenderContext {
   if (problems.length > 0) {
     throw new RenderError(input.source ?? 'the spec', 'Kubernetes manifests', problems.map((p) => ({ ...p, document: `KafkaCluster "${cluster.metadata.name}"` })));
   }
+
   const names = kubernetesNames(cluster, settings, input.namespace);
   return {
     input,
@@ -70,21 +74,58 @@ export function renderContext(input: RenderInput): RenderContext {
   };
 }
 
+/**
+ * Ports and port names a client listener must not take inside a pod: kafkaplane's own listeners (9090 CONTROLLER and
+ * 9091 REPLICATION, which the spec refuses already) and, with monitoring, the JMX exporter's port and its port name
+ * "metrics" (the NetworkPolicy and the PodMonitor refer to the port by that name). Two container ports on one
+ * number make the pod fail to start; two ports with one name make the NetworkPolicy and the PodMonitor ambiguous.
+ */
+function portProblems(cluster: RenderInput['cluster'], settings: KubernetesSpec): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const monitoring = settings.monitoring;
+  if (!monitoring.enabled) return problems;
+  if (monitoring.port === CONTROLLER_PORT || monitoring.port === REPLICATION_PORT) {
+    problems.push({ path: 'spec.kubernetes.monitoring.port', message: `${monitoring.port} is kafkaplane's ${monitoring.port === CONTROLLER_PORT ? 'CONTROLLER' : 'REPLICATION'} listener port in every Kafka pod; pick another metrics port (default 9404)` });
+  }
+  cluster.spec.listeners.forEach((l, i) => {
+    if (l.port === monitoring.port) {
+      problems.push({ path: `spec.listeners[${i}].port`, message: `${l.port} is the metrics port (spec.kubernetes.monitoring.port), where the JMX exporter agent listens inside every Kafka pod; pick another listener port or move the metrics port` });
+    }
+    if (l.name === METRICS_PORT_NAME) {
+      problems.push({ path: `spec.listeners[${i}].name`, message: `"${METRICS_PORT_NAME}" is the name of the metrics port in the Kafka pods (the NetworkPolicy and the PodMonitor select the port by name); name the listener differently` });
+    }
+  });
+  return problems;
+}
+
+/** What the spec asks for that renders, but that a platform engineer should know about before applying it. */
+export function externalListenerWarnings(cluster: RenderInput['cluster']): string[] {
+  return cluster.spec.listeners.flatMap((l, i) =>
+    l.type !== 'internal' && l.authentication === 'none'
+      ? [
+          `spec.listeners[${i}] ("${l.name}", ${l.type}) has no authentication: anyone who can reach its ${l.type === 'nodeport' ? 'node ports' : 'load balancers'} can read and write every topic (the NetworkPolicy admits everyone to external listeners). Set authentication: scram-sha-512 (and tls: true)${l.type === 'loadbalancer' ? ', and configuration.loadBalancerSourceRanges' : ''}`,
+        ]
+      : [],
+  );
+}
+
 /** Every Kubernetes object of one cluster, in the order `kubectl apply -f` should create them. Pure. */
 export function renderKubernetes(input: RenderInput): KubernetesRender {
   const ctx = renderContext(input);
   const { settings, cluster } = ctx;
   const objects: KubeObject[] = [];
   if (settings.serviceAccount.create) objects.push(renderServiceAccount(ctx));
+  if (cluster.spec.rack) objects.push(...renderRackRbac(ctx));
   objects.push(renderIdentitySecret(ctx));
   const configMap = renderConfigMap(ctx);
   objects.push(configMap);
-  if (settings.monitoring.enabled) objects.push(renderMetricsConfigMap(ctx));
+  const metricsConfigMap = settings.monitoring.enabled ? renderMetricsConfigMap(ctx) : undefined;
+  if (metricsConfigMap) objects.push(metricsConfigMap);
   for (const pool of cluster.spec.nodePools) objects.push(renderHeadlessService(ctx, pool));
-  objects.push(renderBootstrapService(ctx));
+  const bootstrap = renderBootstrapService(ctx);
+  if (bootstrap) objects.push(bootstrap);
   for (const plan of ctx.external) objects.push(...renderExternalServices(ctx, plan));
-  const hash = configHash(configMap);
-  for (const pool of cluster.spec.nodePools) objects.push(renderStatefulSet(ctx, pool, hash));
+  for (const pool of cluster.spec.nodePools) objects.push(renderStatefulSet(ctx, pool, poolConfigHash(ctx, configMap, pool.name, metricsConfigMap)));
   objects.push(renderPodDisruptionBudget(ctx));
   if (settings.networkPolicy.enabled) objects.push(renderNetworkPolicy(ctx));
   if (settings.monitoring.enabled) {
@@ -94,5 +135,5 @@ export function renderKubernetes(input: RenderInput): KubernetesRender {
   }
   const topics = renderTopicsJob(ctx);
   if (topics.job) objects.push(topics.job);
-  return { objects, warnings: topics.warnings, context: ctx };
+  return { objects, warnings: [...externalListenerWarnings(cluster), ...topics.warnings], context: ctx };
 }

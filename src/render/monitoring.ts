@@ -23,6 +23,8 @@ export const AGENT_JAR = 'jmx_prometheus_javaagent.jar';
 export const METRICS_DIR = '/etc/kafkaplane/metrics';
 export const METRICS_FILE = 'metrics.yaml';
 export const KAFKA_EXPORTER_PORT = 9308;
+/** Name of the metrics port of the Kafka pods and the exporter (the NetworkPolicy and the PodMonitor use the name). */
+export const METRICS_PORT_NAME = 'metrics';
 
 export function jmxExporterUrl(settings: KubernetesSpec): string {
   const { version, url } = settings.monitoring.jmxExporter;
@@ -126,14 +128,14 @@ rules:
 `;
 
 function monitoringLabels(ctx: RenderContext, name: string, component: string): Record<string, string> {
-  return { ...standardLabels(ctx.names, name, component), ...(ctx.settings.monitoring.labels ?? {}) };
+  return { ...standardLabels(ctx, name, component), ...(ctx.settings.monitoring.labels ?? {}) };
 }
 
 export function renderMetricsConfigMap(ctx: RenderContext): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: meta(ctx, ctx.names.metricsConfigMap, standardLabels(ctx.names, 'kafka', 'metrics')),
+    metadata: meta(ctx, ctx.names.metricsConfigMap, standardLabels(ctx, 'kafka', 'metrics')),
     data: { [METRICS_FILE]: JMX_EXPORTER_CONFIG },
   };
 }
@@ -141,7 +143,7 @@ export function renderMetricsConfigMap(ctx: RenderContext): KubeObject {
 /** kafka_exporter (consumer-group lag) reads the cluster through the REPLICATION listener, like Strimzi's. */
 export function renderKafkaExporter(ctx: RenderContext): KubeObject {
   const { names, settings } = ctx;
-  const labels = standardLabels(names, 'kafka-exporter', 'metrics');
+  const labels = standardLabels(ctx, 'kafka-exporter', 'metrics', { version: false });
   const selector = { 'app.kubernetes.io/name': 'kafka-exporter', 'app.kubernetes.io/instance': names.cluster };
   const servers = brokers(ctx.model.nodes).map((n) => `--kafka.server=${names.podAddress(n)}:${ctx.model.listeners.replication.port}`);
   const nobody = 65534;
@@ -166,8 +168,8 @@ export function renderKafkaExporter(ctx: RenderContext): KubeObject {
               imagePullPolicy: settings.imagePullPolicy,
               // Kafka 4 removed request versions older than 2.1 (KIP-896); sarama must not fall back to them.
               args: [...servers, '--kafka.version=3.6.0', `--web.listen-address=:${KAFKA_EXPORTER_PORT}`],
-              ports: [{ name: 'metrics', containerPort: KAFKA_EXPORTER_PORT, protocol: 'TCP' }],
-              readinessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 10 },
+              ports: [{ name: METRICS_PORT_NAME, containerPort: KAFKA_EXPORTER_PORT, protocol: 'TCP' }],
+              readinessProbe: { tcpSocket: { port: METRICS_PORT_NAME }, periodSeconds: 10 },
               resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
               securityContext: CONTAINER_SECURITY_CONTEXT,
             },
@@ -192,7 +194,7 @@ export function renderPodMonitor(ctx: RenderContext): KubeObject {
       },
       podMetricsEndpoints: [
         {
-          port: 'metrics',
+          port: METRICS_PORT_NAME,
           path: '/metrics',
           interval: '30s',
           relabelings: [
@@ -205,11 +207,24 @@ export function renderPodMonitor(ctx: RenderContext): KubeObject {
   };
 }
 
+export interface AlertOptions {
+  namespace: string;
+  cluster: string;
+  kafkaExporter: boolean;
+  consumerLagThreshold: number;
+  /**
+   * How a Kafka pod that no longer exists is noticed — KafkaNodeDown cannot fire for a pod that is gone (no scrape
+   * target, no `up` series). StatefulSets: kube-state-metrics' ready replicas against desired replicas. Strimzi runs
+   * pods from StrimziPodSets, which kube-state-metrics does not know: the number of scraped Kafka pods against the
+   * number of nodes in the spec.
+   */
+  missingPods: { statefulSets: string[] } | { expectedNodes: number };
+}
+
 /** The alerts every Kafka on-call wants first. Metric names come from JMX_EXPORTER_CONFIG and kafka_exporter (reference §6). */
-export function renderPrometheusRule(ctx: RenderContext): KubeObject {
-  const { names, settings } = ctx;
-  const sel = `namespace="${names.namespace}",kafka_cluster="${names.cluster}"`;
-  const cluster = `Kafka cluster ${names.namespace}/${names.cluster}`;
+export function prometheusAlerts(options: AlertOptions): Record<string, unknown>[] {
+  const sel = `namespace="${options.namespace}",kafka_cluster="${options.cluster}"`;
+  const cluster = `Kafka cluster ${options.namespace}/${options.cluster}`;
   const rules: Record<string, unknown>[] = [
     {
       alert: 'KafkaOfflinePartitions',
@@ -262,18 +277,60 @@ export function renderPrometheusRule(ctx: RenderContext): KubeObject {
       },
     },
   ];
-  if (settings.monitoring.kafkaExporter.enabled) {
+  const missing = options.missingPods;
+  if ('statefulSets' in missing) {
+    const sts = `namespace="${options.namespace}",statefulset=~"${missing.statefulSets.join('|')}"`;
+    const byStatefulSet = (metric: string) => `max by (namespace, statefulset) (${metric})`;
+    rules.push({
+      alert: 'KafkaStatefulSetReplicasNotReady',
+      // A rolling update takes one pod down at a time and keeps changing the updated-replica count; only a
+      // shortfall that persists while nothing progresses is an alert (the pattern of kube-prometheus'
+      // KubeStatefulSetReplicasMismatch). max by: kube-state-metrics may run with more than one replica.
+      expr: `(${byStatefulSet(`kube_statefulset_status_replicas_ready{${sts}}`)} < ${byStatefulSet(`kube_statefulset_replicas{${sts}}`)}) and on (namespace, statefulset) (${byStatefulSet(`changes(kube_statefulset_status_replicas_updated{${sts}}[10m])`)} == 0)`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: `StatefulSet {{ $labels.statefulset }} of ${cluster} has pods missing or not ready`,
+        description:
+          'Fewer Kafka pods are ready than the StatefulSet wants, for 10 minutes with no rollout progressing: a pod is Pending (no node fits, a volume cannot bind), crash-looping or was deleted and not recreated. kubectl describe statefulset and the pods\' events say why. Needs kube-state-metrics.',
+      },
+    });
+  } else {
+    rules.push({
+      alert: 'KafkaNodesMissing',
+      expr: `(count(up{${sel},container="kafka"}) or vector(0)) < ${missing.expectedNodes}`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: `${cluster} has fewer Kafka pods than the ${missing.expectedNodes} nodes of its spec`,
+        description: 'Only {{ $value }} Kafka pods are scraped for 10 minutes: pods are Pending, were deleted, or the operator did not create them. Check the Kafka and KafkaNodePool status and the pods\' events.',
+      },
+    });
+  }
+  if (options.kafkaExporter) {
     rules.push({
       alert: 'KafkaConsumerGroupLag',
-      expr: `sum by (consumergroup, topic) (kafka_consumergroup_lag_sum{${sel}}) > ${settings.monitoring.consumerLagThreshold}`,
+      expr: `sum by (consumergroup, topic) (kafka_consumergroup_lag_sum{${sel}}) > ${options.consumerLagThreshold}`,
       for: '10m',
       labels: { severity: 'warning' },
       annotations: {
         summary: 'Consumer group {{ $labels.consumergroup }} lags on {{ $labels.topic }}',
-        description: `The group is {{ $value }} messages behind on {{ $labels.topic }} (threshold ${settings.monitoring.consumerLagThreshold}) for 10 minutes: consumers are down or too slow.`,
+        description: `The group is {{ $value }} messages behind on {{ $labels.topic }} (threshold ${options.consumerLagThreshold}) for 10 minutes: consumers are down or too slow.`,
       },
     });
   }
+  return rules;
+}
+
+export function renderPrometheusRule(ctx: RenderContext): KubeObject {
+  const { names, settings } = ctx;
+  const rules = prometheusAlerts({
+    namespace: names.namespace,
+    cluster: names.cluster,
+    kafkaExporter: settings.monitoring.kafkaExporter.enabled,
+    consumerLagThreshold: settings.monitoring.consumerLagThreshold,
+    missingPods: { statefulSets: ctx.cluster.spec.nodePools.map((p) => names.statefulSet(p.name)) },
+  });
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',

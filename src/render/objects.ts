@@ -51,20 +51,33 @@ export interface RenderContext {
 /** The uid and gid of "appuser" in the official apache/kafka image (docker/jvm/Dockerfile: adduser on Alpine). */
 export const KAFKA_UID = 1000;
 
-/** https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/ */
-export function standardLabels(names: KubernetesNames, name: string, component: string): Record<string, string> {
+/**
+ * The recommended labels (https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/): `name` is
+ * the application an object belongs to (kafka, kafka-exporter, …), `instance` and `part-of` the Kafka cluster it is
+ * part of, `managed-by` the tool that wrote it, `version` the application's version when there is one to state
+ * (the Kafka version for Kafka's own objects; the exporter's image decides its version, so it gets none).
+ */
+export function recommendedLabels(options: { cluster: string; name: string; component: string; version: string | undefined }): Record<string, string> {
   return {
-    'app.kubernetes.io/name': name,
-    'app.kubernetes.io/instance': names.cluster,
-    'app.kubernetes.io/component': component,
-    'app.kubernetes.io/part-of': 'kafkaplane',
+    'app.kubernetes.io/name': options.name,
+    'app.kubernetes.io/instance': options.cluster,
+    ...(options.version !== undefined ? { 'app.kubernetes.io/version': options.version } : {}),
+    'app.kubernetes.io/component': options.component,
+    'app.kubernetes.io/part-of': options.cluster,
     'app.kubernetes.io/managed-by': 'kafkaplane',
-    [CLUSTER_LABEL]: names.cluster,
   };
 }
 
-export function clusterLabels(names: KubernetesNames, component: string): Record<string, string> {
-  return standardLabels(names, 'kafka', component);
+/** Labels of one object of the cluster; `version: false` for objects that are not Kafka (kafka_exporter). */
+export function standardLabels(ctx: Pick<RenderContext, 'names' | 'cluster'>, name: string, component: string, options: { version?: boolean } = {}): Record<string, string> {
+  return {
+    ...recommendedLabels({ cluster: ctx.names.cluster, name, component, version: options.version === false ? undefined : ctx.cluster.spec.version }),
+    [CLUSTER_LABEL]: ctx.names.cluster,
+  };
+}
+
+export function clusterLabels(ctx: Pick<RenderContext, 'names' | 'cluster'>, component: string): Record<string, string> {
+  return standardLabels(ctx, 'kafka', component);
 }
 
 /** Selects every Kafka node (pod) of the cluster, whatever its pool. */
@@ -88,6 +101,11 @@ export function meta(ctx: RenderContext, name: string, labels: Record<string, st
     labels,
     ...(annotations && Object.keys(annotations).length > 0 ? { annotations } : {}),
   };
+}
+
+/** Metadata of a cluster-scoped object (ClusterRole, ClusterRoleBinding): no namespace. */
+export function clusterScopedMeta(name: string, labels: Record<string, string>): ObjectMeta {
+  return { name, labels };
 }
 
 /** Restricted Pod Security Standard (https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted). */

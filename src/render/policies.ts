@@ -1,12 +1,13 @@
 import { CLUSTER_LABEL } from '../spec/common.ts';
 import type { KafkaListener } from '../model/listeners.ts';
+import { METRICS_PORT_NAME } from './monitoring.ts';
 import { type KubeObject, type RenderContext, clusterLabels, meta, nodeSelectorLabels } from './objects.ts';
 
 export function renderServiceAccount(ctx: RenderContext): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
-    metadata: meta(ctx, ctx.names.serviceAccount, clusterLabels(ctx.names, 'service-account'), ctx.settings.serviceAccount.annotations),
+    metadata: meta(ctx, ctx.names.serviceAccount, clusterLabels(ctx, 'service-account'), ctx.settings.serviceAccount.annotations),
     // Nothing kafkaplane runs needs the Kubernetes API.
     automountServiceAccountToken: false,
   };
@@ -20,7 +21,7 @@ export function renderPodDisruptionBudget(ctx: RenderContext): KubeObject {
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
-    metadata: meta(ctx, ctx.names.podDisruptionBudget, clusterLabels(ctx.names, 'disruption-budget')),
+    metadata: meta(ctx, ctx.names.podDisruptionBudget, clusterLabels(ctx, 'disruption-budget')),
     spec: { maxUnavailable: 1, selector: { matchLabels: nodeSelectorLabels(ctx.names) } },
   };
 }
@@ -33,7 +34,9 @@ function tcp(port: number | string) {
  * Ingress allow-list for the Kafka pods (seed 004). The CONTROLLER and REPLICATION listeners are PLAINTEXT and, with
  * spec.authorization, their anonymous principal is a super user — only pods of this cluster (Kafka nodes, the
  * topic Job, kafka_exporter) may reach them. Internal client listeners admit spec.kubernetes.networkPolicy.clients
- * (anyone when unset); external listeners admit anyone, since their clients are outside the cluster.
+ * (anyone when unset); external listeners admit anyone, since their clients are outside the cluster (restrict
+ * loadbalancer listeners with configuration.loadBalancerSourceRanges); the metrics port admits
+ * spec.kubernetes.monitoring.scrapers (anyone when unset).
  * https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 export function renderNetworkPolicy(ctx: RenderContext): KubeObject {
@@ -48,11 +51,15 @@ export function renderNetworkPolicy(ctx: RenderContext): KubeObject {
     ingress.push(clients === undefined ? { ports: internal.map(clientPort) } : { from: [ownPods, ...clients], ports: internal.map(clientPort) });
   }
   if (external.length > 0) ingress.push({ ports: external.map(clientPort) });
-  if (settings.monitoring.enabled) ingress.push({ ports: [tcp('metrics')] });
+  if (settings.monitoring.enabled) {
+    // Prometheus, wherever it runs: anyone unless spec.kubernetes.monitoring.scrapers names it.
+    const scrapers = settings.monitoring.scrapers;
+    ingress.push({ ...(scrapers ? { from: scrapers } : {}), ports: [tcp(METRICS_PORT_NAME)] });
+  }
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: meta(ctx, names.networkPolicy, clusterLabels(names, 'network-policy')),
+    metadata: meta(ctx, names.networkPolicy, clusterLabels(ctx, 'network-policy')),
     spec: { podSelector: { matchLabels: nodeSelectorLabels(names) }, policyTypes: ['Ingress'], ingress },
   };
 }

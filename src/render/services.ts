@@ -18,7 +18,7 @@ export function renderHeadlessService(ctx: RenderContext, pool: NodePool): KubeO
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: meta(ctx, ctx.names.headlessService(pool.name), clusterLabels(ctx.names, poolComponent(pool))),
+    metadata: meta(ctx, ctx.names.headlessService(pool.name), clusterLabels(ctx, poolComponent(pool))),
     spec: {
       clusterIP: 'None',
       publishNotReadyAddresses: true,
@@ -28,16 +28,23 @@ export function renderHeadlessService(ctx: RenderContext, pool: NodePool): KubeO
   };
 }
 
-/** In-cluster bootstrap: one ClusterIP Service in front of every broker, all client listeners. */
-export function renderBootstrapService(ctx: RenderContext): KubeObject {
+/**
+ * In-cluster bootstrap: one ClusterIP Service in front of every broker, for the internal client listeners. External
+ * listeners are left out: a client that bootstraps through them learns the external addresses (node IPs, load
+ * balancer names), which in-cluster clients should not use, and their ports would only widen what the ClusterIP
+ * exposes. No internal listener, no Service (a Service needs a port).
+ */
+export function renderBootstrapService(ctx: RenderContext): KubeObject | undefined {
+  const internal = ctx.model.listeners.client.filter((l) => l.spec?.type === 'internal');
+  if (internal.length === 0) return undefined;
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: meta(ctx, ctx.names.bootstrapService, clusterLabels(ctx.names, 'bootstrap')),
+    metadata: meta(ctx, ctx.names.bootstrapService, clusterLabels(ctx, 'bootstrap')),
     spec: {
       type: 'ClusterIP',
       selector: { ...nodeSelectorLabels(ctx.names), [BROKER_LABEL]: 'true' },
-      ports: ctx.model.listeners.client.map((l) => ({ name: portName(l), port: l.port, targetPort: portName(l), protocol: 'TCP' })),
+      ports: internal.map((l) => ({ name: portName(l), port: l.port, targetPort: portName(l), protocol: 'TCP' })),
     },
   };
 }
@@ -51,15 +58,20 @@ export function renderExternalServices(ctx: RenderContext, plan: ExternalListene
   const type = plan.type === 'nodeport' ? 'NodePort' : 'LoadBalancer';
   const port = plan.listener.port;
   const name = plan.listener.name;
+  // The cloud's load balancer admits only these client networks (the NetworkPolicy cannot: behind a load balancer
+  // the source address is often the node's, not the client's).
+  const sourceRanges = plan.type === 'loadbalancer' ? plan.listener.configuration?.loadBalancerSourceRanges : undefined;
+  const restrict = sourceRanges ? { loadBalancerSourceRanges: sourceRanges } : {};
   const objects: KubeObject[] = [
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: meta(ctx, names.externalBootstrapService(name), clusterLabels(names, 'external-bootstrap'), plan.bootstrap.annotations),
+      metadata: meta(ctx, names.externalBootstrapService(name), clusterLabels(ctx, 'external-bootstrap'), plan.bootstrap.annotations),
       spec: {
         type,
         selector: { ...nodeSelectorLabels(names), [BROKER_LABEL]: 'true' },
         ports: [{ name, port, targetPort: name, protocol: 'TCP', ...(plan.bootstrap.nodePort !== undefined ? { nodePort: plan.bootstrap.nodePort } : {}) }],
+        ...restrict,
       },
     },
   ];
@@ -68,12 +80,13 @@ export function renderExternalServices(ctx: RenderContext, plan: ExternalListene
     objects.push({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: meta(ctx, names.externalBrokerService(name, node.id), { ...clusterLabels(names, 'external-broker'), 'kafkaplane.io/node-id': String(node.id) }, broker.annotations),
+      metadata: meta(ctx, names.externalBrokerService(name, node.id), { ...clusterLabels(ctx, 'external-broker'), 'kafkaplane.io/node-id': String(node.id) }, broker.annotations),
       spec: {
         type,
         // Exactly this broker's pod (label set by the StatefulSet controller).
         selector: { ...nodeSelectorLabels(names), 'statefulset.kubernetes.io/pod-name': names.pod(node) },
         ports: [{ name, port, targetPort: name, protocol: 'TCP', ...(broker.nodePort !== undefined ? { nodePort: broker.nodePort } : {}) }],
+        ...restrict,
       },
     });
   }

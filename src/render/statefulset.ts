@@ -5,7 +5,10 @@ import { DATA_DIR, TLS_DIR, KEYSTORE_FILE } from '../model/placement-kubernetes.
 import { type NodePool, nodeIdRanges } from '../spec/kafka-cluster.ts';
 import { CLUSTER_ID_KEY, directoryIdKey } from './cluster-config.ts';
 import { CONFIG_DIR, ENTRYPOINT_FILE, RUN_DIR } from './entrypoint.ts';
-import { AGENT_DIR, METRICS_DIR, metricsJavaagent, jmxDownloadContainer } from './monitoring.ts';
+import { KAFKA_SERVER_EXTRA_ARGS, LOGS_SIZE_LIMIT, logConfig } from './logging.ts';
+import { AGENT_DIR, METRICS_DIR, METRICS_PORT_NAME, metricsJavaagent, jmxDownloadContainer } from './monitoring.ts';
+import { RACK_FILE, rackInitContainer, rackTokenVolume } from './rack.ts';
+import { poolResources } from './resources.ts';
 import {
   BROKER_LABEL,
   CONTAINER_SECURITY_CONTEXT,
@@ -27,7 +30,7 @@ export function poolComponent(pool: NodePool): string {
 
 export function poolLabels(ctx: RenderContext, pool: NodePool): Record<string, string> {
   return {
-    ...clusterLabels(ctx.names, poolComponent(pool)),
+    ...clusterLabels(ctx, poolComponent(pool)),
     [POOL_LABEL]: pool.name,
     ...(pool.roles.includes('broker') ? { [BROKER_LABEL]: 'true' } : {}),
     ...(pool.roles.includes('controller') ? { [CONTROLLER_LABEL]: 'true' } : {}),
@@ -59,15 +62,6 @@ function probes(ctx: RenderContext, pool: NodePool): Record<string, unknown> {
   };
 }
 
-function resources(pool: NodePool): Record<string, unknown> | undefined {
-  const pick = (r: { cpu?: string | undefined; memory?: string | undefined } | undefined) =>
-    r && (r.cpu !== undefined || r.memory !== undefined) ? { ...(r.cpu !== undefined ? { cpu: r.cpu } : {}), ...(r.memory !== undefined ? { memory: r.memory } : {}) } : undefined;
-  const requests = pick(pool.resources?.requests);
-  const limits = pick(pool.resources?.limits);
-  if (!requests && !limits) return undefined;
-  return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
-}
-
 function env(ctx: RenderContext, pool: NodePool, offset: number): Record<string, unknown>[] {
   const { settings, names, model } = ctx;
   const broker = pool.roles.includes('broker');
@@ -85,10 +79,8 @@ function env(ctx: RenderContext, pool: NodePool, offset: number): Record<string,
     vars.push({ name: 'KAFKAPLANE_HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
   }
   if (broker && ctx.cluster.spec.rack) {
-    // broker.rack = the zone of the Kubernetes node. Kubernetes copies topology.kubernetes.io/zone and region from
-    // the node onto the pod when it is scheduled (KEP-4742, PodTopologyLabelsAdmission: beta and on by default in
-    // 1.35), so the downward API can read it without RBAC to read Nodes.
-    vars.push({ name: 'KAFKAPLANE_RACK', valueFrom: { fieldRef: { fieldPath: `metadata.labels['${ctx.cluster.spec.rack.topologyKey}']` } } });
+    // broker.rack = the zone of the Kubernetes node, written by the rack init container (render/rack.ts).
+    vars.push({ name: 'KAFKAPLANE_RACK_FILE', value: RACK_FILE });
   }
   if (broker && model.listeners.client.some((l) => l.spec?.tls)) {
     const ref = settings.tls.passwordSecret ?? { name: names.tlsPasswordSecret, key: 'password' };
@@ -99,6 +91,9 @@ function env(ctx: RenderContext, pool: NodePool, offset: number): Record<string,
   const heap = heapSize(pool, 'kubernetes');
   vars.push({ name: 'KAFKA_HEAP_OPTS', value: `-Xms${heap} -Xmx${heap}` });
   vars.push({ name: 'KAFKA_JVM_PERFORMANCE_OPTS', value: options.filter((o) => !o.startsWith('-Xms') && !o.startsWith('-Xmx')).join(' ') });
+  // Logs to stdout only, no GC log file (render/logging.ts).
+  vars.push({ name: 'KAFKA_LOG4J_OPTS', value: logConfig(ctx.cluster.spec.version).log4jOpts });
+  vars.push({ name: 'EXTRA_ARGS', value: KAFKA_SERVER_EXTRA_ARGS });
   if (settings.monitoring.enabled) vars.push({ name: 'KAFKA_OPTS', value: metricsJavaagent(settings) });
   return vars;
 }
@@ -109,6 +104,19 @@ function affinity(ctx: RenderContext, pool: NodePool): Record<string, unknown> {
   return ctx.settings.pod.spread === 'required'
     ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } }
     : { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } };
+}
+
+/**
+ * A pod counts as available only this long after it became ready, and a rolling update takes the next pod only once
+ * the previous one is available: time for a restarted broker's followers to catch up and rejoin the ISR before the
+ * next broker goes (readiness only says the broker caught up with the metadata log). It is a fixed pause, not a
+ * check of under-replicated partitions — without the operator a roll is not ISR-aware (docs/render.md).
+ */
+export const MIN_READY_SECONDS = 30;
+
+/** With spec.rack, a pool's pods spread evenly over the zones (the topology key), so losing a zone loses few replicas. */
+export function zoneSpread(ctx: RenderContext, pool: string, whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway'): Record<string, unknown> {
+  return { maxSkew: 1, topologyKey: ctx.cluster.spec.rack!.topologyKey, whenUnsatisfiable, labelSelector: { matchLabels: poolSelectorLabels(ctx.names, pool) } };
 }
 
 export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash: string): KubeObject {
@@ -122,6 +130,8 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
   const monitoring = settings.monitoring.enabled;
   const download = monitoring && settings.monitoring.jmxExporter.agentPath === undefined;
   const persistent = pool.storage.type === 'persistent-claim';
+  const rack = broker && cluster.spec.rack !== undefined;
+  const initContainers = [...(rack ? [rackInitContainer(ctx)] : []), ...(download ? [jmxDownloadContainer(settings)] : [])];
 
   const volumeMounts: Record<string, unknown>[] = [
     { name: 'data', mountPath: DATA_DIR },
@@ -138,7 +148,8 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
     { name: 'config', configMap: { name: names.configMap } },
     { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
     { name: 'tmp', emptyDir: {} },
-    { name: 'logs', emptyDir: {} },
+    { name: 'logs', emptyDir: { sizeLimit: LOGS_SIZE_LIMIT } },
+    ...(rack ? [rackTokenVolume()] : []),
     ...(tls ? [{ name: 'tls', secret: { secretName: names.tlsSecret, items: [{ key: settings.tls.keystoreKey, path: KEYSTORE_FILE }] } }] : []),
     ...(monitoring ? [{ name: 'metrics-config', configMap: { name: names.metricsConfigMap } }] : []),
     ...(download ? [{ name: 'jmx-exporter', emptyDir: {} }] : []),
@@ -153,9 +164,9 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
     env: env(ctx, pool, offset),
     ports: [
       ...listeners.map((l) => ({ name: portName(l), containerPort: l.port, protocol: 'TCP' })),
-      ...(monitoring ? [{ name: 'metrics', containerPort: settings.monitoring.port, protocol: 'TCP' }] : []),
+      ...(monitoring ? [{ name: METRICS_PORT_NAME, containerPort: settings.monitoring.port, protocol: 'TCP' }] : []),
     ],
-    ...(resources(pool) ? { resources: resources(pool) } : {}),
+    resources: poolResources(pool),
     securityContext: CONTAINER_SECURITY_CONTEXT,
     ...probes(ctx, pool),
     volumeMounts,
@@ -163,7 +174,7 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
 
   const podSpec: Record<string, unknown> = {
     serviceAccountName: names.serviceAccount,
-    // Kafka never talks to the Kubernetes API.
+    // Kafka never talks to the Kubernetes API (with spec.rack, only the rack init container gets a token).
     automountServiceAccountToken: false,
     // Service links inject KAFKA_PORT-style variables that the image would turn into bogus properties (reference §2).
     enableServiceLinks: false,
@@ -174,19 +185,8 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
     ...(settings.pod.nodeSelector ? { nodeSelector: settings.pod.nodeSelector } : {}),
     ...(settings.pod.tolerations ? { tolerations: settings.pod.tolerations } : {}),
     affinity: affinity(ctx, pool),
-    ...(cluster.spec.rack
-      ? {
-          topologySpreadConstraints: [
-            {
-              maxSkew: 1,
-              topologyKey: cluster.spec.rack.topologyKey,
-              whenUnsatisfiable: settings.pod.spread === 'required' ? 'DoNotSchedule' : 'ScheduleAnyway',
-              labelSelector: { matchLabels: poolSelectorLabels(names, pool.name) },
-            },
-          ],
-        }
-      : {}),
-    ...(download ? { initContainers: [jmxDownloadContainer(settings)] } : {}),
+    ...(cluster.spec.rack ? { topologySpreadConstraints: [zoneSpread(ctx, pool.name, settings.pod.spread === 'required' ? 'DoNotSchedule' : 'ScheduleAnyway')] } : {}),
+    ...(initContainers.length > 0 ? { initContainers } : {}),
     containers: [container],
     volumes,
   };
@@ -202,6 +202,7 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
       // OrderedReady would wait forever for pod 0.
       podManagementPolicy: 'Parallel',
       updateStrategy: { type: 'RollingUpdate' },
+      minReadySeconds: MIN_READY_SECONDS,
       selector: { matchLabels: poolSelectorLabels(names, pool.name) },
       ...(persistent
         ? { persistentVolumeClaimRetentionPolicy: { whenDeleted: pool.storage.deleteClaim ? 'Delete' : 'Retain', whenScaled: 'Retain' } }

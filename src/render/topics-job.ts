@@ -5,6 +5,7 @@ import type { KafkaTopic } from '../spec/kafka-topic.ts';
 import type { KafkaUser } from '../spec/kafka-user.ts';
 import type { ClusterModel } from '../model/broker-properties.ts';
 import type { Placement } from '../model/placement.ts';
+import { LOGS_SIZE_LIMIT } from './logging.ts';
 import { CONTAINER_SECURITY_CONTEXT, KAFKA_UID, type KubeObject, type RenderContext, meta, podSecurityContext, shellQuote, standardLabels } from './objects.ts';
 
 export interface TopicsJob {
@@ -16,17 +17,93 @@ export interface TopicsJob {
 const BIN = '/opt/kafka/bin';
 
 /**
- * Seed 004's topic-init Job, from the KafkaTopic documents: kafka-topics.sh --create --if-not-exists with partitions,
- * replication factor and configs, then the KafkaUsers' SCRAM credentials and ACLs (kafka-configs.sh, kafka-acls.sh).
- * Every command is idempotent, so the Job can run again. It talks to the REPLICATION listener: PLAINTEXT, reachable
- * only by this cluster's pods (NetworkPolicy), and a super user when spec.authorization is on (model/broker-properties.ts).
- * A Job's pod template cannot change, so the name carries a hash of what it does: a new topic list is a new Job.
+ * Seed 004's topic-init Job, from the KafkaTopic documents: kafka-topics.sh --create for every topic that does not
+ * exist (partitions, replication factor, configs) and a warning for every one that exists but differs from its
+ * KafkaTopic, then the KafkaUsers' SCRAM credentials and ACLs (kafka-configs.sh, kafka-acls.sh). Every command is
+ * idempotent, so the Job can run again, and it reports only what it did. It talks to the REPLICATION listener:
+ * PLAINTEXT, reachable only by this cluster's pods (NetworkPolicy), and a super user when spec.authorization is on
+ * (model/broker-properties.ts). A Job's pod template cannot change, so the name carries a hash of what it does: a
+ * new topic list is a new Job.
  */
 export interface TopicsScript {
   script: string;
   /** Environment of the script: passwords from Secrets. */
   env: Record<string, unknown>[];
   warnings: string[];
+}
+
+/**
+ * Shell functions of the script (POSIX sh with BusyBox grep and sed, as in the Alpine-based image).
+ *
+ * `describe` prints a topic's summary line from kafka-topics.sh --describe, or nothing when the topic does not exist:
+ * "Topic: <name>\tTopicId: …\tPartitionCount: N\tReplicationFactor: N\tConfigs: k=v,k=v" (TopicCommand; Configs
+ * lists every value that is not a default, and a value may hold commas). `check` compares that line with the
+ * KafkaTopic and warns about each difference: the Job never changes an existing topic, so without the warning an
+ * edited KafkaTopic would "succeed" while the cluster keeps the old settings.
+ */
+const FUNCTIONS = String.raw`created=0
+present=0
+differing=0
+unchecked=0
+credentials=0
+acls=0
+warn() {
+  echo "kafkaplane: WARNING: $*" >&2
+}
+# describe <--topic regex>
+describe() {
+  "$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" --describe --topic "$1" 2>/dev/null | grep 'PartitionCount:' | head -n 1 || true
+}
+# report_created <name> <what kafka-topics.sh --create --if-not-exists printed>
+report_created() {
+  case "$2" in
+    *"Created topic"*)
+      echo "kafkaplane: created topic $1"
+      created=$((created + 1))
+      ;;
+    *)
+      # --if-not-exists prints nothing for a topic that exists: it appeared after describe, or describe failed.
+      warn "topic $1 already exists but could not be described, so it was not compared with its KafkaTopic"
+      unchecked=$((unchecked + 1))
+      ;;
+  esac
+}
+# check <name> <summary line> <partitions or -> <replication factor or -> [key=value ...]
+check() {
+  name=$1 summary=$2 partitions=$3 replicas=$4
+  shift 4
+  present=$((present + 1))
+  differs=0
+  actual=$(printf '%s\n' "$summary" | sed -n 's/.*PartitionCount: *\([0-9]*\).*/\1/p')
+  if [ "$partitions" != - ] && [ "$actual" != "$partitions" ]; then
+    warn "topic $name has $actual partitions, its KafkaTopic says $partitions; the Job does not change existing topics (kafka-topics.sh --alter --partitions adds partitions, their number cannot go down)"
+    differs=1
+  fi
+  actual=$(printf '%s\n' "$summary" | sed -n 's/.*ReplicationFactor: *\([0-9]*\).*/\1/p')
+  if [ "$replicas" != - ] && [ "$actual" != "$replicas" ]; then
+    warn "topic $name has replication factor $actual, its KafkaTopic says $replicas; the Job does not change existing topics (a new replication factor needs kafka-reassign-partitions.sh)"
+    differs=1
+  fi
+  configs=$(printf '%s\n' "$summary" | sed -n 's/.*Configs: *//p' | sed 's/[[:space:]]*MarkedForDeletion:.*//; s/[[:space:]]*$//')
+  for kv in "$@"; do
+    case ",$configs," in
+      *",$kv,"*) ;;
+      *)
+        warn "topic $name does not have $kv from its KafkaTopic (its non-default configs: $configs); the Job does not change existing topics (kafka-configs.sh --alter --entity-type topics --entity-name $name --add-config $kv)"
+        differs=1
+        ;;
+    esac
+  done
+  if [ "$differs" = 1 ]; then
+    differing=$((differing + 1))
+  else
+    echo "kafkaplane: topic $name exists as its KafkaTopic says"
+  fi
+}`;
+
+/** kafka-topics.sh --describe --topic takes a regular expression (matched in full); "." is the only metacharacter a topic name can hold. */
+function topicPattern(name: string): string {
+  return name.replaceAll('.', '\\.');
 }
 
 /** The shell script that creates the topics, SCRAM credentials and ACLs (also the compose `topics` service's). */
@@ -42,41 +119,65 @@ export function topicsScript(options: {
   const warnings: string[] = [];
   const lines: string[] = [
     'set -eu',
+    `bin=\${KAFKAPLANE_KAFKA_BIN:-${BIN}}`,
     `bootstrap=${shellQuote(options.bootstrap)}`,
     '# The brokers may not be up yet: wait up to 10 minutes.',
     'attempt=0',
-    `until ${BIN}/kafka-topics.sh --bootstrap-server "$bootstrap" --list >/dev/null 2>&1; do`,
+    'until "$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" --list >/dev/null 2>&1; do',
     '  attempt=$((attempt + 1))',
     '  if [ "$attempt" -ge 60 ]; then echo "brokers at $bootstrap are not reachable after 10 minutes" >&2; exit 1; fi',
     '  sleep 10',
     'done',
+    FUNCTIONS,
   ];
   for (const topic of options.topics) {
-    const args = ['--bootstrap-server', '"$bootstrap"', '--create', '--if-not-exists', '--topic', shellQuote(kafkaTopicName(topic))];
-    if (topic.spec.partitions !== undefined) args.push('--partitions', String(topic.spec.partitions));
-    if (topic.spec.replicas !== undefined) args.push('--replication-factor', String(topic.spec.replicas));
-    for (const [key, value] of Object.entries(topic.spec.config)) args.push('--config', shellQuote(`${key}=${String(value)}`));
-    lines.push(`${BIN}/kafka-topics.sh ${args.join(' ')}`);
+    const name = shellQuote(kafkaTopicName(topic));
+    const configs = Object.entries(topic.spec.config).map(([key, value]) => shellQuote(`${key}=${String(value)}`));
+    const create = ['--bootstrap-server', '"$bootstrap"', '--create', '--if-not-exists', '--topic', name];
+    if (topic.spec.partitions !== undefined) create.push('--partitions', String(topic.spec.partitions));
+    if (topic.spec.replicas !== undefined) create.push('--replication-factor', String(topic.spec.replicas));
+    for (const config of configs) create.push('--config', config);
+    const check = [name, '"$summary"', topic.spec.partitions !== undefined ? String(topic.spec.partitions) : '-', topic.spec.replicas !== undefined ? String(topic.spec.replicas) : '-', ...configs];
+    lines.push(
+      `summary=$(describe ${shellQuote(topicPattern(kafkaTopicName(topic)))})`,
+      'if [ -z "$summary" ]; then',
+      `  output=$("$bin/kafka-topics.sh" ${create.join(' ')})`,
+      `  report_created ${name} "$output"`,
+      'else',
+      `  check ${check.join(' ')}`,
+      'fi',
+    );
   }
   const env: Record<string, unknown>[] = [];
+  const skipped: string[] = [];
   options.users.forEach((user, i) => {
     const ref = user.spec.authentication?.password?.valueFrom.secretKeyRef;
     if (user.spec.authentication && ref && options.secrets) {
       const variable = `USER_PASSWORD_${i}`;
       env.push({ name: variable, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
       lines.push(
-        `${BIN}/kafka-configs.sh --bootstrap-server "$bootstrap" --alter --entity-type users --entity-name ${shellQuote(user.metadata.name)} --add-config "SCRAM-SHA-512=[password=$${variable}]"`,
+        `"$bin/kafka-configs.sh" --bootstrap-server "$bootstrap" --alter --entity-type users --entity-name ${shellQuote(user.metadata.name)} --add-config "SCRAM-SHA-512=[password=$${variable}]" >/dev/null`,
+        `echo ${shellQuote(`kafkaplane: SCRAM credentials of user ${user.metadata.name} set`)}`,
+        'credentials=$((credentials + 1))',
       );
     } else if (user.spec.authentication) {
+      skipped.push(user.metadata.name);
       warnings.push(
         options.secrets
           ? `KafkaUser "${user.metadata.name}": no spec.authentication.password.valueFrom.secretKeyRef, so the rendered Job cannot create its SCRAM credentials (render is reproducible and makes no random passwords); point it at a Secret holding the password`
           : `KafkaUser "${user.metadata.name}": docker compose has no Secrets, so its SCRAM credentials are not created; add them with kafka-configs.sh --alter --add-config 'SCRAM-SHA-512=[password=…]'`,
       );
     }
-    if (options.authorization) lines.push(...aclCommands(user));
+    if (options.authorization) for (const command of aclCommands(user)) lines.push(`${command} >/dev/null`, 'acls=$((acls + 1))');
   });
-  lines.push(`echo "kafkaplane: ${options.topics.length} topic(s) and ${options.users.length} user(s) of cluster ${options.clusterName} are in place"`);
+  if (skipped.length > 0) {
+    const why = options.secrets ? 'their KafkaUsers name no password Secret' : 'docker compose has no Secrets';
+    lines.push(`warn ${shellQuote(`SCRAM credentials were NOT created for ${skipped.join(', ')}: ${why}`)}`);
+  }
+  const scramUsers = options.users.filter((u) => u.spec.authentication).length;
+  lines.push(
+    `echo "kafkaplane: cluster ${options.clusterName}: $created topic(s) created, $present already there ($differing differ from their KafkaTopic, see the warnings), $unchecked not compared; SCRAM credentials set for $credentials of ${scramUsers} user(s); ACL entries added or already there: $acls"`,
+  );
   return { script: `${lines.join('\n')}\n`, env, warnings };
 }
 
@@ -102,7 +203,7 @@ export function renderTopicsJob(ctx: RenderContext): TopicsJob {
     secrets: true,
   });
 
-  const labels = standardLabels(names, 'kafka-topics', 'topics');
+  const labels = standardLabels(ctx, 'kafka-topics', 'topics');
   const name = names.topicsJob(shortHash(JSON.stringify({ script, env, image: ctx.image })));
   return {
     warnings,
@@ -137,7 +238,7 @@ export function renderTopicsJob(ctx: RenderContext): TopicsJob {
             ],
             volumes: [
               { name: 'tmp', emptyDir: {} },
-              { name: 'logs', emptyDir: {} },
+              { name: 'logs', emptyDir: { sizeLimit: LOGS_SIZE_LIMIT } },
             ],
           },
         },
@@ -157,6 +258,6 @@ function aclCommands(user: KafkaUser): string[] {
     for (const op of acl.operations) args.push('--operation', op);
     if (acl.resource.type === 'cluster') args.push('--cluster');
     else args.push(RESOURCE_FLAG[acl.resource.type], shellQuote(acl.resource.name!), '--resource-pattern-type', acl.resource.patternType === 'prefix' ? 'prefixed' : 'literal');
-    return `${BIN}/kafka-acls.sh ${args.join(' ')}`;
+    return `"$bin/kafka-acls.sh" ${args.join(' ')}`;
   });
 }

@@ -133,6 +133,11 @@ export const listener = z.strictObject({
         .string()
         .regex(/\{nodeId\}/, { message: 'must contain {nodeId} so every broker gets its own address' })
         .optional(),
+      /**
+       * loadbalancer listeners: the client networks the cloud load balancers admit (Service
+       * spec.loadBalancerSourceRanges), e.g. ["203.0.113.0/24"]. Unset: whatever the cloud allows (often anyone).
+       */
+      loadBalancerSourceRanges: z.array(z.union([z.cidrv4(), z.cidrv6()], { message: 'must be a CIDR such as 203.0.113.0/24 or 2001:db8::/32' })).min(1).optional(),
     })
     .optional(),
 });
@@ -211,17 +216,21 @@ export interface NodeIdRange {
   end: number;
 }
 
+/** Node ids each pool gets by default: pool i starts at i × NODE_ID_BLOCK. */
+export const NODE_ID_BLOCK = 100;
+
 /**
- * The node ids of every pool: `nodeIdOffset` when given, else right after the previous pool's range. Pure spec
+ * The node ids of every pool: `nodeIdOffset` when given, else a block of its own (pool i from i × 100). A node's id
+ * names its data (meta.properties, the KRaft voter set, partition replicas), so growing a pool must never renumber
+ * another pool — which ids that simply followed the previous pool's size would do (Strimzi keeps the ids it assigned
+ * in the KafkaNodePool status for the same reason; a pure spec has no status, so it uses fixed blocks). Pure spec
  * rule, shared by validation and the model so both agree on which node has which id.
  */
 export function nodeIdRanges(pools: readonly NodePool[]): NodeIdRange[] {
   const ranges: NodeIdRange[] = [];
-  let next = 0;
-  for (const pool of pools) {
-    const start = pool.nodeIdOffset ?? next;
+  pools.forEach((pool, i) => {
+    const start = pool.nodeIdOffset ?? i * NODE_ID_BLOCK;
     ranges.push({ pool: pool.name, start, end: start + pool.replicas });
-    next = Math.max(next, start + pool.replicas);
-  }
+  });
   return ranges;
 }

@@ -9,7 +9,7 @@ import { dnsSubdomain, secretKeyRef } from './common.ts';
 /** Prometheus JMX exporter javaagent pinned by checksum (Maven Central io.prometheus.jmx:jmx_prometheus_javaagent). */
 export const JMX_EXPORTER_VERSION = '1.0.1';
 export const JMX_EXPORTER_SHA256 = '7d61f737fd661610ccc14aea79764faa1ea94a340cbc8f0029b3d2edea3d80c1';
-/** Image of the init container that downloads the agent (the curl project's own image). */
+/** Image of the init containers that download the JMX agent and read a broker's zone (the curl project's own image: curl and BusyBox). */
 export const DOWNLOAD_IMAGE = 'curlimages/curl:8.11.1';
 /** danielqsj/kafka_exporter: consumer-group lag, which brokers do not expose over JMX. */
 export const KAFKA_EXPORTER_IMAGE = 'danielqsj/kafka-exporter:v1.9.0';
@@ -79,6 +79,11 @@ export const kubernetesSpec = z.strictObject({
       terminationGracePeriodSeconds: z.int().min(30).max(3600).default(120),
     })
     .default({ spread: 'preferred', terminationGracePeriodSeconds: 120 }),
+  /**
+   * With spec.rack, an init container reads the zone (spec.rack.topologyKey) of the Kubernetes node a broker runs on
+   * from the Kubernetes API and hands it to Kafka as broker.rack. It needs curl and a POSIX shell.
+   */
+  rackInit: z.strictObject({ image: image.default(DOWNLOAD_IMAGE) }).default({ image: DOWNLOAD_IMAGE }),
   networkPolicy: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -120,6 +125,11 @@ export const kubernetesSpec = z.strictObject({
         .default({ enabled: true, image: KAFKA_EXPORTER_IMAGE }),
       podMonitor: z.boolean().default(true),
       prometheusRule: z.boolean().default(true),
+      /**
+       * Who may reach the metrics port (NetworkPolicy peers), e.g. the monitoring namespace:
+       * [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]. Unset: anyone in the cluster.
+       */
+      scrapers: z.array(networkPeer).min(1).optional(),
       /** Extra labels on the PodMonitors and the PrometheusRule, for Prometheus' selectors (e.g. release: kube-prometheus-stack). */
       labels: labels.optional(),
       /** ConsumerLag alert: summed lag of a group on a topic above this for 10 minutes. */

@@ -60,6 +60,10 @@ export function checkCluster(cluster: KafkaCluster, report: Report): void {
     if (l.type === 'internal' && l.configuration !== undefined) {
       report(['spec', 'listeners', i, 'configuration'], 'only nodeport and loadbalancer listeners take a configuration (external addresses)');
     }
+    if (l.configuration?.loadBalancerSourceRanges !== undefined && l.type === 'nodeport') {
+      // A NodePort Service ignores it: the node ports stay open to anyone who reaches a node.
+      report(['spec', 'listeners', i, 'configuration', 'loadBalancerSourceRanges'], 'only loadbalancer listeners have load balancers to restrict (this one is nodeport; node ports are open to anyone who reaches a node)');
+    }
     l.configuration?.brokers?.forEach((b, j) => {
       if (!brokerIds.has(b.broker)) {
         report(['spec', 'listeners', i, 'configuration', 'brokers', j, 'broker'], `no broker has node id ${b.broker} (broker ids: ${[...brokerIds].join(', ') || 'none'})`);

@@ -31,12 +31,12 @@ test('an existing static cluster stays static after an upgrade to 4.1', () => {
 test('format arguments: every controller gets the same --initial-controllers; brokers no quorum flag', () => {
   const model = clusterModel(cluster('nodePools:\n  - {name: b, roles: [broker], replicas: 2}\n  - {name: c, roles: [controller], replicas: 3}'));
   const quorum = voters(model.nodes.filter((n) => n.controller), model.listeners.controller, placement);
-  const identity = { clusterId: 'MkU3OEVBNTcwNTJENDM2Qk', directoryIds: { '2': 'dir2', '3': 'dir3', '4': 'dir4' } };
+  const identity = { clusterId: 'MkU3OEVBNTcwNTJENDM2Qk', directoryIds: { '100': 'dir100', '101': 'dir101', '102': 'dir102' } };
   const args = (i: number) => formatArguments({ mode: 'dynamic', identity, node: model.nodes[i]!, quorum, propertiesFile: '/p' });
   assert.deepEqual(args(0), ['format', '--cluster-id', 'MkU3OEVBNTcwNTJENDM2Qk', '--config', '/p']);
-  const expected = '2@127.0.0.1:9294:dir2,3@127.0.0.1:9295:dir3,4@127.0.0.1:9296:dir4';
+  const expected = '100@127.0.0.1:9294:dir100,101@127.0.0.1:9295:dir101,102@127.0.0.1:9296:dir102';
   assert.deepEqual(args(2), ['format', '--cluster-id', 'MkU3OEVBNTcwNTJENDM2Qk', '--config', '/p', '--initial-controllers', expected]);
   assert.deepEqual(args(4).at(-1), expected);
   assert.deepEqual(formatArguments({ mode: 'static', identity, node: model.nodes[2]!, quorum, propertiesFile: '/p' }), ['format', '--cluster-id', 'MkU3OEVBNTcwNTJENDM2Qk', '--config', '/p']);
-  assert.throws(() => formatArguments({ mode: 'dynamic', identity: { ...identity, directoryIds: {} }, node: model.nodes[2]!, quorum, propertiesFile: '/p' }), /no directory id for controller 2/);
+  assert.throws(() => formatArguments({ mode: 'dynamic', identity: { ...identity, directoryIds: {} }, node: model.nodes[2]!, quorum, propertiesFile: '/p' }), /no directory id for controller 100/);
 });

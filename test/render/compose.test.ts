@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { parseProperties } from '../../src/model/properties-format.ts';
-import { EXAMPLES, renderExample } from '../helpers/render.ts';
+import { renderCompose } from '../../src/render/formats/compose.ts';
+import { RenderError } from '../../src/render/errors.ts';
+import { parseSpec } from '../../src/spec/load.ts';
+import { EXAMPLES, renderExample, renderInput } from '../helpers/render.ts';
+import { clusterYaml } from '../helpers/spec.ts';
 
 const TOP_LEVEL = new Set(['name', 'services', 'networks', 'volumes', 'configs', 'secrets']);
 const SERVICE_FIELDS = new Set(['image', 'hostname', 'command', 'environment', 'configs', 'secrets', 'volumes', 'ports', 'restart', 'stop_grace_period', 'depends_on']);
@@ -46,6 +50,7 @@ for (const name of EXAMPLES) {
       }
       for (const p of s.ports ?? []) {
         assert.ok(Number.isInteger(p.target) && /^\d+$/.test(p.published) && p.protocol === 'tcp');
+        assert.equal(p.host_ip, '127.0.0.1', `${service} publishes ${p.published} on the docker host's loopback only`);
         assert.equal(published.get(p.published), undefined, `host port ${p.published} published twice`);
         published.set(p.published, service);
       }
@@ -55,7 +60,7 @@ for (const name of EXAMPLES) {
         const props = parseProperties(compose.configs[`node-${id}-properties`].content.replaceAll('$$', '$'));
         assert.equal(props['node.id'], id);
         for (const entry of props['advertised.listeners']!.split(',')) {
-          const [, host, port] = /^[A-Z0-9]+:\/\/(.+):(\d+)$/.exec(entry)!;
+          const [, host, port] = /^[A-Z0-9_]+:\/\/(.+):(\d+)$/.exec(entry)!;
           if (host === 'localhost') assert.equal(published.get(port!), service, `${service} advertises localhost:${port}, which it must publish`);
           else assert.ok(host! in compose.services, `${service} advertises ${host}, a compose service`);
         }
@@ -63,3 +68,30 @@ for (const name of EXAMPLES) {
     }
   });
 }
+
+test('compose: the first listener reaches the docker host as localhost:9092 (seed 000: kcat -b localhost:9092), containers keep the service name', () => {
+  const compose = parse(renderExample('seed-002-combined.yaml', 'compose').files[0]!.content) as Record<string, any>;
+  const props = (id: number) => parseProperties(compose.configs[`node-${id}-properties`].content.replaceAll('$$', '$'));
+  for (const [id, port] of [[0, 9092], [1, 9093], [2, 9094]] as const) {
+    const p = props(id);
+    // One listener per audience: CLIENT for containers on the compose network, CLIENT_HOST for the docker host.
+    assert.equal(p.listeners, 'CLIENT://:9092,CLIENT_HOST://:19092,REPLICATION://:9091,CONTROLLER://:9090');
+    assert.equal(p['advertised.listeners'], `CLIENT://dual-${id}:9092,CLIENT_HOST://localhost:${port},REPLICATION://dual-${id}:9091,CONTROLLER://dual-${id}:9090`);
+    assert.match(p['listener.security.protocol.map']!, /CLIENT_HOST:PLAINTEXT/);
+    assert.deepEqual(compose.services[`dual-${id}`].ports, [{ target: 19092, host_ip: '127.0.0.1', published: String(port), protocol: 'tcp' }]);
+  }
+  // The twin has the first listener's security: SCRAM there, SCRAM for the host.
+  const secured = parse(renderExample('topics-users.yaml', 'compose').files[0]!.content) as Record<string, any>;
+  const p = parseProperties(secured.configs['node-0-properties'].content.replaceAll('$$', '$'));
+  assert.match(p['listener.security.protocol.map']!, /SCRAM_HOST:SASL_PLAINTEXT/);
+  assert.equal(p['listener.name.scram_host.sasl.enabled.mechanisms'], 'SCRAM-SHA-512');
+});
+
+test('compose: host ports of the first listener and of external listeners must not overlap', () => {
+  const clash = () => renderCompose(renderInput(parseSpec(clusterYaml('listeners:\n  - {name: plain, port: 9092}\n  - {name: lb, port: 9093, type: loadbalancer}'))));
+  assert.throws(clash, (error: unknown) => {
+    assert.ok(error instanceof RenderError);
+    assert.match(error.problems.map((p) => `${p.path}: ${p.message}`).join('\n'), /spec\.listeners\[1\]\.port: docker compose would publish listener lb broker 0 and listener plain \(for the docker host\) broker 1 on the same host port 9093/);
+    return true;
+  });
+});

@@ -5,13 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseProperties } from '../../src/model/properties-format.ts';
 import { DATA_DIR } from '../../src/model/placement-kubernetes.ts';
 import { renderKubernetes } from '../../src/render/kubernetes.ts';
+import type { KubeObject } from '../../src/render/objects.ts';
 import { renderInput } from '../helpers/render.ts';
 import { example } from '../helpers/spec.ts';
 
@@ -33,7 +34,7 @@ function sandbox(exampleName: string): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), 'kafkaplane-entrypoint-'));
   const bin = join(dir, 'busybox-bin');
   mkdirSync(bin);
-  for (const applet of ['sh', 'sed', 'grep', 'sort', 'tr', 'cp', 'mv', 'mkdir', 'cat', 'env', 'printf', 'echo', 'dirname', 'wc']) symlinkSync(BUSYBOX, join(bin, applet));
+  for (const applet of ['sh', 'sed', 'grep', 'sort', 'tr', 'cp', 'mv', 'rm', 'mkdir', 'cat', 'env', 'printf', 'echo', 'dirname', 'wc', 'date']) symlinkSync(BUSYBOX, join(bin, applet));
   const config = join(dir, 'config');
   mkdirSync(config);
   const configMap = renderKubernetes(renderInput(example(exampleName))).objects.find((o) => o.kind === 'ConfigMap')!;
@@ -65,6 +66,10 @@ function sandbox(exampleName: string): Sandbox {
     seen: (file) => readFileSync(join(seen, file), 'utf8'),
   };
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const podSpec = (sts: KubeObject) => (sts.spec as any).template.spec;
+const find = (list: KubeObject[], kind: string, name: string) => list.find((o) => o.kind === kind && o.metadata.name === name)!;
 
 const ids = { KAFKAPLANE_CLUSTER_ID: 'jAPM9iapWGNHRuO2edFKTw', KAFKAPLANE_DIRECTORY_ID_0: 'AAAAAAAAAAAAAAAAAAAAAg', KAFKAPLANE_DIRECTORY_ID_1: 'AAAAAAAAAAAAAAAAAAAAAw', KAFKAPLANE_DIRECTORY_ID_2: 'AAAAAAAAAAAAAAAAAAAABA' };
 
@@ -117,12 +122,114 @@ test('entrypoint: the node IP for nodeport listeners (IPv6 in brackets) and the 
 
   const racked = sandbox('seed-003-dedicated.yaml');
   t.after(() => rmSync(racked.dir, { recursive: true, force: true }));
-  const broker = { HOSTNAME: 'data-on-eks-broker-0', KAFKAPLANE_NODE_ID_OFFSET: '0', KAFKAPLANE_CLUSTER_ID: ids.KAFKAPLANE_CLUSTER_ID, KAFKAPLANE_TLS_KEYSTORE_PASSWORD: 'pw' };
-  const noZone = racked.run({ ...broker, KAFKAPLANE_RACK: '' });
-  assert.equal(noZone.status, 1);
-  assert.match(noZone.stderr, /spec\.rack is set but this pod has no zone .*KEP-4742/);
-  assert.equal(racked.run({ ...broker, KAFKAPLANE_RACK: 'eu-west-1a' }).status, 0);
+  const rackFile = join(racked.dir, 'rack');
+  const broker = { HOSTNAME: 'data-on-eks-broker-0', KAFKAPLANE_NODE_ID_OFFSET: '0', KAFKAPLANE_CLUSTER_ID: ids.KAFKAPLANE_CLUSTER_ID, KAFKAPLANE_TLS_KEYSTORE_PASSWORD: 'pw', KAFKAPLANE_RACK_FILE: rackFile };
+  const noFile = racked.run(broker);
+  assert.equal(noFile.status, 1);
+  assert.match(noFile.stderr, /spec\.rack is set but .*\/rack is missing or empty: the rack init container writes it/);
+  writeFileSync(rackFile, 'eu-west-1a');
+  assert.equal(racked.run(broker).status, 0);
   assert.equal(parseProperties(racked.seen('server.properties'))['broker.rack'], 'eu-west-1a');
+});
+
+test('entrypoint: a volume of another cluster is refused without advice to delete it; formatting a controller warns', (t) => {
+  const box = sandbox('seed-002-combined.yaml');
+  t.after(() => rmSync(box.dir, { recursive: true, force: true }));
+  const first = box.run({ HOSTNAME: 'kafka-dual-0', KAFKAPLANE_NODE_ID_OFFSET: '0', ...ids });
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stderr, /WARNING: formatting controller 0 as a member of the initial quorum. .*must be replaced \(docs\/render.md, .*remove-controller, .*join-quorum, add-controller\)/);
+  const other = box.run({ HOSTNAME: 'kafka-dual-0', KAFKAPLANE_NODE_ID_OFFSET: '0', ...ids, KAFKAPLANE_CLUSTER_ID: 'ZZZZZZZZZZZZZZZZZZZZZw' });
+  assert.equal(other.status, 1);
+  assert.match(other.stderr, /holds another cluster's data/);
+  assert.match(other.stderr, /Do not delete the volume to get past this/);
+  assert.doesNotMatch(other.stderr, /delete the PersistentVolumeClaim to start/);
+
+  // A broker-only node is formatted without --initial-controllers: no warning.
+  const brokers = sandbox('seed-003-dedicated.yaml');
+  t.after(() => rmSync(brokers.dir, { recursive: true, force: true }));
+  writeFileSync(join(brokers.dir, 'rack'), 'a');
+  const broker = brokers.run({ HOSTNAME: 'data-on-eks-broker-0', KAFKAPLANE_NODE_ID_OFFSET: '0', KAFKAPLANE_CLUSTER_ID: ids.KAFKAPLANE_CLUSTER_ID, KAFKAPLANE_TLS_KEYSTORE_PASSWORD: 'pw', KAFKAPLANE_RACK_FILE: join(brokers.dir, 'rack') });
+  assert.equal(broker.status, 0, broker.stderr);
+  assert.doesNotMatch(broker.stderr, /WARNING/);
+});
+
+test('entrypoint: $run_dir/join-quorum re-formats a controller that lost its disk as a joining one, keeping the old log dir', (t) => {
+  const box = sandbox('seed-002-combined.yaml');
+  t.after(() => rmSync(box.dir, { recursive: true, force: true }));
+  const env = { HOSTNAME: 'kafka-dual-0', KAFKAPLANE_NODE_ID_OFFSET: '0', ...ids };
+  assert.equal(box.run(env).status, 0);
+  const marker = join(box.dir, 'run', 'join-quorum');
+  writeFileSync(marker, '1\n');
+  const wrong = box.run(env);
+  assert.equal(wrong.status, 1);
+  assert.match(wrong.stderr, /join-quorum names node 1, but this is node 0/);
+  writeFileSync(marker, '0\n');
+  const joined = box.run(env);
+  assert.equal(joined.status, 0, joined.stderr);
+  assert.match(joined.stdout, /moved .*kafka-log-0 to .*kafka-log-0\.replaced-\d{8}T\d{6}Z/);
+  assert.match(joined.stdout, /formatting .*kafka-log-0 for controller 0 to join the existing quorum \(--no-initial-controllers\)/);
+  assert.doesNotMatch(joined.stderr, /WARNING/);
+  const args = box.seen('format.args').trimEnd().split('\n');
+  assert.deepEqual(args, ['format', '--cluster-id', ids.KAFKAPLANE_CLUSTER_ID, '--config', '/run/kafkaplane/server.properties', '--no-initial-controllers']);
+  assert.equal(existsSync(marker), false, 'done once');
+  assert.equal(readdirSync(join(box.dir, 'data')).filter((d) => d.startsWith('kafka-log-0.replaced-')).length, 1, 'the old log dir is kept');
+  assert.equal(box.run(env).status, 0);
+  assert.equal(box.seen('format.count'), 'x\nx\n', 'formatted twice in all: first start and the join');
+});
+
+test('rack init container script: the zone label of the node from the API, or a clear refusal', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kafkaplane-rack-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  for (const applet of ['sh', 'sed', 'grep', 'tr', 'head', 'cat', 'mv', 'printf', 'echo']) symlinkSync(BUSYBOX, join(bin, applet));
+  const tokens = join(dir, 'sa');
+  mkdirSync(tokens);
+  writeFileSync(join(tokens, 'token'), 'the-token');
+  writeFileSync(join(tokens, 'ca.crt'), 'ca');
+  // A stand-in for curl: records its arguments, prints $NODE_JSON (what the apiserver answers), fails with $CURL_FAIL.
+  writeFileSync(join(bin, 'curl'), `#!${BUSYBOX} sh\nprintf '%s\\n' "$@" > ${dir}/curl.args\n[ -z "\${CURL_FAIL:-}" ] || exit 22\nprintf '%s' "$NODE_JSON"\n`);
+  chmodSync(join(bin, 'curl'), 0o755);
+  const script = (podSpec(find(renderKubernetes(renderInput(example('seed-003-dedicated.yaml'))).objects, 'StatefulSet', 'data-on-eks-broker')).initContainers[0].command as string[])[2]!;
+  const run = (env: Record<string, string>) =>
+    spawnSync(join(bin, 'sh'), ['-c', script], {
+      env: { PATH: bin, KAFKAPLANE_TOKEN_DIR: tokens, KAFKAPLANE_RACK_FILE: join(dir, 'rack'), KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443', NODE_NAME: 'node-a', TOPOLOGY_KEY: 'topology.kubernetes.io/zone', ...env },
+      encoding: 'utf8',
+    });
+  // The apiserver's answer as curl gets it (?pretty=false: one line), with a decoy in managedFields and annotations.
+  const node = {
+    kind: 'PartialObjectMetadata',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: {
+      name: 'node-a',
+      labels: { 'kubernetes.io/hostname': 'node-a', 'topology.kubernetes.io/region': 'eu-west-1', 'topology.kubernetes.io/zone': 'eu-west-1b', 'x.topology.kubernetes.io/zone': 'wrong' },
+      annotations: { note: '{"labels":{"topology.kubernetes.io/zone":"decoy"}}' },
+      managedFields: [{ manager: 'kubelet', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:topology.kubernetes.io/zone': {} } } } }],
+    },
+  };
+  const ok = run({ NODE_JSON: JSON.stringify(node) });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(readFileSync(join(dir, 'rack'), 'utf8'), 'eu-west-1b');
+  const args = readFileSync(join(dir, 'curl.args'), 'utf8').split('\n');
+  assert.ok(args.includes('https://10.0.0.1:443/api/v1/nodes/node-a?pretty=false'), args.join(' '));
+  assert.ok(args.includes('Authorization: Bearer the-token'));
+  assert.ok(args.includes(join(tokens, 'ca.crt')));
+  // Pretty-printed JSON (an apiserver that ignores pretty=false) reads the same.
+  rmSync(join(dir, 'rack'));
+  assert.equal(run({ NODE_JSON: JSON.stringify(node, null, 2) }).status, 0);
+  assert.equal(readFileSync(join(dir, 'rack'), 'utf8'), 'eu-west-1b');
+  const ipv6 = run({ NODE_JSON: JSON.stringify(node), KUBERNETES_SERVICE_HOST: 'fd00::1' });
+  assert.equal(ipv6.status, 0, ipv6.stderr);
+  assert.ok(readFileSync(join(dir, 'curl.args'), 'utf8').includes('https://[fd00::1]:443/api/v1/nodes/node-a'));
+
+  rmSync(join(dir, 'rack'));
+  const unlabelled = run({ NODE_JSON: JSON.stringify({ ...node, metadata: { ...node.metadata, labels: { 'kubernetes.io/hostname': 'node-a' } } }) });
+  assert.equal(unlabelled.status, 1);
+  assert.match(unlabelled.stderr, /node node-a has no label topology\.kubernetes\.io\/zone/);
+  assert.equal(existsSync(join(dir, 'rack')), false);
+  const forbidden = run({ NODE_JSON: '', CURL_FAIL: '1' });
+  assert.equal(forbidden.status, 1);
+  assert.match(forbidden.stderr, /cannot read Kubernetes node node-a .*ClusterRole/);
 });
 
 test('entrypoint: a keystore password with properties and sed metacharacters arrives intact', (t) => {

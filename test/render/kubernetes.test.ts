@@ -11,8 +11,9 @@ import type { KubeObject } from '../../src/render/objects.ts';
 import { RenderError } from '../../src/render/errors.ts';
 import { kubernetesSettings } from '../../src/spec/kubernetes.ts';
 import { parseSpec } from '../../src/spec/load.ts';
+import { parse } from 'yaml';
 import { EXAMPLES, renderExample, renderInput } from '../helpers/render.ts';
-import { cluster, clusterYaml, example } from '../helpers/spec.ts';
+import { cluster, clusterYaml, example, problems } from '../helpers/spec.ts';
 
 const input = (spec: string, name = 'demo') => renderInput(parseSpec(clusterYaml(spec, name)));
 const objects = (spec: string, name = 'demo') => renderKubernetes(input(spec, name)).objects;
@@ -127,51 +128,83 @@ test('external listeners that cannot be advertised are refused with their spec p
   assert.doesNotThrow(() => renderCompose(input('listeners:\n  - {name: lb, port: 9095, type: loadbalancer}')));
 });
 
-test('rack awareness: broker.rack is the zone label Kubernetes copies onto the pod, read with the downward API', () => {
+test('rack awareness: an init container reads the node\'s zone from the Kubernetes API, RBAC only with spec.rack', () => {
   const spec = example('seed-003-dedicated.yaml');
   const list = renderKubernetes(renderInput(spec)).objects;
   assert.equal(nodeProps(list, 0)['broker.rack'], '@KAFKAPLANE_RACK@');
-  assert.equal(nodeProps(list, 3)['broker.rack'], undefined, 'controllers have no rack');
+  assert.equal(nodeProps(list, 100)['broker.rack'], undefined, 'controllers have no rack');
   const brokers = find(list, 'StatefulSet', 'data-on-eks-broker');
-  assert.deepEqual(envOf(brokers).find((e) => e.name === 'KAFKAPLANE_RACK')?.valueFrom, { fieldRef: { fieldPath: "metadata.labels['topology.kubernetes.io/zone']" } });
-  assert.deepEqual(podSpec(brokers).topologySpreadConstraints[0], {
+  const pod = podSpec(brokers);
+  assert.equal(envOf(brokers).find((e) => e.name === 'KAFKAPLANE_RACK_FILE')?.value, '/run/kafkaplane/rack');
+  const init = pod.initContainers.find((c: { name: string }) => c.name === 'rack');
+  assert.equal(init.image, 'curlimages/curl:8.11.1', 'the image render already uses for the JMX agent download');
+  assert.deepEqual(init.env, [
+    { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+    { name: 'TOPOLOGY_KEY', value: 'topology.kubernetes.io/zone' },
+  ]);
+  // Only the init container gets an API token; Kafka keeps none.
+  assert.equal(pod.automountServiceAccountToken, false);
+  assert.deepEqual(init.volumeMounts.map((m: { name: string }) => m.name), ['run', 'rack-api-access']);
+  assert.equal(pod.containers[0].volumeMounts.some((m: { name: string }) => m.name === 'rack-api-access'), false);
+  assert.deepEqual(pod.volumes.find((v: { name: string }) => v.name === 'rack-api-access').projected.sources[0], { serviceAccountToken: { path: 'token', expirationSeconds: 600 } });
+  assert.deepEqual(pod.topologySpreadConstraints[0], {
     maxSkew: 1,
     topologyKey: 'topology.kubernetes.io/zone',
     whenUnsatisfiable: 'ScheduleAnyway',
     labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'kafka', 'app.kubernetes.io/instance': 'data-on-eks', 'kafkaplane.io/pool': 'broker' } },
   });
+  const role = find(list, 'ClusterRole', 'kafkaplane-kafka-data-on-eks-rack');
+  assert.equal(role.metadata.namespace, undefined, 'cluster-scoped');
+  assert.deepEqual(role.rules, [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }]);
+  const binding = find(list, 'ClusterRoleBinding', 'kafkaplane-kafka-data-on-eks-rack');
+  assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'data-on-eks-kafka', namespace: 'kafka' }]);
+  assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name });
   const controllers = find(list, 'StatefulSet', 'data-on-eks-controller');
-  assert.equal(envOf(controllers).some((e) => e.name === 'KAFKAPLANE_RACK'), false);
-  const problems = renderErrorProblems(() => objects('rack: {topologyKey: example.com/rack}'));
-  assert.match(problems[0]!, /^spec\.rack\.topologyKey: "example\.com\/rack" cannot reach a pod/);
+  assert.equal(envOf(controllers).some((e) => e.name.startsWith('KAFKAPLANE_RACK')), false);
+  assert.equal(podSpec(controllers).initContainers, undefined, 'controllers have no rack, so no init container');
+
+  // Any node label works now (the API is read, not the downward API).
+  const custom = objects('rack: {topologyKey: example.com/rack}');
+  assert.equal(podSpec(find(custom, 'StatefulSet')).initContainers[0].env[1].value, 'example.com/rack');
+  assert.equal(objects('version: 4.1.2').some((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding'), false, 'no RBAC without spec.rack');
   const required = objects('rack: {}\nkubernetes: {pod: {spread: required}}');
   const sts = find(required, 'StatefulSet');
   assert.equal(podSpec(sts).topologySpreadConstraints[0].whenUnsatisfiable, 'DoNotSchedule');
   assert.ok(podSpec(sts).affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution);
+
+  // The prod overlay spreads over zones strictly.
+  const prod = renderFormat(renderInput(spec), 'kustomize').files.find((f) => f.path === 'overlays/prod/kustomization.yaml')!;
+  const patches = (parse(prod.content) as { patches: { patch: string }[] }).patches.map((p) => parse(p.patch) as any);
+  for (const patch of patches) {
+    assert.deepEqual(patch.spec.template.spec.topologySpreadConstraints[0], { $patch: 'replace' });
+    assert.equal(patch.spec.template.spec.topologySpreadConstraints[1].whenUnsatisfiable, 'DoNotSchedule');
+  }
+  const noRack = renderFormat(renderInput(example('seed-002-combined.yaml')), 'kustomize').files.find((f) => f.path === 'overlays/prod/kustomization.yaml')!;
+  assert.doesNotMatch(noRack.content, /topologySpreadConstraints/);
 });
 
 test('quorum inside pods: dynamic (4.1) bootstraps from the controllers\' DNS names and formats with --initial-controllers', () => {
   const list = renderKubernetes(renderInput(example('seed-003-dedicated.yaml'))).objects;
   const controllersAt = 'data-on-eks-controller-0.data-on-eks-controller.kafka.svc.cluster.local:9090,data-on-eks-controller-1.data-on-eks-controller.kafka.svc.cluster.local:9090,data-on-eks-controller-2.data-on-eks-controller.kafka.svc.cluster.local:9090';
-  for (const id of [0, 3]) {
+  for (const id of [0, 100]) {
     assert.equal(nodeProps(list, id)['controller.quorum.bootstrap.servers'], controllersAt);
     assert.equal(nodeProps(list, id)['controller.quorum.voters'], undefined);
   }
   assert.deepEqual(formatArgs(list, 0), ['format', '--cluster-id', '@KAFKAPLANE_CLUSTER_ID@', '--config', '/run/kafkaplane/server.properties']);
-  assert.deepEqual(formatArgs(list, 4), [
+  assert.deepEqual(formatArgs(list, 101), [
     'format',
     '--cluster-id',
     '@KAFKAPLANE_CLUSTER_ID@',
     '--config',
     '/run/kafkaplane/server.properties',
     '--initial-controllers',
-    ['3', '4', '5'].map((id, i) => `${id}@data-on-eks-controller-${i}.data-on-eks-controller.kafka.svc.cluster.local:9090:@KAFKAPLANE_DIRECTORY_ID_${id}@`).join(','),
+    ['100', '101', '102'].map((id, i) => `${id}@data-on-eks-controller-${i}.data-on-eks-controller.kafka.svc.cluster.local:9090:@KAFKAPLANE_DIRECTORY_ID_${id}@`).join(','),
   ]);
   const secret = find(list, 'Secret', 'data-on-eks-identity');
-  assert.deepEqual(Object.keys(secret.stringData as object), ['cluster-id', 'directory-id-3', 'directory-id-4', 'directory-id-5']);
+  assert.deepEqual(Object.keys(secret.stringData as object), ['cluster-id', 'directory-id-100', 'directory-id-101', 'directory-id-102']);
   const controllerEnv = envOf(find(list, 'StatefulSet', 'data-on-eks-controller')).map((e) => e.name);
-  assert.deepEqual(controllerEnv.filter((n) => n.startsWith('KAFKAPLANE_')), ['KAFKAPLANE_NODE_ID_OFFSET', 'KAFKAPLANE_CLUSTER_ID', 'KAFKAPLANE_DIRECTORY_ID_3', 'KAFKAPLANE_DIRECTORY_ID_4', 'KAFKAPLANE_DIRECTORY_ID_5']);
-  assert.equal(envOf(find(list, 'StatefulSet', 'data-on-eks-controller')).find((e) => e.name === 'KAFKAPLANE_NODE_ID_OFFSET')?.value, '3');
+  assert.deepEqual(controllerEnv.filter((n) => n.startsWith('KAFKAPLANE_')), ['KAFKAPLANE_NODE_ID_OFFSET', 'KAFKAPLANE_CLUSTER_ID', 'KAFKAPLANE_DIRECTORY_ID_100', 'KAFKAPLANE_DIRECTORY_ID_101', 'KAFKAPLANE_DIRECTORY_ID_102']);
+  assert.equal(envOf(find(list, 'StatefulSet', 'data-on-eks-controller')).find((e) => e.name === 'KAFKAPLANE_NODE_ID_OFFSET')?.value, '100');
   const sts = find(list, 'StatefulSet', 'data-on-eks-broker');
   assert.equal((sts.spec as any).podManagementPolicy, 'Parallel');
 
@@ -239,7 +272,10 @@ test('monitoring: JMX exporter agent checked by SHA-256, PodMonitor, PrometheusR
   assert.match(envOf(sts).find((e) => e.name === 'KAFKA_OPTS')!.value!, /^-javaagent:\/opt\/jmx-exporter\/jmx_prometheus_javaagent\.jar=9404:\/etc\/kafkaplane\/metrics\/metrics\.yaml$/);
   const rule = find(list, 'PrometheusRule');
   const alerts = (rule.spec as any).groups[0].rules.map((r: { alert: string }) => r.alert);
-  assert.deepEqual(alerts, ['KafkaOfflinePartitions', 'KafkaUnderReplicatedPartitions', 'KafkaUnderMinIsrPartitions', 'KafkaNoActiveController', 'KafkaNodeDown', 'KafkaConsumerGroupLag']);
+  assert.deepEqual(alerts, ['KafkaOfflinePartitions', 'KafkaUnderReplicatedPartitions', 'KafkaUnderMinIsrPartitions', 'KafkaNoActiveController', 'KafkaNodeDown', 'KafkaStatefulSetReplicasNotReady', 'KafkaConsumerGroupLag']);
+  // A pod that is gone has no `up` series: kube-state-metrics' StatefulSet replicas notice it.
+  const notReady = (rule.spec as any).groups[0].rules.find((r: { alert: string }) => r.alert === 'KafkaStatefulSetReplicasNotReady');
+  assert.match(notReady.expr, /kube_statefulset_status_replicas_ready\{namespace="kafka",statefulset=~"edge-broker\|edge-controller"\}\) < max by \(namespace, statefulset\) \(kube_statefulset_replicas\{/);
   assert.equal(rule.metadata.labels?.release, 'kube-prometheus-stack');
   assert.ok(find(list, 'PodMonitor'));
   assert.ok(find(list, 'Deployment', 'edge-kafka-exporter'));
@@ -259,9 +295,11 @@ test('topic Job: kafka-topics.sh --create --if-not-exists per KafkaTopic, SCRAM 
   assert.match(job.metadata.name, /^demo-topics-[0-9a-f]{8}$/);
   const container = (job.spec as any).template.spec.containers[0];
   const script: string = container.command[2];
-  assert.match(script, /kafka-topics\.sh --bootstrap-server "\$bootstrap" --create --if-not-exists --topic orders --partitions 6 --replication-factor 3 --config retention\.ms=604800000 --config cleanup\.policy=compact,delete/);
-  assert.match(script, /kafka-configs\.sh .* --entity-name app --add-config "SCRAM-SHA-512=\[password=\$USER_PASSWORD_0\]"/);
-  assert.match(script, /kafka-acls\.sh .* --allow-principal User:app --allow-host '\*' --operation Read --operation Write --topic orders --resource-pattern-type literal/);
+  assert.match(script, /^summary=\$\(describe orders\)$/m);
+  assert.match(script, /^ {2}output=\$\("\$bin\/kafka-topics\.sh" --bootstrap-server "\$bootstrap" --create --if-not-exists --topic orders --partitions 6 --replication-factor 3 --config retention\.ms=604800000 --config cleanup\.policy=compact,delete\)$/m);
+  assert.match(script, /^ {2}check orders "\$summary" 6 3 retention\.ms=604800000 cleanup\.policy=compact,delete$/m);
+  assert.match(script, /kafka-configs\.sh" .* --entity-name app --add-config "SCRAM-SHA-512=\[password=\$USER_PASSWORD_0\]"/);
+  assert.match(script, /kafka-acls\.sh" .* --allow-principal User:app --allow-host '\*' --operation Read --operation Write --topic orders --resource-pattern-type literal/);
   assert.match(script, /--group app- --resource-pattern-type prefixed/);
   assert.match(script, /^bootstrap=demo-dual-0\.demo-dual\.default\.svc\.cluster\.local:9091,/m);
   assert.deepEqual(container.env[0], { name: 'USER_PASSWORD_0', valueFrom: { secretKeyRef: { name: 'app-password', key: 'password' } } });
@@ -277,10 +315,12 @@ test('strimzi: Kafka with KRaft node pools, node ids kept, listeners and users m
   assert.equal(kafka.apiVersion, 'kafka.strimzi.io/v1beta2');
   assert.deepEqual(kafka.metadata.annotations, { 'strimzi.io/node-pools': 'enabled', 'strimzi.io/kraft': 'enabled' });
   const listeners = (kafka.spec as any).kafka.listeners;
-  assert.deepEqual(listeners[1], { name: 'nodeport', port: 9094, type: 'nodeport', tls: false, configuration: { bootstrap: { nodePort: 31090 } } });
+  assert.deepEqual(listeners[1], { name: 'nodeport', port: 9094, type: 'nodeport', tls: false, authentication: { type: 'scram-sha-512' }, configuration: { bootstrap: { nodePort: 31090 } } });
   assert.equal(listeners[2].configuration.advertisedHostTemplate, 'kafka-{nodeId}.example.com');
+  assert.deepEqual(listeners[2].configuration.loadBalancerSourceRanges, ['203.0.113.0/24']);
   assert.deepEqual(listeners[0].networkPolicyPeers, [{ namespaceSelector: { matchLabels: { team: 'orders' } }, podSelector: { matchLabels: { app: 'orders' } } }]);
-  assert.equal(find(list, 'KafkaNodePool', 'edge-controller').metadata.annotations?.['strimzi.io/next-node-ids'], '[3-5]');
+  // Pools keep the spec's name: Strimzi then names the pods <cluster>-<pool>-<node id> (edge-controller-3).
+  assert.equal(find(list, 'KafkaNodePool', 'controller').metadata.annotations?.['strimzi.io/next-node-ids'], '[100-102]');
   const users = renderExample('topics-users.yaml', 'strimzi').objects as KubeObject[];
   assert.deepEqual((find(users, 'KafkaUser', 'orders-app').spec as any).authorization.acls[1].resource, { type: 'group', name: 'orders-', patternType: 'prefix' });
   const problems = renderErrorProblems(() => renderFormat(input('listeners:\n  - {name: low, port: 9000}'), 'strimzi'));
@@ -291,5 +331,154 @@ test('a dedicated cluster model: ConfigMap holds one properties file and one for
   const spec = example('seed-003-dedicated.yaml');
   const model = clusterModel(spec.clusters[0]!);
   const data = find(renderKubernetes(renderInput(spec)).objects, 'ConfigMap', 'data-on-eks-config').data as Record<string, string>;
-  assert.deepEqual(Object.keys(data), ['entrypoint.sh', ...model.nodes.flatMap((n) => [`node-${n.id}.properties`, `node-${n.id}.format-args`])]);
+  assert.deepEqual(Object.keys(data), ['entrypoint.sh', 'log4j2.yaml', ...model.nodes.flatMap((n) => [`node-${n.id}.properties`, `node-${n.id}.format-args`])]);
+});
+
+const configHashOf = (list: KubeObject[], sts: string) => (find(list, 'StatefulSet', sts).spec as any).template.metadata.annotations['kafkaplane.io/config-hash'] as string;
+
+test('rolling restarts: each pool\'s config hash covers only what its pods read, so scaling brokers does not roll controllers', () => {
+  // Controllers first: their node ids (0-2) do not move when the broker pool after them grows.
+  const spec = (brokers: number, config = '') =>
+    `nodePools:\n  - {name: controller, roles: [controller], replicas: 3}\n  - {name: broker, roles: [broker], replicas: ${brokers}}\nconfig: {min.insync.replicas: 2${config}}`;
+  const before = objects(spec(3));
+  const scaled = objects(spec(5));
+  assert.notEqual(configHashOf(scaled, 'demo-broker'), configHashOf(before, 'demo-broker'), 'the brokers\' files changed (new nodes)');
+  assert.equal(configHashOf(scaled, 'demo-controller'), configHashOf(before, 'demo-controller'), 'the controllers\' files did not');
+  // A cluster-wide broker setting reaches every node's properties: both pools roll.
+  const configured = objects(spec(3, ', num.io.threads: 16'));
+  assert.notEqual(configHashOf(configured, 'demo-controller'), configHashOf(before, 'demo-controller'));
+  assert.notEqual(configHashOf(configured, 'demo-broker'), configHashOf(before, 'demo-broker'));
+  // Monitoring changes what the JVMs load (the agent's rules): every pool.
+  const monitored = objects(`${spec(3)}\nkubernetes: {monitoring: {enabled: true}}`);
+  assert.notEqual(configHashOf(monitored, 'demo-controller'), configHashOf(before, 'demo-controller'));
+  // Followers get time to rejoin the ISR before the next pod of a roll goes.
+  for (const sts of before.filter((o) => o.kind === 'StatefulSet')) assert.equal((sts.spec as any).minReadySeconds, 30);
+});
+
+test('port clashes: a client listener on the metrics port or named "metrics" is refused at its spec path; 9090/9091 stay kafkaplane\'s', () => {
+  const monitored = (listeners: string, extra = '') => `listeners:\n${listeners}\nkubernetes:\n  monitoring:\n    enabled: true${extra}`;
+  const onMetrics = renderErrorProblems(() => objects(monitored('  - {name: plain, port: 9092}\n  - {name: ext, port: 9404}')));
+  assert.deepEqual(onMetrics.map((p) => p.split(':')[0]), ['spec.listeners[1].port']);
+  assert.match(onMetrics[0]!, /9404 is the metrics port \(spec\.kubernetes\.monitoring\.port\)/);
+  const named = renderErrorProblems(() => objects(monitored('  - {name: metrics, port: 9092}')));
+  assert.deepEqual(named.map((p) => p.split(':')[0]), ['spec.listeners[0].name']);
+  const movedMetrics = renderErrorProblems(() => objects(monitored('  - {name: plain, port: 9092}', '\n    port: 9091')));
+  assert.match(movedMetrics[0]!, /^spec\.kubernetes\.monitoring\.port: 9091 is kafkaplane's REPLICATION listener port/);
+  // Without monitoring, 9404 is an ordinary port.
+  assert.doesNotThrow(() => objects('listeners:\n  - {name: plain, port: 9404}'));
+  for (const port of [9090, 9091]) {
+    assert.match(problems(clusterYaml(`listeners:\n  - {name: plain, port: ${port}}`)).join('\n'), /spec\.listeners\[0\]\.port: ports 9090 and 9091 are reserved for kafkaplane's KRaft controller and inter-broker listeners/);
+  }
+});
+
+test('heap vs memory: a heap at or above 75% of the memory limit (or request) is refused at its spec path, for Kubernetes and Strimzi', () => {
+  const pool = (resources: string, jvm = '') => `nodePools:\n  - {name: dual, roles: [broker, controller], replicas: 3, resources: ${resources}${jvm}}`;
+  const tooBig = renderErrorProblems(() => objects(pool('{requests: {memory: 2Gi}, limits: {memory: 4Gi}}', ', jvm: {heap: 3g}')));
+  assert.equal(tooBig.length, 1);
+  assert.match(tooBig[0]!, /^spec\.nodePools\[0\]\.jvm\.heap: a heap of 3g is 75% of the pool's memory limit 4Gi: .*OOMKilled.*half, 2Gi, is the usual choice/);
+  const noLimit = renderErrorProblems(() => objects(pool('{requests: {memory: 2Gi}}', ', jvm: {heap: 1800m}')));
+  assert.match(noLimit[0]!, /^spec\.nodePools\[0\]\.jvm\.heap: a heap of 1800m is 88% of the pool's memory request \(there is no limit\) 2Gi/);
+  // The default heap (half the request, at least 256m) can be too big for a tiny pool.
+  const tiny = renderErrorProblems(() => objects(pool('{requests: {memory: 300Mi}}')));
+  assert.match(tiny[0]!, /^spec\.nodePools\[0\]\.resources: the default heap of 256m is 85%/);
+  assert.doesNotThrow(() => objects(pool('{requests: {memory: 4Gi}, limits: {memory: 4Gi}}', ', jvm: {heap: 2g}')));
+  const strimzi = renderErrorProblems(() => renderFormat(input(pool('{limits: {memory: 4Gi}}', ', jvm: {heap: 4g}')), 'strimzi'));
+  assert.match(strimzi[0]!, /^spec\.nodePools\[0\]\.jvm\.heap: a heap of 4g is 100%/);
+});
+
+test('Kafka logs: stdout only (console log4j2 for 4.x, log4j 1 for 3.9), no GC log file, logs emptyDir with a size limit', () => {
+  const list = objects('version: 4.1.2');
+  const data = find(list, 'ConfigMap', 'demo-config').data as Record<string, string>;
+  const log4j2 = parse(data['log4j2.yaml']!) as any;
+  assert.deepEqual(Object.keys(log4j2.Configuration.Appenders), ['Console'], 'no file appenders');
+  assert.equal(log4j2.Configuration.Appenders.Console.target, 'SYSTEM_OUT');
+  const sts = find(list, 'StatefulSet');
+  assert.equal(envOf(sts).find((e) => e.name === 'KAFKA_LOG4J_OPTS')?.value, '-Dlog4j2.configurationFile=/etc/kafkaplane/config/log4j2.yaml');
+  assert.equal(envOf(sts).find((e) => e.name === 'EXTRA_ARGS')?.value, '-name kafkaServer', 'kafka-server-start.sh without -loggc');
+  assert.deepEqual(podSpec(sts).volumes.find((v: { name: string }) => v.name === 'logs'), { name: 'logs', emptyDir: { sizeLimit: '128Mi' } });
+  const old = objects('version: 3.9.1');
+  const properties = (find(old, 'ConfigMap', 'demo-config').data as Record<string, string>)['log4j.properties']!;
+  assert.match(properties, /^log4j\.rootLogger=INFO, stdout$/m);
+  assert.match(properties, /^log4j\.appender\.stdout=org\.apache\.log4j\.ConsoleAppender$/m);
+  assert.doesNotMatch(properties, /FileAppender/);
+  assert.equal(envOf(find(old, 'StatefulSet')).find((e) => e.name === 'KAFKA_LOG4J_OPTS')?.value, '-Dlog4j.configuration=file:/etc/kafkaplane/config/log4j.properties');
+  assert.equal('log4j2.yaml' in (find(old, 'ConfigMap', 'demo-config').data as object), false);
+});
+
+test('resources: a pool without resources gets requests from its heap (not BestEffort); explicit resources are kept as written', () => {
+  const defaults = podSpec(find(objects('version: 4.1.2'), 'StatefulSet')).containers[0].resources;
+  assert.deepEqual(defaults, { requests: { cpu: '500m', memory: '2048Mi' } }, 'twice the default 1g heap');
+  const bigHeap = podSpec(find(objects('nodePools:\n  - {name: dual, roles: [broker, controller], replicas: 3, jvm: {heap: 3g}}'), 'StatefulSet')).containers[0].resources;
+  assert.deepEqual(bigHeap, { requests: { cpu: '500m', memory: '6144Mi' } });
+  const explicit = podSpec(find(objects('nodePools:\n  - {name: dual, roles: [broker, controller], replicas: 3, resources: {limits: {cpu: "2"}}}'), 'StatefulSet')).containers[0].resources;
+  assert.deepEqual(explicit, { limits: { cpu: '2' } });
+  const pool = find(renderFormat(input('version: 4.1.2'), 'strimzi').objects as KubeObject[], 'KafkaNodePool');
+  assert.deepEqual((pool.spec as any).resources, { requests: { cpu: '500m', memory: '2048Mi' } });
+});
+
+test('security: authorization needs the NetworkPolicy; external listeners without authentication warn; the bootstrap Service is internal only', () => {
+  const noPolicy = renderErrorProblems(() => objects('listeners:\n  - {name: scram, port: 9092, authentication: scram-sha-512}\nauthorization: {type: simple}\nkubernetes: {networkPolicy: {enabled: false}}'));
+  assert.equal(noPolicy.length, 1);
+  assert.match(noPolicy[0]!, /^spec\.authorization: needs spec\.kubernetes\.networkPolicy\.enabled: .*PLAINTEXT.*anonymous principal is a super user.*bypass every ACL/);
+  assert.doesNotThrow(() => objects('kubernetes: {networkPolicy: {enabled: false}}'), 'without authorization there is nothing to bypass');
+
+  const open = renderKubernetes(input('listeners:\n  - {name: plain, port: 9092}\n  - {name: ext, port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}}}'));
+  assert.equal(open.warnings.length, 1);
+  assert.match(open.warnings[0]!, /^spec\.listeners\[1\] \("ext", nodeport\) has no authentication: anyone who can reach its node ports can read and write every topic/);
+  assert.deepEqual(renderKubernetes(renderInput(example('external-access.yaml'))).warnings, [], 'the example logs in on its external listeners');
+
+  const list = renderKubernetes(renderInput(example('external-access.yaml'))).objects;
+  assert.deepEqual((find(list, 'Service', 'edge-bootstrap').spec as any).ports.map((p: { name: string }) => p.name), ['plain'], 'external listeners are not on the in-cluster bootstrap Service');
+  for (const name of ['edge-public-bootstrap', 'edge-public-0', 'edge-public-2']) assert.deepEqual((find(list, 'Service', name).spec as any).loadBalancerSourceRanges, ['203.0.113.0/24']);
+  assert.equal((find(list, 'Service', 'edge-nodeport-0').spec as any).loadBalancerSourceRanges, undefined);
+  const externalOnly = objects('listeners:\n  - {name: ext, port: 9094, type: nodeport, authentication: scram-sha-512, configuration: {bootstrap: {nodePort: 31000}}}');
+  assert.equal(externalOnly.some((o) => o.kind === 'Service' && o.metadata.name === 'demo-bootstrap'), false, 'no internal listener, no bootstrap Service');
+  assert.match(problems(clusterYaml('listeners:\n  - {name: ext, port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}, loadBalancerSourceRanges: [10.0.0.0/8]}}')).join('\n'), /spec\.listeners\[0\]\.configuration\.loadBalancerSourceRanges: only loadbalancer listeners/);
+  assert.match(problems(clusterYaml('listeners:\n  - {name: lb, port: 9094, type: loadbalancer, configuration: {advertisedHostTemplate: "k-{nodeId}", loadBalancerSourceRanges: [10.0.0.0]}}')).join('\n'), /loadBalancerSourceRanges\[0\]: must be a CIDR/);
+
+  // The metrics port admits the configured scrapers only; unset, anyone (as before).
+  const policy = (find(list, 'NetworkPolicy').spec as any).ingress;
+  assert.deepEqual(policy.at(-1), { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 'metrics' }] });
+  const anyone = (find(objects('kubernetes: {monitoring: {enabled: true}}'), 'NetworkPolicy').spec as any).ingress;
+  assert.deepEqual(anyone.at(-1), { ports: [{ protocol: 'TCP', port: 'metrics' }] });
+});
+
+test('labels: name/instance/component, version = the Kafka version, part-of = the cluster, managed-by = kafkaplane', () => {
+  for (const o of renderKubernetes(renderInput(example('external-access.yaml'))).objects) {
+    const labels = o.metadata.labels!;
+    assert.equal(labels['app.kubernetes.io/part-of'], 'edge', `${o.kind}/${o.metadata.name}`);
+    assert.equal(labels['app.kubernetes.io/managed-by'], 'kafkaplane');
+    assert.equal(labels['app.kubernetes.io/instance'], 'edge');
+    assert.equal(labels['app.kubernetes.io/version'], labels['app.kubernetes.io/name'] === 'kafka-exporter' ? undefined : '4.1.2', `${o.kind}/${o.metadata.name}`);
+  }
+  const sts = find(renderKubernetes(renderInput(example('external-access.yaml'))).objects, 'StatefulSet', 'edge-broker');
+  assert.equal((sts.spec as any).selector.matchLabels['app.kubernetes.io/version'], undefined, 'selectors are immutable: no version in them');
+  for (const o of renderExample('external-access.yaml', 'strimzi').objects as KubeObject[]) {
+    assert.equal(o.metadata.labels?.['app.kubernetes.io/instance'], 'edge', `${o.kind}/${o.metadata.name}`);
+    assert.ok(o.metadata.labels?.['app.kubernetes.io/name'], `${o.kind}/${o.metadata.name}`);
+    assert.equal(o.metadata.labels?.['app.kubernetes.io/part-of'], 'edge');
+  }
+});
+
+test('strimzi: no apache/kafka image for Strimzi, dropped settings reported, PodMonitor and PrometheusRule for Strimzi\'s pods', () => {
+  const official = renderFormat(input('kubernetes: {image: "apache/kafka:4.1.2@sha256:' + 'a'.repeat(64) + '"}'), 'strimzi');
+  assert.equal(((official.objects as KubeObject[])[0]!.spec as any).kafka.image, undefined);
+  assert.match(official.warnings.join('\n'), /spec\.kubernetes\.image apache\/kafka:4\.1\.2@sha256:a+ is not passed to Strimzi \(spec\.kafka\.image\): Strimzi runs only its own Kafka images/);
+  const mirror = renderFormat(input('kubernetes: {image: "registry.example.com/strimzi/kafka:0.48.0-kafka-4.1.0"}'), 'strimzi');
+  assert.equal(((mirror.objects as KubeObject[])[0]!.spec as any).kafka.image, 'registry.example.com/strimzi/kafka:0.48.0-kafka-4.1.0');
+  assert.match(mirror.warnings.join('\n'), /must be built on a Strimzi Kafka image/);
+  const dropped = renderFormat(input('kubernetes:\n  imagePullSecrets: [regcred]\n  pod: {nodeSelector: {disk: ssd}, priorityClassName: kafka, terminationGracePeriodSeconds: 300}'), 'strimzi');
+  assert.match(dropped.warnings.join('\n'), /leave out settings they have no field for or that Strimzi decides itself: spec\.kubernetes\.pod\.nodeSelector; spec\.kubernetes\.pod\.priorityClassName; spec\.kubernetes\.pod\.terminationGracePeriodSeconds; spec\.kubernetes\.imagePullSecrets/);
+  assert.deepEqual(renderFormat(input('version: 4.1.2'), 'strimzi').warnings, []);
+
+  const list = renderExample('external-access.yaml', 'strimzi').objects as KubeObject[];
+  const monitor = find(list, 'PodMonitor', 'edge-nodes');
+  assert.deepEqual((monitor.spec as any).selector, { matchLabels: { 'strimzi.io/cluster': 'edge', 'strimzi.io/kind': 'Kafka' } });
+  assert.equal((monitor.spec as any).podMetricsEndpoints[0].port, 'tcp-prometheus');
+  assert.equal(monitor.metadata.labels?.release, 'kube-prometheus-stack');
+  const alerts = ((find(list, 'PrometheusRule', 'edge-alerts').spec as any).groups[0].rules as { alert: string; expr: string }[]);
+  assert.ok(alerts.some((a) => a.alert === 'KafkaUnderMinIsrPartitions'));
+  // StrimziPodSets are not StatefulSets: the pods that should exist are counted instead.
+  assert.equal(alerts.find((a) => a.alert === 'KafkaNodesMissing')?.expr, '(count(up{namespace="kafka",kafka_cluster="edge",container="kafka"}) or vector(0)) < 6');
+  assert.equal(alerts.some((a) => a.alert === 'KafkaStatefulSetReplicasNotReady'), false);
 });

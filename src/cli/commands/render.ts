@@ -1,5 +1,6 @@
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { KafkaplaneError } from '../../errors.ts';
 import { type RenderFormat, type RenderResult, renderFormat } from '../../render/index.ts';
 import type { KafkaCluster } from '../../spec/kafka-cluster.ts';
@@ -29,22 +30,100 @@ function pickCluster(spec: Spec, name: string | undefined, source: string): Kafk
   throw new KafkaplaneError('AMBIGUOUS_CLUSTER', `${source} defines ${spec.clusters.length} clusters (${names.join(', ')}); say which with --cluster`, { exitCode: 2 });
 }
 
-/** Writes every file of a render (each through a temporary file and a rename, so no file is ever half-written). */
-async function writeFiles(outDir: string, result: RenderResult): Promise<string[]> {
+/**
+ * What a render wrote into an --out-dir, kept there so the next render into the same directory can remove the
+ * files it no longer produces (an old job-<hash>.yaml would otherwise stay, and `kubectl apply -f dir/` would apply
+ * it again). Only files listed here are ever removed, and only while they still hold what kafkaplane wrote (a file
+ * someone edited since is left, with a warning). JSON, but without a .json extension: `kubectl apply -f dir/` reads
+ * every .json, .yaml and .yml file of a directory and would take it for a Kubernetes object.
+ */
+export const RENDER_MANIFEST = '.kafkaplane-render';
+
+interface RenderManifest {
+  kind: 'KafkaplaneRender';
+  format: string;
+  cluster: string;
+  /** Relative paths and the SHA-256 of the content kafkaplane wrote. */
+  files: { path: string; sha256: string }[];
+}
+
+function sha256(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+async function readManifest(outDir: string): Promise<RenderManifest | undefined> {
+  const text = await readFile(join(outDir, RENDER_MANIFEST), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (text === undefined) return undefined;
+  try {
+    const manifest = JSON.parse(text) as RenderManifest;
+    if (manifest.kind === 'KafkaplaneRender' && Array.isArray(manifest.files)) return manifest;
+  } catch {
+    // not ours, or damaged: fall through
+  }
+  throw new KafkaplaneError('BAD_RENDER_MANIFEST', `${join(outDir, RENDER_MANIFEST)} is not a kafkaplane render manifest`, {
+    exitCode: 2,
+    hint: 'it records what the previous render wrote, so stale files can be removed; delete it (and any stale files yourself) or pick another --out-dir',
+  });
+}
+
+/** A manifest path kafkaplane may touch: relative, inside outDir, not the manifest itself. */
+function insideOutDir(outDir: string, path: string): string | undefined {
+  if (typeof path !== 'string' || path === '' || isAbsolute(path)) return undefined;
+  const target = resolve(outDir, path);
+  const rel = relative(resolve(outDir), target);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel === RENDER_MANIFEST) return undefined;
+  return target;
+}
+
+async function writeAtomically(target: string, content: string): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  const temporary = `${target}.tmp-${process.pid}`;
+  await writeFile(temporary, content);
+  await rename(temporary, target);
+}
+
+/**
+ * Writes every file of a render (each through a temporary file and a rename, so no file is ever half-written), then
+ * removes the files of the previous render into this directory that this one did not produce, and records what it
+ * wrote. Returns the written paths, the removed ones and warnings.
+ */
+async function writeFiles(outDir: string, result: RenderResult, cluster: string): Promise<{ written: string[]; removed: string[]; warnings: string[] }> {
   const existing = await stat(outDir).catch(() => undefined);
   if (existing && !existing.isDirectory()) {
     throw new KafkaplaneError('OUT_DIR_NOT_A_DIRECTORY', `--out-dir ${outDir} exists and is not a directory`, { exitCode: 2 });
   }
+  const previous = existing ? await readManifest(outDir) : undefined;
   const written: string[] = [];
   for (const file of result.files) {
     const target = join(outDir, file.path);
-    await mkdir(dirname(target), { recursive: true });
-    const temporary = `${target}.tmp-${process.pid}`;
-    await writeFile(temporary, file.content);
-    await rename(temporary, target);
+    await writeAtomically(target, file.content);
     written.push(target);
   }
-  return written;
+  const removed: string[] = [];
+  const warnings: string[] = [];
+  const current = new Set(result.files.map((f) => resolve(outDir, f.path)));
+  for (const old of previous?.files ?? []) {
+    const target = insideOutDir(outDir, old.path);
+    if (target === undefined || current.has(target)) continue;
+    const content = await readFile(target).catch(() => undefined);
+    if (content === undefined) continue; // already gone
+    if (sha256(content) !== old.sha256) {
+      warnings.push(`left ${target}: a previous render wrote it, this one does not, but it was changed since, so it is not removed`);
+      continue;
+    }
+    await rm(target);
+    removed.push(target);
+    // Directories the previous render created and that are empty now (never outDir itself; rmdir refuses non-empty ones).
+    for (let dir = dirname(target); insideOutDir(outDir, relative(outDir, dir)) !== undefined; dir = dirname(dir)) {
+      if (!(await rmdir(dir).then(() => true, () => false))) break;
+    }
+  }
+  const manifest: RenderManifest = { kind: 'KafkaplaneRender', format: result.format, cluster, files: result.files.map((f) => ({ path: f.path, sha256: sha256(f.content) })) };
+  await writeAtomically(join(outDir, RENDER_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  return { written, removed, warnings };
 }
 
 /**
@@ -83,9 +162,17 @@ export async function runRender(flags: RenderFlags, io: Io): Promise<number> {
     return 0;
   }
 
-  const written = await writeFiles(flags.outDir, result);
+  const { written, removed, warnings } = await writeFiles(flags.outDir, result, cluster.metadata.name);
+  for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
   if (io.format === 'json') {
-    printJson(io, { format: result.format, cluster: cluster.metadata.name, outDir: resolve(flags.outDir), files: result.files.map((f) => f.path), warnings: result.warnings });
+    printJson(io, {
+      format: result.format,
+      cluster: cluster.metadata.name,
+      outDir: resolve(flags.outDir),
+      files: result.files.map((f) => f.path),
+      removed: removed.map((r) => relative(resolve(flags.outDir!), r)),
+      warnings: [...result.warnings, ...warnings],
+    });
   } else if (!io.quiet) {
     const next =
       flags.format === 'kustomize'
@@ -93,7 +180,8 @@ export async function runRender(flags: RenderFlags, io: Io): Promise<number> {
         : flags.format === 'compose'
           ? `docker compose -f ${written[0]} up -d`
           : `kubectl apply --server-side -f ${written[0]}`;
-    io.stdout.write(`wrote ${written.length} file${written.length === 1 ? '' : 's'} for cluster ${cluster.metadata.name} (${flags.format}):\n${written.map((w) => `  ${w}`).join('\n')}\nnext: ${next}\n`);
+    const stale = removed.length > 0 ? `removed ${removed.length} file${removed.length === 1 ? '' : 's'} of the previous render that this one does not produce:\n${removed.map((r) => `  ${r}`).join('\n')}\n` : '';
+    io.stdout.write(`wrote ${written.length} file${written.length === 1 ? '' : 's'} for cluster ${cluster.metadata.name} (${flags.format}):\n${written.map((w) => `  ${w}`).join('\n')}\n${stale}next: ${next}\n`);
   }
   return 0;
 }

@@ -1,13 +1,14 @@
 import { clusterModel } from '../../model/broker-properties.ts';
 import { heapSize, jvmOptions } from '../../model/jvm.ts';
 import { controllers } from '../../model/nodes.ts';
-import { COMPOSE_KEYSTORE, COMPOSE_KEYSTORE_PASSWORD_FILE, composePlan, composeService } from '../../model/placement-compose.ts';
+import { COMPOSE_HOST_IP, COMPOSE_KEYSTORE, COMPOSE_KEYSTORE_PASSWORD_FILE, composePlan, composeService } from '../../model/placement-compose.ts';
 import { DATA_DIR } from '../../model/placement-kubernetes.ts';
 import type { SpecProblem } from '../../errors.ts';
 import { kubernetesSettings } from '../../spec/kubernetes.ts';
 import { nodeFiles } from '../cluster-config.ts';
 import { CONFIG_DIR, ENTRYPOINT_FILE, RUN_DIR, formatArgsFile, nodePropertiesFile } from '../entrypoint.ts';
 import { RenderError } from '../errors.ts';
+import { KAFKA_SERVER_EXTRA_ARGS, logConfig } from '../logging.ts';
 import { clusterIdentity } from '../identity.ts';
 import type { RenderInput } from '../objects.ts';
 import { replicationBootstrap, topicsScript } from '../topics-job.ts';
@@ -26,7 +27,8 @@ function literal(text: string): string {
 /**
  * The same cluster for `docker compose up`: one service per node running the official image with kafkaplane's
  * entrypoint and the broker properties from the model (compose placement: service names instead of pod DNS names,
- * external listeners published on the docker host). Configs are inline (`configs.<name>.content`, Compose 2.23+).
+ * the first listener and external listeners published on the docker host's 127.0.0.1). Configs are inline
+ * (`configs.<name>.content`, Compose 2.23+).
  */
 export function renderCompose(input: RenderInput): ComposeRender {
   const { cluster } = input;
@@ -41,14 +43,16 @@ export function renderCompose(input: RenderInput): ComposeRender {
   if (problems.length > 0) {
     throw new RenderError(input.source ?? 'the spec', 'a docker compose file', problems.map((p) => ({ ...p, document: `KafkaCluster "${cluster.metadata.name}"` })));
   }
-  const model = clusterModel(cluster);
+  // The cluster as compose runs it: with the docker host's twin of the first listener (model/placement-compose.ts).
+  const model = clusterModel(plan.cluster);
   const namespace = input.namespace ?? cluster.metadata.namespace ?? 'default';
   const identity = clusterIdentity(model, settings, namespace);
   const image = settings.image ?? `apache/kafka:${cluster.spec.version}`;
   const files = nodeFiles(model, plan.placement, cluster.metadata.name);
   const tls = model.listeners.client.some((l) => l.spec?.tls);
 
-  const configs: Record<string, unknown> = { entrypoint: { content: literal(files[ENTRYPOINT_FILE]!) } };
+  const log = logConfig(cluster.spec.version);
+  const configs: Record<string, unknown> = { entrypoint: { content: literal(files[ENTRYPOINT_FILE]!) }, logging: { content: literal(files[log.file]!) } };
   const services: Record<string, unknown> = {};
   const volumes: Record<string, unknown> = {};
   for (const node of model.nodes) {
@@ -65,11 +69,14 @@ export function renderCompose(input: RenderInput): ComposeRender {
     const heap = heapSize(pool, 'kubernetes');
     environment.KAFKA_HEAP_OPTS = `-Xms${heap} -Xmx${heap}`;
     environment.KAFKA_JVM_PERFORMANCE_OPTS = jvmOptions(pool, 'kubernetes').filter((o) => !o.startsWith('-Xms') && !o.startsWith('-Xmx')).join(' ');
+    // Logs to stdout only (docker compose logs), no GC log file: render/logging.ts.
+    environment.KAFKA_LOG4J_OPTS = log.log4jOpts;
+    environment.EXTRA_ARGS = KAFKA_SERVER_EXTRA_ARGS;
     const ports: Record<string, unknown>[] = [];
     for (const [listener, byNode] of plan.hostPorts) {
       const port = byNode.get(node.id);
-      const containerPort = cluster.spec.listeners.find((l) => l.name === listener)!.port;
-      if (port !== undefined) ports.push({ target: containerPort, published: String(port), protocol: 'tcp' });
+      const containerPort = plan.cluster.spec.listeners.find((l) => l.name === listener)!.port;
+      if (port !== undefined) ports.push({ target: containerPort, host_ip: COMPOSE_HOST_IP, published: String(port), protocol: 'tcp' });
     }
     const dataVolume = `${service}-data`;
     if (pool.storage.type === 'persistent-claim') volumes[dataVolume] = {};
@@ -80,6 +87,7 @@ export function renderCompose(input: RenderInput): ComposeRender {
       environment: Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, literal(v)])),
       configs: [
         { source: 'entrypoint', target: `${CONFIG_DIR}/${ENTRYPOINT_FILE}` },
+        { source: 'logging', target: `${CONFIG_DIR}/${log.file}` },
         { source: `node-${node.id}-properties`, target: `${CONFIG_DIR}/${nodePropertiesFile(node.id)}` },
         { source: `node-${node.id}-format-args`, target: `${CONFIG_DIR}/${formatArgsFile(node.id)}` },
       ],

@@ -1,5 +1,6 @@
 import type { KubernetesRender } from '../kubernetes.ts';
 import { poolSelectorLabels } from '../objects.ts';
+import { zoneSpread } from '../statefulset.ts';
 import type { RenderedFile } from '../index.ts';
 import { toYaml } from './yaml.ts';
 
@@ -79,12 +80,17 @@ export function renderKustomize(rendered: KubernetesRender, header: string): Ren
                     ],
                   },
                 },
+                // With spec.rack: never more than one Kafka node of a pool more in one zone than in another, so
+                // losing a zone loses at most a third of a 3-zone pool's replicas.
+                ...(context.cluster.spec.rack
+                  ? { topologySpreadConstraints: [{ $patch: 'replace' }, zoneSpread(context, pool.name, 'DoNotSchedule')] }
+                  : {}),
               },
             },
           },
         }),
       })),
-      ` prod: never two Kafka nodes of a pool on one Kubernetes node (seed 004: anti-affinity by hostname).\n Needs at least as many schedulable nodes as the largest pool has replicas.`,
+      ` prod: never two Kafka nodes of a pool on one Kubernetes node (seed 004: anti-affinity by hostname)${context.cluster.spec.rack ? ', and pools spread over zones strictly (DoNotSchedule)' : ''}.\n Needs at least as many schedulable nodes as the largest pool has replicas${context.cluster.spec.rack ? ', in as many zones as the pools need to stay balanced' : ''}.`,
     ),
   );
   return files;

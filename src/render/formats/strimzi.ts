@@ -1,19 +1,61 @@
 import type { SpecProblem } from '../../errors.ts';
 import { heapSize } from '../../model/jvm.ts';
+import { kubernetesNames } from '../../model/kubernetes-names.ts';
 import { nodeIdRanges } from '../../spec/kafka-cluster.ts';
 import { kafkaTopicName } from '../../spec/kafka-topic.ts';
-import { kubernetesSettings } from '../../spec/kubernetes.ts';
+import { type KubernetesSpec, JMX_EXPORTER_VERSION, KAFKA_EXPORTER_IMAGE, kubernetesSettings, kubernetesSpec } from '../../spec/kubernetes.ts';
 import { RenderError } from '../errors.ts';
-import { JMX_EXPORTER_CONFIG, METRICS_FILE } from '../monitoring.ts';
-import type { KubeObject, RenderInput } from '../objects.ts';
+import { externalListenerWarnings } from '../kubernetes.ts';
+import { JMX_EXPORTER_CONFIG, METRICS_FILE, prometheusAlerts } from '../monitoring.ts';
+import { type KubeObject, type RenderInput, recommendedLabels } from '../objects.ts';
+import { heapProblems, poolResources } from '../resources.ts';
 
 /**
  * The same cluster as Strimzi custom resources (kafka.strimzi.io/v1beta2, KRaft with node pools), for teams that run
- * the Strimzi operator: Kafka + one KafkaNodePool per pool + KafkaTopic + KafkaUser. Strimzi builds the broker
- * configuration itself; kafkaplane maps the spec onto Strimzi's fields and refuses what Strimzi cannot express.
+ * the Strimzi operator: Kafka + one KafkaNodePool per pool + KafkaTopic + KafkaUser, and with monitoring a PodMonitor
+ * and a PrometheusRule for Strimzi's pods. Strimzi builds the broker configuration itself; kafkaplane maps the spec
+ * onto Strimzi's fields, refuses what Strimzi cannot express and warns about every setting it leaves out.
  * https://strimzi.io/docs/operators/latest/configuring.html
  */
 const STRIMZI_RESERVED_PORTS = new Set([9404, 9999]);
+
+/** Strimzi's name for the metrics port of its Kafka and kafka_exporter pods (MetricsModel.METRICS_PORT_NAME). */
+const STRIMZI_METRICS_PORT = 'tcp-prometheus';
+
+/**
+ * The official apache/kafka image (and its GraalVM twin apache/kafka-native). Strimzi runs only images built on its
+ * own (quay.io/strimzi/kafka:<strimzi>-kafka-<kafka>): its pods start Kafka with Strimzi's scripts, which those
+ * images do not have.
+ */
+const APACHE_KAFKA_IMAGE = /^(docker\.io\/)?apache\/kafka(-native)?([:@]|$)/;
+
+/** spec.kubernetes settings the Strimzi resources leave out (Strimzi has no field for them, or decides them itself). */
+function droppedSettings(settings: KubernetesSpec): string[] {
+  const defaults = kubernetesSpec.parse({});
+  const dropped: string[] = [];
+  const pod = settings.pod;
+  for (const key of ['annotations', 'labels', 'nodeSelector', 'tolerations', 'priorityClassName'] as const) {
+    if (pod[key] !== undefined) dropped.push(`spec.kubernetes.pod.${key}`);
+  }
+  if (pod.spread !== defaults.pod.spread) dropped.push('spec.kubernetes.pod.spread');
+  if (pod.terminationGracePeriodSeconds !== defaults.pod.terminationGracePeriodSeconds) dropped.push('spec.kubernetes.pod.terminationGracePeriodSeconds');
+  if (settings.imagePullSecrets.length > 0) dropped.push('spec.kubernetes.imagePullSecrets');
+  if (settings.imagePullPolicy !== defaults.imagePullPolicy) dropped.push('spec.kubernetes.imagePullPolicy');
+  if (settings.clusterDomain !== defaults.clusterDomain) dropped.push('spec.kubernetes.clusterDomain (the Strimzi operator reads KUBERNETES_SERVICE_DNS_DOMAIN)');
+  if (!settings.serviceAccount.create || settings.serviceAccount.name !== undefined || settings.serviceAccount.annotations !== undefined) dropped.push('spec.kubernetes.serviceAccount');
+  if (!settings.networkPolicy.enabled) dropped.push('spec.kubernetes.networkPolicy.enabled: false (Strimzi always creates its NetworkPolicies unless the operator runs with STRIMZI_NETWORK_POLICY_GENERATION=false)');
+  if (settings.tls.secretName !== undefined || settings.tls.passwordSecret !== undefined || settings.tls.keystoreKey !== defaults.tls.keystoreKey) dropped.push('spec.kubernetes.tls (Strimzi issues the listener certificates from its own CA)');
+  if (settings.identity !== undefined) dropped.push('spec.kubernetes.identity (Strimzi chooses the cluster id and directory ids)');
+  if (settings.rackInit.image !== defaults.rackInit.image) dropped.push('spec.kubernetes.rackInit.image (Strimzi reads the zone with its own kafka-init container)');
+  const jmx = settings.monitoring.jmxExporter;
+  if (jmx.version !== JMX_EXPORTER_VERSION || jmx.url !== undefined || jmx.agentPath !== undefined || jmx.image !== defaults.monitoring.jmxExporter.image || jmx.sha256 !== undefined) {
+    dropped.push('spec.kubernetes.monitoring.jmxExporter (Strimzi images carry their own JMX exporter agent)');
+  }
+  if (settings.monitoring.kafkaExporter.image !== KAFKA_EXPORTER_IMAGE) dropped.push('spec.kubernetes.monitoring.kafkaExporter.image (Strimzi runs its own kafka_exporter image)');
+  if (settings.monitoring.port !== defaults.monitoring.port) dropped.push('spec.kubernetes.monitoring.port (Strimzi always uses 9404)');
+  if (settings.monitoring.scrapers !== undefined) dropped.push('spec.kubernetes.monitoring.scrapers (Strimzi\'s NetworkPolicy admits anyone to the metrics port)');
+  return dropped;
+}
 
 export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warnings: string[] } {
   const { cluster } = input;
@@ -28,17 +70,38 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
       problems.push({ path: `spec.listeners[${i}].port`, message: `Strimzi listeners need a port of 9092 or more, other than 9404 and 9999; ${l.port} would be rejected by the Strimzi operator` });
     }
   });
+  problems.push(...heapProblems(spec.nodePools));
   if (problems.length > 0) throw new RenderError(input.source ?? 'the spec', 'Strimzi resources', problems.map((p) => ({ ...p, document: `KafkaCluster "${name}"` })));
 
-  const labels = { 'app.kubernetes.io/managed-by': 'kafkaplane', 'app.kubernetes.io/part-of': 'kafkaplane' };
-  const metadata = (objectName: string, extra: Record<string, string> = {}, annotations?: Record<string, string>) => ({
+  const warnings: string[] = [...externalListenerWarnings(cluster)];
+  let image: string | undefined;
+  if (settings.image !== undefined && APACHE_KAFKA_IMAGE.test(settings.image)) {
+    warnings.push(
+      `spec.kubernetes.image ${settings.image} is not passed to Strimzi (spec.kafka.image): Strimzi runs only its own Kafka images (quay.io/strimzi/kafka), and its operator picks the one for spec.version ${spec.version}`,
+    );
+  } else if (settings.image !== undefined) {
+    image = settings.image;
+    warnings.push(`spec.kubernetes.image ${settings.image} becomes Strimzi's spec.kafka.image: it must be built on a Strimzi Kafka image for Kafka ${spec.version}, or the pods will not start`);
+  }
+  const dropped = droppedSettings(settings);
+  if (dropped.length > 0) {
+    warnings.push(
+      `the Strimzi resources leave out settings they have no field for or that Strimzi decides itself: ${dropped.join('; ')}. Where Strimzi supports them, set them by hand in the Kafka and KafkaNodePool resources' template (spec.kafka.template.pod, spec.template.pod)`,
+    );
+  }
+
+  const monitoringSettings = settings.monitoring;
+  const labelsOf = (appName: string, component: string, version = true) => recommendedLabels({ cluster: name, name: appName, component, version: version ? spec.version : undefined });
+  const metadata = (objectName: string, labels: Record<string, string>, annotations?: Record<string, string>) => ({
     name: objectName,
     namespace,
-    labels: { ...labels, ...extra },
+    labels,
     ...(annotations ? { annotations } : {}),
   });
-  const monitoring = settings.monitoring.enabled;
-  const metricsConfigMap = `${name}-metrics`;
+  const strimziCluster = { 'strimzi.io/cluster': name };
+  const monitoring = monitoringSettings.enabled;
+  const names = kubernetesNames(cluster, settings, namespace);
+  const metricsConfigMap = names.metricsConfigMap;
 
   const listeners = spec.listeners.map((l) => {
     const configuration: Record<string, unknown> = {};
@@ -60,6 +123,7 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
       }));
     }
     if (c?.advertisedHostTemplate) configuration.advertisedHostTemplate = c.advertisedHostTemplate;
+    if (c?.loadBalancerSourceRanges) configuration.loadBalancerSourceRanges = c.loadBalancerSourceRanges;
     return {
       name: l.name,
       port: l.port,
@@ -75,7 +139,7 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
   const kafka: KubeObject = {
     apiVersion: 'kafka.strimzi.io/v1beta2',
     kind: 'Kafka',
-    metadata: metadata(name, {}, { 'strimzi.io/node-pools': 'enabled', 'strimzi.io/kraft': 'enabled' }),
+    metadata: metadata(name, labelsOf('kafka', 'cluster'), { 'strimzi.io/node-pools': 'enabled', 'strimzi.io/kraft': 'enabled' }),
     spec: {
       kafka: {
         version: spec.version,
@@ -83,7 +147,7 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
         config: Object.fromEntries(Object.entries(spec.config)),
         ...(spec.authorization ? { authorization: { type: 'simple', superUsers: spec.authorization.superUsers } } : {}),
         ...(spec.rack ? { rack: { topologyKey: spec.rack.topologyKey } } : {}),
-        ...(settings.image ? { image: settings.image } : {}),
+        ...(image !== undefined ? { image } : {}),
         ...(monitoring
           ? { metricsConfig: { type: 'jmxPrometheusExporter', valueFrom: { configMapKeyRef: { name: metricsConfigMap, key: METRICS_FILE } } } }
           : {}),
@@ -105,13 +169,20 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
     return {
       apiVersion: 'kafka.strimzi.io/v1beta2',
       kind: 'KafkaNodePool',
-      // Strimzi hands out node ids itself; the annotation asks for the same ids as kafkaplane's model.
-      metadata: metadata(`${name}-${pool.name}`, { 'strimzi.io/cluster': name }, range.end > range.start ? { 'strimzi.io/next-node-ids': `[${range.start}-${range.end - 1}]` } : undefined),
+      // Strimzi names a pool's pods <cluster>-<pool>-<node id>, so the pool keeps the spec's name: the pods are then
+      // named as kafkaplane names them (kafka-dual-0). Strimzi hands out node ids itself; the annotation asks for the
+      // same ids as kafkaplane's model.
+      metadata: metadata(
+        pool.name,
+        { ...labelsOf('kafka', 'node-pool'), ...strimziCluster },
+        range.end > range.start ? { 'strimzi.io/next-node-ids': `[${range.start}-${range.end - 1}]` } : undefined,
+      ),
       spec: {
         replicas: pool.replicas,
         roles: [...pool.roles].sort(),
         storage,
-        ...(pool.resources ? { resources: pool.resources } : {}),
+        // The same requests as the StatefulSets get: a pool without resources is not left BestEffort.
+        resources: poolResources(pool),
         jvmOptions: { '-Xms': heap, '-Xmx': heap },
       },
     };
@@ -120,7 +191,7 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
   const topics: KubeObject[] = input.topics.map((t) => ({
     apiVersion: 'kafka.strimzi.io/v1beta2',
     kind: 'KafkaTopic',
-    metadata: metadata(t.metadata.name, { 'strimzi.io/cluster': name }),
+    metadata: metadata(t.metadata.name, { ...labelsOf('kafka-topic', 'topic', false), ...strimziCluster }),
     spec: {
       ...(kafkaTopicName(t) !== t.metadata.name ? { topicName: kafkaTopicName(t) } : {}),
       ...(t.spec.partitions !== undefined ? { partitions: t.spec.partitions } : {}),
@@ -135,7 +206,7 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
     return {
       apiVersion: 'kafka.strimzi.io/v1beta2',
       kind: 'KafkaUser',
-      metadata: metadata(u.metadata.name, { 'strimzi.io/cluster': name }),
+      metadata: metadata(u.metadata.name, { ...labelsOf('kafka-user', 'user', false), ...strimziCluster }),
       spec: {
         // Without a password Secret the User Operator generates one into the Secret named after the user.
         ...(auth ? { authentication: { type: 'scram-sha-512', ...(ref ? { password: { valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } } } : {}) } } : {}),
@@ -161,7 +232,47 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
 
   const objects: KubeObject[] = [kafka, ...pools, ...topics, ...users];
   if (monitoring) {
-    objects.unshift({ apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(metricsConfigMap), data: { [METRICS_FILE]: JMX_EXPORTER_CONFIG } });
+    objects.unshift({ apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(metricsConfigMap, labelsOf('kafka', 'metrics')), data: { [METRICS_FILE]: JMX_EXPORTER_CONFIG } });
+    const monitoringLabels = (component: string) => ({ ...labelsOf('kafka', component), ...(monitoringSettings.labels ?? {}) });
+    if (monitoringSettings.podMonitor) {
+      objects.push({
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PodMonitor',
+        metadata: metadata(names.podMonitor, monitoringLabels('metrics')),
+        spec: {
+          // Strimzi labels every pod of the cluster (brokers, controllers, kafka_exporter) with its cluster and kind;
+          // only the Kafka nodes and kafka_exporter have the metrics port.
+          selector: { matchLabels: { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'Kafka' } },
+          podMetricsEndpoints: [
+            {
+              port: STRIMZI_METRICS_PORT,
+              path: '/metrics',
+              interval: '30s',
+              relabelings: [
+                // The same labels as kafkaplane's own PodMonitor, so the same alerts work.
+                { sourceLabels: ['__meta_kubernetes_pod_label_strimzi_io_cluster'], targetLabel: 'kafka_cluster' },
+                { sourceLabels: ['__meta_kubernetes_pod_label_strimzi_io_pool_name'], targetLabel: 'kafka_pool' },
+              ],
+            },
+          ],
+        },
+      });
+    }
+    if (monitoringSettings.prometheusRule) {
+      const rules = prometheusAlerts({
+        namespace,
+        cluster: name,
+        kafkaExporter: monitoringSettings.kafkaExporter.enabled,
+        consumerLagThreshold: monitoringSettings.consumerLagThreshold,
+        missingPods: { expectedNodes: spec.nodePools.reduce((n, p) => n + p.replicas, 0) },
+      });
+      objects.push({
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PrometheusRule',
+        metadata: metadata(names.prometheusRule, monitoringLabels('alerts')),
+        spec: { groups: [{ name: `kafka-${name}`, rules }] },
+      });
+    }
   }
-  return { objects, warnings: [] };
+  return { objects, warnings };
 }

@@ -31,8 +31,10 @@ const CRD_SUBDIRS = ['strimzi'];
 const FIELD_MANAGER = 'kafkaplane';
 
 /** REST paths of the kinds kafkaplane renders (a kind render emits that is missing here fails the test). */
-const RESOURCES: Record<string, { group: string; version: string; plural: string }> = {
+const RESOURCES: Record<string, { group: string; version: string; plural: string; clusterScoped?: true }> = {
   ServiceAccount: { group: '', version: 'v1', plural: 'serviceaccounts' },
+  ClusterRole: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', clusterScoped: true },
+  ClusterRoleBinding: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings', clusterScoped: true },
   Secret: { group: '', version: 'v1', plural: 'secrets' },
   ConfigMap: { group: '', version: 'v1', plural: 'configmaps' },
   Service: { group: '', version: 'v1', plural: 'services' },
@@ -84,6 +86,10 @@ function objectPath(object: KubeObject): string {
   const resource = RESOURCES[object.kind];
   assert.ok(resource, `render emitted a ${object.kind}, which this test does not know how to send`);
   const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
+  if (resource.clusterScoped) {
+    assert.equal(object.metadata.namespace, undefined, `${object.kind} ${object.metadata.name} is cluster-scoped but has a namespace`);
+    return `${base}/${resource.plural}/${object.metadata.name}`;
+  }
   assert.ok(object.metadata.namespace, `${object.kind} ${object.metadata.name} has no namespace`);
   return `${base}/namespaces/${object.metadata.namespace}/${resource.plural}/${object.metadata.name}`;
 }
@@ -142,7 +148,7 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
   const crds = await installCrds(cp);
   t.diagnostic(`installed CRDs: ${crds.join(', ')}`);
   const namespaces = new Set<string>();
-  for (const name of EXAMPLES) for (const format of ['yaml', 'strimzi'] as const) for (const o of renderExample(name, format).objects as KubeObject[]) namespaces.add(o.metadata.namespace!);
+  for (const name of EXAMPLES) for (const format of ['yaml', 'strimzi'] as const) for (const o of renderExample(name, format).objects as KubeObject[]) if (o.metadata.namespace) namespaces.add(o.metadata.namespace);
   for (const namespace of namespaces) {
     const res = await request(cp, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
     assert.ok(res.status === 201 || res.status === 409, `creating namespace ${namespace}: ${res.body}`);
@@ -174,6 +180,8 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
           if (overlay === 'dev') assert.equal(pod.containers.find((c: { name: string }) => c.name === 'kafka').resources.requests.cpu, '100m');
           else {
             assert.deepEqual(Object.keys(pod.affinity.podAntiAffinity), ['requiredDuringSchedulingIgnoredDuringExecution']);
+            // With spec.rack the zone spread is strict in prod, and stays one constraint (replaced, not appended).
+            if (pod.topologySpreadConstraints) assert.deepEqual(pod.topologySpreadConstraints.map((c: { whenUnsatisfiable: string }) => c.whenUnsatisfiable), ['DoNotSchedule']);
             assert.deepEqual(sts.spec.selector, (base.find((o) => o.kind === 'StatefulSet' && o.metadata.name === sts.metadata.name) as any).spec.selector, 'selectors untouched');
           }
         }
