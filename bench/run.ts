@@ -25,7 +25,7 @@ import { DEFAULT_KAFKA_VERSION } from '../src/spec/kafka-cluster.ts';
 import { clusterSpec, startTestCluster } from '../test/helpers/local-cluster.ts';
 import { CONSUMER_SUMMARY, PRODUCER_TOTAL, parseConsumerSummary, parseProducerTotal } from '../test/helpers/perf-lines.ts';
 
-const PORT_BASE = 49092;
+const PORT_BASE = 17092; // below the ephemeral port range (32768-60999)
 const BIN = fileURLToPath(new URL('../bin/kafkaplane.js', import.meta.url));
 /** Kafka's scripts: kafka-run-class.sh KAFKA_JVM_PERFORMANCE_OPTS, and the -Xmx512M the perf scripts set. */
 const KAFKA_SCRIPT_JVM = ['-Xmx512M', '-server', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent', '-XX:MaxInlineLevel=15', '-Djava.awt.headless=true'];

@@ -4,7 +4,7 @@
 // answers. Both sides use the same readiness probe (every broker registered + a quorum leader + all voters), the
 // same server.properties, the same JVM flags and the same jars; Kafka is already downloaded.
 //
-//   node bench/up-time.ts [--rounds 3] [--port-base 47092] [--json out.json]
+//   node bench/up-time.ts [--rounds 3] [--port-base 15092] [--json out.json]
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ const arg = (name: string, fallback: string) => {
   return i > 0 ? process.argv[i + 1]! : fallback;
 };
 const rounds = Number(arg('--rounds', '3'));
-const portBase = Number(arg('--port-base', '47092'));
+const portBase = Number(arg('--port-base', '15092'));
 const bin = new URL('../bin/kafkaplane.js', import.meta.url).pathname;
 const spec = new URL('../examples/seed-002-combined.yaml', import.meta.url).pathname;
 const replicationBootstrap = [0, 1, 2].map((i) => `127.0.0.1:${portBase + 100 + i}`);

@@ -33,12 +33,15 @@ const onlyUnit = process.argv.includes('--unit');
 ensureDebianPackage('busybox', 'busybox');
 if (!onlyUnit) {
   ensureDebianPackage('kcat', 'kcat');
-  log(`Kafka ${DEFAULT_KAFKA_VERSION} jars…`);
-  await resolveDistribution(DEFAULT_KAFKA_VERSION, {
-    onProgress: (p) => {
-      if (p.doneFiles === p.totalFiles && p.totalFiles > 0) log(`Kafka ${p.version}: ${p.totalFiles} jars ready`);
-    },
-  });
+  // The default release, and 3.9 for the static-quorum test (test/integration/kafka/local-kafka39.test.ts).
+  for (const version of [DEFAULT_KAFKA_VERSION, '3.9.2']) {
+    log(`Kafka ${version} jars…`);
+    await resolveDistribution(version, {
+      onProgress: (p) => {
+        if (p.doneFiles === p.totalFiles && p.totalFiles > 0) log(`Kafka ${p.version}: ${p.totalFiles} jars ready`);
+      },
+    });
+  }
   log('test control plane (etcd, kube-apiserver, kubectl)…');
   execFileSync('bash', [`${root}scripts/control-plane/build.sh`], { stdio: 'inherit' });
 }

@@ -5,15 +5,16 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaplaneError, errorMessage } from '../errors.ts';
 import { type ClusterDescription, type QuorumDescription, controllerQuorumLeader, describeCluster, describeQuorum } from '../kafka/cluster.ts';
-import { type ConnectionConfig, withAdmin } from '../kafka/connect.ts';
+import { type ConnectionConfig, checkAddress, withAdmin, withBrokerLink } from '../kafka/connect.ts';
+import { fetchMetadata } from '../kafka/metadata.ts';
 import { type TopicChange, applyTopics } from '../kafka/topics.ts';
 import { applyAcls, upsertScramCredential, waitForSecurity } from '../kafka/users.ts';
 import { type AclBinding, aclBindings, userPrincipal } from '../model/acls.ts';
 import { type ClusterModel, brokerProperties, clusterModel, nodeListeners } from '../model/broker-properties.ts';
 import { jvmOptions } from '../model/jvm.ts';
 import type { ClusterNode } from '../model/nodes.ts';
-import { type Placement, localPlacement } from '../model/placement.ts';
-import { formatProperties } from '../model/properties-format.ts';
+import { type Placement, localPlacement, localPortPlanProblems } from '../model/placement.ts';
+import { formatProperties, parseProperties } from '../model/properties-format.ts';
 import { type ClusterIdentity, formatArguments, voters } from '../model/quorum.ts';
 import type { KafkaCluster } from '../spec/kafka-cluster.ts';
 import { kafkaTopicName } from '../spec/kafka-topic.ts';
@@ -44,6 +45,8 @@ export interface UpOptions {
   readyTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   onEvent?: (event: UpEvent) => void;
+  /** Aborting (Ctrl-C) stops the nodes this call started and rejects with INTERRUPTED. */
+  signal?: AbortSignal;
 }
 
 export interface NodeStatus {
@@ -79,6 +82,8 @@ export interface UpResult {
   users: UserCredential[];
   /** PEM CA that signed the brokers' certificates, when a client listener uses TLS. */
   caFile: string | null;
+  /** Things that did not stop the cluster but need the user's attention (a node running an older config, …). */
+  warnings: string[];
   durationMs: number;
 }
 
@@ -89,6 +94,8 @@ interface LocalCluster {
   model: ClusterModel;
   placement: Placement;
   tls: LocalTls | undefined;
+  /** `up --heap`: every node's heap, whatever the spec says. */
+  heap: string | undefined;
 }
 
 export function selectCluster(spec: Spec, name: string | undefined, source: string): KafkaCluster {
@@ -105,16 +112,13 @@ export function selectCluster(spec: Spec, name: string | undefined, source: stri
 }
 
 function localCluster(layout: StateLayout, state: ClusterState, heap?: string, tls?: LocalTls): LocalCluster {
-  const cluster = heap
-    ? { ...state.spec, spec: { ...state.spec.spec, nodePools: state.spec.spec.nodePools.map((p) => ({ ...p, jvm: { options: p.jvm?.options ?? [], heap } })) } }
-    : state.spec;
-  const model = clusterModel(cluster, { quorumMode: state.quorumMode });
+  const model = withPortIndexes(clusterModel(state.spec, { quorumMode: state.quorumMode }), state.nodes);
   const placement = localPlacement({
     portBase: state.portBase,
     dataDir: (node) => layout.dataDir(node.id),
     ...(tls ? { tls: () => tls.material } : {}),
   });
-  return { layout, state, model, placement, tls };
+  return { layout, state, model, placement, tls, heap };
 }
 
 /** Listener endpoints a client uses, per client listener, e.g. PLAIN → 127.0.0.1:9092,127.0.0.1:9093,… */
@@ -205,22 +209,41 @@ export async function up(options: UpOptions, source = 'spec'): Promise<UpResult>
   }
   if (previous) checkCompatible(previous, cluster, options.portBase);
 
-  const [java, distribution] = await Promise.all([
-    findJava(env),
-    resolveDistribution(cluster.spec.version, { env, onProgress: (progress) => emit({ type: 'download', progress }), log: (m) => emit({ type: 'step', message: m }) }),
-  ]);
-
+  const warnings: string[] = [];
+  const portBase = previous?.portBase ?? options.portBase ?? cluster.spec.listeners[0]!.port;
   const model0 = clusterModel(cluster);
+  const stateNodes = previous ? mergeNodes(previous, model0) : model0.nodes.map((n) => ({ id: n.id, pool: n.pool, roles: n.roles, formatted: false, portIndex: n.index }));
+  const planned = withPortIndexes(model0, stateNodes);
+  const portProblems = localPortPlanProblems(planned, portBase);
+  if (portProblems.length > 0) {
+    throw new KafkaplaneError('PORT_PLAN', `the local port plan of cluster "${cluster.metadata.name}" does not fit:\n${portProblems.map((p) => `  - ${p}`).join('\n')}`, {
+      exitCode: 2,
+      hint: 'pick a lower --port-base (e.g. --port-base 19092), or run fewer nodes or listeners locally',
+    });
+  }
+
+  // Java first: without it there is no point downloading ~100 MB of jars.
+  const java = await findJava(env);
+  const distribution = await resolveDistribution(cluster.spec.version, {
+    env,
+    onProgress: (progress) => emit({ type: 'download', progress }),
+    log: (m) => emit({ type: 'step', message: m }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  throwIfInterrupted(options.signal, 'before anything was started');
+  const ephemeral = await ephemeralPortsUsed(planned, portBase);
+  if (ephemeral) warnings.push(ephemeral);
+
   const state: ClusterState = previous
-    ? { ...previous, kafkaVersion: cluster.spec.version, spec: cluster, nodes: mergeNodes(previous, model0) }
+    ? { ...previous, kafkaVersion: cluster.spec.version, spec: cluster, nodes: stateNodes }
     : {
         schema: 1,
         name: cluster.metadata.name,
         kafkaVersion: cluster.spec.version,
         quorumMode: model0.quorumMode,
         identity: newIdentity(model0),
-        portBase: options.portBase ?? cluster.spec.listeners[0]!.port,
-        nodes: model0.nodes.map((n) => ({ id: n.id, pool: n.pool, roles: n.roles, formatted: false })),
+        portBase,
+        nodes: stateNodes,
         spec: cluster,
       };
   // TLS client listeners get a per-cluster CA and broker certificate (kept in the state directory).
@@ -249,6 +272,13 @@ export async function up(options: UpOptions, source = 'spec'): Promise<UpResult>
   for (const node of model.nodes) {
     await mkdir(layout.dataDir(node.id), { recursive: true });
     const props = brokerProperties(model, node, placement);
+    // A running node keeps the configuration it started with: say so when the spec changed it.
+    if (running.has(node.id) && existsSync(layout.propertiesFile(node.id))) {
+      const changed = changedProperties(parseProperties(await readFile(layout.propertiesFile(node.id), 'utf8')), props);
+      if (changed.length > 0) {
+        warnings.push(`node ${node.id} is running with its previous configuration (${changed.join(', ')} changed in the spec); restart the cluster to apply it: kafkaplane down && kafkaplane up`);
+      }
+    }
     await writeFile(layout.propertiesFile(node.id), formatProperties(props, `node ${node.id} of cluster ${state.name}: written by kafkaplane from the spec on every up; edits here are overwritten`));
     const nodeLogging = loggingConfig(distribution.logging, layout.logFile(node.id));
     await mkdir(join(layout.nodeDir(node.id), 'logs'), { recursive: true });
@@ -293,12 +323,13 @@ export async function up(options: UpOptions, source = 'spec'): Promise<UpResult>
       if (wave.length === 0) continue;
       emit({ type: 'step', message: `starting ${describeWave(wave)} (Kafka ${distribution.version}, ${java.bin} ${java.version})` });
       for (const node of wave) {
+        throwIfInterrupted(options.signal, 'while starting the nodes');
         await startNode(local, node, java.bin, distribution);
         startedNow.push(node.id);
       }
-      if (i === 0 && waves[1]!.length > 0) await waitQuorumLeader(local, deadline, emit);
+      if (i === 0 && waves[1]!.length > 0) await waitQuorumLeader(local, deadline, emit, options.signal);
     }
-    await waitReady(local, Math.max(1_000, deadline - Date.now()), emit);
+    await waitReady(local, Math.max(1_000, deadline - Date.now()), emit, warnings, options.signal);
   } catch (error) {
     if (startedNow.length > 0) {
       emit({ type: 'step', message: `stopping node${startedNow.length > 1 ? 's' : ''} ${startedNow.join(', ')} started by this attempt` });
@@ -355,6 +386,7 @@ export async function up(options: UpOptions, source = 'spec'): Promise<UpResult>
     topics: topicChanges,
     users: credentials,
     caFile: tls?.caFile ?? null,
+    warnings,
     durationMs: Date.now() - started,
   };
 }
@@ -368,10 +400,11 @@ function describeWave(nodes: readonly ClusterNode[]): string {
  * Waits until the KRaft quorum has elected a leader, asking the controllers themselves (DescribeQuorum is served on
  * the controller listener, as kafka-metadata-quorum --bootstrap-controller does; KIP-919).
  */
-async function waitQuorumLeader(local: LocalCluster, deadline: number, emit: (e: UpEvent) => void): Promise<void> {
+async function waitQuorumLeader(local: LocalCluster, deadline: number, emit: (e: UpEvent) => void, signal: AbortSignal | undefined): Promise<void> {
   const controllerNodes = local.model.nodes.filter((n) => n.controller);
   emit({ type: 'waiting', message: `waiting for the ${controllerNodes.length} controller${controllerNodes.length === 1 ? '' : 's'} to elect a leader` });
   while (Date.now() < deadline) {
+    throwIfInterrupted(signal, 'while the controllers were electing a leader');
     for (const node of controllerNodes) {
       const pid = await readPid(local.layout.pidFile(node.id));
       if (!pid || !(await isOurProcess(pid))) throw await nodeDied(local, node);
@@ -391,13 +424,27 @@ function newIdentity(model: ClusterModel): ClusterIdentity {
   return { clusterId: randomKafkaUuid(), directoryIds };
 }
 
-function mergeNodes(previous: ClusterState, model: ClusterModel): ClusterState['nodes'] {
-  return model.nodes.map((n) => ({
-    id: n.id,
-    pool: n.pool,
-    roles: n.roles,
-    formatted: previous.nodes.find((o) => o.id === n.id)?.formatted ?? false,
-  }));
+/** The state's nodes for the spec's: existing nodes keep their port index, new ones take the lowest free one. */
+export function mergeNodes(previous: ClusterState, model: ClusterModel): ClusterState['nodes'] {
+  const old = new Map(previous.nodes.map((n, position) => [n.id, { ...n, portIndex: n.portIndex ?? position }]));
+  const taken = new Set(model.nodes.flatMap((n) => (old.has(n.id) ? [old.get(n.id)!.portIndex] : [])));
+  let free = 0;
+  return model.nodes.map((n) => {
+    const existing = old.get(n.id);
+    let portIndex = existing?.portIndex;
+    if (portIndex === undefined) {
+      while (taken.has(free)) free++;
+      portIndex = free;
+      taken.add(free);
+    }
+    return { id: n.id, pool: n.pool, roles: n.roles, formatted: existing?.formatted ?? false, portIndex };
+  });
+}
+
+/** The model with each node's `index` (what the local port plan uses) taken from the state. */
+function withPortIndexes(model: ClusterModel, nodes: ClusterState['nodes']): ClusterModel {
+  const indexes = new Map(nodes.map((n, position) => [n.id, n.portIndex ?? position]));
+  return { ...model, nodes: model.nodes.map((n) => ({ ...n, index: indexes.get(n.id) ?? n.index })) };
 }
 
 async function localPassword(file: string): Promise<string> {
@@ -437,7 +484,7 @@ async function startNode(local: LocalCluster, node: ClusterNode, java: string, d
   return startDetached({
     command: java,
     args: [
-      ...jvmOptions(pool, 'local'),
+      ...jvmOptions(pool, 'local', local.heap),
       `${nodeLogging.jvmFlag}${join(layout.nodeDir(node.id), nodeLogging.fileName)}`,
       `-Dkafka.logs.dir=${join(layout.nodeDir(node.id), 'logs')}`,
       marker,
@@ -462,10 +509,16 @@ async function stopNode(layout: StateLayout, id: number, graceMs: number): Promi
 }
 
 /**
- * Ready means: every node's JVM is alive, every broker is registered (the cluster metadata lists it) and the quorum
- * has a leader with every controller as a voter. A node that dies meanwhile fails the wait with its log.
+ * Ready means: every node's JVM is alive, every broker is registered (the cluster metadata lists it), the quorum
+ * has a leader with every controller as a voter, and every partition has a leader. A node that dies meanwhile fails
+ * the wait with its log.
+ *
+ * On a restart, a partition's followers then still have to catch up and rejoin the ISR: until they do, acks=all
+ * writes can fail with NOT_ENOUGH_REPLICAS and a new leader's high watermark can trail its log, so a reader that
+ * stops "at the end" (kcat -e) stops early. So ready also waits for full ISRs — but at most ISR_CATCH_UP_MS after
+ * the rest was ready: a replica that cannot catch up (a full disk, say) is reported, not waited on forever.
  */
-async function waitReady(local: LocalCluster, timeoutMs: number, emit: (e: UpEvent) => void): Promise<void> {
+async function waitReady(local: LocalCluster, timeoutMs: number, emit: (e: UpEvent) => void, warnings: string[], signal: AbortSignal | undefined): Promise<void> {
   const { model, layout } = local;
   const deadline = Date.now() + timeoutMs;
   const brokerIds = model.nodes.filter((n) => n.broker).map((n) => n.id);
@@ -477,7 +530,9 @@ async function waitReady(local: LocalCluster, timeoutMs: number, emit: (e: UpEve
   };
   say(`waiting for ${brokerIds.length} broker${brokerIds.length === 1 ? '' : 's'} and a quorum of ${controllerIds.length}`);
   let lastError: unknown;
+  let catchUpSince: number | undefined;
   while (Date.now() < deadline) {
+    throwIfInterrupted(signal, 'while waiting for the cluster to become ready');
     for (const node of model.nodes) {
       const pid = await readPid(layout.pidFile(node.id));
       if (!pid || !(await isOurProcess(pid))) throw await nodeDied(local, node);
@@ -498,9 +553,31 @@ async function waitReady(local: LocalCluster, timeoutMs: number, emit: (e: UpEve
           return false;
         }
         // On a restart, existing partitions need their leaders back before clients can use them.
-        const leaderless = await leaderlessPartitions(admin);
-        if (leaderless > 0) {
-          say(`brokers registered, quorum led by ${quorum.leaderId}; ${leaderless} partition${leaderless === 1 ? '' : 's'} still without a leader`);
+        const partitions = await partitionHealth(admin);
+        if (partitions.leaderless > 0) {
+          say(`brokers registered, quorum led by ${quorum.leaderId}; ${plural(partitions.leaderless, 'partition')} still without a leader`);
+          return false;
+        }
+        if (partitions.underReplicated > 0) {
+          catchUpSince ??= Date.now();
+          if (Date.now() - catchUpSince < ISR_CATCH_UP_MS) {
+            say(`every partition has a leader; ${plural(partitions.underReplicated, 'partition')} still catching up (replicas rejoining the ISR)`);
+            return false;
+          }
+          warnings.push(`${plural(partitions.underReplicated, 'partition')} still under-replicated ${ISR_CATCH_UP_MS / 1000} s after every partition had a leader; see \`kafkaplane topics describe --under-replicated-partitions\` and the node logs`);
+        }
+        // A broker registers before its acceptors bind: a port it cannot bind (taken meanwhile by another
+        // process) kills it just after registration. Ready means every listener of every node answers.
+        const closed = await closedListeners(local);
+        if (closed.length > 0) {
+          say(`waiting for ${closed.slice(0, 3).join(', ')}${closed.length > 3 ? ` and ${closed.length - 3} more` : ''} to accept connections`);
+          return false;
+        }
+        // Each broker answers clients from its own metadata cache, which learns of newly unfenced brokers a moment
+        // later than the controller: a client bootstrapping from a lagging broker would see fewer brokers.
+        const lagging = await brokersWithPartialView(local, brokerIds.length);
+        if (lagging.length > 0) {
+          say(`waiting for ${lagging.join(', ')} to see all ${brokerIds.length} brokers`);
           return false;
         }
         return true;
@@ -518,13 +595,84 @@ async function waitReady(local: LocalCluster, timeoutMs: number, emit: (e: UpEve
   });
 }
 
-async function leaderlessPartitions(admin: import('@platformatic/kafka').Admin): Promise<number> {
+/** `node 1 REPLICATION 127.0.0.1:9193` for every listener of every node that does not accept a TCP connection. */
+async function closedListeners(local: LocalCluster): Promise<string[]> {
+  const checks = local.model.nodes.flatMap((node) =>
+    nodeListeners(local.model, node).map(async (listener) => {
+      const e = local.placement.internalEndpoint(node, listener);
+      const check = await checkAddress(`${e.host}:${e.port}`, 2_000);
+      return check.ok ? undefined : `node ${node.id} ${listener.name} ${e.host}:${e.port}`;
+    }),
+  );
+  return (await Promise.all(checks)).filter((c): c is string => c !== undefined);
+}
+
+/** `broker 2 (sees 2)` for each broker whose metadata lists fewer than `expected` brokers. */
+async function brokersWithPartialView(local: LocalCluster, expected: number): Promise<string[]> {
+  const brokers = local.model.nodes.filter((n) => n.broker);
+  const views = await Promise.all(
+    brokers.map(async (node) => {
+      const e = local.placement.internalEndpoint(node, local.model.listeners.replication);
+      const address = `${e.host}:${e.port}`;
+      const seen = await withBrokerLink({ bootstrap: [address], timeoutMs: 3_000, clientId: 'kafkaplane-local' }, (link, protocol) => fetchMetadata(link, protocol.metadataV12, [], address))
+        .then((m) => m.brokers.length)
+        .catch(() => 0);
+      return seen < expected ? `broker ${node.id} (sees ${seen})` : undefined;
+    }),
+  );
+  return views.filter((v): v is string => v !== undefined);
+}
+
+/** How long `up` waits for followers to rejoin the ISR once everything else is ready. */
+const ISR_CATCH_UP_MS = 30_000;
+
+async function partitionHealth(admin: import('@platformatic/kafka').Admin): Promise<{ leaderless: number; underReplicated: number }> {
   const topics = await admin.listTopics({ includeInternals: true });
-  if (topics.length === 0) return 0;
+  if (topics.length === 0) return { leaderless: 0, underReplicated: 0 };
   const metadata = await admin.metadata({ topics, forceUpdate: true });
-  let count = 0;
-  for (const name of topics) for (const p of metadata.topics.get(name)?.partitions ?? []) if (p.leader < 0) count++;
-  return count;
+  let leaderless = 0;
+  let underReplicated = 0;
+  for (const name of topics) {
+    for (const p of metadata.topics.get(name)?.partitions ?? []) {
+      if (p.leader < 0) leaderless++;
+      else if (p.isr.length < p.replicas.length) underReplicated++;
+    }
+  }
+  return { leaderless, underReplicated };
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Linux hands out source ports of outgoing connections from net.ipv4.ip_local_port_range (32768-60999 by default):
+ * a listener port in that range can be taken by any client socket before its node binds it, and the node dies.
+ */
+async function ephemeralPortsUsed(model: ClusterModel, portBase: number): Promise<string | undefined> {
+  let range: [number, number];
+  try {
+    const [lo, hi] = (await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')).trim().split(/\s+/).map(Number);
+    if (lo === undefined || hi === undefined || Number.isNaN(lo) || Number.isNaN(hi)) return undefined;
+    range = [lo, hi];
+  } catch {
+    return undefined; // not Linux
+  }
+  const placement = localPlacement({ portBase, dataDir: () => '' });
+  const ports = model.nodes.flatMap((n) => nodeListeners(model, n).map((l) => placement.port(n, l)));
+  const inside = ports.filter((p) => p >= range[0] && p <= range[1]).sort((a, b) => a - b);
+  if (inside.length === 0) return undefined;
+  return `ports ${inside[0]}-${inside.at(-1)} of the port plan lie in this machine's ephemeral port range (${range[0]}-${range[1]}), where outgoing connections take their source ports; one taken before its node binds it stops that node. Prefer a --port-base below ${range[0]} for a new cluster (e.g. 19092)`;
+}
+
+function throwIfInterrupted(signal: AbortSignal | undefined, when: string): void {
+  if (signal?.aborted) throw new KafkaplaneError('INTERRUPTED', `interrupted ${when}`, { exitCode: 130, hint: 'any node this attempt had started was stopped again; run `kafkaplane up` to start the cluster' });
+}
+
+/** Keys whose values differ between a node's running configuration and the one the spec now gives it. */
+function changedProperties(before: Record<string, string>, after: Record<string, string>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => before[k] !== after[k]).sort();
 }
 
 async function nodeDied(local: LocalCluster, node: ClusterNode): Promise<KafkaplaneError> {

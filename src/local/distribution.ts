@@ -30,6 +30,8 @@ export interface ResolveOptions {
   env?: NodeJS.ProcessEnv;
   onProgress?: (progress: DownloadProgress) => void;
   log?: (line: string) => void;
+  /** Aborts the download (Ctrl-C); partial files are removed, finished jars stay in the cache. */
+  signal?: AbortSignal;
 }
 
 /** The releases whose jars kafkaplane has pinned (src/local/distributions/*.json). */
@@ -72,7 +74,7 @@ export async function resolveDistribution(version: string, options: ResolveOptio
       });
     }
   }
-  await download(lock, dir, env, options.onProgress);
+  await download(lock, dir, env, options.onProgress, options.signal);
   await writeFile(marker, JSON.stringify(lock, null, 2));
   return { version, logging: lock.logging, classpath: join(dir, 'lib', '*'), source: dir };
 }
@@ -98,7 +100,7 @@ async function fromKafkaHome(home: string, version: string): Promise<Distributio
   return { version, logging: loggingFor(version), classpath: join(libs, '*'), source: home };
 }
 
-async function download(lock: DistributionLock, dir: string, env: NodeJS.ProcessEnv, onProgress?: (p: DownloadProgress) => void) {
+async function download(lock: DistributionLock, dir: string, env: NodeJS.ProcessEnv, onProgress?: (p: DownloadProgress) => void, signal?: AbortSignal) {
   const repository = (env.KAFKAPLANE_MAVEN_REPO ?? MAVEN_CENTRAL).replace(/\/$/, '');
   const lib = join(dir, 'lib');
   await mkdir(lib, { recursive: true });
@@ -111,15 +113,16 @@ async function download(lock: DistributionLock, dir: string, env: NodeJS.Process
   };
   onProgress?.({ ...progress });
   const queue = [...lock.artifacts];
+  let failed = false;
   const worker = async () => {
-    for (let a = queue.shift(); a !== undefined; a = queue.shift()) {
+    for (let a = queue.shift(); a !== undefined && !failed; a = queue.shift()) {
       const target = join(lib, a.file);
       if (!(existsSync(target) && (await sha256(target)) === a.sha256)) {
         const url = artifactUrl(repository, a);
         await fetchVerified(url, target, a.sha256, (n) => {
           progress.doneBytes += n;
           onProgress?.({ ...progress });
-        });
+        }, signal);
       } else {
         progress.doneBytes += a.size;
       }
@@ -127,15 +130,22 @@ async function download(lock: DistributionLock, dir: string, env: NodeJS.Process
       onProgress?.({ ...progress });
     }
   };
-  await Promise.all(Array.from({ length: 6 }, worker));
+  // The first failure stops the other workers taking more files, and nothing is still writing once this returns.
+  const results = await Promise.allSettled(Array.from({ length: 6 }, () => worker().catch((error: unknown) => {
+    failed = true;
+    throw error;
+  })));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
-async function fetchVerified(url: string, target: string, expected: string, onBytes: (n: number) => void): Promise<void> {
+async function fetchVerified(url: string, target: string, expected: string, onBytes: (n: number) => void, signal?: AbortSignal): Promise<void> {
   const partial = `${target}.${process.pid}.part`;
   let lastError: unknown;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(120_000) });
+      const timeout = AbortSignal.timeout(120_000);
+      const response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
       if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status}`);
       const hash = createHash('sha256');
       const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
@@ -156,6 +166,7 @@ async function fetchVerified(url: string, target: string, expected: string, onBy
       lastError = error;
       await rm(partial, { force: true });
       if (error instanceof KafkaplaneError) throw error;
+      if (signal?.aborted) throw new KafkaplaneError('INTERRUPTED', `interrupted while downloading ${url}`, { exitCode: 130, hint: 'jars already downloaded stay in the cache; the next run fetches the rest' });
     }
   }
   throw new KafkaplaneError('DOWNLOAD_FAILED', `could not download ${url}: ${errorMessage(lastError)}`, {

@@ -15,7 +15,12 @@ export interface ClusterState {
   quorumMode: QuorumMode;
   identity: ClusterIdentity;
   portBase: number;
-  nodes: { id: number; pool: string; roles: NodeRole[]; formatted: boolean }[];
+  /**
+   * `portIndex` is the node's place in the local port plan (port = base + 100·slot + portIndex), fixed when the
+   * node is first created: growing one pool must not move the ports of another pool's nodes (a controller's address
+   * is part of the quorum). Missing in states written before it existed: then the node's position in the cluster.
+   */
+  nodes: { id: number; pool: string; roles: NodeRole[]; formatted: boolean; portIndex?: number }[];
   /** The spec as last applied (defaults filled in). */
   spec: KafkaCluster;
 }

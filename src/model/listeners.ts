@@ -10,7 +10,11 @@ export interface KafkaListener {
   /** Port inside a pod; the local runtime maps it through its port plan. */
   port: number;
   securityProtocol: SecurityProtocol;
-  /** Position in the port plan: client listeners first, then replication, then controller. */
+  /**
+   * Position in the local port plan: the first client listener 0, REPLICATION 1, CONTROLLER 2, further client
+   * listeners 3, 4, …. Fixed slots for kafkaplane's own listeners keep the controllers' addresses (recorded in the
+   * KRaft metadata of an existing cluster) where they are when client listeners are added or removed.
+   */
   slot: number;
   spec: Listener | undefined;
 }
@@ -40,7 +44,7 @@ export function planListeners(cluster: KafkaCluster): ListenerPlan {
       role: 'client',
       port: l.port,
       securityProtocol: securityProtocol(l.tls, l.authentication),
-      slot,
+      slot: slot === 0 ? 0 : slot + 2,
       spec: l,
     }),
   );
@@ -49,7 +53,7 @@ export function planListeners(cluster: KafkaCluster): ListenerPlan {
     role: 'replication',
     port: REPLICATION_PORT,
     securityProtocol: 'PLAINTEXT',
-    slot: client.length,
+    slot: 1,
     spec: undefined,
   };
   const controller: KafkaListener = {
@@ -57,7 +61,7 @@ export function planListeners(cluster: KafkaCluster): ListenerPlan {
     role: 'controller',
     port: CONTROLLER_PORT,
     securityProtocol: 'PLAINTEXT',
-    slot: client.length + 1,
+    slot: 2,
     spec: undefined,
   };
   return { client, replication, controller };

@@ -35,7 +35,7 @@ export interface Placement {
 }
 
 export interface LocalPlacementOptions {
-  /** First port of the plan; client listener k of node i listens on portBase + 100·k + i. */
+  /** First port of the plan; the listener in slot k (see KafkaListener.slot) of node i listens on portBase + 100·k + i. */
   portBase: number;
   /** Per-node data directory: `${dataDir(node)}` holds the log dirs. */
   dataDir: (node: ClusterNode) => string;
@@ -50,7 +50,7 @@ export const PORT_STRIDE = 100;
 
 /**
  * One machine: every node on 127.0.0.1, each listener in its own block of ports (client listener 0 of a 3-node
- * cluster on 9092-9094, replication on 9192-9194, controllers on 9292-9294 for a one-listener spec).
+ * cluster on 9092-9094, replication on 9192-9194, controllers on 9292-9294, a second client listener on 9392-9394).
  */
 export function localPlacement(options: LocalPlacementOptions): Placement {
   const port = (node: ClusterNode, listener: KafkaListener) => options.portBase + PORT_STRIDE * listener.slot + node.index;
@@ -69,4 +69,22 @@ export function localPlacement(options: LocalPlacementOptions): Placement {
 /** Every port a local cluster will bind, so `up` can check them all before starting anything. */
 export function localPorts(placement: Placement, nodes: readonly ClusterNode[], listenersOf: (node: ClusterNode) => KafkaListener[]): { node: ClusterNode; listener: KafkaListener; port: number }[] {
   return nodes.flatMap((node) => listenersOf(node).map((listener) => ({ node, listener, port: placement.port(node, listener) })));
+}
+
+/**
+ * Why a local port plan cannot work: more nodes than a block of PORT_STRIDE ports holds (their ports would overlap
+ * the next listener's), or ports beyond 65535. Empty when it fits.
+ */
+export function localPortPlanProblems(model: { nodes: readonly ClusterNode[]; listeners: { client: readonly KafkaListener[]; replication: KafkaListener; controller: KafkaListener } }, portBase: number): string[] {
+  const problems: string[] = [];
+  const lastIndex = Math.max(...model.nodes.map((n) => n.index));
+  if (lastIndex >= PORT_STRIDE) problems.push(`${model.nodes.length} nodes (port index up to ${lastIndex}) do not fit the local port plan, which gives each listener a block of ${PORT_STRIDE} ports`);
+  const listeners = [...model.listeners.client, model.listeners.replication, model.listeners.controller];
+  const highestSlot = Math.max(...listeners.map((l) => l.slot));
+  const highest = portBase + PORT_STRIDE * highestSlot + lastIndex;
+  if (highest > 65535) {
+    const top = listeners.find((l) => l.slot === highestSlot)!;
+    problems.push(`listener ${top.name} would need ports up to ${highest} with port base ${portBase} (the highest port is 65535)`);
+  }
+  return problems;
 }

@@ -75,19 +75,31 @@ export function parseSpec(text: string, source = 'spec'): Spec {
   const topics: { value: KafkaTopic; report: (p: Path, m: string) => void }[] = [];
   const users: { value: KafkaUser; report: (p: Path, m: string) => void }[] = [];
   for (const { kind, value, doc, label } of parsed) {
-    const report = (path: Path, message: string) =>
+    const report = (path: Path, message: string): void => {
       problems.push({ path: formatPath(path), line: lineOf(nodeOffset(doc, path)), document: label, message });
+    };
     const schema: z.ZodType = SCHEMAS[kind];
     const result = schema.safeParse(value, { reportInput: true });
+    let data: unknown = result.data;
+    let checkedReport = report;
     if (!result.success) {
-      for (const issue of result.error.issues) {
-        for (const { path, message } of describeIssue(issue, schema)) report(path, message);
-      }
-      continue;
+      const described = result.error.issues.flatMap((issue) => describeIssue(issue, schema));
+      for (const { path, message } of described) report(path, message);
+      // Every problem at once: the cross-field rules below also check what is left once the fields zod refused
+      // are taken out — unless that would change what they count (a node pool), which would make them guess.
+      const repaired = withoutFields(value, described);
+      const second = repaired === undefined ? undefined : schema.safeParse(repaired);
+      if (!second?.success) continue;
+      data = second.data;
+      const removed = described.map((d) => formatPath(d.path));
+      checkedReport = (path, message) => {
+        const at = formatPath(path);
+        if (!removed.some((r) => at.startsWith(r) || r.startsWith(at))) report(path, message);
+      };
     }
-    if (kind === 'KafkaCluster') clusters.push({ value: result.data as KafkaCluster, report });
-    else if (kind === 'KafkaTopic') topics.push({ value: result.data as KafkaTopic, report });
-    else users.push({ value: result.data as KafkaUser, report });
+    if (kind === 'KafkaCluster') clusters.push({ value: data as KafkaCluster, report: checkedReport });
+    else if (kind === 'KafkaTopic') topics.push({ value: data as KafkaTopic, report: checkedReport });
+    else users.push({ value: data as KafkaUser, report: checkedReport });
   }
 
   const clusterValues = clusters.map((c) => c.value);
@@ -120,6 +132,24 @@ export function parseSpec(text: string, source = 'spec'): Spec {
       seen.add(k);
     }
   }
+}
+
+/**
+ * A copy of a document without the fields zod refused, for a second look at what is left. Undefined when that
+ * would change what the cross-field rules count: a list item, or anything in a node pool but a field that does not
+ * exist (without its `replicas` or `roles`, a pool would count differently).
+ */
+function withoutFields(value: unknown, problems: readonly { path: Path; message: string }[]): unknown {
+  const unsafe = ({ path, message }: { path: Path; message: string }) =>
+    path.length < 2 || typeof path.at(-1) === 'number' || (path[0] === 'spec' && path[1] === 'nodePools' && !message.startsWith('unknown field'));
+  if (problems.some(unsafe)) return undefined;
+  const copy = structuredClone(value) as Record<string | number, unknown>;
+  for (const { path } of problems) {
+    let parent: unknown = copy;
+    for (const key of path.slice(0, -1)) parent = parent !== null && typeof parent === 'object' ? (parent as Record<string | number, unknown>)[key] : undefined;
+    if (parent !== null && typeof parent === 'object' && !Array.isArray(parent)) delete (parent as Record<string | number, unknown>)[path.at(-1)!];
+  }
+  return copy;
 }
 
 function documentLabel(value: unknown, number: number): string {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { KafkaplaneError } from '../../src/errors.ts';
-import { checkCompatible, explainDeath, selectCluster, up } from '../../src/local/cluster.ts';
+import { checkCompatible, explainDeath, mergeNodes, selectCluster, up } from '../../src/local/cluster.ts';
+import { clusterModel } from '../../src/model/broker-properties.ts';
 import { findJava } from '../../src/local/java.ts';
 import type { ClusterState } from '../../src/local/state.ts';
 import { randomKafkaUuid } from '../../src/local/storage.ts';
@@ -92,4 +93,15 @@ test('Java: missing or too old is said plainly', async () => {
   await assert.rejects(findJava({ ...process.env, JAVA_HOME: home }), /Kafka needs Java 17 or newer; .* is Java 1\.8\.0_292/);
   const java = await findJava();
   assert.ok(java.major >= 17);
+});
+
+test('growing the first pool keeps every existing node on its ports: new nodes take the next free port index', () => {
+  const dedicated = (brokers: number) => cluster(`nodePools:\n  - {name: b, roles: [broker], replicas: ${brokers}}\n  - {name: c, roles: [controller], replicas: 3}`);
+  const before = mergeNodes({ ...stateOf('{}'), nodes: [] }, clusterModel(dedicated(2)));
+  assert.deepEqual(before.map((n) => [n.id, n.portIndex]), [[0, 0], [1, 1], [100, 2], [101, 3], [102, 4]]);
+  const after = mergeNodes({ ...stateOf('{}'), nodes: before.map((n) => ({ ...n, formatted: true })) }, clusterModel(dedicated(4)));
+  assert.deepEqual(after.map((n) => [n.id, n.portIndex, n.formatted]), [[0, 0, true], [1, 1, true], [2, 5, false], [3, 6, false], [100, 2, true], [101, 3, true], [102, 4, true]]);
+  // A state written before port indexes were kept: the node's position then.
+  const legacy = mergeNodes(stateOf('{}'), clusterModel(cluster('{}')));
+  assert.deepEqual(legacy.map((n) => n.portIndex), [0, 1, 2]);
 });

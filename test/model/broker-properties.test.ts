@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { brokerProperties, clusterModel, replicationDefaults } from '../../src/model/broker-properties.ts';
-import { type Placement, localPlacement } from '../../src/model/placement.ts';
+import { type Placement, localPlacement, localPortPlanProblems } from '../../src/model/placement.ts';
 import { cluster, example } from '../helpers/spec.ts';
 
 const local = (portBase = 9092) => localPlacement({ portBase, dataDir: (n) => `/state/nodes/${n.id}/data` });
@@ -33,23 +33,23 @@ test('combined node: the whole server.properties, in order', () => {
 test('dedicated controllers and brokers (seed 003): each node opens only its own listeners', () => {
   const spec = example('seed-003-dedicated.yaml').clusters[0]!;
   const model = clusterModel(spec);
-  assert.deepEqual(model.nodes.map((n) => `${n.id}:${n.roles.join('+')}`), ['0:broker', '1:broker', '2:broker', '3:controller', '4:controller', '5:controller']);
+  assert.deepEqual(model.nodes.map((n) => `${n.id}:${n.roles.join('+')}`), ['0:broker', '1:broker', '2:broker', '100:controller', '101:controller', '102:controller']);
   const placement: Placement = { ...local(), tls: () => ({ keystoreLocation: '/tls/keystore.p12', keystorePassword: 'pw', keystoreType: 'PKCS12' }) };
   const broker = brokerProperties(model, model.nodes[0]!, placement);
   const controller = brokerProperties(model, model.nodes[3]!, placement);
   assert.equal(broker['process.roles'], 'broker');
-  assert.equal(broker.listeners, 'PLAIN://127.0.0.1:9092,TLS://127.0.0.1:9192,REPLICATION://127.0.0.1:9292');
+  assert.equal(broker.listeners, 'PLAIN://127.0.0.1:9092,TLS://127.0.0.1:9392,REPLICATION://127.0.0.1:9192');
   assert.equal(broker['listener.security.protocol.map'], 'PLAIN:PLAINTEXT,TLS:SSL,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT');
   assert.equal(broker['inter.broker.listener.name'], 'REPLICATION');
   assert.equal(broker['listener.name.tls.ssl.keystore.location'], '/tls/keystore.p12');
   assert.equal(broker['broker.rack'], 'rack-0');
   assert.equal(controller['process.roles'], 'controller');
-  assert.equal(controller.listeners, 'CONTROLLER://127.0.0.1:9395');
-  assert.equal(controller['advertised.listeners'], 'CONTROLLER://127.0.0.1:9395');
+  assert.equal(controller.listeners, 'CONTROLLER://127.0.0.1:9295');
+  assert.equal(controller['advertised.listeners'], 'CONTROLLER://127.0.0.1:9295');
   assert.equal(controller['inter.broker.listener.name'], undefined);
   assert.equal(controller['broker.rack'], undefined);
   assert.equal(controller['listener.name.tls.ssl.keystore.location'], undefined);
-  assert.equal(broker['controller.quorum.bootstrap.servers'], '127.0.0.1:9395,127.0.0.1:9396,127.0.0.1:9397');
+  assert.equal(broker['controller.quorum.bootstrap.servers'], '127.0.0.1:9295,127.0.0.1:9296,127.0.0.1:9297');
   assert.equal(controller['controller.quorum.bootstrap.servers'], broker['controller.quorum.bootstrap.servers']);
 });
 
@@ -100,7 +100,25 @@ test('the local port plan moves with --port-base and never collides', () => {
   const model = clusterModel(cluster('listeners:\n  - {name: a, port: 9092}\n  - {name: b, port: 9093}'));
   const ports = model.nodes.flatMap((n) => brokerProperties(model, n, local(19092)).listeners!.split(',').map((l) => Number(l.split(':').at(-1))));
   assert.equal(new Set(ports).size, ports.length);
-  assert.deepEqual(ports.slice(0, 4), [19092, 19192, 19292, 19392]);
+  // First client listener, REPLICATION, CONTROLLER, then the other client listeners.
+  assert.deepEqual(ports.slice(0, 4), [19092, 19392, 19192, 19292]);
+});
+
+test('adding or removing client listeners leaves the controllers and replication where they are', () => {
+  const ports = (listeners: string) => {
+    const model = clusterModel(cluster(`listeners:\n${listeners}`));
+    const p = local(19092);
+    return model.nodes.map((n) => [p.port(n, model.listeners.replication), p.port(n, model.listeners.controller)]);
+  };
+  const one = ports('  - {name: a, port: 9092}');
+  assert.deepEqual(one, [[19192, 19292], [19193, 19293], [19194, 19294]]);
+  assert.deepEqual(ports('  - {name: a, port: 9092}\n  - {name: b, port: 9093, tls: true}\n  - {name: c, port: 9094}'), one);
+});
+
+test('a local port plan that runs past 65535 or overlaps is refused', () => {
+  const model = clusterModel(cluster('listeners:\n  - {name: a, port: 9092}\n  - {name: b, port: 9093}'));
+  assert.deepEqual(localPortPlanProblems(model, 19092), []);
+  assert.match(localPortPlanProblems(model, 65_300).join('\n'), /listener B would need ports up to 65602 with port base 65300/);
 });
 
 test('the model is pure: the same input gives the same output', () => {
@@ -109,4 +127,13 @@ test('the model is pure: the same input gives the same output', () => {
   const a = clusterModel(spec).nodes.map((n) => brokerProperties(clusterModel(spec), n, placement));
   const b = clusterModel(structuredClone(spec)).nodes.map((n) => brokerProperties(clusterModel(spec), n, placement));
   assert.deepEqual(a, b);
+});
+
+test('growing a pool never renumbers another: each pool has a block of 100 node ids unless nodeIdOffset says otherwise', () => {
+  const ids = (brokers: number) =>
+    clusterModel(cluster(`nodePools:\n  - {name: b, roles: [broker], replicas: ${brokers}}\n  - {name: c, roles: [controller], replicas: 3}`)).nodes.map((n) => `${n.pool}:${n.id}`);
+  assert.deepEqual(ids(3), ['b:0', 'b:1', 'b:2', 'c:100', 'c:101', 'c:102']);
+  assert.deepEqual(ids(5), ['b:0', 'b:1', 'b:2', 'b:3', 'b:4', 'c:100', 'c:101', 'c:102']);
+  const explicit = clusterModel(cluster('nodePools:\n  - {name: b, roles: [broker], replicas: 2, nodeIdOffset: 10}\n  - {name: c, roles: [controller], replicas: 1, nodeIdOffset: 0}'));
+  assert.deepEqual(explicit.nodes.map((n) => n.id), [10, 11, 0]);
 });

@@ -67,6 +67,20 @@ test('every problem of every document is reported at once, with lines', () => {
   }
 });
 
+test('a field zod refuses does not hide the cross-field problems of the rest of the file', () => {
+  const text = `${clusterYaml('verison: 4.1.2\nlisteners:\n  - {name: plain, port: 9092}\n  - {name: plain, port: 9093}\nconfig:\n  default.replication.factor: 7')}---\n${TOPIC('  partitions: 3\n  replicas: 5')}`;
+  assert.deepEqual(problems(text), [
+    'spec.verison: unknown field (did you mean "version"?)',
+    'spec.listeners[1].name: duplicate listener name "plain" (also spec.listeners[0])',
+    'spec.config["default.replication.factor"]: 7 cannot be satisfied by 3 brokers; use 1-3 or add brokers',
+    'spec.replicas: 5 replicas need 5 brokers; cluster "demo" has 3',
+  ]);
+  // A refused pool size would make every count a guess: then only the refused field is reported.
+  assert.deepEqual(problems(clusterYaml('nodePools:\n  - {name: a, roles: [broker, controller], replicas: many}\nconfig:\n  default.replication.factor: 7')), [
+    'spec.nodePools[0].replicas: expected number, got "many"',
+  ]);
+});
+
 test('properties kafkaplane owns are rejected with the spec field to use instead', () => {
   const out = problems(clusterYaml('config:\n  listeners: PLAINTEXT://:9092\n  advertised.listeners: x\n  controller.quorum.voters: x\n  listener.name.plain.ssl.keystore.location: /k'));
   assert.equal(out.length, 4);

@@ -1,4 +1,5 @@
 import { type UpResult, up } from '../../local/cluster.ts';
+import { defaultStateDir } from '../../local/state.ts';
 import { type Io, formatBytes, formatTable, printJson, progress } from '../output.ts';
 import { readSpecFile } from '../spec-file.ts';
 
@@ -15,6 +16,25 @@ export interface UpFlags {
 export async function runUp(flags: UpFlags, io: Io): Promise<number> {
   const spec = await readSpecFile(flags.file);
   const bar = progress(io);
+  // Ctrl-C (or SIGTERM) while `up` works: stop the nodes it started instead of leaving JVMs behind. A second
+  // Ctrl-C exits at once.
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) process.exit(130);
+    bar.line(`${signal}: stopping what this \`up\` started (press Ctrl-C again to exit at once)`);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await upAndReport(flags, spec, bar, io, interrupt.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function upAndReport(flags: UpFlags, spec: Awaited<ReturnType<typeof readSpecFile>>, bar: ReturnType<typeof progress>, io: Io, signal: AbortSignal): Promise<number> {
   const result = await up(
     {
       spec,
@@ -24,6 +44,7 @@ export async function runUp(flags: UpFlags, io: Io): Promise<number> {
       ...(flags.heap !== undefined ? { heap: flags.heap } : {}),
       ...(flags.timeout !== undefined ? { readyTimeoutMs: flags.timeout * 1000 } : {}),
       allowStateInCheckout: flags.allowStateInCheckout ?? false,
+      signal,
       onEvent: (event) => {
         if (event.type === 'download') {
           const p = event.progress;
@@ -57,12 +78,15 @@ export function describeUp(r: UpResult): string {
   for (const t of r.topics) lines.push(`topic ${t.topic}: ${t.action}${t.changes.length ? ` (${t.changes.join(', ')})` : ''}`);
   for (const u of r.users) lines.push(`user ${u.user}: SCRAM-SHA-512 password in ${u.passwordFile}`);
   if (r.caFile) lines.push(`TLS listeners: trust the cluster's CA ${r.caFile} (kcat -X security.protocol=ssl -X ssl.ca.location=${r.caFile})`);
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
   lines.push('');
   lines.push('Connect:');
   lines.push(`  kcat -b ${r.bootstrap} -L`);
-  lines.push(`  kafkaplane status          # nodes, quorum, health (add -o json for scripts)`);
-  lines.push(`  kafkaplane logs 0          # a node's log`);
-  lines.push(`  kafkaplane down            # controlled shutdown; data is kept (--purge deletes it)`);
+  // The hints must work as printed: a cluster outside the default state directory is found only with --state-dir.
+  const where = r.stateDir === defaultStateDir(r.name) ? '' : ` --state-dir ${r.stateDir}`;
+  lines.push(`  kafkaplane status${where}          # nodes, quorum, health (add -o json for scripts)`);
+  lines.push(`  kafkaplane logs 0${where}          # a node's log`);
+  lines.push(`  kafkaplane down${where}            # controlled shutdown; data is kept (--purge deletes it)`);
   lines.push(`State: ${r.stateDir}`);
   return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,8 @@
 // leader, brokers join as quorum observers, clients see only brokers, and down stops brokers before controllers.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { down, status } from '../../../src/local/cluster.ts';
+import { down, status, up } from '../../../src/local/cluster.ts';
+import { parseSpec } from '../../../src/spec/load.ts';
 import { runKcat } from '../../helpers/kafka-tools.ts';
 import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
 
@@ -25,7 +26,7 @@ after(async () => {
   await cluster?.stop();
 });
 
-test('brokers are 0-1, controllers 2-4; the quorum has 3 voters and the brokers observe it', async () => {
+test('brokers are 0-1, controllers 100-102 (a block of ids per pool); the quorum has 3 voters and the brokers observe it', async () => {
   const s = await status({ stateDir: cluster.stateDir });
   assert.equal(s.healthy, true);
   assert.deepEqual(s.nodes.map((n) => `${n.id}:${n.roles.join('+')}:${n.quorum}`), [
@@ -33,8 +34,8 @@ test('brokers are 0-1, controllers 2-4; the quorum has 3 voters and the brokers 
     '1:broker:observer',
     ...s.nodes.slice(2).map((n) => `${n.id}:controller:${n.quorum}`),
   ]);
-  assert.deepEqual(s.quorum?.voters.map((v) => v.id).sort(), [2, 3, 4]);
-  assert.ok([2, 3, 4].includes(s.quorum!.leaderId));
+  assert.deepEqual(s.quorum?.voters.map((v) => v.id).sort(), [100, 101, 102]);
+  assert.ok([100, 101, 102].includes(s.quorum!.leaderId));
   assert.deepEqual(s.nodes.slice(2).map((n) => n.listeners.map((l) => l.name)), [['CONTROLLER'], ['CONTROLLER'], ['CONTROLLER']]);
 });
 
@@ -48,7 +49,21 @@ test('clients see the two brokers and nothing else; messages flow', async () => 
   assert.deepEqual(consumed.stdout.trim().split('\n').sort(), ['one', 'two']);
 });
 
+test('a third broker joins a running cluster; the controllers keep their ids and ports', async () => {
+  const controllersBefore = (await status({ stateDir: cluster.stateDir })).nodes.filter((n) => n.roles.includes('controller')).map((n) => `${n.id}:${n.listeners[0]!.port}`);
+  const grown = await up({ spec: parseSpec(SPEC.replace('replicas: 2}', 'replicas: 3}')), stateDir: cluster.stateDir, heap: '320m', readyTimeoutMs: 180_000 });
+  assert.deepEqual(grown.started, [2]);
+  const s = await status({ stateDir: cluster.stateDir });
+  assert.equal(s.healthy, true);
+  assert.deepEqual(s.nodes.filter((n) => n.roles.includes('controller')).map((n) => `${n.id}:${n.listeners[0]!.port}`), controllersBefore);
+  // The new broker takes the next free port index: after the five existing nodes.
+  assert.deepEqual(s.nodes.find((n) => n.id === 2)!.listeners.map((l) => l.port), [PORT_BASE + 5, PORT_BASE + 105]);
+  const meta = await runKcat(['-b', cluster.bootstrap, '-L']);
+  assert.equal(meta.code, 0, meta.stderr);
+  assert.match(meta.stdout, / 3 brokers:/);
+});
+
 test('down stops brokers, then controllers, each with a controlled shutdown', async () => {
   const result = await down({ stateDir: cluster.stateDir, graceMs: 60_000 });
-  assert.deepEqual(result.nodes.map((n) => n.result), ['stopped', 'stopped', 'stopped', 'stopped', 'stopped']);
+  assert.deepEqual(result.nodes.map((n) => n.result), ['stopped', 'stopped', 'stopped', 'stopped', 'stopped', 'stopped']);
 });
