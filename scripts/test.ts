@@ -19,12 +19,19 @@ function have(command: string): boolean {
 
 function ensureDebianPackage(command: string, pkg: string): void {
   if (have(command)) return;
-  if (process.getuid?.() !== 0) {
+  // As root, or through sudo when it needs no password; otherwise say what to run.
+  const asRoot = process.getuid?.() === 0;
+  const sudo = !asRoot && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
+  if (!asRoot && !sudo) {
     throw new Error(`${command} is missing and installing it needs root: run \`sudo apt-get install -y ${pkg}\` and try again`);
   }
-  log(`installing ${pkg} (apt-get)…`);
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const aptGet = (args: string[]) =>
+    asRoot
+      ? execFileSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+      : execFileSync('sudo', ['-n', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args], { stdio: 'inherit' });
+  log(`installing ${pkg} (apt-get${sudo ? ' through sudo' : ''})…`);
+  aptGet(['update', '-qq']);
+  aptGet(['install', '-y', '-qq', '--no-install-recommends', pkg]);
   if (!have(command)) throw new Error(`installed ${pkg} but ${command} is still not on PATH`);
 }
 
@@ -43,7 +50,7 @@ if (!onlyUnit) {
     });
   }
   log('test control plane (etcd, kube-apiserver, kubectl)…');
-  execFileSync('bash', [`${root}scripts/control-plane/build.sh`], { stdio: 'inherit' });
+  execFileSync('bash', [`${root}scripts/control-plane/build.sh`], { stdio: 'inherit', env: { ...process.env, NODE: process.execPath } });
 }
 
 const patterns = process.argv.slice(2).filter((a) => !a.startsWith('--'));

@@ -17,6 +17,7 @@
 #   KAFKAPLANE_ETCD_VERSION  etcd version (default below)
 #   KAFKAPLANE_CACHE         cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/kafkaplane)
 #   KAFKAPLANE_BUILD_JOBS    go build -p (default 2)
+#   KAFKAPLANE_BOOTSTRAP_GO  use the pinned Go from the module proxy even when `go` is on PATH
 set -euo pipefail
 
 # Kubernetes v1.34 wants etcd 3.6 (its go.mod pins the etcd 3.6 client; kubeadm 1.34 uses etcd 3.6.5).
@@ -69,11 +70,64 @@ if [[ "$FORCE" == 0 ]] && binaries_ok; then
 fi
 
 # --- Go toolchain -----------------------------------------------------------------------
+# Go from PATH, else a pinned Go release fetched from the Go module proxy itself (the toolchain zips `go` uses for
+# GOTOOLCHAIN downloads live there as golang.org/toolchain), checksummed and cached: a machine with only Node and
+# Java gets the control plane too.
+GO_BOOTSTRAP_VERSION=go1.26.8
+declare -A GO_BOOTSTRAP_SHA256=(
+  [linux-amd64]=30c2b1bf7dcc88d3eb0a1364e47ddd9128edb3110a30e8a0ef61cd5856b31de7
+  [linux-arm64]=02b36b6787b3ac767668f630e2998df45a3b1f9ffee08d1bf3ef6487cd658d99
+)
+
+fetch() { # url file
+  if command -v curl >/dev/null 2>&1; then curl -fsSL --retry 3 -o "$2" "$1"
+  elif command -v wget >/dev/null 2>&1; then wget -q -O "$2" "$1"
+  elif [[ -n "${NODE:-}" ]]; then "$NODE" -e 'const [u,f]=process.argv.slice(1);fetch(u).then(async r=>{if(!r.ok)throw new Error(`HTTP ${r.status}`);require("fs").writeFileSync(f,Buffer.from(await r.arrayBuffer()))}).catch(e=>{console.error(e.message);process.exit(1)})' "$1" "$2"
+  else die "need curl, wget or node to download $1"; fi
+}
+
+sha256_of() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$1" | cut -d' ' -f1
+  else shasum -a 256 "$1" | cut -d' ' -f1; fi
+}
+
+unpack_zip() { # zip dir
+  if command -v unzip >/dev/null 2>&1; then unzip -q "$1" -d "$2"
+  elif command -v python3 >/dev/null 2>&1; then python3 -m zipfile -e "$1" "$2"
+  elif command -v busybox >/dev/null 2>&1; then busybox unzip -q "$1" -d "$2"
+  elif command -v jar >/dev/null 2>&1; then (cd "$2" && jar xf "$1")
+  else die "need unzip, python3, busybox or the JDK's jar to unpack $1"; fi
+}
+
+bootstrap_go() {
+  local os arch platform root zip expected actual
+  os="$(uname -s | tr '[:upper:]' '[:lower:]')"
+  case "$(uname -m)" in x86_64|amd64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac
+  platform="$os-$arch"
+  expected="${GO_BOOTSTRAP_SHA256[$platform]:-}"
+  [[ -n "$expected" ]] || die "'go' not found, and no pinned Go toolchain for $platform: install Go >= 1.24 (https://go.dev/dl/) and re-run $0"
+  root="$CACHE_ROOT/go/$GO_BOOTSTRAP_VERSION.$platform"
+  if [[ ! -x "$root/bin/go" ]]; then
+    log "'go' not found: fetching $GO_BOOTSTRAP_VERSION for $platform from the Go module proxy (~65 MB, once)"
+    mkdir -p "$CACHE_ROOT/go"
+    zip="$(mktemp "$CACHE_ROOT/go/.toolchain.XXXXXX")"
+    fetch "${GOPROXY_BOOTSTRAP:-https://proxy.golang.org}/golang.org/toolchain/@v/v0.0.1-$GO_BOOTSTRAP_VERSION.$platform.zip" "$zip"
+    actual="$(sha256_of "$zip")"
+    if [[ "$actual" != "$expected" ]]; then rm -f "$zip"; die "the Go toolchain download has sha256 $actual, expected $expected"; fi
+    rm -rf "$root.tmp" && mkdir -p "$root.tmp"
+    unpack_zip "$zip" "$root.tmp"
+    rm -f "$zip"
+    mv "$root.tmp/golang.org/toolchain@v0.0.1-$GO_BOOTSTRAP_VERSION.$platform" "$root"
+    rm -rf "$root.tmp"
+    # Unpackers other than unzip drop the executable bits.
+    chmod +x "$root/bin/"* "$root/pkg/tool/"*/* 2>/dev/null || true
+  fi
+  GO="$root/bin/go"
+}
+
 GO="$(command -v go || true)"
 if [[ -z "$GO" && -x /usr/local/go/bin/go ]]; then GO=/usr/local/go/bin/go; fi
-if [[ -z "$GO" ]]; then
-  die "'go' not found on PATH (nor /usr/local/go/bin/go). Install Go >= 1.24 (https://go.dev/dl/) and re-run $0"
-fi
+if [[ -z "$GO" || -n "${KAFKAPLANE_BOOTSTRAP_GO:-}" ]]; then bootstrap_go; fi
 log "using $("$GO" version) ($GO)"
 
 mkdir -p "$DEST" "$BIN"
