@@ -18,16 +18,28 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('kafkaplane')
     .description('Apache Kafka on Kubernetes, done right: a real local KRaft cluster, manifests, an operator and a toolbox from one spec')
     .version(VERSION)
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    // Collected rather than `.choices()`: `consume` also takes kcat's `-o <offset>` (see applyGlobals).
+    .addOption(new Option('-o, --output <format>', 'output format: text (default) or json; consume also takes kcat\'s -o offsets (beginning, end, N, -N, s@TIME, e@TIME)').argParser((value: string, previous: unknown) => [...(Array.isArray(previous) ? (previous as string[]) : []), value]))
     .option('-q, --quiet', 'no progress output', false)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
 
-  const applyGlobals = (cmd: Command) => {
-    const opts = cmd.optsWithGlobals() as { output: 'text' | 'json'; quiet: boolean };
-    io.format = opts.output;
+  /**
+   * Sets the output format and --quiet; returns `-o` values that are not output formats. kcat users type
+   * `consume -o beginning`; kcat's offsets (beginning, end, stored, N, -N, s@…, e@…) and the formats (text, json)
+   * never overlap, so `consume` takes them as kcat does (`kcatOffsets`); every other command refuses them.
+   */
+  const applyGlobals = (cmd: Command, options: { kcatOffsets?: boolean } = {}): string[] => {
+    const opts = cmd.optsWithGlobals() as { output?: string[]; quiet: boolean };
+    const values = opts.output ?? [];
+    const others = values.filter((v) => v !== 'text' && v !== 'json');
+    if (others.length > 0 && !options.kcatOffsets) {
+      throw new KafkaplaneError('BAD_OUTPUT', `-o/--output "${others[0]}": the output format is text or json`, { exitCode: 2, hint: 'e.g. -o json' });
+    }
+    io.format = (values.filter((v): v is 'text' | 'json' => v === 'text' || v === 'json').at(-1)) ?? 'text';
     io.quiet = opts.quiet;
+    return others;
   };
   const locate = (cmd: Command) =>
     cmd
@@ -222,8 +234,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     setExit(await runClusterDescribe(flags, io));
   });
 
-  addConnectionOptions(program.command('doctor').description('check bootstrap and advertised addresses, brokers, partitions, the quorum and consumer lag; exit 0 healthy, 3 warnings, 1 critical'))
+  addConnectionOptions(program.command('doctor').description('check bootstrap and advertised addresses, brokers, partitions, the quorum and consumer lag; exit 1 on a critical finding (with --strict: on a warning too), else 0'))
     .option('--lag-interval <seconds>', 'seconds between the two consumer-lag samples (0: one sample)', integer('--lag-interval', 0, 600), 5)
+    .option('--strict', 'warnings fail too (exit 1), not only critical findings')
     .action(async (flags, cmd: Command) => {
       applyGlobals(cmd);
       const { runDoctor } = await import('./commands/doctor.ts');
@@ -311,7 +324,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .description('print records (kcat -C, kafka-console-consumer): kcat -f formats or the -J JSON envelope, byte for byte')
       .requiredOption('-t, --topic <topic>', 'the topic (repeatable)', collect)
       .option('-p, --partition <n>', 'read only this partition (repeatable; default all)', collectInt('--partition', 0, 1_000_000))
-      .option('--offset <offset>', 'where to start (kcat -o; -o is kafkaplane\'s output flag): beginning, end, stored, N, -N, s@TIME; add e@TIME to stop there (repeatable). Default: beginning; with --group, the committed offset', collect)
+      .option('--offset <offset>', 'where to start (also -o, as in kcat): beginning, end, stored, N, -N, s@TIME; add e@TIME to stop there (repeatable). Default: beginning; with --group, the committed offset', collect)
       .option('--from-beginning', 'same as --offset beginning (kafka-console-consumer)')
       .option('-G, --group <group>', 'consume as a member of this consumer group and commit what was printed')
       .option('-c, --count <n>', 'exit after this many records (alias --max-messages)', integer('--count', 1, Number.MAX_SAFE_INTEGER))
@@ -326,9 +339,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .option('-Z, --null-literal', 'print null keys and values as NULL (kcat -Z)')
       .option('--null-marker <text>', 'print null keys and values as this text'),
   ).action(async (flags, cmd: Command) => {
-    applyGlobals(cmd);
+    // kcat's `-o beginning` etc. are offsets here, added to --offset's (start and stop specs may come in any order).
+    const kcatOffsets = applyGlobals(cmd, { kcatOffsets: true });
     const { runConsume } = await import('./commands/consume.ts');
-    setExit(await runConsume({ ...flags, count: flags.count ?? flags.maxMessages }, io));
+    const offset = [...(flags.offset ?? []), ...kcatOffsets];
+    setExit(await runConsume({ ...flags, ...(offset.length > 0 ? { offset } : {}), count: flags.count ?? flags.maxMessages }, io));
   });
 
   const perf = program.command('perf').description('load tests with the flags and output lines of Kafka\'s kafka-producer-perf-test and kafka-consumer-perf-test');

@@ -2,7 +2,7 @@ import type { Admin, Connection } from '@platformatic/kafka';
 import { KafkaplaneError } from '../errors.ts';
 import type { GroupMember } from '../model/group-offsets.ts';
 import { type TopicPartition, partitionKey } from '../model/offset-reset.ts';
-import { describeKafkaError, kafkaProtocolErrors, loadKafka } from './connect.ts';
+import { describeKafkaError, kafkaProtocolErrors, loadKafka, pause } from './connect.ts';
 import type { ClusterMetadata } from './metadata.ts';
 
 export interface ConsumerGroupListing {
@@ -132,7 +132,8 @@ export async function describeConsumerGroups(admin: Admin, ids: readonly string[
         }
       }
     }
-    if (retry) await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+    // A back-off, not silence from the cluster: pause() keeps it out of withAdmin's stall deadline.
+    if (retry) await pause(200 * (attempt + 1));
   }
   const missing = ids.filter((id) => !results.has(id));
   if (missing.length > 0) throw new KafkaplaneError('GROUP_COORDINATOR_UNAVAILABLE', `the coordinator of ${missing.map((m) => `'${m}'`).join(', ')} did not answer (it may be moving or loading)`, { hint: 'try again in a few seconds' });
@@ -207,6 +208,34 @@ export async function commitGroupOffsets(admin: Admin, group: string, offsets: r
     if (kafkaProtocolErrors(error).length === 0) throw error;
     throw new KafkaplaneError('OFFSET_COMMIT_FAILED', `cannot commit the new offsets of group '${group}': ${describeKafkaError(error)}`, { cause: error });
   }
+}
+
+/**
+ * Commits several groups' reset plans, one group after the other (OffsetCommit is per group: there is no request
+ * that resets them all or none). `committed` names the groups done so far, for a caller whose deadline fires
+ * mid-way; a failure after the first group says which groups have their new offsets and which do not.
+ */
+export async function commitResetPlans(admin: Admin, plans: readonly { group: string; rows: readonly (TopicPartition & { newOffset: number })[] }[], committed: string[] = []): Promise<void> {
+  const planned = plans.filter((p) => p.rows.length > 0);
+  for (const plan of planned) {
+    try {
+      await commitGroupOffsets(admin, plan.group, plan.rows.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.newOffset })));
+    } catch (error) {
+      throw resetStoppedError(error, planned.map((p) => p.group), committed);
+    }
+    committed.push(plan.group);
+  }
+}
+
+/** A multi-group reset that failed part-way: which groups were committed and which were not (one group: as it was). */
+export function resetStoppedError(error: unknown, planned: readonly string[], committed: readonly string[]): unknown {
+  if (planned.length <= 1 || (error instanceof KafkaplaneError && error.code === 'RESET_PARTIAL')) return error;
+  const rest = planned.filter((g) => !committed.includes(g));
+  const cause = error instanceof KafkaplaneError || kafkaProtocolErrors(error).length === 0 ? (error as Error).message : describeKafkaError(error);
+  return new KafkaplaneError('RESET_PARTIAL', `the reset stopped after ${committed.length} of ${planned.length} groups: ${cause}\n  committed:     ${committed.length > 0 ? committed.join(', ') : '(none)'}\n  not committed: ${rest.join(', ')}`, {
+    cause: error,
+    hint: committed.length > 0 ? `the committed groups already have their new offsets; run the same reset for the others: ${rest.map((g) => `--group ${g}`).join(' ')}` : 'no group\'s offsets were changed',
+  });
 }
 
 export async function deleteConsumerGroups(admin: Admin, ids: readonly string[]): Promise<void> {

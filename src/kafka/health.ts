@@ -1,14 +1,26 @@
 import { errorMessage } from '../errors.ts';
-import type { DoctorFacts, GroupLagFact, LocalNodeFact, PartitionFact } from '../model/diagnosis.ts';
+import type { DoctorFacts, GroupLagFact, ListenerFact, LocalNodeFact, PartitionFact } from '../model/diagnosis.ts';
 import type { TopicPartition } from '../model/offset-reset.ts';
-import { type ConnectionConfig, checkAddress, describeKafkaError, loadKafka, withAdmin, withBrokerLink } from './connect.ts';
+import { type ConnectionConfig, brokerConnection, checkAddress, describeKafkaError, isConnectionFailure, loadKafka, pause, withAdmin, withBrokerLink } from './connect.ts';
 import { type ClusterMetadata, fetchMetadata } from './metadata.ts';
+
+/** A client listener of a local cluster, as `clientBootstraps` (src/local/cluster.ts) lists it. */
+export interface LocalListener {
+  name: string;
+  securityProtocol: string;
+  /** The listener's advertised endpoints, one per broker. */
+  bootstrap: string[];
+  /** PEM of the local CA, for TLS listeners (doctor can then speak Kafka over them). */
+  ca?: string | undefined;
+}
 
 export interface GatherOptions {
   /** Time between the two consumer-lag samples; 0 takes one sample. */
   lagSampleMs: number;
-  /** The target is a cluster `kafkaplane up` runs here: its node processes. */
-  local: { name: string; nodes: LocalNodeFact[] } | null;
+  /** The target is a cluster `kafkaplane up` runs here: its node processes and client listeners. */
+  local: { name: string; nodes: LocalNodeFact[]; listeners?: LocalListener[] } | null;
+  /** Which listener `config` connects through, for the findings (e.g. the local cluster's REPLICATION listener). */
+  connectedVia?: string;
   progress?: (message: string) => void;
 }
 
@@ -22,14 +34,26 @@ export async function gatherDoctorFacts(config: ConnectionConfig, options: Gathe
   const timeoutMs = Math.min(config.timeoutMs ?? 15_000, 10_000);
   say('checking the bootstrap addresses');
   const bootstrap = await Promise.all(config.bootstrap.map((a) => checkAddress(a, timeoutMs)));
+  const local = options.local ? { name: options.local.name, nodes: options.local.nodes } : null;
   const facts: DoctorFacts = {
     bootstrap: bootstrap.map((b) => ({ address: b.address, ok: b.ok, ...(b.ok ? {} : { reason: b.reason, code: b.code }) })),
     connectError: null,
     cluster: null,
-    local: options.local,
+    local,
     lagSampleMs: options.lagSampleMs,
+    ...(options.connectedVia ? { connectedVia: options.connectedVia } : {}),
   };
-  if (!bootstrap.some((b) => b.ok)) return facts;
+  // Independent of the bootstrap connection: a client listener can be broken while the internal one works.
+  const listenerChecks = options.local?.listeners ? checkListeners(config, options.local.listeners, timeoutMs) : undefined;
+  listenerChecks?.catch(() => undefined);
+  const done = async () => {
+    if (listenerChecks) {
+      say('checking the client listeners');
+      facts.listeners = await listenerChecks;
+    }
+    return facts;
+  };
+  if (!bootstrap.some((b) => b.ok)) return done();
 
   let metadata: ClusterMetadata;
   try {
@@ -37,7 +61,7 @@ export async function gatherDoctorFacts(config: ConnectionConfig, options: Gathe
     metadata = await withBrokerLink(config, (link, protocol) => fetchMetadata(link, protocol.metadataV12, null, link.address));
   } catch (error) {
     facts.connectError = describeKafkaError(error);
-    return facts;
+    return done();
   }
 
   say(`checking ${metadata.brokers.length} advertised broker addresses`);
@@ -55,6 +79,11 @@ export async function gatherDoctorFacts(config: ConnectionConfig, options: Gathe
   };
   facts.cluster = cluster;
 
+  // A step that fails because the cluster did not answer (as opposed to refusing: no permission, no support) means
+  // clients will hang the same way: that is a finding of its own, not a detail of the step.
+  const unanswered = (step: string, error: unknown) => {
+    if (isConnectionFailure(error)) facts.connectError ??= `${step}: ${describeKafkaError(error)}`;
+  };
   // The Admin client follows advertised addresses; with some unreachable, steps may fail and are reported as such.
   await withAdmin(config, async (admin) => {
     const lib = await loadKafka();
@@ -66,11 +95,24 @@ export async function gatherDoctorFacts(config: ConnectionConfig, options: Gathe
         const described = await admin.describeConfigs({ resources: names.map((resourceName) => ({ resourceType: lib.ConfigResourceTypes.TOPIC, resourceName })), includeSynonyms: false });
         for (const d of described) minIsr.set(d.resourceName, Number(d.configs.find((c) => c.name === 'min.insync.replicas')?.value ?? '1'));
       }
-    } catch {
+    } catch (error) {
       // Without configs, min ISR defaults to 1: offline and under-replicated partitions are still found.
+      unanswered('reading topic configs', error);
+    }
+    // Reassignments in progress: their added replicas are not yet in the ISR, and that is not under-replication.
+    let reassignments = new Map<string, { adding: number[]; removing: number[] }>();
+    try {
+      const withPartitions = metadata.topics.filter((t) => t.error === null && t.partitions.length > 0);
+      const { listReassignments } = await import('./topics.ts');
+      if (withPartitions.length > 0) reassignments = await listReassignments(await brokerConnection(admin), lib, withPartitions);
+    } catch {
+      // Without permission to list them, partitions are judged on replicas and ISR alone (as before Kafka 2.4).
     }
     cluster.partitions = metadata.topics.flatMap((t): PartitionFact[] =>
-      t.partitions.map((p) => ({ topic: t.name, partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr, minIsr: minIsr.get(t.name) ?? 1, internal: t.internal })),
+      t.partitions.map((p) => {
+        const r = reassignments.get(`${t.name}\u0000${p.partition}`);
+        return { topic: t.name, partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr, ...(r ? { adding: r.adding, removing: r.removing } : {}), minIsr: minIsr.get(t.name) ?? 1, internal: t.internal };
+      }),
     );
 
     say('describing the KRaft quorum');
@@ -85,6 +127,7 @@ export async function gatherDoctorFacts(config: ConnectionConfig, options: Gathe
       };
     } catch (error) {
       cluster.quorum = { error: describeKafkaError(error) };
+      unanswered('describing the KRaft quorum', error);
     }
 
     say('sampling consumer group lag');
@@ -92,11 +135,41 @@ export async function gatherDoctorFacts(config: ConnectionConfig, options: Gathe
       cluster.groups = await sampleGroupLag(admin, metadata, reachable, options.lagSampleMs, say);
     } catch (error) {
       cluster.groupsError = describeKafkaError(error);
+      unanswered('reading consumer groups', error);
     }
   }).catch((error: unknown) => {
     facts.connectError ??= errorMessage(error);
   });
-  return facts;
+  return done();
+}
+
+/**
+ * Each client listener of a local cluster, from here. PLAINTEXT and TLS (with the local CA) listeners are asked for
+ * metadata over the listener itself, and every address their brokers advertise on it is checked; SASL listeners
+ * need credentials doctor does not have, so only their configured advertised addresses are checked for TCP.
+ */
+async function checkListeners(config: ConnectionConfig, listeners: readonly LocalListener[], timeoutMs: number): Promise<ListenerFact[]> {
+  return Promise.all(
+    listeners.map(async (l): Promise<ListenerFact> => {
+      const tls = l.securityProtocol === 'SSL';
+      if (l.securityProtocol === 'PLAINTEXT' || (tls && l.ca !== undefined)) {
+        const over: ConnectionConfig = { bootstrap: l.bootstrap, timeoutMs, ...(config.clientId ? { clientId: config.clientId } : {}), ...(tls ? { tls: { ca: l.ca! } } : {}) };
+        try {
+          const metadata = await withBrokerLink(over, (link, protocol) => fetchMetadata(link, protocol.metadataV12, [], link.address));
+          const advertised = await Promise.all(metadata.brokers.map(async (b) => ({ brokerId: b.id, ...(await checkAddress(`${b.host}:${b.port}`, timeoutMs)) })));
+          return { name: l.name, securityProtocol: l.securityProtocol, checked: 'metadata', error: null, advertised: advertised.map(addressFact) };
+        } catch (error) {
+          return { name: l.name, securityProtocol: l.securityProtocol, checked: 'metadata', error: describeKafkaError(error), advertised: [] };
+        }
+      }
+      const advertised = await Promise.all(l.bootstrap.map(async (address) => ({ brokerId: null, ...(await checkAddress(address, timeoutMs)) })));
+      return { name: l.name, securityProtocol: l.securityProtocol, checked: 'tcp', error: null, advertised: advertised.map(addressFact) };
+    }),
+  );
+}
+
+function addressFact<T extends { brokerId: number | null } & Awaited<ReturnType<typeof checkAddress>>>(a: T): ListenerFact['advertised'][number] {
+  return { brokerId: a.brokerId, address: a.address, ok: a.ok, ...(a.ok ? {} : { reason: a.reason, code: a.code }) };
 }
 
 async function sampleGroupLag(admin: import('@platformatic/kafka').Admin, metadata: ClusterMetadata, reachable: ReadonlySet<number>, intervalMs: number, say: (m: string) => void): Promise<GroupLagFact[]> {
@@ -116,7 +189,8 @@ async function sampleGroupLag(admin: import('@platformatic/kafka').Admin, metada
   const first = await sample();
   if (intervalMs > 0) {
     say(`sampling consumer group lag again in ${Math.round(intervalMs / 1000)} s`);
-    await new Promise((r) => setTimeout(r, intervalMs));
+    // A deliberate wait: withAdmin's stall deadline must not count it as the cluster not answering.
+    await pause(intervalMs);
   }
   const second = intervalMs > 0 ? await sample() : first;
   const described = new Map((await describeConsumerGroups(admin, ids)).map((d) => [d.id, d]));

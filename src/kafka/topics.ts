@@ -215,7 +215,8 @@ async function eligibleLeaderReplicas(connection: Connection, lib: typeof import
   return result;
 }
 
-async function listReassignments(connection: Connection, lib: typeof import('@platformatic/kafka'), topics: readonly TopicMetadata[]): Promise<Map<string, { adding: number[]; removing: number[] }>> {
+/** Reassignments in progress for the given topics' partitions, by `topic\u0000partition`; empty without permission. */
+export async function listReassignments(connection: Connection, lib: typeof import('@platformatic/kafka'), topics: readonly TopicMetadata[]): Promise<Map<string, { adding: number[]; removing: number[] }>> {
   const result = new Map<string, { adding: number[]; removing: number[] }>();
   try {
     const response = await lib.listPartitionReassignmentsV0.api.async(connection, 10_000, topics.map((t) => ({ name: t.name, partitionIndexes: t.partitions.map((p) => p.partition) })));
@@ -273,9 +274,14 @@ export interface TopicAlteration {
 /**
  * Alters one topic: more partitions and/or per-topic config overrides (set and delete). Both parts are validated by
  * the brokers (validateOnly) before either is applied, so a bad config or partition count changes nothing.
+ *
+ * Applying is two requests, and the second can still fail (a broker lost in between, a policy on the controller).
+ * Partitions go first: they cannot be taken back, while configs can, and a rerun of the same command skips the
+ * partitions already there and applies the rest. `progress` tracks what is applied as it happens (for a caller whose
+ * deadline fires mid-way), and an error after the first step says exactly what was and was not applied.
  */
-export async function alterTopic(admin: Admin, current: DescribedTopic, change: TopicAlteration): Promise<string[]> {
-  const changes: string[] = [];
+export async function alterTopic(admin: Admin, current: DescribedTopic, change: TopicAlteration, progress: AlterProgress = { applied: [], pending: [] }): Promise<string[]> {
+  const { applied, pending } = progress;
   const partitionCount = current.partitions.length;
   const growPartitions = change.partitions !== undefined && change.partitions !== partitionCount;
   if (change.partitions !== undefined && change.partitions < partitionCount) {
@@ -288,28 +294,51 @@ export async function alterTopic(admin: Admin, current: DescribedTopic, change: 
     ...Object.entries(change.set).map(([name, value]) => ({ name, value, configOperation: IncrementalAlterConfigOperationTypes.SET })),
     ...change.delete.map((name) => ({ name, configOperation: IncrementalAlterConfigOperationTypes.DELETE })),
   ];
+  const configChanges = [...Object.entries(change.set).map(([name, value]) => `${name}=${value}`), ...change.delete.map((name) => `-${name}`)];
+  const partitionChange = `partitions ${partitionCount} → ${change.partitions}`;
   const partitionRequest = growPartitions
     ? [{ name: current.name, count: change.partitions!, ...(change.assignment ? { assignments: change.assignment.map((brokerIds) => ({ brokerIds })) } : {}) }]
     : [];
   const configRequest = [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: current.name, configs: configOps as never }];
   const fail = (what: string, error: unknown): never => {
     const protocol = kafkaProtocolErrors(error)[0];
+    if (applied.length > 0) throw alterStoppedError(current.name, progress, error);
     if (!protocol) throw error;
     throw new KafkaplaneError('TOPIC_ALTER_FAILED', `cannot alter topic '${current.name}': ${what}: ${describeKafkaError(error)}`, { cause: error, exitCode: isBadRequest(protocol.name) ? 2 : 1, hint: 'nothing was changed' });
   };
   // Validate everything first: the brokers check config names and values, partition counts and assignments.
   if (partitionRequest.length > 0) await admin.createPartitions({ topics: partitionRequest, validateOnly: true }).catch((e: unknown) => fail('partitions', e));
   if (configOps.length > 0) await admin.incrementalAlterConfigs({ resources: configRequest, validateOnly: true }).catch((e: unknown) => fail('configs', e));
-  if (configOps.length > 0) {
-    await admin.incrementalAlterConfigs({ resources: configRequest }).catch((e: unknown) => fail('configs', e));
-    for (const [name, value] of Object.entries(change.set)) changes.push(`${name}=${value}`);
-    for (const name of change.delete) changes.push(`-${name}`);
-  }
+  pending.push(...(partitionRequest.length > 0 ? [partitionChange] : []), ...(configOps.length > 0 ? configChanges : []));
+  const done = (items: readonly string[]) => {
+    applied.push(...items);
+    pending.splice(0, pending.length, ...pending.filter((p) => !items.includes(p)));
+  };
   if (partitionRequest.length > 0) {
     await admin.createPartitions({ topics: partitionRequest }).catch((e: unknown) => fail('partitions', e));
-    changes.unshift(`partitions ${partitionCount} → ${change.partitions}`);
+    done([partitionChange]);
   }
-  return changes;
+  if (configOps.length > 0) {
+    await admin.incrementalAlterConfigs({ resources: configRequest }).catch((e: unknown) => fail('configs', e));
+    done(configChanges);
+  }
+  return [...applied];
+}
+
+/** What an alteration has applied so far, and what it still has to apply. */
+export interface AlterProgress {
+  applied: string[];
+  pending: string[];
+}
+
+/** An alteration that failed after part of it was applied: what was, what was not, and how to finish it. */
+export function alterStoppedError(topic: string, progress: AlterProgress, error: unknown): KafkaplaneError {
+  if (error instanceof KafkaplaneError && error.code === 'TOPIC_ALTER_PARTIAL') return error;
+  const cause = kafkaProtocolErrors(error).length > 0 ? describeKafkaError(error) : errorMessage(error);
+  return new KafkaplaneError('TOPIC_ALTER_PARTIAL', `topic '${topic}' was altered only in part: ${cause}\n  applied:     ${progress.applied.join(', ')}\n  not applied: ${progress.pending.join(', ')}`, {
+    cause: error,
+    hint: 'run the same command again once the cause is fixed: the partitions already added are skipped and the rest is applied',
+  });
 }
 
 export async function deleteTopics(admin: Admin, names: readonly string[]): Promise<void> {

@@ -1,9 +1,8 @@
 import { type Admin, AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes, alterUserScramCredentialsV0, describeUserScramCredentialsV0 } from '@platformatic/kafka';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { KafkaplaneError } from '../errors.ts';
 import { type AclBinding, aclKey } from '../model/acls.ts';
-import { brokerConnection } from './connect.ts';
+import { brokerConnection, pause } from './connect.ts';
 
 /** SCRAM-SHA-512's id in AlterUserScramCredentials (KIP-554); 4096 is Kafka's minimum iteration count for it. */
 const SCRAM_SHA_512 = 2;
@@ -115,7 +114,7 @@ export async function waitForSecurity(admin: Admin, expected: { users: readonly 
       }
     }
     if (missing === '') return;
-    await sleep(250);
+    await pause(250); // polling, not the cluster going quiet (withAdmin's stall deadline)
   }
   throw new KafkaplaneError('SECURITY_NOT_PROPAGATED', `users and ACLs were written but ${missing} after ${Math.round(timeoutMs / 1000)} s`, {
     hint: 'the brokers are not catching up with the metadata log; check the node logs (kafkaplane logs)',

@@ -1,10 +1,12 @@
 // `kafkaplane doctor`: seed 004's troubleshooting checklist as a pure function over facts gathered from the cluster
 // (src/kafka/health.ts). Every finding says what is wrong, how bad it is, and what to change.
 
+import { isUnavailable, isUnderMinIsr, isUnderReplicated } from './partition-health.ts';
+
 export type Severity = 'ok' | 'info' | 'warning' | 'critical';
 
 export interface Finding {
-  /** Which check produced it: bootstrap, advertised-listeners, brokers, partitions, quorum, consumer-lag, local-nodes. */
+  /** Which check produced it: bootstrap, advertised-listeners, local-nodes, checks, brokers, partitions, quorum, consumer-lag. */
   check: string;
   severity: Severity;
   title: string;
@@ -26,8 +28,25 @@ export interface PartitionFact {
   leader: number;
   replicas: number[];
   isr: number[];
+  /** Replicas a reassignment in progress is adding / removing (they do not make a partition under-replicated). */
+  adding?: number[] | undefined;
+  removing?: number[] | undefined;
   minIsr: number;
   internal: boolean;
+}
+
+/**
+ * One client listener of a local cluster, checked from here. `metadata`: doctor spoke Kafka over the listener and
+ * checked the addresses its brokers advertise on it; `tcp`: doctor has no credentials for it (SASL), so it only
+ * checked that the listener's advertised addresses accept connections.
+ */
+export interface ListenerFact {
+  name: string;
+  securityProtocol: string;
+  checked: 'metadata' | 'tcp';
+  /** Why Kafka could not be asked over the listener (metadata checks only); null when it answered. */
+  error: string | null;
+  advertised: (AddressFact & { brokerId: number | null })[];
 }
 
 export interface VoterFact {
@@ -70,6 +89,13 @@ export interface DoctorFacts {
   } | null;
   /** Set when the target is a cluster `kafkaplane up` runs on this machine. */
   local: { name: string; nodes: LocalNodeFact[] } | null;
+  /**
+   * A local cluster's client listeners, each checked on its own (doctor itself connects through the internal
+   * replication listener, whose advertised addresses say nothing about the ones clients are sent to). Empty otherwise.
+   */
+  listeners?: ListenerFact[] | undefined;
+  /** Which listener the bootstrap connection (and so `cluster.advertised`) belongs to, when known. */
+  connectedVia?: string | undefined;
   /** Time between the two consumer-lag samples (0: one sample, stalls are not judged). */
   lagSampleMs: number;
 }
@@ -80,10 +106,15 @@ export function worstSeverity(findings: readonly Finding[]): Severity {
   return findings.reduce<Severity>((worst, f) => (RANK[f.severity] > RANK[worst] ? f.severity : worst), 'ok');
 }
 
-/** 0 healthy (ok/info), 3 warnings, 1 critical findings (2 stays "usage error", as for every command). */
-export function doctorExitCode(findings: readonly Finding[]): number {
+/**
+ * The exit code is the worst finding, in the toolbox's codes: 1 for a critical finding, 0 otherwise — warnings
+ * (a lagging group, an under-replicated partition) are 0 unless `strict`, then 1. Kafka's tools have no such
+ * command to copy; Nagios-style 1 warning / 2 critical would clash with 2 = usage error, and a separate code just for
+ * warnings breaks `kafkaplane doctor && deploy` on every transient lag. 2 stays "bad input", as for every command.
+ */
+export function doctorExitCode(findings: readonly Finding[], options: { strict?: boolean } = {}): number {
   const worst = worstSeverity(findings);
-  return worst === 'critical' ? 1 : worst === 'warning' ? 3 : 0;
+  return worst === 'critical' || (worst === 'warning' && options.strict === true) ? 1 : 0;
 }
 
 /** Voters whose last fetch is older than this, on the leader's clock, are not keeping up. */
@@ -101,9 +132,33 @@ function isKubernetesName(host: string): boolean {
   return /\.svc(\.|$)|\.cluster\.local$/.test(host);
 }
 
+type Add = (check: string, severity: Severity, title: string, detail?: string[], fix?: string | null) => void;
+
+function advertisedFix(unreachable: readonly AddressFact[]): string {
+  return unreachable.some((a) => isKubernetesName(a.address.replace(/:\d+$/, '')))
+    ? 'these are Kubernetes-internal names: clients outside the cluster need a listener of type nodeport or loadbalancer whose advertised.listeners carry addresses reachable from outside (spec.listeners[].configuration: advertisedHostTemplate or brokers[].advertisedHost), and must bootstrap through it'
+    : 'clients bootstrap fine, then fail when they connect to these addresses: set advertised.listeners of this listener to addresses clients can reach (kafkaplane spec: spec.listeners[].configuration.brokers[].advertisedHost or advertisedHostTemplate), or connect through a listener meant for this network';
+}
+
+/** One client listener of a local cluster: what its clients are sent to, and whether Kafka answers on it. */
+function diagnoseListener(l: ListenerFact, add: Add): void {
+  const name = `listener ${l.name} (${l.securityProtocol})`;
+  const who = (a: ListenerFact['advertised'][number]) => (a.brokerId === null ? a.address : `broker ${a.brokerId} advertises ${a.address}`);
+  if (l.checked === 'metadata' && l.error !== null) {
+    add('advertised-listeners', 'critical', `${name}: Kafka does not answer on it from here: ${l.error}`, [], `clients of this listener cannot connect: check the listener's settings and the broker logs (kafkaplane logs)`);
+    return;
+  }
+  const unreachable = l.advertised.filter((a) => !a.ok);
+  const notChecked = l.checked === 'tcp' ? `; authentication not checked (doctor has no ${l.securityProtocol} credentials: only TCP to the advertised addresses)` : '';
+  if (unreachable.length > 0) {
+    add('advertised-listeners', 'critical', `${name}: ${unreachable.length} advertised address${unreachable.length === 1 ? '' : 'es'} this machine cannot reach`, unreachable.map((a) => `${who(a)}: ${a.reason}`),
+      advertisedFix(unreachable));
+  } else add('advertised-listeners', 'ok', `${name}: every advertised address is reachable from here (${plural(l.advertised.length, 'broker')})${notChecked}`);
+}
+
 export function diagnoseCluster(facts: DoctorFacts): Finding[] {
   const findings: Finding[] = [];
-  const add = (check: string, severity: Severity, title: string, detail: string[] = [], fix: string | null = null) => findings.push({ check, severity, title, detail, fix });
+  const add: Add = (check, severity, title, detail = [], fix = null) => findings.push({ check, severity, title, detail, fix });
 
   // 1. Bootstrap: can we reach any address the user gave?
   const bad = facts.bootstrap.filter((b) => !b.ok);
@@ -135,15 +190,19 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
   }
 
   // 2. Advertised listeners: the addresses clients are sent to after bootstrap (seed 004's first suspect).
+  const via = facts.connectedVia ? ` on ${facts.connectedVia}` : '';
   const unreachable = cluster.advertised.filter((a) => !a.ok);
   if (unreachable.length > 0) {
-    const k8s = unreachable.some((a) => isKubernetesName(a.address.replace(/:\d+$/, '')));
-    add('advertised-listeners', 'critical', `${plural(unreachable.length, 'broker')} advertise${unreachable.length === 1 ? 's' : ''} an address this machine cannot reach`,
-      unreachable.map((a) => `broker ${a.brokerId} advertises ${a.address}: ${a.reason}`),
-      k8s
-        ? 'these are Kubernetes-internal names: clients outside the cluster need a listener of type nodeport or loadbalancer whose advertised.listeners carry addresses reachable from outside (spec.listeners[].configuration: advertisedHostTemplate or brokers[].advertisedHost), and must bootstrap through it'
-        : 'clients bootstrap fine, then fail when they connect to these addresses: set advertised.listeners of this listener to addresses clients can reach (kafkaplane spec: spec.listeners[].configuration.brokers[].advertisedHost or advertisedHostTemplate), or connect through a listener meant for this network');
-  } else add('advertised-listeners', 'ok', `every advertised address is reachable from here (${plural(cluster.advertised.length, 'broker')})`);
+    add('advertised-listeners', 'critical', `${plural(unreachable.length, 'broker')} advertise${unreachable.length === 1 ? 's' : ''} an address this machine cannot reach${via}`,
+      unreachable.map((a) => `broker ${a.brokerId} advertises ${a.address}: ${a.reason}`), advertisedFix(unreachable));
+  } else add('advertised-listeners', 'ok', `every advertised address${via} is reachable from here (${plural(cluster.advertised.length, 'broker')})`);
+  for (const l of facts.listeners ?? []) diagnoseListener(l, add);
+
+  // Kafka answered the metadata request, then left requests of the other checks unanswered (a broker hanging,
+  // requests routed to unreachable advertised addresses): what follows is incomplete, and clients will see the same.
+  if (facts.connectError) {
+    add('checks', 'critical', `some checks could not finish, Kafka did not answer: ${facts.connectError}`, [], 'clients will hang or fail the same way: check the advertised addresses above and the brokers (logs, GC pauses, disk); the findings below may be incomplete');
+  }
 
   // 3. Brokers: replicas point at brokers that are not registered.
   const live = new Set(cluster.brokers.map((b) => b.id));
@@ -160,9 +219,10 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
 
   // 4. Partitions: offline, under min ISR, under-replicated (kafka-topics --describe's definitions).
   const name = (p: PartitionFact) => `${p.topic}-${p.partition}`;
-  const offline = cluster.partitions.filter((p) => p.leader < 0 || !live.has(p.leader));
-  const underMinIsr = cluster.partitions.filter((p) => !offline.includes(p) && p.isr.length < p.minIsr);
-  const underReplicated = cluster.partitions.filter((p) => !offline.includes(p) && !underMinIsr.includes(p) && p.isr.length < p.replicas.length);
+  const offline = cluster.partitions.filter((p) => isUnavailable(p, live));
+  const underMinIsr = cluster.partitions.filter((p) => !offline.includes(p) && isUnderMinIsr(p, p.minIsr));
+  // A reassignment in progress lists the replicas it adds before they are in sync: not under-replicated (kafka-topics).
+  const underReplicated = cluster.partitions.filter((p) => !offline.includes(p) && !underMinIsr.includes(p) && isUnderReplicated(p));
   if (offline.length > 0) {
     add('partitions', 'critical', `${plural(offline.length, 'partition')} offline (no leader): nothing can be written to or read from them`, [list(offline.map(name))],
       `bring back the brokers that hold their replicas (${[...new Set(offline.flatMap((p) => p.replicas))].sort((a, b) => a - b).join(', ')}); unclean leader election brings them back sooner but loses the records only the lost replicas had`);
@@ -175,7 +235,7 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
         : 'restore the brokers missing from the ISR (see "brokers" above); until then acks=all producers of these partitions fail');
   }
   if (underReplicated.length > 0) {
-    const missing = [...new Set(underReplicated.flatMap((p) => p.replicas.filter((r) => !p.isr.includes(r))))].sort((a, b) => a - b);
+    const missing = [...new Set(underReplicated.flatMap((p) => p.replicas.filter((r) => !p.isr.includes(r) && !(p.adding ?? []).includes(r))))].sort((a, b) => a - b);
     add('partitions', 'warning', `${plural(underReplicated.length, 'partition')} under-replicated (writes still succeed; one more failure may not)`, [list(underReplicated.map(name))],
       `replicas on broker${missing.length === 1 ? '' : 's'} ${missing.join(', ')} are out of the ISR: check those brokers (down, slow disk, network, GC pauses)`);
   }

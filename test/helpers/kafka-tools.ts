@@ -49,6 +49,7 @@ export const KAFKA_TOOLS = {
   producerPerf: 'org.apache.kafka.tools.ProducerPerformance',
   consumerPerf: 'org.apache.kafka.tools.ConsumerPerformance',
   metadataQuorum: 'org.apache.kafka.tools.MetadataQuorumCommand',
+  transactions: 'org.apache.kafka.tools.TransactionsCommand',
 } as const;
 
 /** Runs kcat (Debian's package; the test command installs it). */

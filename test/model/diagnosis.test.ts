@@ -77,7 +77,7 @@ test('offline partitions and a quorum below its majority are critical', () => {
   assert.equal(s.quorum, 'critical');
 });
 
-test('consumer lag: a group without members, and one whose commits do not move, are warnings (exit 3)', () => {
+test('consumer lag: a group without members, and one whose commits do not move, are warnings (exit 0; 1 with --strict)', () => {
   const facts = healthy();
   facts.cluster!.groups = [
     { group: 'abandoned', state: 'Empty', members: 0, partitions: [{ topic: 'orders', partition: 0, committed1: 5, committed2: 5, end1: 30, end2: 30 }] },
@@ -87,7 +87,68 @@ test('consumer lag: a group without members, and one whose commits do not move, 
   const lag = diagnoseCluster(facts).filter((f) => f.check === 'consumer-lag');
   assert.deepEqual(lag.map((f) => [f.severity, f.title.split(' ')[1]]), [['warning', "'abandoned'"], ['warning', "'stuck'"]]);
   assert.match(lag[1]!.title, /no committed offset moved in 5 s/);
-  assert.equal(doctorExitCode(diagnoseCluster(facts)), 3);
+  assert.equal(doctorExitCode(diagnoseCluster(facts)), 0, 'warnings alone do not fail a gate');
+  assert.equal(doctorExitCode(diagnoseCluster(facts), { strict: true }), 1);
+});
+
+test('exit codes: 0 for ok and info, 0 for warnings unless strict, 1 for any critical finding (never 2 or 3)', () => {
+  const finding = (severity: 'ok' | 'info' | 'warning' | 'critical') => ({ check: 'x', severity, title: severity, detail: [], fix: null });
+  assert.equal(doctorExitCode([finding('ok'), finding('info')]), 0);
+  assert.equal(doctorExitCode([finding('ok'), finding('info')], { strict: true }), 0);
+  assert.equal(doctorExitCode([finding('warning')]), 0);
+  assert.equal(doctorExitCode([finding('warning')], { strict: true }), 1);
+  assert.equal(doctorExitCode([finding('warning'), finding('critical')]), 1);
+  assert.equal(doctorExitCode([finding('critical')], { strict: true }), 1);
+});
+
+test('a reassignment in progress is not under-replication; a replica missing from the ISR is (kafka-topics\' rule)', () => {
+  const facts = healthy();
+  // Moving partition 0 from [0,1,2] to [1,2,3]: replica 3 is being added and not in sync yet.
+  facts.cluster!.brokers.push({ id: 3, host: 'k3', port: 9092 });
+  facts.cluster!.partitions[0] = { ...facts.cluster!.partitions[0]!, replicas: [0, 1, 2, 3], isr: [0, 1, 2], adding: [3], removing: [0] };
+  assert.equal(severities(facts).partitions, undefined, JSON.stringify(diagnoseCluster(facts).filter((f) => f.check === 'partitions')));
+  // The same partition while broker 1 is out of the ISR: under-replicated, and the fix names broker 1, not 3.
+  facts.cluster!.partitions[0] = { ...facts.cluster!.partitions[0]!, isr: [0, 2] };
+  const f = diagnoseCluster(facts).find((x) => x.check === 'partitions' && /under-replicated/.test(x.title))!;
+  assert.equal(f.severity, 'warning');
+  assert.match(f.fix!, /replicas on broker 1 are out of the ISR/);
+});
+
+test('client listeners of a local cluster: each is judged on its own; a SASL listener says authentication was not checked', () => {
+  const facts = healthy();
+  facts.connectedVia = 'the internal REPLICATION listener';
+  facts.listeners = [
+    { name: 'plain', securityProtocol: 'PLAINTEXT', checked: 'metadata', error: null, advertised: [0, 1, 2].map((id) => ({ brokerId: id, address: `127.0.0.1:909${id}`, ok: true })) },
+    { name: 'scram', securityProtocol: 'SASL_PLAINTEXT', checked: 'tcp', error: null, advertised: [0, 1, 2].map((id) => ({ brokerId: null, address: `127.0.0.1:939${id}`, ok: true })) },
+  ];
+  const listenerFindings = () => diagnoseCluster(facts).filter((f) => f.check === 'advertised-listeners');
+  assert.deepEqual(listenerFindings().map((f) => f.severity), ['ok', 'ok', 'ok']);
+  assert.match(listenerFindings()[0]!.title, /every advertised address on the internal REPLICATION listener is reachable/);
+  assert.match(listenerFindings()[2]!.title, /^listener scram \(SASL_PLAINTEXT\): every advertised address is reachable from here \(3 brokers\); authentication not checked/);
+  assert.equal(doctorExitCode(diagnoseCluster(facts)), 0);
+
+  facts.listeners[0]!.advertised[2] = { brokerId: 2, address: 'dev-2.dev.kafka.svc.cluster.local:9092', ok: false, reason: 'the host name does not resolve from here', code: 'ENOTFOUND' };
+  facts.listeners[1] = { ...facts.listeners[1]!, advertised: [{ brokerId: null, address: '127.0.0.1:9391', ok: false, reason: 'connection refused: nothing listens on that port', code: 'ECONNREFUSED' }] };
+  const [, plain, scram] = listenerFindings();
+  assert.equal(plain!.severity, 'critical');
+  assert.match(plain!.title, /^listener plain \(PLAINTEXT\): 1 advertised address this machine cannot reach/);
+  assert.deepEqual(plain!.detail, ['broker 2 advertises dev-2.dev.kafka.svc.cluster.local:9092: the host name does not resolve from here']);
+  assert.match(plain!.fix!, /nodeport or loadbalancer/);
+  assert.equal(scram!.severity, 'critical');
+  assert.deepEqual(scram!.detail, ['127.0.0.1:9391: connection refused: nothing listens on that port']);
+  assert.equal(doctorExitCode(diagnoseCluster(facts)), 1);
+
+  facts.listeners = [{ name: 'tls', securityProtocol: 'SSL', checked: 'metadata', error: 'unable to verify the first certificate', advertised: [] }];
+  assert.match(listenerFindings()[1]!.title, /listener tls \(SSL\): Kafka does not answer on it from here: unable to verify/);
+});
+
+test('the cluster stops answering the Admin client mid-checks: critical, whatever the other findings say', () => {
+  const facts = healthy();
+  facts.connectError = 'Kafka at k:9092 stopped answering: no response for 22.5 s while waiting on k2:9092';
+  const f = diagnoseCluster(facts).find((x) => x.check === 'checks')!;
+  assert.equal(f.severity, 'critical');
+  assert.match(f.title, /^some checks could not finish, Kafka did not answer: Kafka at k:9092 stopped answering/);
+  assert.equal(doctorExitCode(diagnoseCluster(facts)), 1);
 });
 
 test('a local node that is not running is critical and points at its log', () => {

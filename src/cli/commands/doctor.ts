@@ -1,5 +1,7 @@
 // `kafkaplane doctor`: seed 004's troubleshooting checklist, automated. Facts are gathered in src/kafka/health.ts and
 // judged by the pure diagnoseCluster (src/model/diagnosis.ts); the exit code is the worst finding.
+import { readFile } from 'node:fs/promises';
+import type { LocalListener } from '../../kafka/health.ts';
 import { type Finding, diagnoseCluster, doctorExitCode, worstSeverity } from '../../model/diagnosis.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
 import { type Io, printJson, progress } from '../output.ts';
@@ -8,6 +10,8 @@ export interface DoctorFlags extends ConnectionFlags {
   bootstrapServer?: string;
   /** Seconds between the two consumer-lag samples (0: one sample). */
   lagInterval?: number;
+  /** Warnings fail too (exit 1), for gates that want a clean bill of health. */
+  strict?: boolean;
 }
 
 const LABEL: Record<Finding['severity'], string> = { critical: 'CRITICAL', warning: 'WARNING', info: 'INFO', ok: 'OK' };
@@ -17,17 +21,27 @@ export async function runDoctor(flags: DoctorFlags, io: Io): Promise<number> {
   const config = await resolveConnection(flags);
   const isLocal = flags.bootstrap === undefined && flags.bootstrapServer === undefined && flags.commandConfig === undefined;
   const p = progress(io);
-  let local: { name: string; nodes: { id: number; roles: string[]; running: boolean; logFile: string }[] } | null = null;
+  let local: { name: string; nodes: { id: number; roles: string[]; running: boolean; logFile: string }[]; listeners: LocalListener[] } | null = null;
   if (isLocal) {
-    const { status } = await import('../../local/cluster.ts');
-    const found = await status({ ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(flags.stateDir ? { stateDir: flags.stateDir } : {}) });
-    local = { name: found.name, nodes: found.nodes.map((n) => ({ id: n.id, roles: n.roles, running: n.running, logFile: n.logFile })) };
+    const { clientBootstraps, locate, status } = await import('../../local/cluster.ts');
+    const where = { ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(flags.stateDir ? { stateDir: flags.stateDir } : {}) };
+    const found = await status(where);
+    // doctor connects through the internal REPLICATION listener; clients use these, so each is checked on its own.
+    const cluster = await locate(where);
+    const ca = cluster.tls ? await readFile(cluster.tls.caFile, 'utf8').catch(() => undefined) : undefined;
+    const listeners = clientBootstraps(cluster).map((l) => ({ name: l.name, securityProtocol: l.securityProtocol, bootstrap: l.bootstrap.split(','), ...(ca !== undefined ? { ca } : {}) }));
+    local = { name: found.name, nodes: found.nodes.map((n) => ({ id: n.id, roles: n.roles, running: n.running, logFile: n.logFile })), listeners };
   }
   const { gatherDoctorFacts } = await import('../../kafka/health.ts');
-  const facts = await gatherDoctorFacts(config, { lagSampleMs: (flags.lagInterval ?? 5) * 1000, local, progress: (m) => p.update(`doctor: ${m}…`) });
+  const facts = await gatherDoctorFacts(config, {
+    lagSampleMs: (flags.lagInterval ?? 5) * 1000,
+    local,
+    ...(isLocal ? { connectedVia: 'the internal REPLICATION listener' } : {}),
+    progress: (m) => p.update(`doctor: ${m}…`),
+  });
   p.done();
   const findings = diagnoseCluster(facts);
-  const exitCode = doctorExitCode(findings);
+  const exitCode = doctorExitCode(findings, { strict: flags.strict === true });
   if (io.format === 'json') {
     printJson(io, { bootstrap: config.bootstrap, clusterId: facts.cluster?.clusterId ?? null, worst: worstSeverity(findings), exitCode, findings });
     return exitCode;

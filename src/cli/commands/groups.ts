@@ -245,6 +245,8 @@ export async function runGroupsResetOffsets(names: string[], flags: ResetFlags, 
   }
   const config = await resolveConnection(flags);
   const api = await groupsApi();
+  const plannedGroups: string[] = [];
+  const committedGroups: string[] = [];
   const plans = await withAdmin(
     config,
     async (admin) => {
@@ -300,12 +302,16 @@ export async function runGroupsResetOffsets(names: string[], flags: ResetFlags, 
         const again = await api.describeConsumerGroups(admin, ids);
         const late = again.map((g) => resetRefusal(g.id, g.state)).filter((r): r is string => r !== undefined);
         if (late.length > 0) throw new KafkaplaneError('GROUP_ACTIVE', late.join('\n'), { hint: 'nothing was changed; stop the group\'s consumers and run the reset again' });
-        for (const plan of result) if (plan.rows.length > 0) await api.commitGroupOffsets(admin, plan.group, plan.rows.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.newOffset })));
+        plannedGroups.push(...result.filter((p) => p.rows.length > 0).map((p) => p.group));
+        await api.commitResetPlans(admin, result, committedGroups);
       }
       return result;
     },
     { probe: true },
-  );
+  ).catch((error: unknown) => {
+    // The stall deadline (or a lost connection) can end the command between two groups' commits: say which were done.
+    throw committedGroups.length > 0 ? api.resetStoppedError(error, plannedGroups, committedGroups) : error;
+  });
   for (const plan of plans) for (const warning of plan.warnings) io.stderr.write(`warning: ${warning}\n`);
   if (io.format === 'json') printJson(io, { executed: Boolean(flags.execute), groups: plans.map((p) => ({ group: p.group, offsets: p.rows })) });
   else if (flags.export) io.stdout.write(formatResetCsv(plans));

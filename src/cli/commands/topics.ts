@@ -203,7 +203,10 @@ export async function runTopicsAlter(name: string, flags: AlterFlags, io: Io): P
     throw new KafkaplaneError('NOTHING_TO_ALTER', `say what to change on '${name}'`, { exitCode: 2, hint: '--partitions N, --config key=value or --delete-config key' });
   }
   const config = await resolveConnection(flags);
-  const { alterTopic, describeTopics } = await import('../../kafka/topics.ts');
+  const { alterStoppedError, alterTopic, describeTopics } = await import('../../kafka/topics.ts');
+  // Filled as alterTopic applies each part: when the command fails after the first part (the stall deadline, a
+  // lost connection), the error still says what was applied.
+  const progress = { applied: [] as string[], pending: [] as string[] };
   const outcome = await withAdmin(
     config,
     async (admin) => {
@@ -218,10 +221,12 @@ export async function runTopicsAlter(name: string, flags: AlterFlags, io: Io): P
       }
       // Like kafka-topics: the assignment lists every partition; the existing ones are skipped.
       const assignment = fullAssignment?.slice(current.partitions.length);
-      return { current, changes: await alterTopic(admin, current, { partitions, assignment, set, delete: remove }) };
+      return { current, changes: await alterTopic(admin, current, { partitions, assignment, set, delete: remove }, progress) };
     },
     { probe: true },
-  );
+  ).catch((error: unknown) => {
+    throw progress.applied.length > 0 ? alterStoppedError(name, progress, error) : error;
+  });
   if (io.format === 'json') printJson(io, { topic: name, altered: outcome !== undefined && outcome.changes.length > 0, changes: outcome?.changes ?? [] });
   else if (!outcome) io.stdout.write(`Topic ${name} does not exist; nothing changed.\n`);
   else io.stdout.write(outcome.changes.length > 0 ? `Altered topic ${name}: ${outcome.changes.join(', ')}.\n` : `Topic ${name} already has ${outcome.current.partitions.length} partitions; nothing changed.\n`);

@@ -4,18 +4,21 @@
 // broker, an under-min-ISR partition and an unreachable advertised address set up on purpose (those run last: they
 // damage the cluster).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Consumer, Producer, ProduceAcks, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import { parse as parseYaml } from 'yaml';
 import { main } from '../../../src/cli/main.ts';
 import type { Io } from '../../../src/cli/output.ts';
 import { readPid, startDetached, stopProcess } from '../../../src/local/processes.ts';
 import { stateLayout } from '../../../src/local/state.ts';
 import { KAFKA_TOOLS, type ToolResult, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
 import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
+import { compareQuorum } from '../../helpers/quorum-compare.ts';
 
 const PORT_BASE = 29092;
 const SPEC = `${clusterSpec(
@@ -82,9 +85,10 @@ async function kafkaTool(tool: string, args: string[]): Promise<ToolResult> {
 }
 
 async function produce(topic: string, count: number, prefix: string): Promise<void> {
-  const producer = new Producer({ clientId: 'adm-producer', bootstrapBrokers: bootstrap.split(','), serializers: stringSerializers, acks: ProduceAcks.ALL, retries: 5, retryDelay: 500, timeout: 20_000 });
+  // acks goes with the send: @platformatic/kafka 2.12 ignores a constructor `acks` and sends acks=1 unless idempotent.
+  const producer = new Producer({ clientId: 'adm-producer', bootstrapBrokers: bootstrap.split(','), serializers: stringSerializers, retries: 5, retryDelay: 500, timeout: 20_000 });
   try {
-    await producer.send({ messages: Array.from({ length: count }, (_, i) => ({ topic, key: `${prefix}-${i}`, value: `${prefix}-value-${i}` })) });
+    await producer.send({ messages: Array.from({ length: count }, (_, i) => ({ topic, key: `${prefix}-${i}`, value: `${prefix}-value-${i}` })), acks: ProduceAcks.ALL });
   } finally {
     await producer.close();
   }
@@ -369,6 +373,41 @@ test('reset-offsets plans equal kafka-consumer-groups\' for the same inputs; --e
   assert.deepEqual(after.map((r) => [r.PARTITION, r['CURRENT-OFFSET']]).sort(), [['0', '2'], ['1', '2'], ['2', '2']]);
 });
 
+test('reset-offsets --to-datetime and --by-duration in the middle of the log: the plan equals kafka-consumer-groups\'', async () => {
+  const topic = topicName('bytime');
+  const group = `adm-${run}-bytime`;
+  assert.equal((await cli('topics', 'create', topic, '--partitions', '3', '-b', bootstrap)).code, 0);
+  // Two batches with a quiet gap between them: every time in the gap falls after batch A and before batch B.
+  const gapMs = 20_000;
+  await produce(topic, 12, 'a');
+  const afterA = Date.now();
+  await new Promise((r) => setTimeout(r, gapMs / 2));
+  const boundary = Date.now();
+  await new Promise((r) => setTimeout(r, gapMs / 2));
+  await produce(topic, 12, 'b');
+  const created = await cli('groups', 'reset-offsets', group, '--topic', topic, '--to-earliest', '--execute', '--allow-new-group', '-b', bootstrap);
+  assert.equal(created.code, 0, created.stderr);
+  const scope = ['--topic', topic];
+  const csv = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => /^[^,\s]+,\d+,\d+$/.test(l)).sort();
+  // --to-datetime with a zone other than UTC (+02:00), so the zone is parsed, not ignored.
+  const local = new Date(boundary + 2 * 3600_000).toISOString().replace('Z', '+02:00');
+  // --by-duration is relative to each tool's own clock, and Kafka's JVM starts seconds after ours: aim at the first
+  // quarter of the gap (computed just before the run) so that both "now minus the duration" land in it.
+  const byDuration = () => ['--by-duration', `PT${Math.round((Date.now() - (afterA + gapMs / 4)) / 1000)}S`];
+  for (const next of [() => ['--to-datetime', local], byDuration]) {
+    const scenario = next();
+    const ours = await cli('groups', 'reset-offsets', group, ...scope, ...scenario, '--export', '-b', bootstrap);
+    assert.equal(ours.code, 0, `${scenario.join(' ')}: ${ours.stderr}`);
+    const reference = await kafkaTool(KAFKA_TOOLS.consumerGroups, ['--group', group, '--reset-offsets', ...scope, ...scenario, '--export', '--dry-run']);
+    assert.equal(reference.code, 0, reference.stderr);
+    assert.deepEqual(csv(ours.stdout), csv(reference.stdout), scenario.join(' '));
+    // In the middle: every partition moves to the end of batch A, i.e. 12 records in all are before the time.
+    const offsets = csv(ours.stdout).map((l) => Number(l.split(',')[2]));
+    assert.equal(offsets.reduce((n, o) => n + o, 0), 12, `${scenario.join(' ')}: ${ours.stdout}`);
+  }
+  assert.equal((await cli('groups', 'delete', group, '-b', bootstrap)).code, 0);
+});
+
 test('groups delete removes an inactive group; an unknown group is an error', async () => {
   const deleted = await cli('groups', 'delete', classicGroup, '-b', bootstrap);
   assert.equal(deleted.code, 0, deleted.stderr);
@@ -419,9 +458,8 @@ test('cluster describe reports the quorum MetadataQuorumCommand reports', async 
   assert.equal(status.code, 0, status.stderr);
   assert.match(status.stdout, new RegExp(`ClusterId:\\s+${report.clusterId}`));
   assert.match(status.stdout, new RegExp(`LeaderId:\\s+${report.quorum.leaderId}\\b`));
-  const replication = await kafkaTool(KAFKA_TOOLS.metadataQuorum, ['describe', '--replication']);
-  const rows = replication.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
-  assert.deepEqual(report.quorum.voters.map((v) => [String(v.id), v.directoryId, v.status]).sort(), rows.map((r) => [r[0], r[1], r[6]]).sort());
+  // Node, directory id, status, LogEndOffset and Lag, as `describe --replication` shows them.
+  await compareQuorum(() => cliJson('cluster', 'describe', '-b', bootstrap), () => kafkaTool(KAFKA_TOOLS.metadataQuorum, ['describe', '--replication']), { voters: 3, observers: 0 });
   assert.equal(report.brokers.length, 3);
   const text = await cli('cluster', 'describe', '-b', bootstrap);
   assert.match(text.stdout, new RegExp(`KRaft quorum: leader ${report.quorum.leaderId} \\(the active controller\\)`));
@@ -464,16 +502,45 @@ test('a SCRAM listener: connect-info\'s properties log kafkaplane and Kafka\'s t
     assert.ok(list.stdout.includes(groupsTopic));
     const metadata = await cli('metadata', '--command-config', file);
     assert.equal(metadata.code, 0, metadata.stderr);
-    assert.match(metadata.stdout, new RegExp(`broker 0 at 127\\.0\\.0\\.1:${PORT_BASE + 100}`));
+    assert.match(metadata.stdout, new RegExp(`broker 0 at 127\\.0\\.0\\.1:${PORT_BASE + 300}`));
     const describe = await cli('topics', 'describe', groupsTopic, '--command-config', file);
     assert.equal(describe.code, 0, describe.stderr);
-    const theirs = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', `127.0.0.1:${PORT_BASE + 100}`, '--command-config', file, '--list']);
+    const theirs = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', `127.0.0.1:${PORT_BASE + 300}`, '--command-config', file, '--list']);
     assert.equal(theirs.code, 0, theirs.stderr);
     assert.ok(theirs.stdout.includes(groupsTopic));
   } finally {
     await rm(file, { force: true });
   }
-  const wrong = await cli('topics', 'list', '-b', `127.0.0.1:${PORT_BASE + 100}`, '--sasl-mechanism', 'SCRAM-SHA-512', '--sasl-username', 'app', '--sasl-password', 'not-the-password');
+
+  // Spring Boot's application.yaml, read as Spring reads it: the keys it binds, and (with the password Spring would
+  // resolve from ${KAFKA_SASL_PASSWORD}) the same settings log Kafka's own client in.
+  const spring = await cli('connect-info', '--state-dir', cluster.stateDir, '--listener', 'scram', '--user', 'app', '--format', 'spring');
+  assert.equal(spring.code, 0, spring.stderr);
+  const doc = parseYaml(spring.stdout) as { spring: { kafka: { 'bootstrap-servers': string; properties: Record<string, string> } } };
+  const scramBootstrap = [0, 1, 2].map((i) => `127.0.0.1:${PORT_BASE + 300 + i}`).join(',');
+  assert.equal(doc.spring.kafka['bootstrap-servers'], scramBootstrap);
+  assert.equal(doc.spring.kafka.properties['security.protocol'], 'SASL_PLAINTEXT');
+  assert.equal(doc.spring.kafka.properties['sasl.mechanism'], 'SCRAM-SHA-512');
+  assert.equal(doc.spring.kafka.properties['sasl.jaas.config'], 'org.apache.kafka.common.security.scram.ScramLoginModule required username="app" password="${KAFKA_SASL_PASSWORD}";');
+  const password = (await readFile(join(cluster.stateDir, 'users', 'app.password'), 'utf8')).trim();
+  const springProps = join(tmpdir(), `adm-${run}-spring.properties`);
+  await writeFile(springProps, Object.entries(doc.spring.kafka.properties).map(([k, v]) => `${k}=${v.replace('${KAFKA_SASL_PASSWORD}', () => password)}`).join('\n'));
+  try {
+    const viaSpring = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', doc.spring.kafka['bootstrap-servers'], '--command-config', springProps, '--list']);
+    assert.equal(viaSpring.code, 0, viaSpring.stderr);
+    assert.ok(viaSpring.stdout.includes(groupsTopic));
+  } finally {
+    await rm(springProps, { force: true });
+  }
+  // The kafka-python snippet is valid Python.
+  const python = await cli('connect-info', '--state-dir', cluster.stateDir, '--listener', 'scram', '--user', 'app', '--format', 'python');
+  assert.equal(python.code, 0, python.stderr);
+  const compiled = spawnSync('python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: python.stdout, encoding: 'utf8' });
+  assert.equal(compiled.error, undefined, 'python3 must be installed');
+  assert.equal(compiled.status, 0, compiled.stderr);
+  assert.match(python.stdout, /sasl_mechanism="SCRAM-SHA-512"/);
+
+  const wrong = await cli('topics', 'list', '-b', `127.0.0.1:${PORT_BASE + 300}`, '--sasl-mechanism', 'SCRAM-SHA-512', '--sasl-username', 'app', '--sasl-password', 'not-the-password');
   assert.equal(wrong.code, 1);
   assert.match(wrong.stderr, /refused the SASL SCRAM-SHA-512 login of "app"/);
 });
@@ -491,16 +558,32 @@ async function doctor(...args: string[]): Promise<DoctorReport & { code: number 
   return { ...(JSON.parse(r.stdout) as DoctorReport), code: r.code };
 }
 
-test('doctor on the healthy cluster finds nothing critical', async () => {
-  const report = await doctor('-b', bootstrap);
-  assert.deepEqual(report.findings.filter((f) => f.severity === 'critical'), []);
+test('doctor on the healthy cluster: no warning, nothing critical, exit 0 — also with --strict, and over every client listener', async () => {
+  // The KIP-848 group of the groups tests is Empty now: delete it, an abandoned group is a (deserved) warning.
+  const groups = await cliJson<{ id: string }[]>('groups', 'list', '-b', bootstrap);
+  const leftovers = groups.map((g) => g.id).filter((id) => id.startsWith(`adm-${run}-`));
+  if (leftovers.length > 0) assert.equal((await cli('groups', 'delete', ...leftovers, '-b', bootstrap)).code, 0);
+  const report = await doctor('-b', bootstrap, '--strict');
+  assert.deepEqual(report.findings.filter((f) => f.severity !== 'ok'), []);
+  assert.equal(report.code, 0);
+  assert.equal(report.exitCode, 0);
   assert.ok(report.findings.some((f) => f.check === 'advertised-listeners' && f.severity === 'ok'));
-  assert.ok(report.code === 0 || report.code === 3);
+
+  // Without -b, doctor connects through the internal REPLICATION listener, and checks each client listener too.
+  const local = await doctor('--state-dir', cluster.stateDir, '--strict');
+  assert.equal(local.code, 0, JSON.stringify(local.findings.filter((f) => f.severity !== 'ok')));
+  const titles = local.findings.filter((f) => f.check === 'advertised-listeners').map((f) => f.title);
+  assert.ok(titles.some((t) => /^every advertised address on the internal REPLICATION listener is reachable/.test(t)), titles.join('\n'));
+  assert.ok(titles.includes('listener plain (PLAINTEXT): every advertised address is reachable from here (3 brokers)'), titles.join('\n'));
+  assert.ok(titles.some((t) => /^listener scram \(SASL_PLAINTEXT\): every advertised address is reachable from here \(3 brokers\); authentication not checked/.test(t)), titles.join('\n'));
 });
 
 test('doctor finds a stopped broker and a partition under min.insync.replicas', async () => {
   const strict = topicName('strict');
   assert.equal((await cli('topics', 'create', strict, '--partitions', '1', '--replication-factor', '3', '--config', 'min.insync.replicas=3', '-b', bootstrap)).code, 0);
+  // Partitions only broker 2 holds: without it they have no leader (--unavailable-partitions).
+  const onlyOn2 = topicName('only2');
+  assert.equal((await cli('topics', 'create', onlyOn2, '--replica-assignment', '2,2', '-b', bootstrap)).code, 0);
   const layout = stateLayout(cluster.stateDir);
   const pid = await readPid(layout.pidFile(2));
   assert.ok(pid, 'node 2 runs');
@@ -516,6 +599,23 @@ test('doctor finds a stopped broker and a partition under min.insync.replicas', 
   assert.equal(underMinIsr.severity, 'critical');
   assert.ok(underMinIsr.detail.some((d) => d.startsWith(`${strict}-0: ISR`)), JSON.stringify(underMinIsr.detail));
 
+  // acks: with the ISR below min.insync.replicas, acks=all is refused and --acks 1 is not (what `--acks 1` sends).
+  // (Files as the records: each file is one record, and the test's own stdin stays out of it.)
+  const alive2 = bootstrap.split(',').slice(0, 2).join(',');
+  const record = join(tmpdir(), `adm-${run}-record`);
+  await writeFile(record, 'with one ack');
+  try {
+    const all = await cli('produce', '-t', strict, '-b', alive2, '--timeout', '3', record);
+    assert.equal(all.code, 1, all.stderr);
+    assert.match(all.stderr, /NOT_ENOUGH_REPLICAS|not enough (in-sync )?replicas/i);
+    const one = await cli('produce', '-t', strict, '-b', alive2, '--acks', '1', record);
+    assert.equal(one.code, 0, one.stderr);
+  } finally {
+    await rm(record, { force: true });
+  }
+  // (Not read back here: consumers see records below the high watermark, which Kafka 4 does not advance while the
+  // ISR is below min.insync.replicas, KIP-966. The leader's acknowledgement is what --acks 1 changes.)
+
   // The local view adds the process that is not running and where its log is.
   const local = await doctor('--state-dir', cluster.stateDir);
   const nodes = local.findings.find((f) => f.check === 'local-nodes')!;
@@ -528,6 +628,21 @@ test('doctor finds a stopped broker and a partition under min.insync.replicas', 
   const theirs = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', alive, '--describe', '--under-min-isr-partitions', '--exclude-internal']);
   assert.deepEqual(parseTopicDescribe(ours.stdout).partitions, parseTopicDescribe(theirs.stdout).partitions);
   assert.ok(parseTopicDescribe(ours.stdout).partitions.some((l) => l.includes(strict)));
+
+  // The other filters, now that they select something: the same partition lines as kafka-topics'.
+  for (const [filter, expected] of [['--under-replicated-partitions', strict], ['--unavailable-partitions', onlyOn2]] as const) {
+    const o = await cli('topics', 'describe', filter, '-b', alive);
+    assert.equal(o.code, 0, o.stderr);
+    const r = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', alive, '--describe', filter, '--exclude-internal']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(parseTopicDescribe(o.stdout).partitions, parseTopicDescribe(r.stdout).partitions, filter);
+    assert.ok(parseTopicDescribe(o.stdout).partitions.some((l) => l.includes(`Topic: ${expected}\t`)), `${filter}: ${o.stdout}`);
+  }
+  const unavailable = parseTopicDescribe((await cli('topics', 'describe', '--unavailable-partitions', '-b', alive)).stdout).partitions;
+  assert.deepEqual(unavailable.filter((l) => l.includes(onlyOn2)).map((l) => /Leader: (\S+)/.exec(l)![1]), ['none', 'none']);
+  const offline = report.findings.find((f) => f.check === 'partitions' && /offline/.test(f.title))!;
+  assert.equal(offline.severity, 'critical');
+  assert.match(offline.detail.join(' '), new RegExp(`${onlyOn2}-0, ${onlyOn2}-1`));
 });
 
 test('doctor finds a broker that advertises an address this machine cannot reach, and says what to change', async () => {
@@ -556,4 +671,14 @@ test('doctor finds a broker that advertises an address this machine cannot reach
   assert.equal(report.code, 1);
   const text = await cli('doctor', '--lag-interval', '0', '-b', bootstrap);
   assert.match(text.stdout, /CRITICAL +1 broker advertises an address this machine cannot reach/);
+
+  // Without -b doctor goes through the REPLICATION listener, which node 2 still advertises correctly: the client
+  // listener check is what finds the bad PLAIN address.
+  const local = await doctor('--state-dir', cluster.stateDir);
+  const plain = local.findings.find((f) => f.check === 'advertised-listeners' && f.title.startsWith('listener plain'))!;
+  assert.equal(plain.severity, 'critical', JSON.stringify(local.findings));
+  assert.match(plain.title, /^listener plain \(PLAINTEXT\): 1 advertised address this machine cannot reach/);
+  assert.match(plain.detail.join('\n'), new RegExp(`broker 2 advertises ${host.replaceAll('.', '\\.')}:${PORT_BASE + 2}: the host name does not resolve from here`));
+  assert.ok(local.findings.some((f) => f.check === 'advertised-listeners' && /REPLICATION listener is reachable/.test(f.title) && f.severity === 'ok'));
+  assert.equal(local.code, 1);
 });

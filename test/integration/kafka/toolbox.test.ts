@@ -18,7 +18,7 @@ import { KAFKA_TOOLS, runKafkaTool } from '../../helpers/kafka-tools.ts';
 import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
 import { CONSUMER_DETAILED, CONSUMER_DETAILED_HEADER, CONSUMER_HEADER, CONSUMER_SUMMARY, PRODUCER_TOTAL, PRODUCER_WINDOW, parseConsumerSummary, parseProducerTotal } from '../../helpers/perf-lines.ts';
 
-const PORT_BASE = 39092;
+const PORT_BASE = 31092; // below the ephemeral port range (32768-60999), where client sockets could take a node's port
 const BIN = fileURLToPath(new URL('../../../bin/kafkaplane.js', import.meta.url));
 let cluster: TestCluster;
 let B: string;
@@ -275,6 +275,10 @@ test('offsets: N, -N, s@ and e@ times, -c and -e select the records kcat selects
     const b = await kcat(['-C', '-t', topic, '-q', '-f', '%o:%s\n', ...theirs]);
     assert.equal(a.code, 0, `${ours.join(' ')}: ${a.stderr}`);
     assert.equal(a.stdout.toString(), b.stdout.toString(), ours.join(' '));
+    // kcat's own spelling works too: the same -o arguments given to kafkaplane.
+    const habit = await kp(['consume', '-b', B, '-t', topic, '-q', '-f', '%o:%s\\n', ...theirs]);
+    assert.equal(habit.code, 0, `${theirs.join(' ')}: ${habit.stderr}`);
+    assert.equal(habit.stdout.toString(), b.stdout.toString(), `kcat spelling: ${theirs.join(' ')}`);
   }
   const iso = new Date(boundary).toISOString();
   const byIso = await kp(['consume', '-b', B, '-t', topic, '-q', '-e', '--offset', `s@${iso}`]);
@@ -284,6 +288,35 @@ test('offsets: N, -N, s@ and e@ times, -c and -e select the records kcat selects
   assert.equal(idle.code, 0);
   assert.match(idle.stderr, /no message for 1500 ms/);
   assert.ok(idle.ms < 15_000, `took ${idle.ms} ms`);
+});
+
+test('produce --acks 1, --no-idempotence and --null-marker: what kcat reads, what the brokers recorded', async (t) => {
+  const topic = await createTopic(t);
+  // --null-marker turns an input key, value or header value equal to the marker into null (console producer input:
+  // headers TAB key TAB value); a fixed -H header is not input (`-H name` without "=" is its null).
+  const input = 'trace:NIL,keep:yes\tk1\tv1\ntrace:t2\tNIL\tno key\ntrace:t3\tk3\tNIL\n';
+  const loose = await kpProcess(['produce', '-b', B, '-t', topic, '-p', '0', '--property', 'parse.key=true', '--property', 'parse.headers=true', '--acks', '1', '--no-idempotence', '--null-marker', 'NIL', '-H', 'fixed=NIL'], input);
+  assert.equal(loose.code, 0, loose.stderr);
+  assert.match(loose.stderr, /produced 3 messages/);
+  const read = await kcat(['-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%K:%k|%S:%s|%h\n']);
+  assert.equal(read.code, 0, read.stderr);
+  assert.deepEqual(read.stdout.toString().split('\n').filter(Boolean), ['2:k1|2:v1|fixed=NIL,trace=NULL,keep=yes', '-1:|6:no key|fixed=NIL,trace=t2', '2:k3|-1:|fixed=NIL,trace=t3']);
+  // The default producer (acks=all, idempotent) to partition 1, for contrast.
+  assert.equal((await kpProcess(['produce', '-b', B, '-t', topic, '-p', '1'], 'idempotent\n')).code, 0);
+
+  // Idempotence off is visible on the brokers: an idempotent producer leaves producer state (a producer id) on
+  // the partition, a plain one none (DescribeProducers, KIP-664).
+  const producers = async (partition: number) => {
+    const r = await runKafkaTool(KAFKA_TOOLS.transactions, ['--bootstrap-server', B, 'describe-producers', '--topic', topic, '--partition', String(partition)]);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.trim().split('\n').slice(1).filter(Boolean);
+  };
+  assert.deepEqual(await producers(0), [], '--no-idempotence: no producer state');
+  assert.equal((await producers(1)).length, 1, 'the idempotent default registers a producer id');
+
+  // (acks=1 against acks=all needs a partition whose ISR is below min.insync.replicas: admin-tools.test.ts checks it
+  // with a broker stopped. A topic whose min.insync.replicas exceeds its replication factor does not do: Kafka 4
+  // caps the effective minimum at the replication factor, KIP-966.)
 });
 
 test('group mode commits what it printed: a second member resumes, and kafka-consumer-groups sees the offsets', async (t) => {
@@ -466,6 +499,19 @@ test('TLS and SCRAM listeners: the toolbox connects with --tls/--tls-ca and with
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /SASL|authentication|credentials/i);
   assert.doesNotMatch(refused.stderr, /hit a bug/);
+});
+
+test('doctor without -b checks every client listener: PLAINTEXT and TLS over Kafka, SCRAM by TCP (authentication not checked)', async () => {
+  const r = await kp(['doctor', '--state-dir', cluster.stateDir, '--lag-interval', '0', '-o', 'json']);
+  const report = JSON.parse(r.stdout.toString()) as { findings: { check: string; severity: string; title: string }[] };
+  const titles = report.findings.filter((f) => f.check === 'advertised-listeners').map((f) => `${f.severity} ${f.title}`);
+  assert.deepEqual(titles.filter((t) => t.includes('listener ')).sort(), [
+    'ok every advertised address on the internal REPLICATION listener is reachable from here (3 brokers)',
+    'ok listener plain (PLAINTEXT): every advertised address is reachable from here (3 brokers)',
+    'ok listener scram (SASL_PLAINTEXT): every advertised address is reachable from here (3 brokers); authentication not checked (doctor has no SASL_PLAINTEXT credentials: only TCP to the advertised addresses)',
+    'ok listener tls (SSL): every advertised address is reachable from here (3 brokers)',
+  ]);
+  assert.equal(r.code, 0, titles.join('\n'));
 });
 
 const lastLineOf = (b: Buffer) => b.toString().trim().split('\n').at(-1) ?? '';

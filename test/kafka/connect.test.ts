@@ -1,0 +1,139 @@
+// "Never a hang" (src/kafka/connect.ts): commands that use the full Admin client fail within about --timeout when
+// the address takes TCP connections but never answers as Kafka, or answers the first contact and then stops; and
+// the deadline does not cut short a slow-but-answering cluster or a deliberate wait.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.ts';
+import type { Io } from '../../src/cli/output.ts';
+import { KafkaplaneError } from '../../src/errors.ts';
+import { pause, stallLimitMs, withAdmin } from '../../src/kafka/connect.ts';
+import { type FakeBroker, startHalfBroker, startSilentServer } from '../helpers/fake-brokers.ts';
+
+const TIMEOUT_S = 2;
+/** What "within the timeout" allows on top of it: process start-up, closing the client, a loaded machine. */
+const SLACK_MS = 4_000;
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { stdout: { write: (s: string) => out.push(s) } as never, stderr: { write: (s: string) => err.push(s) } as never, quiet: true, format: 'text' };
+  const started = Date.now();
+  const code = await main(['node', 'kafkaplane', ...args], io);
+  return { code, stdout: out.join(''), stderr: err.join(''), ms: Date.now() - started };
+}
+
+let silent: FakeBroker;
+let half: FakeBroker;
+before(async () => {
+  silent = await startSilentServer();
+  half = await startHalfBroker({ topics: ['orders'] });
+});
+after(async () => {
+  await silent?.close();
+  await half?.close();
+});
+
+const commands: [string, string[]][] = [
+  ['topics describe', ['topics', 'describe']],
+  ['groups describe', ['groups', 'describe', 'billing']],
+  ['groups list', ['groups', 'list']],
+  ['topics delete', ['topics', 'delete', 'orders']],
+  ['topics create', ['topics', 'create', 'orders']],
+  ['groups reset-offsets', ['groups', 'reset-offsets', 'billing', '--all-topics', '--to-earliest']],
+  ['cluster describe', ['cluster', 'describe']],
+];
+
+test('an address that accepts connections and never answers: every Admin command fails within the timeout, naming it', async () => {
+  for (const [name, args] of commands) {
+    const r = await cli(...args, '-b', silent.address, '--timeout', String(TIMEOUT_S));
+    assert.equal(r.code, 1, `${name}: ${r.stderr}`);
+    assert.ok(r.ms < TIMEOUT_S * 1000 + SLACK_MS, `${name} took ${r.ms} ms with --timeout ${TIMEOUT_S}`);
+    assert.match(r.stderr, new RegExp(`cannot reach Kafka at ${silent.address.replaceAll('.', '\\.')}: no answer to a metadata request within 2 s`), name);
+    assert.match(r.stderr, /hint: the address takes connections but does not answer as Kafka/, name);
+    assert.doesNotMatch(r.stderr, /hit a bug/, name);
+  }
+  // doctor reports it as a finding (exit 1), within the timeout too.
+  const doctor = await cli('doctor', '--lag-interval', '0', '-b', silent.address, '--timeout', String(TIMEOUT_S));
+  assert.equal(doctor.code, 1, doctor.stdout);
+  assert.ok(doctor.ms < TIMEOUT_S * 1000 + SLACK_MS, `doctor took ${doctor.ms} ms`);
+  assert.match(doctor.stdout, /CRITICAL +the bootstrap address answered, but Kafka did not/);
+});
+
+test('with the default timeout too, a silent address fails in about 15 s, not after the client\'s retries', async () => {
+  const r = await cli('topics', 'describe', '-b', silent.address);
+  assert.equal(r.code, 1, r.stderr);
+  assert.ok(r.ms >= 14_000 && r.ms < 15_000 + SLACK_MS, `took ${r.ms} ms`);
+});
+
+test('a broker that answers the first contact and then goes silent: the command fails within the timeout, naming where it waited', async () => {
+  const limit = stallLimitMs({ bootstrap: [half.address], timeoutMs: TIMEOUT_S * 1000 });
+  for (const args of [['topics', 'describe'], ['groups', 'describe', 'billing'], ['topics', 'alter', 'orders', '--partitions', '4']]) {
+    half.requests.length = 0;
+    const r = await cli(...args, '-b', half.address, '--timeout', String(TIMEOUT_S));
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.ok(r.ms < limit + SLACK_MS, `${args.join(' ')} took ${r.ms} ms (limit ${limit} ms)`);
+    assert.ok(half.requests.includes(3), 'the broker did answer Metadata (first contact passed)');
+    assert.match(r.stderr, new RegExp(`error: (Kafka at ${half.address.replaceAll('.', '\\.')} stopped answering|cannot reach Kafka at ${half.address.replaceAll('.', '\\.')})`), args.join(' '));
+    assert.match(r.stderr, new RegExp(half.address.replaceAll('.', '\\.')));
+  }
+  const json = await cli('groups', 'describe', 'billing', '-b', half.address, '--timeout', String(TIMEOUT_S), '-o', 'json');
+  assert.equal((JSON.parse(json.stdout) as { error: { code: string } }).error.code, 'KAFKA_TIMEOUT');
+  // doctor finishes its other checks, and the silence is a critical finding of its own (clients will hang too).
+  const doctor = await cli('doctor', '--lag-interval', '0', '-b', half.address, '--timeout', String(TIMEOUT_S));
+  assert.equal(doctor.code, 1, doctor.stdout);
+  assert.ok(doctor.ms < 4 * limit + SLACK_MS, `doctor took ${doctor.ms} ms`);
+  assert.match(doctor.stdout, /CRITICAL +some checks could not finish, Kafka did not answer: reading topic configs: /);
+});
+
+test('the process exits when the command fails: the client is closed and nothing keeps Node running', async () => {
+  const bin = fileURLToPath(new URL('../../bin/kafkaplane.js', import.meta.url));
+  for (const args of [['topics', 'describe', '-b', silent.address], ['groups', 'describe', 'billing', '-b', half.address]]) {
+    const started = Date.now();
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [bin, ...args, '--timeout', String(TIMEOUT_S)], { stdio: 'ignore' });
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.on('close', (c) => {
+        clearTimeout(killer);
+        resolve(c);
+      });
+    });
+    assert.equal(code, 1, args.join(' '));
+    assert.ok(Date.now() - started < TIMEOUT_S * 1000 + SLACK_MS + 2_000, `${args.join(' ')}: the process took ${Date.now() - started} ms to exit`);
+  }
+});
+
+test('a slow but answering broker, and a deliberate pause, are not cut short by the deadline', async () => {
+  const timeoutMs = 1_000;
+  // Each answer after 0.3 s: first contact (ApiVersions, then Metadata) fits the 1 s timeout, as on a slow network.
+  const slow = await startHalfBroker({ answerDelayMs: 300 });
+  try {
+    const config = { bootstrap: [slow.address], timeoutMs };
+    const started = Date.now();
+    // Twenty sequential requests answered after 0.3 s each: 6 s in all, four times the stall limit, never 1.5 s silent.
+    const answered = await withAdmin(config, async (admin) => {
+      let n = 0;
+      for (let i = 0; i < 20; i++) {
+        await admin.metadata({ topics: [], forceUpdate: true });
+        n++;
+      }
+      // doctor's lag sampling sleeps on purpose: pause() does not count as the cluster not answering.
+      await pause(stallLimitMs(config) * 2);
+      await admin.metadata({ topics: [], forceUpdate: true });
+      return n + 1;
+    }, { probe: true });
+    assert.equal(answered, 21);
+    assert.ok(Date.now() - started > stallLimitMs(config) * 3, 'the run was longer than the stall limit');
+    // The same wait without pause() counts as silence: what pause() is for.
+    await assert.rejects(
+      withAdmin(config, async (admin) => {
+        await admin.metadata({ topics: [], forceUpdate: true });
+        await new Promise((r) => setTimeout(r, stallLimitMs(config) + 1_000));
+      }),
+      (error: unknown) => error instanceof KafkaplaneError && error.code === 'KAFKA_TIMEOUT',
+    );
+  } finally {
+    await slow.close();
+  }
+});
