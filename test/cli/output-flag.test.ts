@@ -2,16 +2,9 @@
 // kcat user: `kcat -C -t orders -o beginning`).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { main } from '../../src/cli/main.ts';
-import type { Io } from '../../src/cli/output.ts';
+import { runCli } from '../helpers/cli.ts';
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { stdout: { write: (s: string) => out.push(s) } as never, stderr: { write: (s: string) => err.push(s) } as never, quiet: false, format: 'text' };
-  const code = await main(['node', 'kafkaplane', ...args], io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (...args: string[]) => runCli(args);
 
 test('consume -o beginning is kcat\'s start offset: parsed as --offset (it gets as far as connecting)', async () => {
   for (const offset of ['beginning', 'end', '-3', '42', 's@1700000000000']) {

@@ -1,11 +1,17 @@
 // Dedicated KRaft controllers and brokers (seed 003's topology, scaled down): controllers start first and elect a
-// leader, brokers join as quorum observers, clients see only brokers, and down stops brokers before controllers.
+// leader, brokers join as quorum observers, clients see only brokers; the toolbox reports voters and observers as
+// kafka-metadata-quorum does and doctor judges the quorum by its voters; a broker joins a running cluster; down stops
+// brokers before controllers.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { down, status, up } from '../../../src/local/cluster.ts';
 import { parseSpec } from '../../../src/spec/load.ts';
-import { runKcat } from '../../helpers/kafka-tools.ts';
+import { runCli } from '../../helpers/cli.ts';
+import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
 import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
+import { compareQuorum } from '../../helpers/quorum-compare.ts';
+
+const cli = (...args: string[]) => runCli(args, { quiet: true });
 
 const PORT_BASE = 25092;
 const SPEC = clusterSpec(
@@ -47,6 +53,32 @@ test('clients see the two brokers and nothing else; messages flow', async () => 
   assert.equal(produced.code, 0, produced.stderr);
   const consumed = await runKcat(['-b', cluster.bootstrap, '-C', '-t', 'dedicated-topic', '-o', 'beginning', '-e', '-q']);
   assert.deepEqual(consumed.stdout.trim().split('\n').sort(), ['one', 'two']);
+});
+
+test('cluster describe: 3 voters and the 2 brokers as observers, log end offsets and lag as kafka-metadata-quorum reports them', async () => {
+  const ours = async () => {
+    const r = await cli('cluster', 'describe', '-b', cluster.bootstrap, '-o', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as { quorum: { leaderId: number; voters: { id: number; directoryId: string; status: string; logEndOffset: number; lag: number }[]; observers: { id: number; directoryId: string; status: string; logEndOffset: number; lag: number }[] } };
+  };
+  await compareQuorum(ours, () => runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-server', cluster.bootstrap, 'describe', '--replication']), { voters: 3, observers: 2 });
+  // Voters are the controller nodes, observers the broker nodes (ids as the local runtime numbers them).
+  const nodes = (await status({ stateDir: cluster.stateDir })).nodes;
+  const ids = (role: string) => nodes.filter((n) => n.roles.includes(role)).map((n) => n.id).sort((a, b) => a - b);
+  const report = await ours();
+  assert.deepEqual(report.quorum.voters.map((v) => v.id).sort((a, b) => a - b), ids('controller'));
+  assert.deepEqual(report.quorum.observers.map((o) => o.id).sort((a, b) => a - b), ids('broker'));
+  assert.ok(report.quorum.observers.every((o) => o.status === 'Observer'));
+  const text = await cli('cluster', 'describe', '-b', cluster.bootstrap);
+  assert.match(text.stdout, new RegExp(`^${ids('broker')[0]} +\\S+ +\\d+ +\\d+ +.* Observer$`, 'm'));
+});
+
+test('doctor on the dedicated topology: healthy, judged by the voters, exit 0 even with --strict', async () => {
+  const r = await cli('doctor', '--state-dir', cluster.stateDir, '--lag-interval', '0', '--strict', '-o', 'json');
+  const report = JSON.parse(r.stdout) as { findings: { check: string; severity: string; title: string }[] };
+  assert.equal(r.code, 0, JSON.stringify(report.findings.filter((f) => f.severity !== 'ok')));
+  assert.match(report.findings.find((f) => f.check === 'quorum')!.title, /all 3 voters caught up/);
+  assert.match(report.findings.find((f) => f.check === 'brokers')!.title, /^2 brokers registered: /);
 });
 
 test('a third broker joins a running cluster; the controllers keep their ids and ports', async () => {
