@@ -74,8 +74,8 @@ export async function describeQuorum(admin: Admin): Promise<QuorumDescription> {
  * The quorum leader as one controller sees it, asked on its controller listener (KIP-919: controllers serve
  * DescribeQuorum to clients). -1 while no leader is elected.
  */
-export async function controllerQuorumLeader(endpoint: { host: string; port: number }, timeoutMs = 2_000): Promise<number> {
-  const connection = new Connection('kafkaplane-quorum-probe', { connectTimeout: timeoutMs, requestTimeout: timeoutMs });
+export async function controllerQuorumLeader(endpoint: { host: string; port: number }, timeoutMs = 2_000, sasl?: { mechanism: 'PLAIN'; username: string; password: string }): Promise<number> {
+  const connection = new Connection('kafkaplane-quorum-probe', { connectTimeout: timeoutMs, requestTimeout: timeoutMs, ...(sasl ? { sasl } : {}) });
   try {
     await connection.connect(endpoint.host, endpoint.port);
     const response = await describeQuorumV2.api.async(connection, [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0 }] }]);

@@ -11,6 +11,7 @@ import { type TopicChange, applyTopics } from '../kafka/topics.ts';
 import { applyAcls, upsertScramCredential, waitForSecurity } from '../kafka/users.ts';
 import { type AclBinding, aclBindings, userPrincipal } from '../model/acls.ts';
 import { type ClusterModel, brokerProperties, clusterModel, nodeListeners } from '../model/broker-properties.ts';
+import { INTERNAL_USER, internalAuthentication } from '../model/listeners.ts';
 import { jvmOptions } from '../model/jvm.ts';
 import type { ClusterNode } from '../model/nodes.ts';
 import { type Placement, localPlacement, localPortPlanProblems } from '../model/placement.ts';
@@ -96,6 +97,8 @@ interface LocalCluster {
   tls: LocalTls | undefined;
   /** `up --heap`: every node's heap, whatever the spec says. */
   heap: string | undefined;
+  /** A secured cluster's internal listeners' password (layout.internalPasswordFile). */
+  internalPassword: string | undefined;
 }
 
 export function selectCluster(spec: Spec, name: string | undefined, source: string): KafkaCluster {
@@ -111,14 +114,27 @@ export function selectCluster(spec: Spec, name: string | undefined, source: stri
   throw new KafkaplaneError('AMBIGUOUS_CLUSTER', `${source} defines ${spec.clusters.length} clusters (${spec.clusters.map((c) => c.metadata.name).join(', ')}); say which with --cluster`, { exitCode: 2 });
 }
 
-function localCluster(layout: StateLayout, state: ClusterState, heap?: string, tls?: LocalTls): LocalCluster {
+function localCluster(layout: StateLayout, state: ClusterState, options: { heap?: string; tls?: LocalTls; internalPassword?: string }): LocalCluster {
+  const { heap, tls, internalPassword } = options;
   const model = withPortIndexes(clusterModel(state.spec, { quorumMode: state.quorumMode }), state.nodes);
   const placement = localPlacement({
     portBase: state.portBase,
     dataDir: (node) => layout.dataDir(node.id),
     ...(tls ? { tls: () => tls.material } : {}),
+    ...(internalPassword !== undefined ? { internalPassword } : {}),
   });
-  return { layout, state, model, placement, tls, heap };
+  return { layout, state, model, placement, tls, heap, internalPassword };
+}
+
+/** The internal listeners' login (SASL/PLAIN as INTERNAL_USER) when the cluster is secured. */
+function internalSaslOf(local: LocalCluster): { mechanism: 'PLAIN'; username: string; password: string } | undefined {
+  if (local.model.listeners.replication.securityProtocol !== 'SASL_PLAINTEXT') return undefined;
+  if (local.internalPassword === undefined) {
+    throw new KafkaplaneError('NO_INTERNAL_PASSWORD', `cluster "${local.state.name}" authenticates its internal listeners, but ${local.layout.internalPasswordFile} is missing`, {
+      hint: 'run `kafkaplane up` once to create it (the nodes must be restarted to take a new one)',
+    });
+  }
+  return { mechanism: 'PLAIN', username: INTERNAL_USER, password: local.internalPassword };
 }
 
 /** Listener endpoints a client uses, per client listener, e.g. PLAIN → 127.0.0.1:9092,127.0.0.1:9093,… */
@@ -137,9 +153,11 @@ export function clientBootstraps(local: LocalCluster) {
 /** kafkaplane's own way in: the REPLICATION listener (PLAINTEXT, loopback only, the cluster's super user). */
 export function adminConnection(local: LocalCluster, timeoutMs = 10_000): ConnectionConfig {
   const brokerNodes = local.model.nodes.filter((n) => n.broker);
+  const sasl = internalSaslOf(local);
   return {
     clientId: 'kafkaplane-local',
     timeoutMs,
+    ...(sasl ? { sasl } : {}),
     bootstrap: brokerNodes.map((n) => {
       const e = local.placement.internalEndpoint(n, local.model.listeners.replication);
       return `${e.host}:${e.port}`;
@@ -250,7 +268,9 @@ export async function up(options: UpOptions, source = 'spec'): Promise<UpResult>
   const tls = cluster.spec.listeners.some((l) => l.tls)
     ? (await mkdir(layout.dir, { recursive: true }), await ensureLocalTls(join(layout.dir, 'tls'), cluster.metadata.name, java.bin))
     : undefined;
-  const local = localCluster(layout, state, options.heap, tls);
+  // A secured cluster's own listeners authenticate with a password made once and kept beside the data.
+  const internalPassword = internalAuthentication(cluster) ? await localPassword(layout.internalPasswordFile) : await readIfExists(layout.internalPasswordFile);
+  const local = localCluster(layout, state, { ...(options.heap ? { heap: options.heap } : {}), ...(tls ? { tls } : {}), ...(internalPassword !== undefined ? { internalPassword } : {}) });
   const { model, placement } = local;
 
   // Which nodes already run (an `up` on a running cluster only starts what is missing).
@@ -411,7 +431,7 @@ async function waitQuorumLeader(local: LocalCluster, deadline: number, emit: (e:
     }
     for (const node of controllerNodes) {
       const endpoint = local.placement.internalEndpoint(node, local.model.listeners.controller);
-      const leader = await controllerQuorumLeader(endpoint).catch(() => -1);
+      const leader = await controllerQuorumLeader(endpoint, 2_000, internalSaslOf(local)).catch(() => -1);
       if (leader >= 0) return;
     }
     await sleep(300);
@@ -445,6 +465,10 @@ export function mergeNodes(previous: ClusterState, model: ClusterModel): Cluster
 function withPortIndexes(model: ClusterModel, nodes: ClusterState['nodes']): ClusterModel {
   const indexes = new Map(nodes.map((n, position) => [n.id, n.portIndex ?? position]));
   return { ...model, nodes: model.nodes.map((n) => ({ ...n, index: indexes.get(n.id) ?? n.index })) };
+}
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  return existsSync(file) ? (await readFile(file, 'utf8')).trim() : undefined;
 }
 
 async function localPassword(file: string): Promise<string> {
@@ -614,7 +638,8 @@ async function brokersWithPartialView(local: LocalCluster, expected: number): Pr
     brokers.map(async (node) => {
       const e = local.placement.internalEndpoint(node, local.model.listeners.replication);
       const address = `${e.host}:${e.port}`;
-      const seen = await withBrokerLink({ bootstrap: [address], timeoutMs: 3_000, clientId: 'kafkaplane-local' }, (link, protocol) => fetchMetadata(link, protocol.metadataV12, [], address))
+      const sasl = internalSaslOf(local);
+      const seen = await withBrokerLink({ bootstrap: [address], timeoutMs: 3_000, clientId: 'kafkaplane-local', ...(sasl ? { sasl } : {}) }, (link, protocol) => fetchMetadata(link, protocol.metadataV12, [], address))
         .then((m) => m.brokers.length)
         .catch(() => 0);
       return seen < expected ? `broker ${node.id} (sees ${seen})` : undefined;
@@ -718,7 +743,8 @@ export async function locate(options: LocateOptions & { specCluster?: string }):
   }
   const tlsDir = join(layout.dir, 'tls');
   const tls = existsSync(join(tlsDir, 'ca.crt')) ? await ensureLocalTls(tlsDir, state.name, 'java') : undefined;
-  return localCluster(layout, state, undefined, tls);
+  const internalPassword = await readIfExists(layout.internalPasswordFile);
+  return localCluster(layout, state, { ...(tls ? { tls } : {}), ...(internalPassword !== undefined ? { internalPassword } : {}) });
 }
 
 export async function listLocalClusters(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {

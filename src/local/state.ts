@@ -35,6 +35,8 @@ export interface StateLayout {
   stdoutFile(id: number): string;
   pidFile(id: number): string;
   userPasswordFile(user: string): string;
+  /** The password of a secured cluster's internal listeners (REPLICATION, CONTROLLER), mode 0600. */
+  internalPasswordFile: string;
 }
 
 export function defaultStateDir(clusterName: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -54,6 +56,7 @@ export function stateLayout(dir: string): StateLayout {
     stdoutFile: (id) => join(nodeDir(id), 'stdout.log'),
     pidFile: (id) => join(nodeDir(id), 'pid'),
     userPasswordFile: (user) => join(root, 'users', `${user}.password`),
+    internalPasswordFile: join(root, 'internal.password'),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { KafkaCluster } from '../spec/kafka-cluster.ts';
-import { type KafkaListener, type ListenerPlan, allListeners, planListeners } from './listeners.ts';
+import { INTERNAL_USER, type KafkaListener, type ListenerPlan, allListeners, planListeners } from './listeners.ts';
 import { type ClusterNode, brokers, controllers, planNodes } from './nodes.ts';
 import type { Placement } from './placement.ts';
 import { type QuorumMode, quorumMode, quorumProperties, voters } from './quorum.ts';
@@ -63,6 +63,28 @@ export function replicationDefaults(model: ClusterModel): Record<string, string>
 const SCRAM_LOGIN = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
 
 /**
+ * SASL/PLAIN on the REPLICATION and CONTROLLER listeners of a secured cluster. PLAIN because the controller listener
+ * cannot use SCRAM (SCRAM credentials live in the metadata log the controllers serve) and because one static
+ * credential needs no bootstrapping; the same JAAS entry carries the node's own login (username/password, used when
+ * it connects to another node) and the one user it accepts (user_<name>).
+ */
+function internalSasl(node: ClusterNode, listeners: ListenerPlan, placement: Placement): Record<string, string> {
+  const password = placement.internalPassword();
+  if (password === undefined) throw new Error(`this cluster's internal listeners authenticate, but this placement (${placement.kind}) has no internal password`);
+  const jaas = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${INTERNAL_USER}" password="${password}" user_${INTERNAL_USER}="${password}";`;
+  const props: Record<string, string> = { 'sasl.mechanism.controller.protocol': 'PLAIN' };
+  if (node.broker) props['sasl.mechanism.inter.broker.protocol'] = 'PLAIN';
+  // Brokers need the controller listener's login too: they connect to the controllers through it.
+  const own = node.broker ? [listeners.replication, listeners.controller] : [listeners.controller];
+  for (const l of own) {
+    const prefix = `listener.name.${l.name.toLowerCase()}.`;
+    props[`${prefix}sasl.enabled.mechanisms`] = 'PLAIN';
+    props[`${prefix}plain.sasl.jaas.config`] = jaas;
+  }
+  return props;
+}
+
+/**
  * server.properties for one node. Pure: the same spec, node and placement always give the same properties, which is
  * what lets the local runtime and a Kubernetes pod agree by construction.
  */
@@ -110,11 +132,12 @@ export function brokerProperties(model: ClusterModel, node: ClusterNode, placeme
     }
   }
 
+  if (listeners.replication.securityProtocol === 'SASL_PLAINTEXT') Object.assign(props, internalSasl(node, listeners, placement));
+
   if (cluster.spec.authorization) {
     props['authorizer.class.name'] = 'org.apache.kafka.metadata.authorizer.StandardAuthorizer';
-    // The replication and controller listeners are PLAINTEXT and reachable only by the cluster itself, so their
-    // ANONYMOUS principal is the cluster's own identity. Client listeners must authenticate (the spec enforces it).
-    props['super.users'] = ['User:ANONYMOUS', ...cluster.spec.authorization.superUsers.map((u) => (u.includes(':') ? u : `User:${u}`))].join(';');
+    // The nodes (and kafkaplane) talk to each other as INTERNAL_USER over the internal listeners.
+    props['super.users'] = [`User:${INTERNAL_USER}`, ...cluster.spec.authorization.superUsers.map((u) => (u.includes(':') ? u : `User:${u}`))].join(';');
     props['allow.everyone.if.no.acl.found'] = 'false';
   }
 

@@ -57,6 +57,8 @@ export interface KubernetesNames {
   kafkaExporter: string;
   tlsSecret: string;
   tlsPasswordSecret: string;
+  /** The Secret key with a secured cluster's internal password. */
+  internalPassword: { name: string; key: string };
   /** ClusterRole and ClusterRoleBinding that let the pods read their node's zone (spec.rack). Cluster-scoped, so the name carries the namespace. */
   rackClusterRole: string;
   /** A Job's template is immutable: a new topic list gets a new Job (name carries a hash of what it does). */
@@ -93,6 +95,7 @@ export function kubernetesNames(cluster: KafkaCluster, settings: KubernetesSpec,
     kafkaExporter: fitName(`${c}-kafka-exporter`),
     tlsSecret: settings.tls.secretName ?? fitName(`${c}-tls`),
     tlsPasswordSecret: settings.tls.passwordSecret?.name ?? fitName(`${c}-tls-password`),
+    internalPassword: settings.internal.passwordSecret ?? { name: fitName(`${c}-internal`), key: 'password' },
     rackClusterRole: fitName(`kafkaplane-${namespace}-${c}-rack`),
     topicsJob: (contentHash) => fitName(`${c}-topics-${contentHash}`),
   };

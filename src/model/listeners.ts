@@ -31,13 +31,27 @@ export function securityProtocol(tls: boolean, authentication: Listener['authent
   return sasl ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
 }
 
+/** The user kafkaplane's own listeners authenticate as (SASL/PLAIN), and a super user when authorization is on. */
+export const INTERNAL_USER = 'kafkaplane';
+
+/**
+ * A cluster whose clients must authenticate (a listener with authentication, or authorization): then kafkaplane's
+ * own listeners authenticate too, or they would be a way around both.
+ */
+export function internalAuthentication(cluster: KafkaCluster): boolean {
+  return cluster.spec.authorization !== undefined || cluster.spec.listeners.some((l) => l.authentication !== 'none');
+}
+
 /**
  * Inter-broker and controller traffic use listeners of their own (like Strimzi), so that client listeners can change
  * (TLS, SCRAM, external exposure) without touching replication, and so kafkaplane can always reach the cluster.
- * Both are PLAINTEXT: on Kubernetes the NetworkPolicy admits only the cluster's own pods to them; locally they bind
- * to 127.0.0.1.
+ * On an open cluster they are PLAINTEXT like its clients; on a secured one (internalAuthentication) they take
+ * SASL/PLAIN with one internal credential (INTERNAL_USER and a password only the cluster's nodes and kafkaplane
+ * hold), so a process that can reach them is not let in for that alone. On Kubernetes the NetworkPolicy also admits
+ * only the cluster's own pods to them; locally they bind to 127.0.0.1.
  */
 export function planListeners(cluster: KafkaCluster): ListenerPlan {
+  const internal: SecurityProtocol = internalAuthentication(cluster) ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
   const client = cluster.spec.listeners.map(
     (l, slot): KafkaListener => ({
       name: l.name.toUpperCase(),
@@ -52,7 +66,7 @@ export function planListeners(cluster: KafkaCluster): ListenerPlan {
     name: 'REPLICATION',
     role: 'replication',
     port: REPLICATION_PORT,
-    securityProtocol: 'PLAINTEXT',
+    securityProtocol: internal,
     slot: 1,
     spec: undefined,
   };
@@ -60,7 +74,7 @@ export function planListeners(cluster: KafkaCluster): ListenerPlan {
     name: 'CONTROLLER',
     role: 'controller',
     port: CONTROLLER_PORT,
-    securityProtocol: 'PLAINTEXT',
+    securityProtocol: internal,
     slot: 2,
     spec: undefined,
   };

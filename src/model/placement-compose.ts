@@ -3,7 +3,7 @@ import { CONTROLLER_PORT, type KafkaCluster, type Listener, REPLICATION_PORT } f
 import type { KafkaListener } from './listeners.ts';
 import { type ClusterNode, brokers, planNodes } from './nodes.ts';
 import type { Endpoint, Placement } from './placement.ts';
-import { KEYSTORE_PASSWORD_TOKEN, RACK_TOKEN, logDir, planExternalListeners } from './placement-kubernetes.ts';
+import { INTERNAL_PASSWORD_TOKEN, KEYSTORE_PASSWORD_TOKEN, RACK_TOKEN, logDir, planExternalListeners } from './placement-kubernetes.ts';
 
 /** A node's compose service and hostname: "<pool>-<ordinal>", e.g. dual-0, broker-2. */
 export function composeService(node: Pick<ClusterNode, 'pool' | 'ordinal'>): string {
@@ -12,6 +12,7 @@ export function composeService(node: Pick<ClusterNode, 'pool' | 'ordinal'>): str
 
 export const COMPOSE_KEYSTORE = '/run/secrets/kafka-keystore';
 export const COMPOSE_KEYSTORE_PASSWORD_FILE = '/run/secrets/kafka-keystore-password';
+export const COMPOSE_INTERNAL_PASSWORD_FILE = '/run/secrets/kafka-internal-password';
 /** docker compose has no zones: brokers are spread over this many simulated racks, like the local runtime. */
 export const COMPOSE_RACKS = 3;
 
@@ -96,6 +97,7 @@ export function composePlan(spec: KafkaCluster): ComposePlan {
     logDirs: (node) => [logDir(node)],
     rack: (node) => racks.get(node.id) ?? RACK_TOKEN,
     tls: () => ({ keystoreLocation: COMPOSE_KEYSTORE, keystorePassword: KEYSTORE_PASSWORD_TOKEN, keystoreType: 'PKCS12' }),
+    internalPassword: () => INTERNAL_PASSWORD_TOKEN,
   };
   return { cluster, placement, hostPorts, problems };
 }

@@ -18,6 +18,8 @@ export const HOST_IP_TOKEN = runtimeToken('HOST_IP');
 export const RACK_TOKEN = runtimeToken('RACK');
 export const CLUSTER_ID_TOKEN = runtimeToken('CLUSTER_ID');
 export const KEYSTORE_PASSWORD_TOKEN = runtimeToken('TLS_KEYSTORE_PASSWORD');
+/** The internal listeners' password (a secured cluster's REPLICATION and CONTROLLER), from a Secret. */
+export const INTERNAL_PASSWORD_TOKEN = runtimeToken('INTERNAL_PASSWORD');
 export function directoryIdToken(nodeId: number): string {
   return runtimeToken(`DIRECTORY_ID_${nodeId}`);
 }
@@ -154,5 +156,6 @@ export function kubernetesPlacement(names: KubernetesNames, external: readonly E
     // The zone label of the Kubernetes node, which only the running pod can learn (see render/rack.ts).
     rack: () => RACK_TOKEN,
     tls: () => ({ keystoreLocation: `${TLS_DIR}/${KEYSTORE_FILE}`, keystorePassword: KEYSTORE_PASSWORD_TOKEN, keystoreType: 'PKCS12' }),
+    internalPassword: () => INTERNAL_PASSWORD_TOKEN,
   };
 }

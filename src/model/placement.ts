@@ -32,6 +32,11 @@ export interface Placement {
   rack(node: ClusterNode): string | undefined;
   /** Keystore for TLS listeners; undefined when the placement cannot provide one. */
   tls(node: ClusterNode): TlsMaterial | undefined;
+  /**
+   * The password of INTERNAL_USER on a secured cluster's own listeners: the value locally, a token the container
+   * fills in from a Secret on Kubernetes; undefined when the placement has none.
+   */
+  internalPassword(): string | undefined;
 }
 
 export interface LocalPlacementOptions {
@@ -42,6 +47,8 @@ export interface LocalPlacementOptions {
   /** How many simulated racks nodes are spread over when the spec enables rack awareness. */
   racks?: number;
   tls?: (node: ClusterNode) => TlsMaterial | undefined;
+  /** The internal listeners' password (kept in the cluster's state directory). */
+  internalPassword?: string;
 }
 
 export const LOCAL_HOST = '127.0.0.1';
@@ -63,6 +70,7 @@ export function localPlacement(options: LocalPlacementOptions): Placement {
     logDirs: (node) => [`${options.dataDir(node)}`],
     rack: (node) => `rack-${node.index % (options.racks ?? 3)}`,
     tls: (node) => options.tls?.(node),
+    internalPassword: () => options.internalPassword,
   };
 }
 

@@ -48,6 +48,17 @@ if [ -n "\${KAFKAPLANE_TLS_KEYSTORE_PASSWORD_FILE:-}" ]; then
   KAFKAPLANE_TLS_KEYSTORE_PASSWORD=$(cat "$KAFKAPLANE_TLS_KEYSTORE_PASSWORD_FILE")
   export KAFKAPLANE_TLS_KEYSTORE_PASSWORD
 fi
+if [ -n "\${KAFKAPLANE_INTERNAL_PASSWORD_FILE:-}" ]; then
+  KAFKAPLANE_INTERNAL_PASSWORD=$(cat "$KAFKAPLANE_INTERNAL_PASSWORD_FILE")
+  export KAFKAPLANE_INTERNAL_PASSWORD
+fi
+if [ -n "\${KAFKAPLANE_INTERNAL_PASSWORD+set}" ]; then
+  # It goes between double quotes in a JAAS line: letters, digits and - _ . ~ + / = only, at least 16 of them.
+  case "$KAFKAPLANE_INTERNAL_PASSWORD" in
+    *[!A-Za-z0-9._~+/=-]*) fail "the internal password (KAFKAPLANE_INTERNAL_PASSWORD, from the cluster's internal Secret) may hold only letters, digits and - _ . ~ + / =; make one with: openssl rand -hex 24" ;;
+  esac
+  [ \${#KAFKAPLANE_INTERNAL_PASSWORD} -ge 16 ] || fail "the internal password (KAFKAPLANE_INTERNAL_PASSWORD) is shorter than 16 characters; make one with: openssl rand -hex 24"
+fi
 if [ -n "\${KAFKAPLANE_RACK_FILE:-}" ]; then
   # Written by the pod's rack init container from the node's zone label (docs/render.md, rack awareness).
   [ -s "$KAFKAPLANE_RACK_FILE" ] || fail "spec.rack is set but $KAFKAPLANE_RACK_FILE is missing or empty: the rack init container writes it from the Kubernetes node's zone label; see its log (kubectl logs <pod> -c rack)"

@@ -40,13 +40,6 @@ export function renderContext(input: RenderInput): RenderContext {
   });
   problems.push(...heapProblems(cluster.spec.nodePools));
   problems.push(...portProblems(cluster, settings));
-  if (cluster.spec.authorization && !settings.networkPolicy.enabled) {
-    problems.push({
-      path: 'spec.authorization',
-      message:
-        "needs spec.kubernetes.networkPolicy.enabled: kafkaplane's REPLICATION (9091) and CONTROLLER (9090) listeners are PLAINTEXT, and with authorization their anonymous principal is a super user (the brokers, controllers and the topic Job use it). Only the NetworkPolicy keeps every other pod in the Kubernetes cluster away from those ports; without it, any pod could bypass every ACL. Enable the NetworkPolicy (and make sure the CNI enforces NetworkPolicies), or drop authorization",
-    });
-  }
   const monitoring = settings.monitoring;
   if (monitoring.enabled && monitoring.jmxExporter.agentPath === undefined && jmxExporterSha256(settings) === undefined) {
     problems.push({ path: 'spec.kubernetes.monitoring.jmxExporter.sha256', message: 'required when version or url differ from the defaults: the init container checks the downloaded agent against it' });
@@ -135,5 +128,17 @@ export function renderKubernetes(input: RenderInput): KubernetesRender {
   }
   const topics = renderTopicsJob(ctx);
   if (topics.job) objects.push(topics.job);
-  return { objects, warnings: [...externalListenerWarnings(cluster), ...topics.warnings], context: ctx };
+  return { objects, warnings: [...externalListenerWarnings(cluster), ...internalSecretNotice(ctx), ...topics.warnings], context: ctx };
+}
+
+/**
+ * A secured cluster's internal password comes from a Secret render cannot make (it would have to invent the
+ * password, and rendering is pure): say which one to create before applying.
+ */
+function internalSecretNotice(ctx: RenderContext): string[] {
+  if (ctx.model.listeners.replication.securityProtocol !== 'SASL_PLAINTEXT') return [];
+  const { name, key } = ctx.names.internalPassword;
+  return [
+    `the cluster's own listeners authenticate (SASL/PLAIN as "kafkaplane"): create Secret ${name} with key ${key} before applying, e.g. kubectl -n ${ctx.names.namespace} create secret generic ${name} --from-literal=${key}=$(openssl rand -hex 24); pods wait until it exists`,
+  ];
 }

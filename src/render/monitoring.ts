@@ -1,3 +1,4 @@
+import { INTERNAL_USER } from '../model/listeners.ts';
 import { brokers } from '../model/nodes.ts';
 import { JMX_EXPORTER_SHA256, JMX_EXPORTER_VERSION, type KubernetesSpec } from '../spec/kubernetes.ts';
 import {
@@ -146,6 +147,9 @@ export function renderKafkaExporter(ctx: RenderContext): KubeObject {
   const labels = standardLabels(ctx, 'kafka-exporter', 'metrics', { version: false });
   const selector = { 'app.kubernetes.io/name': 'kafka-exporter', 'app.kubernetes.io/instance': names.cluster };
   const servers = brokers(ctx.model.nodes).map((n) => `--kafka.server=${names.podAddress(n)}:${ctx.model.listeners.replication.port}`);
+  // On a secured cluster it logs in like the nodes do; Kubernetes expands $(VAR) in args from the container's env.
+  const secured = ctx.model.listeners.replication.securityProtocol === 'SASL_PLAINTEXT';
+  const sasl = secured ? ['--sasl.enabled', '--sasl.mechanism=plain', `--sasl.username=${INTERNAL_USER}`, '--sasl.password=$(KAFKAPLANE_INTERNAL_PASSWORD)'] : [];
   const nobody = 65534;
   return {
     apiVersion: 'apps/v1',
@@ -167,7 +171,8 @@ export function renderKafkaExporter(ctx: RenderContext): KubeObject {
               image: settings.monitoring.kafkaExporter.image,
               imagePullPolicy: settings.imagePullPolicy,
               // Kafka 4 removed request versions older than 2.1 (KIP-896); sarama must not fall back to them.
-              args: [...servers, '--kafka.version=3.6.0', `--web.listen-address=:${KAFKA_EXPORTER_PORT}`],
+              args: [...servers, ...sasl, '--kafka.version=3.6.0', `--web.listen-address=:${KAFKA_EXPORTER_PORT}`],
+              ...(secured ? { env: [{ name: 'KAFKAPLANE_INTERNAL_PASSWORD', valueFrom: { secretKeyRef: { name: names.internalPassword.name, key: names.internalPassword.key } } }] } : {}),
               ports: [{ name: METRICS_PORT_NAME, containerPort: KAFKA_EXPORTER_PORT, protocol: 'TCP' }],
               readinessProbe: { tcpSocket: { port: METRICS_PORT_NAME }, periodSeconds: 10 },
               resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },

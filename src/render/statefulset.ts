@@ -82,6 +82,10 @@ function env(ctx: RenderContext, pool: NodePool, offset: number): Record<string,
     // broker.rack = the zone of the Kubernetes node, written by the rack init container (render/rack.ts).
     vars.push({ name: 'KAFKAPLANE_RACK_FILE', value: RACK_FILE });
   }
+  if (model.listeners.replication.securityProtocol === 'SASL_PLAINTEXT') {
+    // The internal listeners' SASL/PLAIN password (model/broker-properties.ts internalSasl).
+    vars.push({ name: 'KAFKAPLANE_INTERNAL_PASSWORD', valueFrom: { secretKeyRef: { name: names.internalPassword.name, key: names.internalPassword.key } } });
+  }
   if (broker && model.listeners.client.some((l) => l.spec?.tls)) {
     const ref = settings.tls.passwordSecret ?? { name: names.tlsPasswordSecret, key: 'password' };
     vars.push({ name: 'KAFKAPLANE_TLS_KEYSTORE_PASSWORD', valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });

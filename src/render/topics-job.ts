@@ -4,6 +4,7 @@ import { kafkaTopicName } from '../spec/kafka-topic.ts';
 import type { KafkaTopic } from '../spec/kafka-topic.ts';
 import type { KafkaUser } from '../spec/kafka-user.ts';
 import type { ClusterModel } from '../model/broker-properties.ts';
+import { INTERNAL_USER } from '../model/listeners.ts';
 import type { Placement } from '../model/placement.ts';
 import { LOGS_SIZE_LIMIT } from './logging.ts';
 import { CONTAINER_SECURITY_CONTEXT, KAFKA_UID, type KubeObject, type RenderContext, meta, podSecurityContext, shellQuote, standardLabels } from './objects.ts';
@@ -20,9 +21,9 @@ const BIN = '/opt/kafka/bin';
  * Seed 004's topic-init Job, from the KafkaTopic documents: kafka-topics.sh --create for every topic that does not
  * exist (partitions, replication factor, configs) and a warning for every one that exists but differs from its
  * KafkaTopic, then the KafkaUsers' SCRAM credentials and ACLs (kafka-configs.sh, kafka-acls.sh). Every command is
- * idempotent, so the Job can run again, and it reports only what it did. It talks to the REPLICATION listener:
- * PLAINTEXT, reachable only by this cluster's pods (NetworkPolicy), and a super user when spec.authorization is on
- * (model/broker-properties.ts). A Job's pod template cannot change, so the name carries a hash of what it does: a
+ * idempotent, so the Job can run again, and it reports only what it did. It talks to the REPLICATION listener, which
+ * only this cluster's pods reach (NetworkPolicy); on a secured cluster it logs in there as INTERNAL_USER, a super
+ * user when spec.authorization is on (model/broker-properties.ts). A Job's pod template cannot change, so the name carries a hash of what it does: a
  * new topic list is a new Job.
  */
 export interface TopicsScript {
@@ -52,7 +53,7 @@ warn() {
 }
 # describe <--topic regex>
 describe() {
-  "$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" --describe --topic "$1" 2>/dev/null | grep 'PartitionCount:' | head -n 1 || true
+  "$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" $auth --describe --topic "$1" 2>/dev/null | grep 'PartitionCount:' | head -n 1 || true
 }
 # report_created <name> <what kafka-topics.sh --create --if-not-exists printed>
 report_created() {
@@ -115,15 +116,21 @@ export function topicsScript(options: {
   clusterName: string;
   /** Whether passwords can come from Kubernetes Secrets (not in docker compose). */
   secrets: boolean;
+  /**
+   * The cluster's internal listeners authenticate: the script logs in as INTERNAL_USER with the password in
+   * $KAFKAPLANE_INTERNAL_PASSWORD (or the file $KAFKAPLANE_INTERNAL_PASSWORD_FILE names).
+   */
+  internalLogin: boolean;
 }): TopicsScript {
   const warnings: string[] = [];
   const lines: string[] = [
     'set -eu',
     `bin=\${KAFKAPLANE_KAFKA_BIN:-${BIN}}`,
     `bootstrap=${shellQuote(options.bootstrap)}`,
+    ...(options.internalLogin ? internalLoginLines() : ["auth=''"]),
     '# The brokers may not be up yet: wait up to 10 minutes.',
     'attempt=0',
-    'until "$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" --list >/dev/null 2>&1; do',
+    'until "$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" $auth --list >/dev/null 2>&1; do',
     '  attempt=$((attempt + 1))',
     '  if [ "$attempt" -ge 60 ]; then echo "brokers at $bootstrap are not reachable after 10 minutes" >&2; exit 1; fi',
     '  sleep 10',
@@ -133,7 +140,7 @@ export function topicsScript(options: {
   for (const topic of options.topics) {
     const name = shellQuote(kafkaTopicName(topic));
     const configs = Object.entries(topic.spec.config).map(([key, value]) => shellQuote(`${key}=${String(value)}`));
-    const create = ['--bootstrap-server', '"$bootstrap"', '--create', '--if-not-exists', '--topic', name];
+    const create = ['--bootstrap-server', '"$bootstrap"', '$auth', '--create', '--if-not-exists', '--topic', name];
     if (topic.spec.partitions !== undefined) create.push('--partitions', String(topic.spec.partitions));
     if (topic.spec.replicas !== undefined) create.push('--replication-factor', String(topic.spec.replicas));
     for (const config of configs) create.push('--config', config);
@@ -156,7 +163,7 @@ export function topicsScript(options: {
       const variable = `USER_PASSWORD_${i}`;
       env.push({ name: variable, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
       lines.push(
-        `"$bin/kafka-configs.sh" --bootstrap-server "$bootstrap" --alter --entity-type users --entity-name ${shellQuote(user.metadata.name)} --add-config "SCRAM-SHA-512=[password=$${variable}]" >/dev/null`,
+        `"$bin/kafka-configs.sh" --bootstrap-server "$bootstrap" $auth --alter --entity-type users --entity-name ${shellQuote(user.metadata.name)} --add-config "SCRAM-SHA-512=[password=$${variable}]" >/dev/null`,
         `echo ${shellQuote(`kafkaplane: SCRAM credentials of user ${user.metadata.name} set`)}`,
         'credentials=$((credentials + 1))',
       );
@@ -181,6 +188,20 @@ export function topicsScript(options: {
   return { script: `${lines.join('\n')}\n`, env, warnings };
 }
 
+/**
+ * Writes a client config that logs in to the internal listeners as INTERNAL_USER (into /tmp, an emptyDir, mode 600)
+ * and sets $auth to the flag every Kafka tool takes for it.
+ */
+function internalLoginLines(): string[] {
+  return [
+    'if [ -n "${KAFKAPLANE_INTERNAL_PASSWORD_FILE:-}" ]; then KAFKAPLANE_INTERNAL_PASSWORD=$(cat "$KAFKAPLANE_INTERNAL_PASSWORD_FILE"); fi',
+    '[ -n "${KAFKAPLANE_INTERNAL_PASSWORD:-}" ] || { echo "kafkaplane: the cluster\'s internal password is missing (KAFKAPLANE_INTERNAL_PASSWORD)" >&2; exit 1; }',
+    'client_config=$(mktemp /tmp/kafkaplane-client.XXXXXX)',
+    `printf 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${INTERNAL_USER}" password="%s";\n' "$KAFKAPLANE_INTERNAL_PASSWORD" > "$client_config"`,
+    'auth="--command-config $client_config"',
+  ];
+}
+
 /** The brokers' REPLICATION endpoints, as a bootstrap list. */
 export function replicationBootstrap(model: ClusterModel, placement: Placement): string {
   return brokers(model.nodes)
@@ -201,7 +222,11 @@ export function renderTopicsJob(ctx: RenderContext): TopicsJob {
     bootstrap: replicationBootstrap(model, ctx.placement),
     clusterName: names.cluster,
     secrets: true,
+    internalLogin: model.listeners.replication.securityProtocol === 'SASL_PLAINTEXT',
   });
+  if (model.listeners.replication.securityProtocol === 'SASL_PLAINTEXT') {
+    env.push({ name: 'KAFKAPLANE_INTERNAL_PASSWORD', valueFrom: { secretKeyRef: { name: names.internalPassword.name, key: names.internalPassword.key } } });
+  }
 
   const labels = standardLabels(ctx, 'kafka-topics', 'topics');
   const name = names.topicsJob(shortHash(JSON.stringify({ script, env, image: ctx.image })));
@@ -254,7 +279,7 @@ function aclCommands(user: KafkaUser): string[] {
   const principal = shellQuote(`User:${user.metadata.name}`);
   return (user.spec.authorization?.acls ?? []).map((acl) => {
     const allow = acl.type !== 'deny';
-    const args = ['--bootstrap-server', '"$bootstrap"', '--add', allow ? '--allow-principal' : '--deny-principal', principal, allow ? '--allow-host' : '--deny-host', shellQuote(acl.host)];
+    const args = ['--bootstrap-server', '"$bootstrap"', '$auth', '--add', allow ? '--allow-principal' : '--deny-principal', principal, allow ? '--allow-host' : '--deny-host', shellQuote(acl.host)];
     for (const op of acl.operations) args.push('--operation', op);
     if (acl.resource.type === 'cluster') args.push('--cluster');
     else args.push(RESOURCE_FLAG[acl.resource.type], shellQuote(acl.resource.name!), '--resource-pattern-type', acl.resource.patternType === 'prefix' ? 'prefixed' : 'literal');

@@ -104,6 +104,16 @@ export const kubernetesSpec = z.strictObject({
       passwordSecret: secretKeyRef.optional(),
     })
     .default({ keystoreKey: 'keystore.p12' }),
+  /**
+   * A secured cluster's own listeners (REPLICATION, CONTROLLER) authenticate with SASL/PLAIN as user "kafkaplane":
+   * its password comes from this Secret key (default: key "password" of Secret "<cluster>-internal"), which you
+   * create — e.g. `kubectl create secret generic <cluster>-internal --from-literal=password=$(openssl rand -hex 24)`.
+   */
+  internal: z
+    .strictObject({
+      passwordSecret: secretKeyRef.optional(),
+    })
+    .default({}),
   monitoring: z
     .strictObject({
       enabled: z.boolean().default(false),

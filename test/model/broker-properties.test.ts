@@ -58,15 +58,29 @@ test('a TLS listener without TLS material is refused, not silently plaintext', (
   assert.throws(() => brokerProperties(model, model.nodes[0]!, local()), /needs TLS material/);
 });
 
-test('SCRAM listeners and authorization', () => {
+test('SCRAM listeners and authorization; kafkaplane\'s own listeners then log in with SASL/PLAIN as "kafkaplane"', () => {
   const model = clusterModel(cluster('listeners:\n  - {name: scram, port: 9092, authentication: scram-sha-512}\nauthorization:\n  type: simple\n  superUsers: [admin, "User:ops"]'));
-  const props = brokerProperties(model, model.nodes[0]!, local());
-  assert.equal(props['listener.security.protocol.map'], 'SCRAM:SASL_PLAINTEXT,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT');
+  const placement = localPlacement({ portBase: 9092, dataDir: (n) => `/state/nodes/${n.id}/data`, internalPassword: 'pw-0123456789abcdef' });
+  const props = brokerProperties(model, model.nodes[0]!, placement);
+  assert.equal(props['listener.security.protocol.map'], 'SCRAM:SASL_PLAINTEXT,REPLICATION:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT');
   assert.equal(props['listener.name.scram.sasl.enabled.mechanisms'], 'SCRAM-SHA-512');
   assert.equal(props['listener.name.scram.scram-sha-512.sasl.jaas.config'], 'org.apache.kafka.common.security.scram.ScramLoginModule required;');
   assert.equal(props['authorizer.class.name'], 'org.apache.kafka.metadata.authorizer.StandardAuthorizer');
-  assert.equal(props['super.users'], 'User:ANONYMOUS;User:admin;User:ops');
+  assert.equal(props['super.users'], 'User:kafkaplane;User:admin;User:ops', 'ANONYMOUS is no super user');
   assert.equal(props['allow.everyone.if.no.acl.found'], 'false');
+  const jaas = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="kafkaplane" password="pw-0123456789abcdef" user_kafkaplane="pw-0123456789abcdef";';
+  for (const l of ['replication', 'controller']) {
+    assert.equal(props[`listener.name.${l}.sasl.enabled.mechanisms`], 'PLAIN');
+    assert.equal(props[`listener.name.${l}.plain.sasl.jaas.config`], jaas);
+  }
+  assert.equal(props['sasl.mechanism.inter.broker.protocol'], 'PLAIN');
+  assert.equal(props['sasl.mechanism.controller.protocol'], 'PLAIN');
+  // Without a password to give, the secured model refuses rather than fall back to PLAINTEXT.
+  assert.throws(() => brokerProperties(model, model.nodes[0]!, local()), /internal listeners authenticate, but this placement \(local\) has no internal password/);
+  // An open cluster keeps PLAINTEXT everywhere.
+  const open = clusterModel(cluster('{}'));
+  assert.equal(brokerProperties(open, open.nodes[0]!, local())['listener.security.protocol.map'], 'PLAIN:PLAINTEXT,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT');
+  assert.equal(brokerProperties(open, open.nodes[0]!, local())['sasl.mechanism.controller.protocol'], undefined);
 });
 
 test('replication defaults scale down for small clusters; user config wins', () => {

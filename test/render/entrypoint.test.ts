@@ -108,10 +108,38 @@ test('entrypoint: node id from the ordinal, ids filled in, storage formatted onc
   assert.match(nowhere.stderr, /no configuration for node 7/);
 });
 
+const INTERNAL_PASSWORD = '0123456789abcdef0123456789abcdef';
+
+test('entrypoint: a secured cluster\'s internal password from the Secret (or a file) goes into the JAAS lines; a missing or unsafe one is refused', (t) => {
+  const box = sandbox('topics-users.yaml');
+  t.after(() => rmSync(box.dir, { recursive: true, force: true }));
+  const env = { HOSTNAME: 'secured-dual-1', KAFKAPLANE_NODE_ID_OFFSET: '0', ...ids };
+  const ok = box.run({ ...env, KAFKAPLANE_INTERNAL_PASSWORD: INTERNAL_PASSWORD });
+  assert.equal(ok.status, 0, ok.stderr);
+  const props = parseProperties(box.seen('server.properties'));
+  for (const l of ['replication', 'controller']) {
+    assert.equal(props[`listener.name.${l}.plain.sasl.jaas.config`], `org.apache.kafka.common.security.plain.PlainLoginModule required username="kafkaplane" password="${INTERNAL_PASSWORD}" user_kafkaplane="${INTERNAL_PASSWORD}";`);
+  }
+  const file = join(box.dir, 'internal.password');
+  writeFileSync(file, INTERNAL_PASSWORD.toUpperCase());
+  assert.equal(box.run({ ...env, KAFKAPLANE_INTERNAL_PASSWORD_FILE: file }).status, 0);
+  assert.match(parseProperties(box.seen('server.properties'))['listener.name.replication.plain.sasl.jaas.config']!, new RegExp(`password="${INTERNAL_PASSWORD.toUpperCase()}"`));
+
+  const missing = box.run(env);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /@KAFKAPLANE_INTERNAL_PASSWORD@/);
+  const quote = box.run({ ...env, KAFKAPLANE_INTERNAL_PASSWORD: 'abc"def0123456789xyz' });
+  assert.equal(quote.status, 1);
+  assert.match(quote.stderr, /may hold only letters, digits and - _ \. ~ \+ \/ =; make one with: openssl rand -hex 24/);
+  const short = box.run({ ...env, KAFKAPLANE_INTERNAL_PASSWORD: 'abc' });
+  assert.equal(short.status, 1);
+  assert.match(short.stderr, /shorter than 16 characters/);
+});
+
 test('entrypoint: the node IP for nodeport listeners (IPv6 in brackets) and the zone for broker.rack', (t) => {
   const external = sandbox('external-access.yaml');
   t.after(() => rmSync(external.dir, { recursive: true, force: true }));
-  const env = { HOSTNAME: 'edge-broker-2', KAFKAPLANE_NODE_ID_OFFSET: '0', KAFKAPLANE_CLUSTER_ID: ids.KAFKAPLANE_CLUSTER_ID };
+  const env = { HOSTNAME: 'edge-broker-2', KAFKAPLANE_NODE_ID_OFFSET: '0', KAFKAPLANE_CLUSTER_ID: ids.KAFKAPLANE_CLUSTER_ID, KAFKAPLANE_INTERNAL_PASSWORD: INTERNAL_PASSWORD };
   assert.equal(external.run({ ...env, KAFKAPLANE_HOST_IP: '10.1.2.3' }).status, 0);
   assert.match(parseProperties(external.seen('server.properties'))['advertised.listeners']!, /,NODEPORT:\/\/10\.1\.2\.3:31093,PUBLIC:\/\/kafka-2\.example\.com:9095,/);
   assert.equal(external.run({ ...env, KAFKAPLANE_HOST_IP: 'fd00::7' }).status, 0);

@@ -290,13 +290,14 @@ test('topic Job: kafka-topics.sh --create --if-not-exists per KafkaTopic, SCRAM 
     `${clusterYaml('listeners:\n  - {name: scram, port: 9092, authentication: scram-sha-512}\nauthorization: {type: simple}', 'demo')}---\napiVersion: kafkaplane.io/v1alpha1\nkind: KafkaTopic\nmetadata: {name: orders}\nspec: {partitions: 6, replicas: 3, config: {retention.ms: 604800000, cleanup.policy: "compact,delete"}}\n---\napiVersion: kafkaplane.io/v1alpha1\nkind: KafkaUser\nmetadata: {name: app}\nspec:\n  authentication: {type: scram-sha-512, password: {valueFrom: {secretKeyRef: {name: app-password, key: password}}}}\n  authorization: {type: simple, acls: [{resource: {type: topic, name: orders}, operations: [Read, Write]}, {resource: {type: group, name: app-, patternType: prefix}, operations: [Read]}]}\n`,
   );
   const rendered = renderKubernetes(renderInput(spec));
-  assert.deepEqual(rendered.warnings, []);
+  assert.equal(rendered.warnings.length, 1);
+  assert.match(rendered.warnings[0]!, /create Secret demo-internal/);
   const job = find(rendered.objects, 'Job');
   assert.match(job.metadata.name, /^demo-topics-[0-9a-f]{8}$/);
   const container = (job.spec as any).template.spec.containers[0];
   const script: string = container.command[2];
   assert.match(script, /^summary=\$\(describe orders\)$/m);
-  assert.match(script, /^ {2}output=\$\("\$bin\/kafka-topics\.sh" --bootstrap-server "\$bootstrap" --create --if-not-exists --topic orders --partitions 6 --replication-factor 3 --config retention\.ms=604800000 --config cleanup\.policy=compact,delete\)$/m);
+  assert.match(script, /^ {2}output=\$\("\$bin\/kafka-topics\.sh" --bootstrap-server "\$bootstrap" \$auth --create --if-not-exists --topic orders --partitions 6 --replication-factor 3 --config retention\.ms=604800000 --config cleanup\.policy=compact,delete\)$/m);
   assert.match(script, /^ {2}check orders "\$summary" 6 3 retention\.ms=604800000 cleanup\.policy=compact,delete$/m);
   assert.match(script, /kafka-configs\.sh" .* --entity-name app --add-config "SCRAM-SHA-512=\[password=\$USER_PASSWORD_0\]"/);
   assert.match(script, /kafka-acls\.sh" .* --allow-principal User:app --allow-host '\*' --operation Read --operation Write --topic orders --resource-pattern-type literal/);
@@ -306,7 +307,7 @@ test('topic Job: kafka-topics.sh --create --if-not-exists per KafkaTopic, SCRAM 
   const other = renderKubernetes(renderInput(parseSpec(clusterYaml('version: 4.1.2') + '---\napiVersion: kafkaplane.io/v1alpha1\nkind: KafkaTopic\nmetadata: {name: x}\n')));
   assert.notEqual(find(other.objects, 'Job').metadata.name, job.metadata.name);
   assert.equal(objects('version: 4.1.2').some((o) => o.kind === 'Job'), false, 'no topics, no Job');
-  assert.equal(renderKubernetes(renderInput(example('topics-users.yaml'))).warnings.length, 2, 'users without a password Secret are reported');
+  assert.equal(renderKubernetes(renderInput(example('topics-users.yaml'))).warnings.length, 3, 'users without a password Secret are reported (and the internal Secret to create)');
 });
 
 test('strimzi: Kafka with KRaft node pools, node ids kept, listeners and users mapped; reserved ports refused', () => {
@@ -416,16 +417,27 @@ test('resources: a pool without resources gets requests from its heap (not BestE
   assert.deepEqual((pool.spec as any).resources, { requests: { cpu: '500m', memory: '2048Mi' } });
 });
 
-test('security: authorization needs the NetworkPolicy; external listeners without authentication warn; the bootstrap Service is internal only', () => {
-  const noPolicy = renderErrorProblems(() => objects('listeners:\n  - {name: scram, port: 9092, authentication: scram-sha-512}\nauthorization: {type: simple}\nkubernetes: {networkPolicy: {enabled: false}}'));
-  assert.equal(noPolicy.length, 1);
-  assert.match(noPolicy[0]!, /^spec\.authorization: needs spec\.kubernetes\.networkPolicy\.enabled: .*PLAINTEXT.*anonymous principal is a super user.*bypass every ACL/);
-  assert.doesNotThrow(() => objects('kubernetes: {networkPolicy: {enabled: false}}'), 'without authorization there is nothing to bypass');
+test('security: a secured cluster\'s own listeners log in with a password from a Secret; external listeners without authentication warn; the bootstrap Service is internal only', () => {
+  const secured = renderKubernetes(input('listeners:\n  - {name: scram, port: 9092, authentication: scram-sha-512}\nauthorization: {type: simple}\nkubernetes: {networkPolicy: {enabled: false}}'));
+  assert.deepEqual(secured.warnings.map((w) => w.replace(/\$\(openssl[^)]*\)/, 'PW')), [
+    'the cluster\'s own listeners authenticate (SASL/PLAIN as "kafkaplane"): create Secret demo-internal with key password before applying, e.g. kubectl -n default create secret generic demo-internal --from-literal=password=PW; pods wait until it exists',
+  ]);
+  const pod = (find(secured.objects, 'StatefulSet').spec as any).template.spec.containers[0];
+  assert.deepEqual(pod.env.find((e: { name: string }) => e.name === 'KAFKAPLANE_INTERNAL_PASSWORD').valueFrom, { secretKeyRef: { name: 'demo-internal', key: 'password' } });
+  const props = nodeProps(secured.objects, 0);
+  assert.equal(props['listener.security.protocol.map'], 'SCRAM:SASL_PLAINTEXT,REPLICATION:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT');
+  assert.match(props['listener.name.replication.plain.sasl.jaas.config']!, /password="@KAFKAPLANE_INTERNAL_PASSWORD@" user_kafkaplane="@KAFKAPLANE_INTERNAL_PASSWORD@";$/);
+  assert.equal(props['super.users'], 'User:kafkaplane');
+  const own = renderKubernetes(input('listeners:\n  - {name: scram, port: 9092, authentication: scram-sha-512}\nkubernetes: {internal: {passwordSecret: {name: vault-kafka, key: internal}}}'));
+  assert.deepEqual((find(own.objects, 'StatefulSet').spec as any).template.spec.containers[0].env.find((e: { name: string }) => e.name === 'KAFKAPLANE_INTERNAL_PASSWORD').valueFrom, { secretKeyRef: { name: 'vault-kafka', key: 'internal' } });
+  assert.equal(JSON.stringify(find(objects('{}'), 'StatefulSet')).includes('KAFKAPLANE_INTERNAL_PASSWORD'), false, 'an open cluster has no internal password');
 
   const open = renderKubernetes(input('listeners:\n  - {name: plain, port: 9092}\n  - {name: ext, port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}}}'));
   assert.equal(open.warnings.length, 1);
   assert.match(open.warnings[0]!, /^spec\.listeners\[1\] \("ext", nodeport\) has no authentication: anyone who can reach its node ports can read and write every topic/);
-  assert.deepEqual(renderKubernetes(renderInput(example('external-access.yaml'))).warnings, [], 'the example logs in on its external listeners');
+  const exampleWarnings = renderKubernetes(renderInput(example('external-access.yaml'))).warnings;
+  assert.equal(exampleWarnings.length, 1, 'the example logs in on its external listeners');
+  assert.match(exampleWarnings[0]!, /create Secret edge-internal/);
 
   const list = renderKubernetes(renderInput(example('external-access.yaml'))).objects;
   assert.deepEqual((find(list, 'Service', 'edge-bootstrap').spec as any).ports.map((p: { name: string }) => p.name), ['plain'], 'external listeners are not on the in-cluster bootstrap Service');

@@ -75,7 +75,7 @@ function sandbox() {
   const dir = mkdtempSync(join(tmpdir(), 'kafkaplane-topics-'));
   const bin = join(dir, 'busybox-bin');
   mkdirSync(bin);
-  for (const applet of ['sh', 'sed', 'grep', 'head', 'cat', 'printf', 'echo', 'sleep']) symlinkSync(BUSYBOX, join(bin, applet));
+  for (const applet of ['sh', 'sed', 'grep', 'head', 'cat', 'printf', 'echo', 'sleep', 'mktemp']) symlinkSync(BUSYBOX, join(bin, applet));
   const kafka = join(dir, 'kafka-bin');
   mkdirSync(kafka);
   const topics = join(dir, 'topics');
@@ -102,14 +102,16 @@ function sandbox() {
 }
 
 const spec = parseSpec(SPEC);
-const script = topicsScript({
+const SCRIPT_OPTIONS = {
   topics: spec.topics.map((t) => t.topic),
   users: spec.users.map((u) => u.user),
   authorization: true,
+  internalLogin: false,
   bootstrap: 'demo-dual-0:9091',
   clusterName: 'demo',
   secrets: true,
-});
+};
+const script = topicsScript(SCRIPT_OPTIONS);
 
 test('topic Job script: creates missing topics and reports only what it did', (t) => {
   const box = sandbox();
@@ -150,7 +152,7 @@ test('topic Job script: a topic that exists but cannot be described is not count
   const box = sandbox();
   t.after(() => rmSync(box.dir, { recursive: true, force: true }));
   // --create --if-not-exists prints nothing when the topic exists.
-  const quiet = script.script.replaceAll('"$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" --create', '"$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" --list --create');
+  const quiet = script.script.replaceAll('"$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" $auth --create', '"$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" $auth --list --create');
   const result = box.run(quiet);
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stderr, /WARNING: topic orders already exists but could not be described/);
@@ -164,4 +166,18 @@ test('topic Job script: a failing create fails the Job (so Kubernetes retries it
   const result = box.run(script.script);
   assert.equal(result.status, 1);
   assert.doesNotMatch(result.stdout, /created topic/);
+});
+
+test('topic Job script on a secured cluster: every tool logs in to the internal listener as kafkaplane through a client config', (t) => {
+  const box = sandbox();
+  t.after(() => rmSync(box.dir, { recursive: true, force: true }));
+  const secured = topicsScript({ ...SCRIPT_OPTIONS, internalLogin: true });
+  const missing = box.run(secured.script);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /the cluster's internal password is missing/);
+  const result = box.run(secured.script, { KAFKAPLANE_INTERNAL_PASSWORD: 'abcdef0123456789abcdef' });
+  assert.equal(result.status, 0, result.stderr);
+  const configs = [...result.calls.matchAll(/--command-config (\S+)/g)].map((m) => m[1]!);
+  assert.ok(configs.length > 0 && result.calls.split('\n').filter((l) => l !== '').every((l) => l.includes('--command-config ')), result.calls);
+  assert.equal(readFileSync(configs[0]!, 'utf8'), 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="kafkaplane" password="abcdef0123456789abcdef";\n');
 });

@@ -1,7 +1,7 @@
 import { clusterModel } from '../../model/broker-properties.ts';
 import { heapSize, jvmOptions } from '../../model/jvm.ts';
 import { controllers } from '../../model/nodes.ts';
-import { COMPOSE_HOST_IP, COMPOSE_KEYSTORE, COMPOSE_KEYSTORE_PASSWORD_FILE, composePlan, composeService } from '../../model/placement-compose.ts';
+import { COMPOSE_HOST_IP, COMPOSE_INTERNAL_PASSWORD_FILE, COMPOSE_KEYSTORE, COMPOSE_KEYSTORE_PASSWORD_FILE, composePlan, composeService } from '../../model/placement-compose.ts';
 import { DATA_DIR } from '../../model/placement-kubernetes.ts';
 import type { SpecProblem } from '../../errors.ts';
 import { kubernetesSettings } from '../../spec/kubernetes.ts';
@@ -12,6 +12,8 @@ import { KAFKA_SERVER_EXTRA_ARGS, logConfig } from '../logging.ts';
 import { clusterIdentity } from '../identity.ts';
 import type { RenderInput } from '../objects.ts';
 import { replicationBootstrap, topicsScript } from '../topics-job.ts';
+
+const INTERNAL_SECRET = { source: 'kafka-internal-password', target: COMPOSE_INTERNAL_PASSWORD_FILE };
 
 export interface ComposeRender {
   /** The compose file as data (https://compose-spec.io). */
@@ -50,6 +52,8 @@ export function renderCompose(input: RenderInput): ComposeRender {
   const image = settings.image ?? `apache/kafka:${cluster.spec.version}`;
   const files = nodeFiles(model, plan.placement, cluster.metadata.name);
   const tls = model.listeners.client.some((l) => l.spec?.tls);
+  // A secured cluster's internal listeners authenticate (model/listeners.ts): their password is a compose secret.
+  const secured = model.listeners.replication.securityProtocol === 'SASL_PLAINTEXT';
 
   const log = logConfig(cluster.spec.version);
   const configs: Record<string, unknown> = { entrypoint: { content: literal(files[ENTRYPOINT_FILE]!) }, logging: { content: literal(files[log.file]!) } };
@@ -66,6 +70,7 @@ export function renderCompose(input: RenderInput): ComposeRender {
     };
     if (node.controller) for (const c of controllers(model.nodes)) if (identity.directoryIds[String(c.id)]) environment[`KAFKAPLANE_DIRECTORY_ID_${c.id}`] = identity.directoryIds[String(c.id)]!;
     if (node.broker && tls) environment.KAFKAPLANE_TLS_KEYSTORE_PASSWORD_FILE = COMPOSE_KEYSTORE_PASSWORD_FILE;
+    if (secured) environment.KAFKAPLANE_INTERNAL_PASSWORD_FILE = COMPOSE_INTERNAL_PASSWORD_FILE;
     const heap = heapSize(pool, 'kubernetes');
     environment.KAFKA_HEAP_OPTS = `-Xms${heap} -Xmx${heap}`;
     environment.KAFKA_JVM_PERFORMANCE_OPTS = jvmOptions(pool, 'kubernetes').filter((o) => !o.startsWith('-Xms') && !o.startsWith('-Xmx')).join(' ');
@@ -91,11 +96,16 @@ export function renderCompose(input: RenderInput): ComposeRender {
         { source: `node-${node.id}-properties`, target: `${CONFIG_DIR}/${nodePropertiesFile(node.id)}` },
         { source: `node-${node.id}-format-args`, target: `${CONFIG_DIR}/${formatArgsFile(node.id)}` },
       ],
-      ...(node.broker && tls
+      ...((node.broker && tls) || secured
         ? {
             secrets: [
-              { source: 'kafka-keystore', target: COMPOSE_KEYSTORE },
-              { source: 'kafka-keystore-password', target: COMPOSE_KEYSTORE_PASSWORD_FILE },
+              ...(node.broker && tls
+                ? [
+                    { source: 'kafka-keystore', target: COMPOSE_KEYSTORE },
+                    { source: 'kafka-keystore-password', target: COMPOSE_KEYSTORE_PASSWORD_FILE },
+                  ]
+                : []),
+              ...(secured ? [INTERNAL_SECRET] : []),
             ],
           }
         : {}),
@@ -117,12 +127,14 @@ export function renderCompose(input: RenderInput): ComposeRender {
       bootstrap: replicationBootstrap(model, plan.placement),
       clusterName: cluster.metadata.name,
       secrets: false,
+      internalLogin: secured,
     });
     warnings.push(...topics.warnings);
     services.topics = {
       image,
       command: ['/bin/sh', '-c', literal(topics.script)],
-      environment: { KAFKA_HEAP_OPTS: '-Xmx256m' },
+      environment: { KAFKA_HEAP_OPTS: '-Xmx256m', ...(secured ? { KAFKAPLANE_INTERNAL_PASSWORD_FILE: COMPOSE_INTERNAL_PASSWORD_FILE } : {}) },
+      ...(secured ? { secrets: [INTERNAL_SECRET] } : {}),
       depends_on: Object.fromEntries(model.nodes.filter((n) => n.broker).map((n) => [composeService(n), { condition: 'service_started' }])),
       restart: 'on-failure',
     };
@@ -133,12 +145,18 @@ export function renderCompose(input: RenderInput): ComposeRender {
       services,
       configs,
       ...(Object.keys(volumes).length > 0 ? { volumes } : {}),
-      ...(tls
+      ...(tls || secured
         ? {
             secrets: {
-              // A PKCS12 keystore whose certificate names localhost and the service names, and its password.
-              'kafka-keystore': { file: './tls/keystore.p12' },
-              'kafka-keystore-password': { file: './tls/keystore.password' },
+              ...(tls
+                ? {
+                    // A PKCS12 keystore whose certificate names localhost and the service names, and its password.
+                    'kafka-keystore': { file: './tls/keystore.p12' },
+                    'kafka-keystore-password': { file: './tls/keystore.password' },
+                  }
+                : {}),
+              // The internal listeners' password, e.g. `openssl rand -hex 24 > internal.password`.
+              ...(secured ? { 'kafka-internal-password': { file: './internal.password' } } : {}),
             },
           }
         : {}),

@@ -12,7 +12,7 @@ import { parseSpec } from '../../../src/spec/load.ts';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KAFKA_TOOLS, runKafkaTool } from '../../helpers/kafka-tools.ts';
+import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
 import { type TestCluster, startTestCluster } from '../../helpers/local-cluster.ts';
 
 const PORT_BASE = 21092;
@@ -89,4 +89,32 @@ test('a second up keeps passwords and makes ACLs exactly the spec again', async 
   const acls = await withAdmin(adminConnection(local), (admin) => principalAcls(admin, 'User:orders-app'));
   assert.equal(acls.some((a) => a.resourceName === 'payments'), false);
   assert.equal(acls.length, 4);
+});
+
+test('kafkaplane\'s own listeners are no way around the ACLs: anonymous and wrong logins are refused there, the internal one works', async () => {
+  const replication = `127.0.0.1:${PORT_BASE + 100}`;
+  const controller = `127.0.0.1:${PORT_BASE + 200}`;
+  const internalPassword = (await readFile(join(cluster.stateDir, 'internal.password'), 'utf8')).trim();
+  assert.match(internalPassword, /^[A-Za-z0-9_-]{24}$/);
+  // kcat without credentials: the listener wants SASL, so the connection goes nowhere.
+  const anonymous = await runKcat(['-b', replication, '-L', '-m', '5']);
+  assert.notEqual(anonymous.code, 0, anonymous.stdout);
+  const sasl = (pw: string) => ['-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=PLAIN', '-X', 'sasl.username=kafkaplane', '-X', `sasl.password=${pw}`];
+  const wrong = await runKcat(['-b', replication, ...sasl('not-the-password'), '-L', '-m', '5']);
+  assert.notEqual(wrong.code, 0);
+  assert.match(wrong.stderr, /Authentication failed|SASL authentication error/i);
+  const right = await runKcat(['-b', replication, ...sasl(internalPassword), '-L']);
+  assert.equal(right.code, 0, right.stderr);
+  assert.match(right.stdout, / 3 brokers:/);
+  // Kafka's own quorum tool on the controller listener: refused without the login, answered with it.
+  const dir = await mkdtemp(join(tmpdir(), 'kafkaplane-internal-'));
+  const impatient = join(dir, 'impatient.properties');
+  await writeFile(impatient, 'default.api.timeout.ms=8000\nrequest.timeout.ms=4000\n');
+  const quorumNoLogin = await runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-controller', controller, '--command-config', impatient, 'describe', '--status'], { timeoutMs: 60_000 });
+  assert.notEqual(quorumNoLogin.code, 0);
+  const config = join(dir, 'internal.properties');
+  await writeFile(config, `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="kafkaplane" password="${internalPassword}";\n`);
+  const quorum = await runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-controller', controller, '--command-config', config, 'describe', '--status'], { timeoutMs: 60_000 });
+  assert.equal(quorum.code, 0, quorum.stderr);
+  assert.match(quorum.stdout, /CurrentVoters:\s+\[/);
 });
