@@ -24,7 +24,7 @@ import { type Distribution, type DownloadProgress, resolveDistribution } from '.
 import { findJava } from './java.ts';
 import { loggingConfig, toolLoggingConfig } from './logging.ts';
 import { type LocalTls, ensureLocalTls } from './tls.ts';
-import { isOurProcess, portHolder, portIsFree, readPid, removePidFile, startDetached, stopProcess, tailLines } from './processes.ts';
+import { alive, isOurProcess, portHolder, portIsFree, readPid, removePidFile, startDetached, stopProcess, tailLines } from './processes.ts';
 import { type ClusterState, type StateLayout, defaultStateDir, enclosingGitCheckout, readState, stateLayout, writeState } from './state.ts';
 import { checkMetaProperties, randomKafkaUuid, readMetaProperties, runStorageTool } from './storage.ts';
 
@@ -850,15 +850,22 @@ export async function status(options: LocateOptions & { specCluster?: string }):
 export interface DownResult {
   name: string;
   stateDir: string;
-  nodes: { id: number; result: 'stopped' | 'killed' | 'not-running' }[];
+  /**
+   * `killed` with reason `grace-period`: it outlasted the grace period; with `no-quorum`: it was waiting for a
+   * controller quorum that had already shut down (see `down`), so waiting longer would not have helped.
+   */
+  nodes: { id: number; result: 'stopped' | 'killed' | 'not-running'; reason?: 'grace-period' | 'no-quorum' }[];
   purged: boolean;
 }
 
 /**
  * Controlled shutdown. Every node with the broker role gets SIGTERM at once while the controllers are still up — a
  * broker's controlled shutdown needs an active controller, so stopping combined nodes one by one would leave the
- * last ones waiting for a quorum that is gone. Controller-only nodes stop after the brokers. SIGKILL only after
- * `graceMs`.
+ * last ones waiting for a quorum that is gone. Controller-only nodes stop after the brokers. SIGKILL after `graceMs`,
+ * or sooner for a node that still waits while fewer than a majority of the controllers are alive: a combined node
+ * that was slow to ask for its controlled shutdown can find the other two gone, and Kafka would wait five minutes
+ * for an approval no quorum can give (BrokerServer.shutdown). Its data is on disk either way; the next start
+ * recovers its logs.
  */
 export async function down(options: LocateOptions & { specCluster?: string; purge?: boolean; graceMs?: number; onEvent?: (e: UpEvent) => void }): Promise<DownResult> {
   const local = await locate(options);
@@ -872,7 +879,14 @@ export async function down(options: LocateOptions & { specCluster?: string; purg
       if (pid && (await isOurProcess(pid))) running.push({ id: node.id, pid: pid.pid });
     }
     if (running.length > 0) options.onEvent?.({ type: 'step', message: `stopping ${running.map((r) => `node ${r.id} (pid ${r.pid})`).join(', ')}` });
-    results.push(...(await Promise.all(wave.map(async (node) => ({ id: node.id, result: await stopNode(layout, node.id, options.graceMs ?? 30_000) })))));
+    const watchdog = quorumLossWatchdog(local, running, options.onEvent);
+    const stopped = await Promise.all(wave.map(async (node) => ({ id: node.id, result: await stopNode(layout, node.id, options.graceMs ?? 30_000) })));
+    const noQuorum = watchdog.stop();
+    results.push(
+      ...stopped.map((r): DownResult['nodes'][number] =>
+        noQuorum.has(r.id) ? { id: r.id, result: 'killed', reason: 'no-quorum' } : r.result === 'killed' ? { ...r, reason: 'grace-period' } : r,
+      ),
+    );
   }
   results.sort((a, b) => a.id - b.id);
   if (options.purge) {
@@ -881,6 +895,47 @@ export async function down(options: LocateOptions & { specCluster?: string; purg
     await rm(layout.dir, { recursive: true, force: true });
   }
   return { name: local.state.name, stateDir: layout.dir, nodes: results, purged: options.purge ?? false };
+}
+
+/**
+ * While a wave of nodes shuts down: once fewer than a majority of the controllers are alive for 3 s, the nodes of
+ * the wave still running can never get their controlled shutdown approved; SIGKILL them. Returns the ids it killed.
+ */
+function quorumLossWatchdog(local: LocalCluster, wave: readonly { id: number; pid: number }[], onEvent?: (e: UpEvent) => void): { stop(): Set<number> } {
+  const killed = new Set<number>();
+  const controllerIds = local.model.nodes.filter((n) => n.controller).map((n) => n.id);
+  const majority = Math.floor(controllerIds.length / 2) + 1;
+  const brokerIds = new Set(local.model.nodes.filter((n) => n.broker).map((n) => n.id));
+  let lostSince: number | undefined;
+  const timer = setInterval(() => {
+    const controllersAlive = controllerIds.filter((id) => {
+      const own = wave.find((w) => w.id === id);
+      return own ? alive(own.pid) : existsSync(local.layout.pidFile(id));
+    }).length;
+    // Only a broker waits for an approval; a controller-only node stops on its own.
+    const waiting = wave.filter((w) => brokerIds.has(w.id) && alive(w.pid) && !killed.has(w.id));
+    if (controllersAlive >= majority || waiting.length === 0) {
+      lostSince = undefined;
+      return;
+    }
+    lostSince ??= Date.now();
+    if (Date.now() - lostSince < 3_000) return;
+    for (const w of waiting) {
+      onEvent?.({ type: 'step', message: `node ${w.id} (pid ${w.pid}) waits for a controller quorum that has shut down (${controllersAlive} of ${controllerIds.length} controllers left): killing it; its logs are recovered at the next start` });
+      killed.add(w.id);
+      try {
+        process.kill(w.pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }, 250);
+  return {
+    stop() {
+      clearInterval(timer);
+      return killed;
+    },
+  };
 }
 
 export async function logFiles(options: LocateOptions & { specCluster?: string; node?: number }): Promise<{ id: number; file: string }[]> {

@@ -214,7 +214,10 @@ test('down then up keeps every message; the cluster id never changes', async () 
   const idBefore = (await status({ stateDir: cluster.stateDir })).clusterId;
 
   const stopped = await down({ stateDir: cluster.stateDir, graceMs: 60_000 });
-  assert.deepEqual(stopped.nodes.map((n) => n.result), ['stopped', 'stopped', 'stopped']);
+  // Each node stops with a controlled shutdown — or, if it was too slow to ask for one while two controllers were
+  // still up, is killed at once (it could only wait for a quorum that is gone); data survives either way (below).
+  assert.ok(stopped.nodes.every((n) => n.result === 'stopped' || (n.result === 'killed' && n.reason === 'no-quorum')), JSON.stringify(stopped.nodes));
+  assert.ok(stopped.nodes.filter((n) => n.result === 'stopped').length >= 2, JSON.stringify(stopped.nodes));
   assert.equal((await status({ stateDir: cluster.stateDir })).running, false);
 
   const restarted = await up({ spec: parseSpec(SPEC), stateDir: cluster.stateDir, heap: '384m', readyTimeoutMs: 180_000 });

@@ -1,5 +1,6 @@
 // Failures of `kafkaplane up` are explained and clean: a busy port names the port and its holder; a node that dies
-// during start is reported with its log, and no JVM is left behind.
+// during start is reported with its log, and no JVM is left behind; a node stranded without a quorum on down is
+// killed at once instead of after the grace period.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { KafkaplaneError } from '../../../src/errors.ts';
-import { status, up } from '../../../src/local/cluster.ts';
+import { down, status, up } from '../../../src/local/cluster.ts';
 import { alive } from '../../../src/local/processes.ts';
 import { parseSpec } from '../../../src/spec/load.ts';
 import { clusterSpec } from '../../helpers/local-cluster.ts';
@@ -61,4 +62,24 @@ test('a node that dies during start: its log in the error, and no orphan JVM', a
   assert.deepEqual(await javaPidsFor(stateDir), [], 'every JVM this attempt started is gone');
   const s = await status({ stateDir });
   assert.equal(s.running, false);
+});
+
+test('down: a node stuck while the other two are gone waits for a quorum that cannot come back, and is killed in seconds, not minutes', async (t) => {
+  const stateDir = await mkdtemp(join(tmpdir(), 'kafkaplane-fail-'));
+  t.after(() => rm(stateDir, { recursive: true, force: true }));
+  const started = await up({ spec: parseSpec(clusterSpec('stuck', '{}')), stateDir, portBase: PORT_BASE, heap: '320m', readyTimeoutMs: 180_000 });
+  const stuck = started.nodes.find((n) => n.id === 2)!.pid!;
+  // Frozen, node 2 cannot ask for its controlled shutdown while nodes 0 and 1 (a controller majority) still run.
+  process.kill(stuck, 'SIGSTOP');
+  const t0 = Date.now();
+  const result = await down({ stateDir, graceMs: 120_000 });
+  const elapsed = Date.now() - t0;
+  assert.deepEqual(result.nodes.map((n) => `${n.id}:${n.result}${n.reason ? `:${n.reason}` : ''}`), ['0:stopped', '1:stopped', '2:killed:no-quorum']);
+  assert.ok(elapsed < 60_000, `down took ${elapsed} ms; a node without a quorum must not wait out the 120 s grace period`);
+  assert.deepEqual(await javaPidsFor(stateDir), []);
+  // Nothing was lost by it: the cluster comes back.
+  const again = await up({ spec: parseSpec(clusterSpec('stuck', '{}')), stateDir, heap: '320m', readyTimeoutMs: 180_000 });
+  assert.deepEqual(again.started, [0, 1, 2]);
+  assert.equal((await status({ stateDir })).healthy, true);
+  await down({ stateDir, purge: true });
 });
