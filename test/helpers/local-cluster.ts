@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { alive } from '../../src/local/processes.ts';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,3 +79,17 @@ export const THREE_NODES = clusterSpec(
   offsets.topic.num.partitions: 5
   transaction.state.log.num.partitions: 5`,
 );
+
+/** Live JVMs of a state directory's nodes: every node's command line carries -Dkafkaplane.node=<its dir>. */
+export function nodeJvms(stateDir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(`-Dkafkaplane.node=${stateDir}/`) && alive(Number(entry))) pids.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return pids;
+}

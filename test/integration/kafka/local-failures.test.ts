@@ -9,25 +9,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { KafkaplaneError } from '../../../src/errors.ts';
 import { down, status, up } from '../../../src/local/cluster.ts';
-import { alive } from '../../../src/local/processes.ts';
 import { parseSpec } from '../../../src/spec/load.ts';
-import { clusterSpec } from '../../helpers/local-cluster.ts';
+import { clusterSpec, nodeJvms } from '../../helpers/local-cluster.ts';
 
 const PORT_BASE = 20092;
-
-async function javaPidsFor(stateDir: string): Promise<number[]> {
-  const { readdir, readFile } = await import('node:fs/promises');
-  const pids: number[] = [];
-  for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
-    try {
-      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmdline.includes(`-Dkafkaplane.node=${stateDir}`) && alive(Number(pid))) pids.push(Number(pid));
-    } catch {
-      // gone
-    }
-  }
-  return pids;
-}
 
 test('a port in use: which port, which listener, which pid; nothing is started', async (t) => {
   const stateDir = await mkdtemp(join(tmpdir(), 'kafkaplane-fail-'));
@@ -43,7 +28,7 @@ test('a port in use: which port, which listener, which pid; nothing is started',
     assert.match(error.hint ?? '', /--port-base/);
     return true;
   });
-  assert.deepEqual(await javaPidsFor(stateDir), []);
+  assert.deepEqual(nodeJvms(stateDir), []);
 });
 
 test('a node that dies during start: its log in the error, and no orphan JVM', async (t) => {
@@ -59,7 +44,7 @@ test('a node that dies during start: its log in the error, and no orphan JVM', a
     assert.match(error.message, new RegExp(`${stateDir}/nodes/\\d/logs/server\\.log`));
     return true;
   });
-  assert.deepEqual(await javaPidsFor(stateDir), [], 'every JVM this attempt started is gone');
+  assert.deepEqual(nodeJvms(stateDir), [], 'every JVM this attempt started is gone');
   const s = await status({ stateDir });
   assert.equal(s.running, false);
 });
@@ -76,7 +61,7 @@ test('down: a node stuck while the other two are gone waits for a quorum that ca
   const elapsed = Date.now() - t0;
   assert.deepEqual(result.nodes.map((n) => `${n.id}:${n.result}${n.reason ? `:${n.reason}` : ''}`), ['0:stopped', '1:stopped', '2:killed:no-quorum']);
   assert.ok(elapsed < 60_000, `down took ${elapsed} ms; a node without a quorum must not wait out the 120 s grace period`);
-  assert.deepEqual(await javaPidsFor(stateDir), []);
+  assert.deepEqual(nodeJvms(stateDir), []);
   // Nothing was lost by it: the cluster comes back.
   const again = await up({ spec: parseSpec(clusterSpec('stuck', '{}')), stateDir, heap: '320m', readyTimeoutMs: 180_000 });
   assert.deepEqual(again.started, [0, 1, 2]);

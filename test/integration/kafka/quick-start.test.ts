@@ -4,12 +4,13 @@
 // during `up` stops what it started.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runKcat } from '../../helpers/kafka-tools.ts';
+import { nodeJvms } from '../../helpers/local-cluster.ts';
 
 const PORT_BASE = 23092;
 const BIN = new URL('../../../bin/kafkaplane.js', import.meta.url).pathname;
@@ -47,20 +48,6 @@ async function newStateDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'kafkaplane-quickstart-'));
   stateDirs.push(dir);
   return dir;
-}
-
-/** Live JVMs of a state directory's nodes: every node's command line carries -Dkafkaplane.node=<its dir>. */
-function nodeJvms(stateDir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(`-Dkafkaplane.node=${stateDir}/`)) pids.push(Number(entry));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return pids;
 }
 
 after(async () => {
