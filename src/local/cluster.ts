@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -898,11 +898,17 @@ export async function down(options: LocateOptions & { specCluster?: string; purg
 }
 
 /**
- * While a wave of nodes shuts down: once fewer than a majority of the controllers are alive for 3 s, the nodes of
- * the wave still running can never get their controlled shutdown approved; SIGKILL them. Returns the ids it killed.
+ * While a wave of nodes shuts down: once fewer than a majority of the controllers are alive for 3 s, a node of the
+ * wave whose broker has not finished shutting down can never get its controlled shutdown approved; SIGKILL it. A
+ * node whose broker did finish (Kafka logs "[BrokerServer id=N] shut down completed") is only stopping its own
+ * controller, which takes a few seconds without peers (the Raft client's graceful shutdown), and is left alone.
+ * Returns the ids it killed.
  */
 function quorumLossWatchdog(local: LocalCluster, wave: readonly { id: number; pid: number }[], onEvent?: (e: UpEvent) => void): { stop(): Set<number> } {
   const killed = new Set<number>();
+  // Where each node's log ended when the wave began: what the shutdown logged comes after.
+  const logStart = new Map(wave.map((w) => [w.id, fileSize(local.layout.logFile(w.id))]));
+  const brokerDone = (id: number) => readFrom(local.layout.logFile(id), logStart.get(id) ?? 0).includes(`[BrokerServer id=${id}] shut down completed`);
   const controllerIds = local.model.nodes.filter((n) => n.controller).map((n) => n.id);
   const majority = Math.floor(controllerIds.length / 2) + 1;
   const brokerIds = new Set(local.model.nodes.filter((n) => n.broker).map((n) => n.id));
@@ -920,7 +926,7 @@ function quorumLossWatchdog(local: LocalCluster, wave: readonly { id: number; pi
     }
     lostSince ??= Date.now();
     if (Date.now() - lostSince < 3_000) return;
-    for (const w of waiting) {
+    for (const w of waiting.filter((x) => !brokerDone(x.id))) {
       onEvent?.({ type: 'step', message: `node ${w.id} (pid ${w.pid}) waits for a controller quorum that has shut down (${controllersAlive} of ${controllerIds.length} controllers left): killing it; its logs are recovered at the next start` });
       killed.add(w.id);
       try {
@@ -936,6 +942,31 @@ function quorumLossWatchdog(local: LocalCluster, wave: readonly { id: number; pi
       return killed;
     },
   };
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The text of `file` from byte `offset` on ('' when it is missing). */
+function readFrom(file: string, offset: number): string {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const length = Math.max(0, fstatSync(fd).size - offset);
+      const buffer = Buffer.alloc(length);
+      readSync(fd, buffer, 0, length, offset);
+      return buffer.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
 }
 
 export async function logFiles(options: LocateOptions & { specCluster?: string; node?: number }): Promise<{ id: number; file: string }[]> {
