@@ -185,6 +185,23 @@ export function renderKafkaExporter(ctx: RenderContext): KubeObject {
   };
 }
 
+/**
+ * A PodMonitor endpoint whose series carry `kafka_cluster` and `kafka_pool` (from the given pod labels, in
+ * Prometheus' sanitized form): the labels every alert of prometheusAlerts groups by, for kafkaplane's pods and for
+ * Strimzi's alike.
+ */
+export function podMetricsEndpoint(port: string, clusterLabel: string, poolLabel: string): Record<string, unknown> {
+  return {
+    port,
+    path: '/metrics',
+    interval: '30s',
+    relabelings: [
+      { sourceLabels: [`__meta_kubernetes_pod_label_${clusterLabel}`], targetLabel: 'kafka_cluster' },
+      { sourceLabels: [`__meta_kubernetes_pod_label_${poolLabel}`], targetLabel: 'kafka_pool' },
+    ],
+  };
+}
+
 export function renderPodMonitor(ctx: RenderContext): KubeObject {
   const { names, settings } = ctx;
   const scraped = ['kafka', ...(settings.monitoring.kafkaExporter.enabled ? ['kafka-exporter'] : [])];
@@ -197,17 +214,7 @@ export function renderPodMonitor(ctx: RenderContext): KubeObject {
         matchLabels: { 'app.kubernetes.io/instance': names.cluster, 'kafkaplane.io/cluster': names.cluster },
         matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: scraped }],
       },
-      podMetricsEndpoints: [
-        {
-          port: METRICS_PORT_NAME,
-          path: '/metrics',
-          interval: '30s',
-          relabelings: [
-            { sourceLabels: ['__meta_kubernetes_pod_label_kafkaplane_io_cluster'], targetLabel: 'kafka_cluster' },
-            { sourceLabels: ['__meta_kubernetes_pod_label_kafkaplane_io_pool'], targetLabel: 'kafka_pool' },
-          ],
-        },
-      ],
+      podMetricsEndpoints: [podMetricsEndpoint(METRICS_PORT_NAME, 'kafkaplane_io_cluster', 'kafkaplane_io_pool')],
     },
   };
 }

@@ -6,7 +6,7 @@ import { kafkaTopicName } from '../../spec/kafka-topic.ts';
 import { type KubernetesSpec, JMX_EXPORTER_VERSION, KAFKA_EXPORTER_IMAGE, kubernetesSettings, kubernetesSpec } from '../../spec/kubernetes.ts';
 import { RenderError } from '../errors.ts';
 import { externalListenerWarnings } from '../kubernetes.ts';
-import { JMX_EXPORTER_CONFIG, METRICS_FILE, prometheusAlerts } from '../monitoring.ts';
+import { JMX_EXPORTER_CONFIG, METRICS_FILE, podMetricsEndpoint, prometheusAlerts } from '../monitoring.ts';
 import { type KubeObject, type RenderInput, recommendedLabels } from '../objects.ts';
 import { heapProblems, poolResources } from '../resources.ts';
 
@@ -243,18 +243,8 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
           // Strimzi labels every pod of the cluster (brokers, controllers, kafka_exporter) with its cluster and kind;
           // only the Kafka nodes and kafka_exporter have the metrics port.
           selector: { matchLabels: { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'Kafka' } },
-          podMetricsEndpoints: [
-            {
-              port: STRIMZI_METRICS_PORT,
-              path: '/metrics',
-              interval: '30s',
-              relabelings: [
-                // The same labels as kafkaplane's own PodMonitor, so the same alerts work.
-                { sourceLabels: ['__meta_kubernetes_pod_label_strimzi_io_cluster'], targetLabel: 'kafka_cluster' },
-                { sourceLabels: ['__meta_kubernetes_pod_label_strimzi_io_pool_name'], targetLabel: 'kafka_pool' },
-              ],
-            },
-          ],
+          // The same labels as kafkaplane's own PodMonitor, so the same alerts work.
+          podMetricsEndpoints: [podMetricsEndpoint(STRIMZI_METRICS_PORT, 'strimzi_io_cluster', 'strimzi_io_pool_name')],
         },
       });
     }
