@@ -21,7 +21,7 @@ import { withAdmin } from '../src/kafka/connect.ts';
 import { resolveDistribution } from '../src/local/distribution.ts';
 import { findJava } from '../src/local/java.ts';
 import { toolLoggingConfig } from '../src/local/logging.ts';
-import { DEFAULT_KAFKA_VERSION } from '../src/spec/kafka-cluster.ts';
+import { DEFAULT_KAFKA_VERSION } from '../src/api/kafka-cluster.ts';
 import { clusterSpec, startTestCluster } from '../test/helpers/local-cluster.ts';
 import { CONSUMER_SUMMARY, PRODUCER_TOTAL, parseConsumerSummary, parseProducerTotal } from '../test/helpers/perf-lines.ts';
 

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, globSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolveDistribution } from '../src/local/distribution.ts';
-import { DEFAULT_KAFKA_VERSION } from '../src/spec/kafka-cluster.ts';
+import { DEFAULT_KAFKA_VERSION } from '../src/api/kafka-cluster.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const log = (message: string) => process.stderr.write(`[test setup] ${message}\n`);

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { KafkaplaneError } from '../errors.ts';
-import { type Spec, parseSpec } from '../spec/load.ts';
+import { type SpecFile, parseSpec } from '../api/load.ts';
 
 /** Reads and validates a spec file ("-" reads standard input). */
-export async function readSpecFile(file: string): Promise<Spec> {
+export async function readSpecFile(file: string): Promise<SpecFile> {
   let text: string;
   try {
     text = file === '-' ? await readStdin() : await readFile(file, 'utf8');

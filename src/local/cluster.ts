@@ -17,9 +17,9 @@ import type { ClusterNode } from '../model/nodes.ts';
 import { type Placement, localPlacement, localPortPlanProblems } from '../model/placement.ts';
 import { formatProperties, parseProperties } from '../model/properties-format.ts';
 import { type ClusterIdentity, formatArguments, voters } from '../model/quorum.ts';
-import type { KafkaCluster } from '../spec/kafka-cluster.ts';
-import { kafkaTopicName } from '../spec/kafka-topic.ts';
-import type { Spec } from '../spec/load.ts';
+import type { KafkaCluster } from '../api/kafka-cluster.ts';
+import { kafkaTopicName } from '../api/kafka-topic.ts';
+import type { SpecFile } from '../api/load.ts';
 import { type Distribution, type DownloadProgress, resolveDistribution } from './distribution.ts';
 import { findJava } from './java.ts';
 import { loggingConfig, toolLoggingConfig } from './logging.ts';
@@ -34,7 +34,7 @@ export type UpEvent =
   | { type: 'waiting'; message: string };
 
 export interface UpOptions {
-  spec: Spec;
+  spec: SpecFile;
   /** Which KafkaCluster of the file (needed when it defines several). */
   cluster?: string;
   stateDir?: string;
@@ -101,7 +101,7 @@ interface LocalCluster {
   internalPassword: string | undefined;
 }
 
-export function selectCluster(spec: Spec, name: string | undefined, source: string): KafkaCluster {
+export function selectCluster(spec: SpecFile, name: string | undefined, source: string): KafkaCluster {
   if (name !== undefined) {
     const found = spec.clusters.find((c) => c.metadata.name === name);
     if (!found) {

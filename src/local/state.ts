@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { KafkaplaneError } from '../errors.ts';
 import type { ClusterIdentity, QuorumMode } from '../model/quorum.ts';
-import type { KafkaCluster, NodeRole } from '../spec/kafka-cluster.ts';
+import type { KafkaCluster, NodeRole } from '../api/kafka-cluster.ts';
 import { stateRoot } from './paths.ts';
 
 /** What a local cluster keeps between `up`s: identity, node layout and port plan never change for existing data. */

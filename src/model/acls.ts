@@ -1,4 +1,4 @@
-import type { Acl, KafkaUser } from '../spec/kafka-user.ts';
+import type { Acl, KafkaUser } from '../api/kafka-user.ts';
 
 /** One Kafka ACL binding, in Kafka's own vocabulary (AclBinding). */
 export interface AclBinding {

@@ -1,4 +1,4 @@
-import type { KafkaCluster } from '../spec/kafka-cluster.ts';
+import type { KafkaCluster } from '../api/kafka-cluster.ts';
 import { INTERNAL_USER, type KafkaListener, type ListenerPlan, allListeners, planListeners } from './listeners.ts';
 import { type ClusterNode, brokers, controllers, planNodes } from './nodes.ts';
 import type { Placement } from './placement.ts';

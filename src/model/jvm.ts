@@ -1,4 +1,4 @@
-import type { NodePool } from '../spec/kafka-cluster.ts';
+import type { NodePool } from '../api/kafka-cluster.ts';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

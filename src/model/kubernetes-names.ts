@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { KafkaCluster } from '../spec/kafka-cluster.ts';
-import type { KubernetesSpec } from '../spec/kubernetes.ts';
+import type { KafkaCluster } from '../api/kafka-cluster.ts';
+import type { KubernetesSpec } from '../api/kubernetes.ts';
 import type { ClusterNode } from './nodes.ts';
 
 /**

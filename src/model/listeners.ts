@@ -1,4 +1,4 @@
-import { CONTROLLER_PORT, type KafkaCluster, type Listener, REPLICATION_PORT } from '../spec/kafka-cluster.ts';
+import { CONTROLLER_PORT, type KafkaCluster, type Listener, REPLICATION_PORT } from '../api/kafka-cluster.ts';
 
 export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
 

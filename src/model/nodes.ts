@@ -1,4 +1,4 @@
-import { type KafkaCluster, type NodeRole, nodeIdRanges } from '../spec/kafka-cluster.ts';
+import { type KafkaCluster, type NodeRole, nodeIdRanges } from '../api/kafka-cluster.ts';
 
 /** One Kafka process: a pod on Kubernetes, a JVM locally. */
 export interface ClusterNode {

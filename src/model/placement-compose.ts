@@ -1,5 +1,5 @@
 import type { SpecProblem } from '../errors.ts';
-import { CONTROLLER_PORT, type KafkaCluster, type Listener, REPLICATION_PORT } from '../spec/kafka-cluster.ts';
+import { CONTROLLER_PORT, type KafkaCluster, type Listener, REPLICATION_PORT } from '../api/kafka-cluster.ts';
 import type { KafkaListener } from './listeners.ts';
 import { type ClusterNode, brokers, planNodes } from './nodes.ts';
 import type { Endpoint, Placement } from './placement.ts';
@@ -57,10 +57,10 @@ export function composeHostListener(cluster: KafkaCluster): Listener | undefined
  * port + position for the host listener, the node port for nodeport listeners, the listener port + the broker's
  * position in node-id order for loadbalancer listeners (every broker needs its own host port).
  */
-export function composePlan(spec: KafkaCluster): ComposePlan {
-  const host = composeHostListener(spec);
-  const cluster: KafkaCluster = host ? { ...spec, spec: { ...spec.spec, listeners: [...spec.spec.listeners, host] } } : spec;
-  const { plans, problems } = planExternalListeners(spec, { requireHosts: false });
+export function composePlan(declared: KafkaCluster): ComposePlan {
+  const host = composeHostListener(declared);
+  const cluster: KafkaCluster = host ? { ...declared, spec: { ...declared.spec, listeners: [...declared.spec.listeners, host] } } : declared;
+  const { plans, problems } = planExternalListeners(declared, { requireHosts: false });
   const brokerNodes = brokers(planNodes(cluster)).sort((a, b) => a.id - b.id);
   const hostPorts = new Map<string, Map<number, number>>();
   const used = new Map<number, string>();
@@ -80,7 +80,7 @@ export function composePlan(spec: KafkaCluster): ComposePlan {
     });
     hostPorts.set(listener, ports);
   };
-  const first = spec.spec.listeners[0]!;
+  const first = declared.spec.listeners[0]!;
   if (host) publish(host.name, `${first.name} (for the docker host)`, 0, (position) => first.port + position);
   for (const plan of plans) publish(plan.listener.name, plan.listener.name, plan.index, (position, node) => (plan.type === 'nodeport' ? plan.brokers.get(node.id)?.nodePort : plan.listener.port + position));
   const racks = new Map(brokerNodes.map((n, position) => [n.id, `rack-${position % COMPOSE_RACKS}`]));

@@ -1,4 +1,4 @@
-import type { KafkaCluster, Listener } from '../spec/kafka-cluster.ts';
+import type { KafkaCluster, Listener } from '../api/kafka-cluster.ts';
 import type { SpecProblem } from '../errors.ts';
 import type { KubernetesNames } from './kubernetes-names.ts';
 import type { KafkaListener } from './listeners.ts';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ClusterModel } from '../model/broker-properties.ts';
 import { controllers } from '../model/nodes.ts';
 import type { ClusterIdentity } from '../model/quorum.ts';
-import type { KubernetesSpec } from '../spec/kubernetes.ts';
+import type { KubernetesSpec } from '../api/kubernetes.ts';
 
 /**
  * A Kafka Uuid (16 bytes, base64url without padding, as StorageTool random-uuid prints it) derived from `seed` with

@@ -1,6 +1,6 @@
 import { INTERNAL_USER } from '../model/listeners.ts';
 import { brokers } from '../model/nodes.ts';
-import { JMX_EXPORTER_SHA256, JMX_EXPORTER_VERSION, type KubernetesSpec } from '../spec/kubernetes.ts';
+import { JMX_EXPORTER_SHA256, JMX_EXPORTER_VERSION, type KubernetesSpec } from '../api/kubernetes.ts';
 import {
   CONTAINER_SECURITY_CONTEXT,
   KAFKA_UID,

@@ -3,11 +3,11 @@ import type { KubernetesNames } from '../model/kubernetes-names.ts';
 import type { ExternalListenerPlan } from '../model/placement-kubernetes.ts';
 import type { Placement } from '../model/placement.ts';
 import type { ClusterIdentity } from '../model/quorum.ts';
-import type { KafkaCluster } from '../spec/kafka-cluster.ts';
-import type { KafkaTopic } from '../spec/kafka-topic.ts';
-import type { KafkaUser } from '../spec/kafka-user.ts';
-import type { KubernetesSpec } from '../spec/kubernetes.ts';
-import { CLUSTER_LABEL } from '../spec/common.ts';
+import type { KafkaCluster } from '../api/kafka-cluster.ts';
+import type { KafkaTopic } from '../api/kafka-topic.ts';
+import type { KafkaUser } from '../api/kafka-user.ts';
+import type { KubernetesSpec } from '../api/kubernetes.ts';
+import { CLUSTER_LABEL } from '../api/common.ts';
 
 /** A Kubernetes object as plain data (what `kubectl apply -f` reads). */
 export interface KubeObject {

@@ -1,4 +1,4 @@
-import { CLUSTER_LABEL } from '../spec/common.ts';
+import { CLUSTER_LABEL } from '../api/common.ts';
 import type { KafkaListener } from '../model/listeners.ts';
 import { METRICS_PORT_NAME } from './monitoring.ts';
 import { type KubeObject, type RenderContext, clusterLabels, meta, nodeSelectorLabels } from './objects.ts';

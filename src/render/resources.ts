@@ -1,6 +1,6 @@
 import type { SpecProblem } from '../errors.ts';
 import { heapSize, jvmBytes, quantityBytes } from '../model/jvm.ts';
-import type { NodePool } from '../spec/kafka-cluster.ts';
+import type { NodePool } from '../api/kafka-cluster.ts';
 
 const MiB = 1024 * 1024;
 

@@ -1,4 +1,4 @@
-import type { NodePool } from '../spec/kafka-cluster.ts';
+import type { NodePool } from '../api/kafka-cluster.ts';
 import type { ExternalListenerPlan } from '../model/placement-kubernetes.ts';
 import { brokers } from '../model/nodes.ts';
 import { BROKER_LABEL, type KubeObject, type RenderContext, clusterLabels, meta, nodeSelectorLabels, poolSelectorLabels } from './objects.ts';

@@ -2,7 +2,7 @@ import { heapSize, jvmOptions } from '../model/jvm.ts';
 import { type KafkaListener } from '../model/listeners.ts';
 import { nodeListeners } from '../model/broker-properties.ts';
 import { DATA_DIR, TLS_DIR, KEYSTORE_FILE } from '../model/placement-kubernetes.ts';
-import { type NodePool, nodeIdRanges } from '../spec/kafka-cluster.ts';
+import { type NodePool, nodeIdRanges } from '../api/kafka-cluster.ts';
 import { CLUSTER_ID_KEY, directoryIdKey } from './cluster-config.ts';
 import { CONFIG_DIR, ENTRYPOINT_FILE, RUN_DIR } from './entrypoint.ts';
 import { KAFKA_SERVER_EXTRA_ARGS, LOGS_SIZE_LIMIT, logConfig } from './logging.ts';

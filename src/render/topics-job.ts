@@ -1,8 +1,8 @@
 import { shortHash } from '../model/kubernetes-names.ts';
 import { brokers } from '../model/nodes.ts';
-import { kafkaTopicName } from '../spec/kafka-topic.ts';
-import type { KafkaTopic } from '../spec/kafka-topic.ts';
-import type { KafkaUser } from '../spec/kafka-user.ts';
+import { kafkaTopicName } from '../api/kafka-topic.ts';
+import type { KafkaTopic } from '../api/kafka-topic.ts';
+import type { KafkaUser } from '../api/kafka-user.ts';
 import type { ClusterModel } from '../model/broker-properties.ts';
 import { INTERNAL_USER } from '../model/listeners.ts';
 import type { Placement } from '../model/placement.ts';

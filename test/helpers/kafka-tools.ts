@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { resolveDistribution } from '../../src/local/distribution.ts';
 import { findJava } from '../../src/local/java.ts';
 import { toolLoggingConfig } from '../../src/local/logging.ts';
-import { DEFAULT_KAFKA_VERSION } from '../../src/spec/kafka-cluster.ts';
+import { DEFAULT_KAFKA_VERSION } from '../../src/api/kafka-cluster.ts';
 
 export interface ToolResult {
   code: number;

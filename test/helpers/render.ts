@@ -1,12 +1,12 @@
 import { type RenderFormat, type RenderResult, renderFormat } from '../../src/render/index.ts';
 import type { RenderInput } from '../../src/render/objects.ts';
-import type { Spec } from '../../src/spec/load.ts';
+import type { SpecFile } from '../../src/api/load.ts';
 import { example } from './spec.ts';
 
 export const EXAMPLES = ['seed-002-combined.yaml', 'seed-003-dedicated.yaml', 'topics-users.yaml', 'external-access.yaml'] as const;
 
 /** The first cluster of a parsed spec with its topics and users, as render takes it. */
-export function renderInput(spec: Spec, source = 'spec.yaml'): RenderInput {
+export function renderInput(spec: SpecFile, source = 'spec.yaml'): RenderInput {
   const cluster = spec.clusters[0]!;
   const mine = (owner: string | undefined) => owner === undefined || owner === cluster.metadata.name;
   return {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { SpecError } from '../../src/errors.ts';
-import { type KafkaCluster } from '../../src/spec/kafka-cluster.ts';
-import { type Spec, parseSpec } from '../../src/spec/load.ts';
+import { type KafkaCluster } from '../../src/api/kafka-cluster.ts';
+import { type SpecFile, parseSpec } from '../../src/api/load.ts';
 
 export const REPO = new URL('../../', import.meta.url);
 
-export function example(name: string): Spec {
+export function example(name: string): SpecFile {
   const file = new URL(`examples/${name}`, REPO);
   return parseSpec(readFileSync(file, 'utf8'), `examples/${name}`);
 }

@@ -9,7 +9,7 @@ import { clusterModel } from '../../src/model/broker-properties.ts';
 import { findJava } from '../../src/local/java.ts';
 import type { ClusterState } from '../../src/local/state.ts';
 import { randomKafkaUuid } from '../../src/local/storage.ts';
-import { parseSpec } from '../../src/spec/load.ts';
+import { parseSpec } from '../../src/api/load.ts';
 import { REPO, cluster, clusterYaml } from '../helpers/spec.ts';
 
 function stateOf(yaml: string, portBase = 9092): ClusterState {

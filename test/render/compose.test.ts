@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { parseProperties } from '../../src/model/properties-format.ts';
 import { renderCompose } from '../../src/render/formats/compose.ts';
 import { RenderError } from '../../src/render/errors.ts';
-import { parseSpec } from '../../src/spec/load.ts';
+import { parseSpec } from '../../src/api/load.ts';
 import { EXAMPLES, renderExample, renderInput } from '../helpers/render.ts';
 import { clusterYaml } from '../helpers/spec.ts';
 

@@ -5,8 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KafkaplaneError } from '../../errors.ts';
 import { CLIENT_CONFIG_FORMATS, type ClientConfigFormat, type ClientTarget, FORMAT_TITLES, renderClientConfigs } from '../../model/client-config.ts';
-import type { Listener } from '../../spec/kafka-cluster.ts';
-import type { Spec } from '../../spec/load.ts';
+import type { Listener } from '../../api/kafka-cluster.ts';
+import type { SpecFile } from '../../api/load.ts';
 import { type Io, printJson } from '../output.ts';
 
 export interface ConnectInfoFlags {
@@ -29,7 +29,7 @@ function pickListener(listeners: readonly Listener[], name: string | undefined, 
 }
 
 /** The user a SASL listener needs: --user, else the only KafkaUser with credentials in the spec. */
-function pickUser(spec: Spec | undefined, cluster: string, name: string | undefined, notes: string[]) {
+function pickUser(spec: SpecFile | undefined, cluster: string, name: string | undefined, notes: string[]) {
   const users = (spec?.users ?? []).filter((u) => (u.cluster === undefined || u.cluster === cluster) && u.user.spec.authentication).map((u) => u.user);
   if (name !== undefined) {
     const found = users.find((u) => u.metadata.name === name);
@@ -46,7 +46,7 @@ async function kubernetesTarget(flags: ConnectInfoFlags): Promise<ClientTarget> 
     import('../spec-file.ts'),
     import('../../local/cluster.ts'),
     import('../../model/kubernetes-names.ts'),
-    import('../../spec/kubernetes.ts'),
+    import('../../api/kubernetes.ts'),
     import('../../model/placement-kubernetes.ts'),
     import('../../model/listeners.ts'),
   ]);

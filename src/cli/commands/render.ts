@@ -3,8 +3,8 @@ import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/pro
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { KafkaplaneError } from '../../errors.ts';
 import { type RenderFormat, type RenderResult, renderFormat } from '../../render/index.ts';
-import type { KafkaCluster } from '../../spec/kafka-cluster.ts';
-import type { Spec } from '../../spec/load.ts';
+import type { KafkaCluster } from '../../api/kafka-cluster.ts';
+import type { SpecFile } from '../../api/load.ts';
 import { type Io, printJson } from '../output.ts';
 import { readSpecFile } from '../spec-file.ts';
 
@@ -16,7 +16,7 @@ export interface RenderFlags {
   namespace?: string;
 }
 
-function pickCluster(spec: Spec, name: string | undefined, source: string): KafkaCluster {
+function pickCluster(spec: SpecFile, name: string | undefined, source: string): KafkaCluster {
   const names = spec.clusters.map((c) => c.metadata.name);
   if (name !== undefined) {
     const found = spec.clusters.find((c) => c.metadata.name === name);

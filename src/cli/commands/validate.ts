@@ -1,4 +1,4 @@
-import { countNodes } from '../../spec/semantics.ts';
+import { countNodes } from '../../api/semantics.ts';
 import { type Io, printJson } from '../output.ts';
 import { readSpecFile } from '../spec-file.ts';
 

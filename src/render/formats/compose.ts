@@ -4,7 +4,7 @@ import { controllers } from '../../model/nodes.ts';
 import { COMPOSE_HOST_IP, COMPOSE_INTERNAL_PASSWORD_FILE, COMPOSE_KEYSTORE, COMPOSE_KEYSTORE_PASSWORD_FILE, composePlan, composeService } from '../../model/placement-compose.ts';
 import { DATA_DIR } from '../../model/placement-kubernetes.ts';
 import type { SpecProblem } from '../../errors.ts';
-import { kubernetesSettings } from '../../spec/kubernetes.ts';
+import { kubernetesSettings } from '../../api/kubernetes.ts';
 import { nodeFiles } from '../cluster-config.ts';
 import { CONFIG_DIR, ENTRYPOINT_FILE, RUN_DIR, formatArgsFile, nodePropertiesFile } from '../entrypoint.ts';
 import { RenderError } from '../errors.ts';

@@ -1,9 +1,9 @@
 import type { SpecProblem } from '../../errors.ts';
 import { heapSize } from '../../model/jvm.ts';
 import { kubernetesNames } from '../../model/kubernetes-names.ts';
-import { nodeIdRanges } from '../../spec/kafka-cluster.ts';
-import { kafkaTopicName } from '../../spec/kafka-topic.ts';
-import { type KubernetesSpec, JMX_EXPORTER_VERSION, KAFKA_EXPORTER_IMAGE, kubernetesSettings, kubernetesSpec } from '../../spec/kubernetes.ts';
+import { nodeIdRanges } from '../../api/kafka-cluster.ts';
+import { kafkaTopicName } from '../../api/kafka-topic.ts';
+import { type KubernetesSpec, JMX_EXPORTER_VERSION, KAFKA_EXPORTER_IMAGE, kubernetesSettings, kubernetesSpec } from '../../api/kubernetes.ts';
 import { RenderError } from '../errors.ts';
 import { externalListenerWarnings } from '../kubernetes.ts';
 import { JMX_EXPORTER_CONFIG, METRICS_FILE, podMetricsEndpoint, prometheusAlerts } from '../monitoring.ts';

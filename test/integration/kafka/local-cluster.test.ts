@@ -12,7 +12,7 @@ import { KafkaplaneError } from '../../../src/errors.ts';
 import { withAdmin } from '../../../src/kafka/connect.ts';
 import { adminConnection, down, locate, status, up } from '../../../src/local/cluster.ts';
 import { readPid, stopProcess } from '../../../src/local/processes.ts';
-import { parseSpec } from '../../../src/spec/load.ts';
+import { parseSpec } from '../../../src/api/load.ts';
 import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
 import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
 

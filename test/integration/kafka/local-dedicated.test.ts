@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { down, status, up } from '../../../src/local/cluster.ts';
-import { parseSpec } from '../../../src/spec/load.ts';
+import { parseSpec } from '../../../src/api/load.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
 import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { KafkaplaneError } from '../../../src/errors.ts';
 import { down, status, up } from '../../../src/local/cluster.ts';
-import { parseSpec } from '../../../src/spec/load.ts';
+import { parseSpec } from '../../../src/api/load.ts';
 import { clusterSpec, nodeJvms } from '../../helpers/local-cluster.ts';
 
 const PORT_BASE = 20092;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { down, status, up } from '../../../src/local/cluster.ts';
 import { parseProperties } from '../../../src/model/properties-format.ts';
-import { parseSpec } from '../../../src/spec/load.ts';
+import { parseSpec } from '../../../src/api/load.ts';
 import { runKcat } from '../../helpers/kafka-tools.ts';
 import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
 

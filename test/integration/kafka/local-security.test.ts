@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { withAdmin } from '../../../src/kafka/connect.ts';
 import { principalAcls } from '../../../src/kafka/users.ts';
 import { adminConnection, locate, up } from '../../../src/local/cluster.ts';
-import { parseSpec } from '../../../src/spec/load.ts';
+import { parseSpec } from '../../../src/api/load.ts';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KafkaplaneError } from '../../../src/errors.ts';
 import { type DownloadProgress, resolveDistribution } from '../../../src/local/distribution.ts';
-import { DEFAULT_KAFKA_VERSION } from '../../../src/spec/kafka-cluster.ts';
+import { DEFAULT_KAFKA_VERSION } from '../../../src/api/kafka-cluster.ts';
 
 const VERSION = DEFAULT_KAFKA_VERSION;
 const lock = JSON.parse(readFileSync(new URL(`../../../src/local/distributions/${VERSION}.json`, import.meta.url), 'utf8')) as { artifacts: { file: string; size: number; sha256: string }[] };

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { JMX_EXPORTER_CONFIG } from '../../../src/render/monitoring.ts';
 import type { KubeObject } from '../../../src/render/objects.ts';
-import { JMX_EXPORTER_SHA256, JMX_EXPORTER_VERSION } from '../../../src/spec/kubernetes.ts';
+import { JMX_EXPORTER_SHA256, JMX_EXPORTER_VERSION } from '../../../src/api/kubernetes.ts';
 import { renderExample } from '../../helpers/render.ts';
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { SpecError } from '../../src/errors.ts';
-import { parseSpec } from '../../src/spec/load.ts';
+import { parseSpec } from '../../src/api/load.ts';
 import { REPO, clusterYaml, example, problems } from '../helpers/spec.ts';
 
 const TOPIC = (spec: string, labels = '') => `apiVersion: kafkaplane.io/v1alpha1\nkind: KafkaTopic\nmetadata:\n  name: orders\n${labels}spec:\n${spec}\n`;

@@ -16,7 +16,7 @@ export interface LoadedUser {
   user: KafkaUser;
   cluster: string | undefined;
 }
-export interface Spec {
+export interface SpecFile {
   clusters: KafkaCluster[];
   topics: LoadedTopic[];
   users: LoadedUser[];
@@ -31,7 +31,7 @@ type Path = (string | number)[];
  * Parses and validates a multi-document YAML file. Every problem in every document is reported at once, with its
  * path and line; nothing is returned unless the whole file is valid.
  */
-export function parseSpec(text: string, source = 'spec'): Spec {
+export function parseSpec(text: string, source = 'spec'): SpecFile {
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
   const problems: SpecProblem[] = [];

@@ -190,7 +190,7 @@ export const kafkaClusterSpec = z.strictObject({
       topologyKey: z.string().min(1).default('topology.kubernetes.io/zone'),
     })
     .optional(),
-  /** Image, scheduling, network policy, monitoring and identity for Kubernetes (src/spec/kubernetes.ts); the local runtime ignores it. */
+  /** Image, scheduling, network policy, monitoring and identity for Kubernetes (src/api/kubernetes.ts); the local runtime ignores it. */
   kubernetes: kubernetesSpec.optional(),
 });
 
