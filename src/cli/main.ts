@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { KafkaplaneError, SpecError } from '../errors.ts';
+import { KafkaplaneError, ProblemsError } from '../errors.ts';
+import { cliHint } from './hints.ts';
 import { addConnectionOptions } from './connection.ts';
 import { type Io, printJson } from './output.ts';
 
@@ -418,11 +419,12 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       return 2;
     }
     if (error instanceof KafkaplaneError) {
+      const hint = cliHint(error.hint);
       if (io.format === 'json') {
-        printJson(io, { error: { code: error.code, message: error.message, hint: error.hint ?? null, ...(error instanceof SpecError ? { problems: error.problems } : {}) } });
+        printJson(io, { error: { code: error.code, message: error.message, hint: hint ?? null, retriable: error.retriable, ...(error instanceof ProblemsError ? { problems: error.problems } : {}) } });
       }
       io.stderr.write(`error: ${error.message}\n`);
-      if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+      if (hint) io.stderr.write(`hint: ${hint}\n`);
       return error.exitCode;
     }
     io.stderr.write(`kafkaplane hit a bug: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,7 +1,7 @@
 import type { Admin, Connection } from '@platformatic/kafka';
 import { KafkaplaneError } from '../errors.ts';
-import type { GroupMember } from '../model/group-offsets.ts';
-import { type TopicPartition, partitionKey } from '../model/offset-reset.ts';
+import type { GroupMember } from '../ops/group-offsets.ts';
+import { type TopicPartition, partitionKey } from '../model/topic-partition.ts';
 import { describeKafkaError, kafkaProtocolErrors, loadKafka, pause } from './connect.ts';
 import type { ClusterMetadata } from './metadata.ts';
 

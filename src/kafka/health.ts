@@ -1,6 +1,6 @@
 import { errorMessage } from '../errors.ts';
-import type { DoctorFacts, GroupLagFact, ListenerFact, LocalNodeFact, PartitionFact } from '../model/diagnosis.ts';
-import type { TopicPartition } from '../model/offset-reset.ts';
+import type { DoctorFacts, GroupLagFact, ListenerFact, LocalNodeFact, PartitionFact } from '../ops/diagnosis.ts';
+import type { TopicPartition } from '../model/topic-partition.ts';
 import { type ConnectionConfig, brokerConnection, checkAddress, describeKafkaError, isConnectionFailure, loadKafka, pause, withAdmin, withBrokerLink } from './connect.ts';
 import { type ClusterMetadata, fetchMetadata } from './metadata.ts';
 

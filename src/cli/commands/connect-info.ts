@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KafkaplaneError } from '../../errors.ts';
-import { CLIENT_CONFIG_FORMATS, type ClientConfigFormat, type ClientTarget, FORMAT_TITLES, renderClientConfigs } from '../../model/client-config.ts';
+import { CLIENT_CONFIG_FORMATS, type ClientConfigFormat, type ClientTarget, FORMAT_TITLES, renderClientConfigs } from '../../ops/client-config.ts';
 import type { Listener } from '../../api/kafka-cluster.ts';
 import type { SpecFile } from '../../api/load.ts';
 import { type Io, printJson } from '../output.ts';

@@ -1,8 +1,8 @@
 // `kafkaplane doctor`: seed 004's troubleshooting checklist, automated. Facts are gathered in src/kafka/health.ts and
-// judged by the pure diagnoseCluster (src/model/diagnosis.ts); the exit code is the worst finding.
+// judged by the pure diagnoseCluster (src/ops/diagnosis.ts); the exit code is the worst finding.
 import { readFile } from 'node:fs/promises';
 import type { LocalListener } from '../../kafka/health.ts';
-import { type Finding, diagnoseCluster, doctorExitCode, worstSeverity } from '../../model/diagnosis.ts';
+import { type Finding, diagnoseCluster, doctorExitCode, worstSeverity } from '../../ops/diagnosis.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
 import { type Io, printJson, progress } from '../output.ts';
 

@@ -5,21 +5,20 @@ import { KafkaplaneError } from '../../errors.ts';
 import { withAdmin } from '../../kafka/connect.ts';
 import type { ConsumerGroupDescription } from '../../kafka/groups.ts';
 import type { ClusterMetadata } from '../../kafka/metadata.ts';
-import { type OffsetRow, groupOffsetRows, isRebalancing } from '../../model/group-offsets.ts';
+import { type OffsetRow, groupOffsetRows, isRebalancing } from '../../ops/group-offsets.ts';
 import {
   type PartitionOffsets,
   type ResetPlan,
   type ResetScenario,
-  type TopicPartition,
   formatResetCsv,
   parseIsoDuration,
   parseResetCsv,
   parseResetDatetime,
   parseTopicScope,
-  partitionKey,
   planOffsetReset,
   resetRefusal,
-} from '../../model/offset-reset.ts';
+} from '../../ops/offset-reset.ts';
+import { type TopicPartition, partitionKey } from '../../model/topic-partition.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
 import { type Io, formatTable, printJson } from '../output.ts';
 

@@ -1,7 +1,7 @@
 // `kafkaplane size`: brokers, disk, memory and network for a load, by seed 000's rules (arithmetic in
-// src/model/sizing.ts), with the reasoning printed; `-f cluster.yaml` compares a spec with the result.
+// src/ops/sizing.ts), with the reasoning printed; `-f cluster.yaml` compares a spec with the result.
 import { KafkaplaneError } from '../../errors.ts';
-import { type SizingInput, type SpecSizing, bits, bytes, compareWithSpec, parseRate, parseSeconds, parseSize, planSizing, rate } from '../../model/sizing.ts';
+import { type SizingInput, type SpecSizing, bits, bytes, compareWithSpec, parseRate, parseSeconds, parseSize, planSizing, rate } from '../../ops/sizing.ts';
 import { type Io, formatTable, printJson } from '../output.ts';
 
 export interface SizeFlags {

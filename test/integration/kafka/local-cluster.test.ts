@@ -15,6 +15,7 @@ import { readPid, stopProcess } from '../../../src/local/processes.ts';
 import { parseSpec } from '../../../src/api/load.ts';
 import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
 import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
+import { cliHint } from '../../../src/cli/hints.ts';
 
 const PORT_BASE = 19092;
 let cluster: TestCluster;
@@ -234,7 +235,7 @@ test('refused without touching anything: fewer nodes, a copied state with anothe
     assert.ok(error instanceof KafkaplaneError);
     assert.equal(error.code, 'INCOMPATIBLE_CHANGE');
     assert.match(error.message, /node 2 \(broker\+controller, pool dual\) holds data but the spec no longer has it/);
-    assert.match(error.hint ?? '', /down --purge/);
+    assert.match(cliHint(error.hint) ?? '', /down --purge/);
     return true;
   });
   assert.equal((await status({ stateDir: cluster.stateDir })).healthy, true, 'the running cluster is untouched');

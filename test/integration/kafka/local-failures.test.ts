@@ -11,6 +11,7 @@ import { KafkaplaneError } from '../../../src/errors.ts';
 import { down, status, up } from '../../../src/local/cluster.ts';
 import { parseSpec } from '../../../src/api/load.ts';
 import { clusterSpec, nodeJvms } from '../../helpers/local-cluster.ts';
+import { cliHint } from '../../../src/cli/hints.ts';
 
 const PORT_BASE = 20092;
 
@@ -25,7 +26,7 @@ test('a port in use: which port, which listener, which pid; nothing is started',
     assert.ok(error instanceof KafkaplaneError, String(error));
     assert.equal(error.code, 'PORT_IN_USE');
     assert.match(error.message, new RegExp(`port ${PORT_BASE + 101} \\(node 1, listener REPLICATION\\) is in use by pid ${process.pid}`));
-    assert.match(error.hint ?? '', /--port-base/);
+    assert.match(cliHint(error.hint) ?? '', /--port-base/);
     return true;
   });
   assert.deepEqual(nodeJvms(stateDir), []);

@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 import { KafkaplaneError } from '../../../src/errors.ts';
 import { type DownloadProgress, resolveDistribution } from '../../../src/local/distribution.ts';
 import { DEFAULT_KAFKA_VERSION } from '../../../src/api/kafka-cluster.ts';
+import { cliHint } from '../../../src/cli/hints.ts';
 
 const VERSION = DEFAULT_KAFKA_VERSION;
 const lock = JSON.parse(readFileSync(new URL(`../../../src/local/distributions/${VERSION}.json`, import.meta.url), 'utf8')) as { artifacts: { file: string; size: number; sha256: string }[] };
@@ -89,7 +90,7 @@ test('a jar whose SHA-256 differs from the pinned one is refused and never lands
       assert.equal(error.code, 'CHECKSUM_MISMATCH');
       assert.ok(error.message.includes(`${mirror}/org/apache/kafka/kafka-clients/${VERSION}/${victim.file}`), error.message);
       assert.ok(error.message.includes(`expected sha256 ${victim.sha256}`), error.message);
-      assert.match(error.hint ?? '', /KAFKAPLANE_MAVEN_REPO/);
+      assert.match(cliHint(error.hint) ?? '', /KAFKAPLANE_MAVEN_REPO/);
       return true;
     });
   } finally {
@@ -107,7 +108,7 @@ test('an unreachable repository fails with the URL and what to do', async () => 
     assert.ok(error instanceof KafkaplaneError);
     assert.equal(error.code, 'DOWNLOAD_FAILED');
     assert.match(error.message, /could not download http:\/\/127\.0\.0\.1:9\/maven2\//);
-    assert.match(error.hint ?? '', /KAFKA_HOME/);
+    assert.match(cliHint(error.hint) ?? '', /KAFKA_HOME/);
     return true;
   });
 });

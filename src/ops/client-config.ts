@@ -2,7 +2,7 @@
 // (seed 002), environment variables and a ConfigMap (seed 004), Java client properties (also --command-config),
 // kcat flags, and a kafka-python snippet (seed 004). Pure: the connection facts in, text out.
 
-import type { SecurityProtocol } from './listeners.ts';
+import type { SecurityProtocol } from '../model/listeners.ts';
 
 export interface ClientTarget {
   cluster: string;

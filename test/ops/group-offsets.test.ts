@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { groupOffsetRows } from '../../src/model/group-offsets.ts';
-import { partitionKey } from '../../src/model/offset-reset.ts';
+import { groupOffsetRows } from '../../src/ops/group-offsets.ts';
+import { partitionKey } from '../../src/model/topic-partition.ts';
 
 const k = (topic: string, partition: number) => partitionKey({ topic, partition });
 

@@ -1,12 +1,9 @@
 import { KafkaplaneError } from '../errors.ts';
+import { type TopicPartition, compareTopicPartitions as compare, partitionKey } from '../model/topic-partition.ts';
+
 
 // What kafka-consumer-groups --reset-offsets computes (GroupOffsetsResetter), as pure functions over offsets the
 // caller fetched: the same inputs give the same plan as Kafka's tool. Offsets are numbers (exact up to 2^53).
-
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
 
 export type ResetScenario =
   | { kind: 'earliest' }
@@ -44,13 +41,6 @@ export interface ResetPlan {
   warnings: string[];
 }
 
-export function partitionKey(tp: TopicPartition): string {
-  return `${tp.topic}\u0000${tp.partition}`;
-}
-
-function compare(a: TopicPartition, b: TopicPartition): number {
-  return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
-}
 
 /**
  * The new offset of every partition in scope. Requested offsets (--to-offset, --shift-by, --from-file) outside

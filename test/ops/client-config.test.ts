@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { parseClientProperties } from '../../src/kafka/client-properties.ts';
-import { type ClientTarget, renderClientConfigs } from '../../src/model/client-config.ts';
+import { type ClientTarget, renderClientConfigs } from '../../src/ops/client-config.ts';
 
 const scramTls: ClientTarget = {
   cluster: 'orders',

@@ -1,4 +1,4 @@
-import { type TopicPartition, partitionKey } from './offset-reset.ts';
+import { type TopicPartition, partitionKey } from '../model/topic-partition.ts';
 
 // kafka-consumer-groups --describe, computed from what was fetched (ConsumerGroupCommand.collectGroupsOffsets): one
 // row per assigned partition (members with the most partitions first), then one row per partition the group has

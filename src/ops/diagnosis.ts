@@ -1,7 +1,7 @@
 // `kafkaplane doctor`: seed 004's troubleshooting checklist as a pure function over facts gathered from the cluster
 // (src/kafka/health.ts). Every finding says what is wrong, how bad it is, and what to change.
 
-import { isUnavailable, isUnderMinIsr, isUnderReplicated } from './partition-health.ts';
+import { isUnavailable, isUnderMinIsr, isUnderReplicated } from '../model/partition-health.ts';
 
 export type Severity = 'ok' | 'info' | 'warning' | 'critical';
 

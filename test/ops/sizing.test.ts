@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KafkaplaneError } from '../../src/errors.ts';
-import { type SizingInput, compareWithSpec, parseRate, parseSeconds, parseSize, planSizing } from '../../src/model/sizing.ts';
+import { type SizingInput, compareWithSpec, parseRate, parseSeconds, parseSize, planSizing } from '../../src/ops/sizing.ts';
 
 const MB = 1e6;
 const GiB = 1024 ** 3;

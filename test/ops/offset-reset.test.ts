@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KafkaplaneError } from '../../src/errors.ts';
-import { formatResetCsv, parseIsoDuration, parseResetCsv, parseResetDatetime, parseTopicScope, partitionKey, planOffsetReset, resetRefusal } from '../../src/model/offset-reset.ts';
+import { formatResetCsv, parseIsoDuration, parseResetCsv, parseResetDatetime, parseTopicScope, planOffsetReset, resetRefusal } from '../../src/ops/offset-reset.ts';
+import { partitionKey } from '../../src/model/topic-partition.ts';
 
 const partitions = [
   { topic: 'b', partition: 0, start: 10, end: 50, committed: 20 },

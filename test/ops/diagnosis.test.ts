@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type DoctorFacts, diagnoseCluster, doctorExitCode } from '../../src/model/diagnosis.ts';
+import { type DoctorFacts, diagnoseCluster, doctorExitCode } from '../../src/ops/diagnosis.ts';
 
 const NOW = 1_700_000_000_000;
 
