@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { describeCluster, describeQuorum } from '../src/kafka/cluster.ts';
 import { withAdmin } from '../src/kafka/connect.ts';
-import { down } from '../src/local/cluster.ts';
+import { down } from '../src/local/down.ts';
 import { resolveDistribution } from '../src/local/distribution.ts';
 import { findJava } from '../src/local/java.ts';
 import { readState, stateLayout } from '../src/local/state.ts';
@@ -61,7 +61,7 @@ function kafkaplane(args: string[]): Promise<void> {
 async function byHand(stateDir: string, fresh: boolean): Promise<number[]> {
   const state = (await readState(stateLayout(stateDir)))!;
   const [java, dist] = await Promise.all([findJava(), resolveDistribution(state.kafkaVersion)]);
-  const model = clusterModel(state.spec, { quorumMode: state.quorumMode });
+  const model = clusterModel(state.cluster, { quorumMode: state.quorumMode });
   const layout = stateLayout(stateDir);
   const placement = localPlacement({ portBase: state.portBase, dataDir: (n) => layout.dataDir(n.id) });
   const quorum = voters(model.nodes.filter((n) => n.controller), model.listeners.controller, placement);

@@ -122,6 +122,7 @@ export const ERROR_CODES = {
   PERF_STALLED: transient('no record was acknowledged for too long'),
   SCRAM_UPSERT_FAILED: failure('Kafka refused a SCRAM credential'),
   SCRAM_DELETE_FAILED: failure('Kafka refused to delete a SCRAM credential'),
+  ACL_CHANGE_FAILED: failure('Kafka refused to create or delete ACLs'),
   SECURITY_NOT_PROPAGATED: transient('users or ACLs did not reach every broker in time'),
   // Rendering (exit 1).
   CANNOT_RENDER: input('a valid spec that cannot be rendered in the requested format'),
@@ -153,7 +154,19 @@ export type Setting =
   | 'execute';
 
 /** Something a hint asks the user to run; the CLI spells it as a kafkaplane command. */
-export type Action = 'up' | 'down' | 'purge' | 'status' | 'statusAll' | 'logs' | 'topicsList' | 'topicsCreate' | 'topicsDescribe' | 'groupsDelete' | 'doctor';
+export type Action =
+  | 'up'
+  | 'down'
+  | 'purge'
+  | 'status'
+  | 'statusAll'
+  | 'logs'
+  | 'topicsList'
+  | 'topicsCreate'
+  | 'topicsDescribe'
+  | 'underReplicatedPartitions'
+  | 'groupsDelete'
+  | 'doctor';
 
 export type HintPart = string | { setting: Setting; value?: string } | { action: Action; args?: string };
 /** A hint as data: text with settings and actions in it. */
@@ -163,11 +176,14 @@ export const setting = (name: Setting, value?: string): HintPart => (value === u
 export const action = (name: Action, args?: string): HintPart => (args === undefined ? { action: name } : { action: name, args });
 
 /** `hint\`pick a lower ${setting('portBase')}\`` — a hint whose settings and actions stay data. */
-export function hint(strings: TemplateStringsArray, ...parts: HintPart[]): Hint {
+export function hint(strings: TemplateStringsArray, ...parts: (HintPart | number)[]): Hint {
   const out: HintPart[] = [];
   strings.forEach((s, i) => {
     if (s !== '') out.push(s);
-    if (i < parts.length) out.push(parts[i]!);
+    if (i < parts.length) {
+      const part = parts[i]!;
+      out.push(typeof part === 'number' ? String(part) : part);
+    }
   });
   return out;
 }

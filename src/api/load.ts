@@ -200,6 +200,12 @@ interface Issue {
   errors?: Issue[][];
 }
 
+/** Fields users bring from other tools that kafkaplane will never take, with what to do instead. */
+const RETIRED_FIELDS: Record<string, string> = {
+  'spec.zookeeper':
+    'ZooKeeper mode is gone since Kafka 4.0 and kafkaplane runs KRaft only: remove spec.zookeeper (the controllers are node pools with role controller). A cluster still on ZooKeeper migrates with Kafka 3.9 first (KIP-866): see docs/zookeeper-migration.md',
+};
+
 function describeIssue(raw: unknown, root: z.ZodType): { path: Path; message: string }[] {
   const issue = raw as Issue;
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
@@ -213,6 +219,8 @@ function describeIssue(raw: unknown, root: z.ZodType): { path: Path; message: st
     case 'unrecognized_keys': {
       const known = knownKeysAt(root, path);
       return (issue.keys ?? []).map((key) => {
+        const retired = RETIRED_FIELDS[[...path, key].join('.')];
+        if (retired) return { path: [...path, key], message: retired };
         const suggestion = closest(key, known);
         const hint = suggestion ? ` (did you mean "${suggestion}"?)` : known.length > 0 ? ` (allowed: ${known.join(', ')})` : '';
         return { path: [...path, key], message: `unknown field${hint}` };

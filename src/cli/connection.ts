@@ -61,7 +61,7 @@ export async function resolveConnection(flags: ConnectionFlags & { bootstrapServ
   else if (security?.bootstrap) config = { bootstrap: security.bootstrap, timeoutMs };
   else {
     // Loaded only here: the local runtime pulls in the spec model and the full Kafka client.
-    const { adminConnection, locate } = await import('../local/cluster.ts');
+    const [{ adminConnection }, { locate }] = await Promise.all([import('../local/local-cluster.ts'), import('../local/locate.ts')]);
     const local = await locate({ ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(flags.stateDir ? { stateDir: flags.stateDir } : {}), env }).catch((error: unknown) => {
       if (error instanceof KafkaplaneError && (error.code === 'NO_CLUSTER_STATE' || error.code === 'AMBIGUOUS_CLUSTER')) {
         throw new KafkaplaneError(error.code, `${error.message}, and no --bootstrap was given`, { exitCode: 2, hint: 'pass --bootstrap host:port, or start a local cluster with `kafkaplane up -f cluster.yaml`' });

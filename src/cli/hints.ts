@@ -34,6 +34,7 @@ const COMMANDS: Record<Action, string> = {
   topicsList: 'kafkaplane topics list',
   topicsCreate: 'kafkaplane topics create',
   topicsDescribe: 'kafkaplane topics describe',
+  underReplicatedPartitions: 'kafkaplane topics describe --under-replicated-partitions',
   groupsDelete: 'kafkaplane groups delete',
   doctor: 'kafkaplane doctor',
 };

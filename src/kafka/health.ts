@@ -4,7 +4,7 @@ import type { TopicPartition } from '../model/topic-partition.ts';
 import { type ConnectionConfig, brokerConnection, checkAddress, describeKafkaError, isConnectionFailure, loadKafka, pause, withAdmin, withBrokerLink } from './connect.ts';
 import { type ClusterMetadata, fetchMetadata } from './metadata.ts';
 
-/** A client listener of a local cluster, as `clientBootstraps` (src/local/cluster.ts) lists it. */
+/** A client listener of a local cluster, as `clientBootstraps` (src/local/local-cluster.ts) lists it. */
 export interface LocalListener {
   name: string;
   securityProtocol: string;

@@ -75,16 +75,26 @@ export async function principalAcls(admin: Admin, principal: string): Promise<Ac
   );
 }
 
-/** Makes a principal's ACLs exactly `desired`: adds the missing ones, removes the rest. */
-export async function applyAcls(admin: Admin, principal: string, desired: readonly AclBinding[]): Promise<{ added: number; removed: number }> {
-  const current = await principalAcls(admin, principal);
-  const want = new Map(desired.map((b) => [aclKey(b), b]));
-  const have = new Map(current.map((b) => [aclKey(b), b]));
-  const add = [...want.entries()].filter(([k]) => !have.has(k)).map(([, b]) => b);
-  const remove = [...have.entries()].filter(([k]) => !want.has(k)).map(([, b]) => b);
-  if (add.length > 0) await admin.createAcls({ creations: add.map(toKafka) });
-  if (remove.length > 0) await admin.deleteAcls({ filters: remove.map(toKafka) });
-  return { added: add.length, removed: remove.length };
+export async function createAcls(admin: Admin, bindings: readonly AclBinding[]): Promise<void> {
+  if (bindings.length > 0) await admin.createAcls({ creations: bindings.map(toKafka) });
+}
+
+export async function deleteAcls(admin: Admin, bindings: readonly AclBinding[]): Promise<void> {
+  if (bindings.length > 0) await admin.deleteAcls({ filters: bindings.map(toKafka) });
+}
+
+/** The users among `names` that have a SCRAM-SHA-512 credential (one DescribeUserScramCredentials request). */
+export async function usersWithScram(admin: Admin, names: readonly string[]): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
+  const connection = await brokerConnection(admin);
+  // A user without credentials is a per-result RESOURCE_NOT_FOUND; the library rejects then, with the response attached.
+  type Response = Awaited<ReturnType<typeof describeUserScramCredentialsV0.api.async>>;
+  const response = await describeUserScramCredentialsV0.api.async(connection, names.map((name) => ({ name }))).catch((error: unknown) => {
+    const partial = (error as { response?: Response }).response;
+    if (partial) return partial;
+    throw error;
+  });
+  return new Set(response.results.filter((r) => r.errorCode === 0 && r.credentialInfos.some((c) => c.mechanism === SCRAM_SHA_512)).map((r) => r.user));
 }
 
 /**

@@ -1,29 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { KafkaplaneError } from '../errors.ts';
-import type { ClusterIdentity, QuorumMode } from '../model/quorum.ts';
-import type { KafkaCluster, NodeRole } from '../api/kafka-cluster.ts';
+import { KafkaplaneError, action, hint } from '../errors.ts';
+import { type LocalState, parseLocalState } from '../model/local-state.ts';
 import { stateRoot } from './paths.ts';
-
-/** What a local cluster keeps between `up`s: identity, node layout and port plan never change for existing data. */
-export interface ClusterState {
-  schema: 1;
-  name: string;
-  kafkaVersion: string;
-  /** The quorum the cluster was formatted with; kept across upgrades. */
-  quorumMode: QuorumMode;
-  identity: ClusterIdentity;
-  portBase: number;
-  /**
-   * `portIndex` is the node's place in the local port plan (port = base + 100·slot + portIndex), fixed when the
-   * node is first created: growing one pool must not move the ports of another pool's nodes (a controller's address
-   * is part of the quorum). Missing in states written before it existed: then the node's position in the cluster.
-   */
-  nodes: { id: number; pool: string; roles: NodeRole[]; formatted: boolean; portIndex?: number }[];
-  /** The spec as last applied (defaults filled in). */
-  spec: KafkaCluster;
-}
 
 export interface StateLayout {
   dir: string;
@@ -60,24 +40,27 @@ export function stateLayout(dir: string): StateLayout {
   };
 }
 
-export async function readState(layout: StateLayout): Promise<ClusterState | undefined> {
+/** The stored state, parsed (older schemas migrated); undefined when the directory has none. */
+export async function readState(layout: StateLayout): Promise<LocalState | undefined> {
   if (!existsSync(layout.stateFile)) return undefined;
-  let state: ClusterState;
+  const wayOut = hint`restore ${layout.stateFile} from a backup, or run \`${action('purge')}\` (with the same state directory) to stop whatever still runs from ${layout.dir} and delete it`;
+  let json: unknown;
   try {
-    state = JSON.parse(await readFile(layout.stateFile, 'utf8')) as ClusterState;
+    json = JSON.parse(await readFile(layout.stateFile, 'utf8'));
   } catch (error) {
-    throw new KafkaplaneError('STATE_UNREADABLE', `cannot read the cluster state in ${layout.stateFile}`, {
-      cause: error,
-      hint: 'the file is damaged; restore it, or remove the state directory (kafkaplane down --purge) to start over',
+    throw new KafkaplaneError('STATE_UNREADABLE', `cannot read the cluster state in ${layout.stateFile}: ${error instanceof Error ? error.message : String(error)}`, { cause: error, hint: wayOut });
+  }
+  const parsed = parseLocalState(json);
+  if ('state' in parsed) return parsed.state;
+  if (parsed.problem.kind === 'schema') {
+    throw new KafkaplaneError('STATE_SCHEMA', `${layout.stateFile} was written by a different kafkaplane version (state schema ${String(parsed.problem.found)}); this version reads schemas 1 and 2`, {
+      hint: 'use the kafkaplane version that created the cluster, or start over in another state directory',
     });
   }
-  if (state.schema !== 1) {
-    throw new KafkaplaneError('STATE_SCHEMA', `${layout.stateFile} was written by a different kafkaplane version (schema ${String(state.schema)})`);
-  }
-  return state;
+  throw new KafkaplaneError('STATE_UNREADABLE', `the cluster state in ${layout.stateFile} is damaged:\n${parsed.problem.problems.map((p) => `  - ${p}`).join('\n')}`, { hint: wayOut });
 }
 
-export async function writeState(layout: StateLayout, state: ClusterState): Promise<void> {
+export async function writeState(layout: StateLayout, state: LocalState): Promise<void> {
   await mkdir(layout.dir, { recursive: true });
   const tmp = `${layout.stateFile}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);

@@ -13,17 +13,24 @@ export interface LocalTls {
   caFile: string;
 }
 
+/** The cluster's TLS material when it is complete; never creates anything (status and down only read). */
+export async function readLocalTls(dir: string): Promise<LocalTls | undefined> {
+  const caFile = join(dir, 'ca.crt');
+  const keystore = join(dir, 'broker.p12');
+  const passwordFile = join(dir, 'keystore.password');
+  if (!existsSync(caFile) || !existsSync(keystore) || !existsSync(passwordFile)) return undefined;
+  return { caFile, material: { keystoreLocation: keystore, keystorePassword: (await readFile(passwordFile, 'utf8')).trim(), keystoreType: 'PKCS12' } };
+}
+
 /**
  * A private CA per local cluster and one broker certificate for 127.0.0.1/localhost, made with the JDK's keytool
  * (no extra dependency; Java is already required). Created once and kept in the state directory.
  */
 export async function ensureLocalTls(dir: string, clusterName: string, javaBin: string): Promise<LocalTls> {
+  const existing = await readLocalTls(dir);
+  if (existing) return existing;
   const caFile = join(dir, 'ca.crt');
   const keystore = join(dir, 'broker.p12');
-  const passwordFile = join(dir, 'keystore.password');
-  if (existsSync(caFile) && existsSync(keystore) && existsSync(passwordFile)) {
-    return { caFile, material: { keystoreLocation: keystore, keystorePassword: (await readFile(passwordFile, 'utf8')).trim(), keystoreType: 'PKCS12' } };
-  }
   const keytool = join(dirname(javaBin), 'keytool');
   const tool = existsSync(keytool) ? keytool : 'keytool';
   const work = `${dir}.tmp-${process.pid}`;

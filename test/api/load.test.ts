@@ -155,3 +155,9 @@ test('users: ACLs need authorization, SCRAM needs a SCRAM listener, names are re
   assert.match(problems(USER('  authorization:\n    type: simple\n    acls:\n      - {resource: {type: topic}, operations: [Read]}')).join(), /resource\.name is required unless resource\.type is cluster/);
   assert.match(problems(USER('  authorization:\n    type: simple\n    acls:\n      - {resource: {type: topic, name: x}, operations: [Reed]}')).join(), /expected "All", "Read".* got "Reed"/);
 });
+
+test('spec.zookeeper says ZooKeeper mode is gone and where the migration is described', () => {
+  const found = problems(`apiVersion: kafkaplane.io/v1alpha1\nkind: KafkaCluster\nmetadata: {name: a}\nspec:\n  zookeeper: {replicas: 3}\n`);
+  assert.equal(found.length, 1);
+  assert.match(found[0]!, /^spec\.zookeeper: ZooKeeper mode is gone since Kafka 4\.0 .*KRaft.*docs\/zookeeper-migration\.md/);
+});

@@ -3,7 +3,8 @@ import { alive } from '../../src/local/processes.ts';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type UpResult, down, up } from '../../src/local/cluster.ts';
+import { down } from '../../src/local/down.ts';
+import { type UpResult, up } from '../../src/local/up.ts';
 import { parseSpec } from '../../src/api/load.ts';
 
 export interface TestCluster {

@@ -44,7 +44,7 @@ function pickUser(spec: SpecFile | undefined, cluster: string, name: string | un
 async function kubernetesTarget(flags: ConnectInfoFlags): Promise<ClientTarget> {
   const [{ readSpecFile }, { selectCluster }, { kubernetesNames }, { kubernetesSettings }, { planExternalListeners }, { securityProtocol }] = await Promise.all([
     import('../spec-file.ts'),
-    import('../../local/cluster.ts'),
+    import('../../api/select-cluster.ts'),
     import('../../model/kubernetes-names.ts'),
     import('../../api/kubernetes.ts'),
     import('../../model/placement-kubernetes.ts'),
@@ -92,7 +92,7 @@ async function kubernetesTarget(flags: ConnectInfoFlags): Promise<ClientTarget> 
 }
 
 async function localTarget(flags: ConnectInfoFlags): Promise<ClientTarget> {
-  const [{ locate, clientBootstraps }, { readSpecFile }] = await Promise.all([import('../../local/cluster.ts'), import('../spec-file.ts')]);
+  const [{ locate }, { clientBootstraps }, { readSpecFile }] = await Promise.all([import('../../local/locate.ts'), import('../../local/local-cluster.ts'), import('../spec-file.ts')]);
   const spec = flags.file !== undefined ? await readSpecFile(flags.file) : undefined;
   const specCluster = spec && !flags.cluster && spec.clusters.length === 1 ? spec.clusters[0]!.metadata.name : undefined;
   const local = await locate({ ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(flags.stateDir ? { stateDir: flags.stateDir } : {}), ...(specCluster ? { specCluster } : {}) }).catch((error: unknown) => {
@@ -101,7 +101,7 @@ async function localTarget(flags: ConnectInfoFlags): Promise<ClientTarget> {
     }
     throw error;
   });
-  const cluster = local.state.spec;
+  const cluster = local.state.cluster;
   const listener = pickListener(cluster.spec.listeners, flags.listener, cluster.metadata.name);
   const endpoints = clientBootstraps(local).find((l) => l.name === listener.name)!;
   const notes: string[] = [];

@@ -23,7 +23,7 @@ export async function runDoctor(flags: DoctorFlags, io: Io): Promise<number> {
   const p = progress(io);
   let local: { name: string; nodes: { id: number; roles: string[]; running: boolean; logFile: string }[]; listeners: LocalListener[] } | null = null;
   if (isLocal) {
-    const { clientBootstraps, locate, status } = await import('../../local/cluster.ts');
+    const [{ clientBootstraps }, { locate }, { status }] = await Promise.all([import('../../local/local-cluster.ts'), import('../../local/locate.ts'), import('../../local/status.ts')]);
     const where = { ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(flags.stateDir ? { stateDir: flags.stateDir } : {}) };
     const found = await status(where);
     // doctor connects through the internal REPLICATION listener; clients use these, so each is checked on its own.

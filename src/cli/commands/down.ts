@@ -1,4 +1,4 @@
-import { down } from '../../local/cluster.ts';
+import { down } from '../../local/down.ts';
 import { type Io, printJson, progress } from '../output.ts';
 import { type LocateFlags, locateOptions } from './status.ts';
 

@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { logFiles } from '../../local/cluster.ts';
+import { logFiles } from '../../local/locate.ts';
 import { tailLines } from '../../local/processes.ts';
 import { type Io, printJson } from '../output.ts';
 import { type LocateFlags, locateOptions } from './status.ts';

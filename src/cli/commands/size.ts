@@ -40,7 +40,7 @@ export async function runSize(flags: SizeFlags, io: Io): Promise<number> {
   let specTls = false;
   let specName: string | undefined;
   if (flags.file !== undefined) {
-    const [{ readSpecFile }, { selectCluster }, { quantityBytes }] = await Promise.all([import('../spec-file.ts'), import('../../local/cluster.ts'), import('../../model/jvm.ts')]);
+    const [{ readSpecFile }, { selectCluster }, { quantityBytes }] = await Promise.all([import('../spec-file.ts'), import('../../api/select-cluster.ts'), import('../../model/jvm.ts')]);
     const cluster = selectCluster(await readSpecFile(flags.file), flags.cluster, flags.file);
     specName = cluster.metadata.name;
     const pools = cluster.spec.nodePools.filter((p) => p.roles.includes('broker'));

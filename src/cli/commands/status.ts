@@ -1,4 +1,5 @@
-import { type StatusResult, listLocalClusters, status } from '../../local/cluster.ts';
+import { listLocalClusters } from '../../local/locate.ts';
+import { type StatusResult, status } from '../../local/status.ts';
 import { type Io, formatTable, printJson } from '../output.ts';
 import { readSpecFile } from '../spec-file.ts';
 

@@ -1,5 +1,6 @@
-import { type UpResult, up } from '../../local/cluster.ts';
+import { type UpResult, up } from '../../local/up.ts';
 import { defaultStateDir } from '../../local/state.ts';
+import { cliHint } from '../hints.ts';
 import { type Io, formatBytes, formatTable, printJson, progress } from '../output.ts';
 import { readSpecFile } from '../spec-file.ts';
 
@@ -62,12 +63,13 @@ async function upAndReport(flags: UpFlags, spec: Awaited<ReturnType<typeof readS
     flags.file,
   );
   bar.done();
-  if (io.format === 'json') printJson(io, result);
-  else io.stdout.write(describeUp(result));
+  const shown = { ...result, warnings: result.warnings.map((w) => cliHint(w)!) };
+  if (io.format === 'json') printJson(io, shown);
+  else io.stdout.write(describeUp(shown));
   return 0;
 }
 
-export function describeUp(r: UpResult): string {
+export function describeUp(r: UpResult & { warnings: string[] }): string {
   const lines: string[] = [];
   const verb = r.created ? 'created and started' : r.started.length > 0 ? `started node${r.started.length > 1 ? 's' : ''} ${r.started.join(', ')} of` : 'already running:';
   lines.push(`Kafka ${r.kafkaVersion} cluster "${r.name}" ${verb}${r.created || r.started.length > 0 ? '' : ''} in ${(r.durationMs / 1000).toFixed(1)} s (cluster id ${r.clusterId})`);

@@ -4,7 +4,9 @@
 // brokers before controllers.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { down, status, up } from '../../../src/local/cluster.ts';
+import { down } from '../../../src/local/down.ts';
+import { status } from '../../../src/local/status.ts';
+import { up } from '../../../src/local/up.ts';
 import { parseSpec } from '../../../src/api/load.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
