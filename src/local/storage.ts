@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { KafkaplaneError } from '../errors.ts';
+import { KafkaplaneError, action, hint } from '../errors.ts';
 import { parseProperties } from '../model/properties-format.ts';
 
 /**
@@ -48,13 +48,13 @@ export function checkMetaProperties(meta: MetaProperties, expected: { clusterId:
       'INCONSISTENT_CLUSTER_ID',
       `${expected.logDir} was formatted for cluster id ${meta.clusterId ?? '(none)'}, but this cluster's id is ${expected.clusterId} (from ${expected.stateFile}); Kafka would refuse to start with INCONSISTENT_CLUSTER_ID`,
       {
-        hint: 'the data and the cluster state come from different clusters (a copied or mixed-up state directory). Restore the matching cluster.json, or remove the state directory (kafkaplane down --purge) to start over — that deletes the data',
+        hint: hint`the data and the cluster state come from different clusters (a copied or mixed-up state directory). Restore the matching cluster.json, or remove the state directory (${action('purge')}) to start over — that deletes the data`,
       },
     );
   }
   if (meta.nodeId !== undefined && meta.nodeId !== expected.nodeId) {
     throw new KafkaplaneError('NODE_ID_MISMATCH', `${expected.logDir} belongs to node ${meta.nodeId}, not node ${expected.nodeId}`, {
-      hint: 'node directories were moved or renamed; put them back, or start over with kafkaplane down --purge',
+      hint: hint`node directories were moved or renamed; put them back, or start over with ${action('purge')}`,
     });
   }
 }

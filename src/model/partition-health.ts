@@ -48,13 +48,13 @@ export const INTERNAL_TOPICS: readonly string[] = ['__consumer_offsets', '__tran
  * kafka-topics' --topic argument (TopicFilter.IncludeList): a Java regular expression matched against the whole
  * topic name; commas separate alternatives, spaces and surrounding quotes are dropped.
  */
-export function topicIncludeList(raw: string): (topic: string) => boolean {
+export function topicIncludeList(raw: string, source: string): (topic: string) => boolean {
   const regex = raw.trim().replaceAll(',', '|').replaceAll(' ', '').replace(/^["']+/, '').replace(/["']+$/, '');
   let pattern: RegExp;
   try {
     pattern = new RegExp(`^(?:${regex})$`, 'u');
   } catch (error) {
-    throw new KafkaplaneError('BAD_TOPIC_PATTERN', `--topic "${raw}" is not a valid regular expression: ${(error as Error).message}`, { exitCode: 2 });
+    throw new KafkaplaneError('BAD_TOPIC_PATTERN', `${source} "${raw}" is not a valid regular expression: ${(error as Error).message}`);
   }
   return (topic) => pattern.test(topic);
 }

@@ -20,11 +20,11 @@ test('partition states use kafka-topics\' definitions', () => {
 });
 
 test('--topic is a whole-name regular expression; commas separate alternatives (TopicFilter.IncludeList)', () => {
-  const match = topicIncludeList('orders.*, payments');
+  const match = topicIncludeList('orders.*, payments', '--topic');
   assert.equal(match('orders-eu'), true);
   assert.equal(match('payments'), true);
   assert.equal(match('payments-dlq'), false, 'the whole name must match');
   assert.equal(match('xorders'), false);
-  assert.equal(topicIncludeList('"audit"')('audit'), true);
-  assert.throws(() => topicIncludeList('orders['), (e: unknown) => e instanceof KafkaplaneError && e.exitCode === 2);
+  assert.equal(topicIncludeList('"audit"', '--topic')('audit'), true);
+  assert.throws(() => topicIncludeList('orders[', '--topic'), (e: unknown) => e instanceof KafkaplaneError && e.exitCode === 2);
 });

@@ -16,7 +16,7 @@ export interface TopicSelectionFlags extends ConnectionFlags {
 
 /** Which topics a list/describe command means: exact names (arguments) and/or the --topic pattern. */
 function topicSelector(names: readonly string[], flags: TopicSelectionFlags): (t: TopicMetadata) => boolean {
-  const pattern = flags.topic !== undefined ? topicIncludeList(flags.topic) : undefined;
+  const pattern = flags.topic !== undefined ? topicIncludeList(flags.topic, '--topic') : undefined;
   const exact = new Set(names);
   return (t) => {
     const named = exact.has(t.name);
