@@ -11,49 +11,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startControlPlane, type ControlPlane } from '../../helpers/control-plane.ts';
+import { kubeRequest } from '../../helpers/kube-api.ts';
 
 const run = promisify(execFile);
 
-interface Response {
-  status: number;
-  body: string;
-  json: () => any;
-}
-
-/** Minimal HTTPS client that trusts the control plane's self-signed CA (no insecure mode). */
-async function request(
-  cp: ControlPlane,
-  method: string,
-  urlPath: string,
-  options: { body?: unknown; contentType?: string } = {},
-): Promise<Response> {
-  const ca = await fs.readFile(cp.caFile);
-  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const headers: Record<string, string> = { authorization: `Bearer ${cp.token}`, accept: 'application/json' };
-  if (payload !== undefined) {
-    headers['content-type'] = options.contentType ?? 'application/json';
-    headers['content-length'] = String(Buffer.byteLength(payload));
-  }
-  return new Promise((resolve, reject) => {
-    const req = https.request(new URL(urlPath, cp.server), { method, headers, ca, agent: false, timeout: 15_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, body, json: () => JSON.parse(body) });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`timeout ${method} ${urlPath}`)));
-    req.on('error', reject);
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
+/** kubeRequest with this file's option style. */
+function request(cp: ControlPlane, method: string, urlPath: string, options: { body?: unknown; contentType?: string } = {}) {
+  return kubeRequest(cp, method, urlPath, options.body, options.contentType);
 }
 
 const configMap = (extra: Record<string, unknown> = {}) => ({

@@ -13,7 +13,6 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -22,6 +21,7 @@ import { promisify } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../../src/render/objects.ts';
 import { type ControlPlane, startControlPlane } from '../../helpers/control-plane.ts';
+import { type KubeResponse, ensureNamespace, installCrds, kubeRequest, serverSideApply } from '../../helpers/kube-api.ts';
 import { EXAMPLES, renderExample } from '../../helpers/render.ts';
 
 const run = promisify(execFile);
@@ -51,37 +51,6 @@ const RESOURCES: Record<string, { group: string; version: string; plural: string
   KafkaUser: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkausers' },
 };
 
-interface Response {
-  status: number;
-  body: string;
-  json: () => any;
-}
-
-async function request(cp: ControlPlane, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Response> {
-  const ca = readFileSync(cp.caFile);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = { authorization: `Bearer ${cp.token}`, accept: 'application/json' };
-  if (payload !== undefined) {
-    headers['content-type'] = contentType;
-    headers['content-length'] = String(Buffer.byteLength(payload));
-  }
-  return new Promise((resolve, reject) => {
-    const req = https.request(new URL(path, cp.server), { method, headers, ca, agent: false, timeout: 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, body: text, json: () => JSON.parse(text) });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`timeout ${method} ${path}`)));
-    req.on('error', reject);
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
-}
-
 function objectPath(object: KubeObject): string {
   const resource = RESOURCES[object.kind];
   assert.ok(resource, `render emitted a ${object.kind}, which this test does not know how to send`);
@@ -94,10 +63,8 @@ function objectPath(object: KubeObject): string {
   return `${base}/namespaces/${object.metadata.namespace}/${resource.plural}/${object.metadata.name}`;
 }
 
-/** Server-side apply, as `kubectl apply --server-side` does it. */
-function apply(cp: ControlPlane, object: KubeObject, dryRun: boolean): Promise<Response> {
-  const query = `fieldManager=${FIELD_MANAGER}&force=true&fieldValidation=Strict${dryRun ? '&dryRun=All' : ''}`;
-  return request(cp, 'PATCH', `${objectPath(object)}?${query}`, object, 'application/apply-patch+yaml');
+function apply(cp: ControlPlane, object: KubeObject, dryRun: boolean): Promise<KubeResponse> {
+  return serverSideApply(cp, objectPath(object), object, { dryRun, fieldManager: FIELD_MANAGER });
 }
 
 async function applyAll(cp: ControlPlane, objects: KubeObject[], what: string): Promise<void> {
@@ -111,27 +78,9 @@ async function applyAll(cp: ControlPlane, objects: KubeObject[], what: string): 
   assert.deepEqual(failures, [], `${what}: the apiserver refused objects`);
 }
 
-async function installCrds(cp: ControlPlane): Promise<string[]> {
-  const names: string[] = [];
+function fixtureCrds(): KubeObject[] {
   const files = ['', ...CRD_SUBDIRS].flatMap((dir) => readdirSync(join(CRDS, dir)).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(dir, f)));
-  for (const file of files) {
-    const crd = parse(readFileSync(join(CRDS, file), 'utf8')) as KubeObject;
-    const res = await request(cp, 'PATCH', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}?fieldManager=${FIELD_MANAGER}&force=true`, crd, 'application/apply-patch+yaml');
-    assert.ok(res.status === 200 || res.status === 201, `installing ${file}: HTTP ${res.status} ${res.body.slice(0, 800)}`);
-    names.push(crd.metadata.name);
-  }
-  // A CRD serves its kind only once it is Established.
-  const deadline = Date.now() + 30_000;
-  for (const name of names) {
-    for (;;) {
-      const res = await request(cp, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
-      const established = res.json().status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True');
-      if (established) break;
-      assert.ok(Date.now() < deadline, `CRD ${name} is not Established after 30 s: ${res.body.slice(0, 400)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  return names;
+  return files.map((file) => parse(readFileSync(join(CRDS, file), 'utf8')) as KubeObject);
 }
 
 async function kustomizeBuild(cp: ControlPlane, dir: string): Promise<KubeObject[]> {
@@ -145,14 +94,11 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
   const work = mkdtempSync(join(tmpdir(), 'kafkaplane-render-apply-'));
   t.after(() => rmSync(work, { recursive: true, force: true }));
 
-  const crds = await installCrds(cp);
+  const crds = await installCrds(cp, fixtureCrds());
   t.diagnostic(`installed CRDs: ${crds.join(', ')}`);
   const namespaces = new Set<string>();
   for (const name of EXAMPLES) for (const format of ['yaml', 'strimzi'] as const) for (const o of renderExample(name, format).objects as KubeObject[]) if (o.metadata.namespace) namespaces.add(o.metadata.namespace);
-  for (const namespace of namespaces) {
-    const res = await request(cp, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-    assert.ok(res.status === 201 || res.status === 409, `creating namespace ${namespace}: ${res.body}`);
-  }
+  for (const namespace of namespaces) await ensureNamespace(cp, namespace);
 
   for (const name of EXAMPLES) {
     await t.test(`examples/${name} --format yaml`, async () => {
@@ -198,7 +144,7 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
 
   await t.test('the dry runs persisted nothing', async () => {
     for (const path of ['/apis/apps/v1/namespaces/kafka/statefulsets', '/apis/kafka.strimzi.io/v1beta2/namespaces/kafka/kafkas']) {
-      const res = await request(cp, 'GET', path);
+      const res = await kubeRequest(cp, 'GET', path);
       assert.equal(res.status, 200, path);
       assert.deepEqual(res.json().items, [], path);
     }

@@ -1,0 +1,69 @@
+/**
+ * kafkaplane's own CRDs (src/api/crd.ts, generated from the zod schemas) on a real kube-apiserver: they install and
+ * become Established, every example spec is accepted as a custom resource (server-side apply, fieldValidation=Strict),
+ * the apiserver refuses what the schema refuses, with the field's path, the status subresource takes the status
+ * schema, and `kubectl get` shows the printer columns.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import { API_GROUP, API_GROUP_VERSION, CRD_KINDS, customResourceDefinitions } from '../../../src/api/crd.ts';
+import { startControlPlane } from '../../helpers/control-plane.ts';
+import { type KubeObjectLike, ensureNamespace, installCrds, kubeRequest, serverSideApply } from '../../helpers/kube-api.ts';
+import { EXAMPLES } from '../../helpers/render.ts';
+import { REPO } from '../../helpers/spec.ts';
+
+const run = promisify(execFile);
+const NS = 'crd-test';
+const plural = (kind: string) => CRD_KINDS.find((k) => k.kind === kind)!.plural;
+const path = (kind: string, name: string) => `/apis/${API_GROUP}/${API_GROUP_VERSION}/namespaces/${NS}/${plural(kind)}/${name}`;
+
+test('kafkaplane CRDs on a real apiserver: examples accepted, bad fields refused, status and printer columns work', { timeout: 300_000 }, async (t) => {
+  const cp = await startControlPlane({ log: (line) => t.diagnostic(line) });
+  t.after(() => cp.stop());
+  const installed = await installCrds(cp, customResourceDefinitions() as unknown as KubeObjectLike[]);
+  assert.deepEqual(installed.sort(), ['kafkaclusters.kafkaplane.io', 'kafkatopics.kafkaplane.io', 'kafkausers.kafkaplane.io']);
+  await ensureNamespace(cp, NS);
+
+  await t.test('every example document is a valid custom resource', async () => {
+    for (const name of EXAMPLES) {
+      for (const doc of parseAllDocuments(readFileSync(new URL(`examples/${name}`, REPO), 'utf8'))) {
+        const object = doc.toJS() as KubeObjectLike & { metadata: Record<string, unknown> };
+        object.metadata = { ...object.metadata, namespace: NS };
+        const res = await serverSideApply(cp, path(object.kind, object.metadata.name), object);
+        assert.ok(res.status === 200 || res.status === 201, `${name} ${object.kind}/${object.metadata.name}: HTTP ${res.status} ${res.body.slice(0, 800)}`);
+      }
+    }
+  });
+
+  await t.test('the apiserver refuses what the schema refuses, naming the field', async () => {
+    const bad = (spec: unknown) => serverSideApply(cp, path('KafkaCluster', 'bad'), { apiVersion: `${API_GROUP}/${API_GROUP_VERSION}`, kind: 'KafkaCluster', metadata: { name: 'bad', namespace: NS }, spec });
+    const role = await bad({ nodePools: [{ name: 'dual', roles: ['borker'], replicas: 3 }] });
+    assert.equal(role.status, 422, role.body);
+    assert.match(role.json().message, /spec\.nodePools\[0\]\.roles\[0\]: Unsupported value: "borker"/);
+    const unknown = await bad({ nodePools: [{ name: 'dual', roles: ['broker'], replica: 3 }] });
+    assert.ok(unknown.status >= 400, unknown.body);
+    assert.match(unknown.body, /replica/);
+    const port = await bad({ listeners: [{ name: 'plain', port: 80 }] });
+    assert.equal(port.status, 422, port.body);
+    assert.match(port.json().message, /spec\.listeners\[0\]\.port: Invalid value: 80/);
+    const size = await bad({ nodePools: [{ name: 'dual', roles: ['broker', 'controller'], replicas: 3, storage: { size: '10Gi' } }], config: { 'num.partitions': 6, 'auto.create.topics.enable': false } });
+    assert.ok(size.status === 200 || size.status === 201, `int-or-string sizes and free-form config values are accepted: ${size.body.slice(0, 400)}`);
+  });
+
+  await t.test('status is a subresource with its own schema', async () => {
+    const status = { observedGeneration: 1, kafkaVersion: '4.1.2', readyBrokers: '3/3', conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: 'all brokers registered', lastTransitionTime: '2026-12-04T00:00:00Z' }] };
+    const res = await kubeRequest(cp, 'PATCH', `${path('KafkaCluster', 'kafka')}/status?fieldManager=test&force=true`, { apiVersion: `${API_GROUP}/${API_GROUP_VERSION}`, kind: 'KafkaCluster', metadata: { name: 'kafka', namespace: NS }, status }, 'application/apply-patch+yaml');
+    assert.equal(res.status, 200, res.body);
+    const badStatus = await kubeRequest(cp, 'PATCH', `${path('KafkaCluster', 'kafka')}/status?fieldManager=test&force=true`, { apiVersion: `${API_GROUP}/${API_GROUP_VERSION}`, kind: 'KafkaCluster', metadata: { name: 'kafka', namespace: NS }, status: { conditions: [{ type: 'Ready', status: 'Maybe' }] } }, 'application/apply-patch+yaml');
+    assert.equal(badStatus.status, 422, badStatus.body);
+    const { stdout } = await run(cp.kubectl, ['--kubeconfig', cp.kubeconfigPath, 'get', 'kafkaclusters', '-n', NS, 'kafka'], { timeout: 30_000 });
+    assert.match(stdout, /^NAME\s+READY\s+BROKERS\s+VERSION\s+AGE/m);
+    assert.match(stdout, /^kafka\s+True\s+3\/3\s+4\.1\.2\s+/m);
+    const topics = await run(cp.kubectl, ['--kubeconfig', cp.kubeconfigPath, 'get', 'kt', '-n', NS], { timeout: 30_000 });
+    assert.match(topics.stdout, /^NAME\s+CLUSTER\s+PARTITIONS\s+REPLICAS\s+READY\s+AGE/m);
+  });
+});
