@@ -1,5 +1,7 @@
 import { renderCompose } from './formats/compose.ts';
-import { renderKustomize } from './formats/kustomize.ts';
+import { type RenderedFile, renderKustomize } from './formats/kustomize.ts';
+
+export type { RenderedFile };
 import { renderStrimzi } from './formats/strimzi.ts';
 import { toMultiDocYaml, toYaml } from './formats/yaml.ts';
 import { renderKubernetes } from './kubernetes.ts';
@@ -8,11 +10,6 @@ import type { KubeObject, RenderInput } from './objects.ts';
 export const RENDER_FORMATS = ['yaml', 'kustomize', 'compose', 'strimzi'] as const;
 export type RenderFormat = (typeof RENDER_FORMATS)[number];
 
-/** A file to write, relative to the output directory. */
-export interface RenderedFile {
-  path: string;
-  content: string;
-}
 
 export interface RenderResult {
   format: RenderFormat;

@@ -1,8 +1,13 @@
 import type { KubernetesRender } from '../kubernetes.ts';
 import { poolSelectorLabels } from '../objects.ts';
 import { zoneSpread } from '../statefulset.ts';
-import type { RenderedFile } from '../index.ts';
 import { toYaml } from './yaml.ts';
+
+/** A file to write, relative to the output directory. */
+export interface RenderedFile {
+  path: string;
+  content: string;
+}
 
 const KUSTOMIZATION = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };
 
