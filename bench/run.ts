@@ -17,7 +17,7 @@ import { cpus, freemem, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { withAdmin } from '../src/kafka/connect.ts';
+import { withAdmin } from '../src/kafka/admin-session.ts';
 import { resolveDistribution } from '../src/local/distribution.ts';
 import { findJava } from '../src/local/java.ts';
 import { toolLoggingConfig } from '../src/local/logging.ts';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { describeCluster, describeQuorum } from '../src/kafka/cluster.ts';
-import { withAdmin } from '../src/kafka/connect.ts';
+import { withAdmin } from '../src/kafka/admin-session.ts';
 import { down } from '../src/local/down.ts';
 import { resolveDistribution } from '../src/local/distribution.ts';
 import { findJava } from '../src/local/java.ts';

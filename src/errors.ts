@@ -135,6 +135,7 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export type Setting =
   | 'bootstrap'
   | 'commandConfig'
+  | 'sasl'
   | 'tls'
   | 'tlsCa'
   | 'timeout'

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { KafkaplaneError } from '../errors.ts';
 import { type ClientSecurity, parseClientProperties, withClientSecurity } from '../kafka/client-properties.ts';
-import { type ConnectionConfig, DEFAULT_TIMEOUT_MS, parseBootstrap } from '../kafka/connect.ts';
+import { type ConnectionConfig, DEFAULT_TIMEOUT_MS, parseBootstrap } from '../kafka/client.ts';
 
 export interface ConnectionFlags {
   bootstrap?: string;

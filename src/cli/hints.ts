@@ -4,6 +4,7 @@ import { type Action, type Hint, type HintVocabulary, type Setting, formatHint }
 const FLAGS: Record<Setting, string> = {
   bootstrap: '--bootstrap',
   commandConfig: '--command-config',
+  sasl: '--sasl-mechanism/--sasl-username/--sasl-password',
   tls: '--tls',
   tlsCa: '--tls-ca',
   timeout: '--timeout',

@@ -1,7 +1,7 @@
 import type { SASLMechanismValue } from '@platformatic/kafka';
 import { KafkaplaneError } from '../errors.ts';
 import { parseProperties } from '../model/properties-format.ts';
-import { type ConnectionConfig, parseBootstrap } from './connect.ts';
+import { type ConnectionConfig, parseBootstrap } from './client.ts';
 
 /** What a Kafka client properties file (--command-config, as kafka-topics.sh takes it) says about connecting. */
 export interface ClientSecurity {

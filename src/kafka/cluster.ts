@@ -1,6 +1,7 @@
-import { type Admin, Connection, describeQuorumV2 } from '@platformatic/kafka';
+import type { Admin } from '@platformatic/kafka';
 import { KafkaplaneError } from '../errors.ts';
-import { brokerConnection } from './connect.ts';
+import { brokerConnection } from './broker-link.ts';
+import { loadKafka } from './client.ts';
 
 export interface BrokerInfo {
   id: number;
@@ -48,6 +49,7 @@ const METADATA_TOPIC = '__cluster_metadata';
  * to the controller, so a client bootstrap is enough.
  */
 export async function describeQuorum(admin: Admin): Promise<QuorumDescription> {
+  const { describeQuorumV2 } = await loadKafka();
   const connection = await brokerConnection(admin);
   const response = await describeQuorumV2.api.async(connection, [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0 }] }]);
   const partition = response.topics[0]?.partitions[0];
@@ -75,6 +77,7 @@ export async function describeQuorum(admin: Admin): Promise<QuorumDescription> {
  * DescribeQuorum to clients). -1 while no leader is elected.
  */
 export async function controllerQuorumLeader(endpoint: { host: string; port: number }, timeoutMs = 2_000, sasl?: { mechanism: 'PLAIN'; username: string; password: string }): Promise<number> {
+  const { Connection, describeQuorumV2 } = await loadKafka();
   const connection = new Connection('kafkaplane-quorum-probe', { connectTimeout: timeoutMs, requestTimeout: timeoutMs, ...(sasl ? { sasl } : {}) });
   try {
     await connection.connect(endpoint.host, endpoint.port);

@@ -1,6 +1,6 @@
 import type { Consumer } from '@platformatic/kafka';
 import { KafkaplaneError } from '../errors.ts';
-import { describeKafkaError } from './connect.ts';
+import { describeKafkaError } from './errors.ts';
 import type { RecordFetcher } from './record-fetcher.ts';
 import { partitionBounds } from './partition-bounds.ts';
 

@@ -2,7 +2,9 @@ import type { Admin, Connection } from '@platformatic/kafka';
 import { KafkaplaneError } from '../errors.ts';
 import type { GroupMember } from '../ops/group-offsets.ts';
 import { type TopicPartition, partitionKey } from '../model/topic-partition.ts';
-import { describeKafkaError, kafkaProtocolErrors, loadKafka, pause } from './connect.ts';
+import { pause } from './admin-session.ts';
+import { loadKafka } from './client.ts';
+import { describeKafkaError, kafkaProtocolErrors } from './errors.ts';
 import type { ClusterMetadata } from './metadata.ts';
 
 export interface ConsumerGroupListing {

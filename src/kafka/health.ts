@@ -1,7 +1,11 @@
 import { errorMessage } from '../errors.ts';
 import type { DoctorFacts, GroupLagFact, ListenerFact, LocalNodeFact, PartitionFact } from '../ops/diagnosis.ts';
 import type { TopicPartition } from '../model/topic-partition.ts';
-import { type ConnectionConfig, brokerConnection, checkAddress, describeKafkaError, isConnectionFailure, loadKafka, pause, withAdmin, withBrokerLink } from './connect.ts';
+import { pause, withAdmin } from './admin-session.ts';
+import { brokerConnection, withBrokerLink } from './broker-link.ts';
+import { type ConnectionConfig, loadKafka } from './client.ts';
+import { describeKafkaError, isConnectionFailure } from './errors.ts';
+import { checkAddress } from './reachability.ts';
 import { type ClusterMetadata, fetchMetadata } from './metadata.ts';
 
 /** A client listener of a local cluster, as `clientBootstraps` (src/local/local-cluster.ts) lists it. */

@@ -1,6 +1,6 @@
 import type { Connection, metadataV12 } from '@platformatic/kafka';
-import { KafkaplaneError } from '../errors.ts';
-import type { BrokerLink } from './connect.ts';
+import { KafkaplaneError, action, hint, setting } from '../errors.ts';
+import type { BrokerLink } from './broker-link.ts';
 
 /** One partition as the Metadata (or DescribeTopicPartitions) response describes it. */
 export interface PartitionMetadata {
@@ -124,7 +124,7 @@ export function requireTopics(metadata: ClusterMetadata, names: readonly string[
   const missing = names.filter((n) => !known.has(n));
   if (missing.length > 0) {
     throw new KafkaplaneError('UNKNOWN_TOPIC', `topic${missing.length === 1 ? '' : 's'} ${missing.map((m) => `'${m}'`).join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist`, {
-      hint: 'list the topics with `kafkaplane topics list` (add --include-internal for internal ones)',
+      hint: hint`list the topics with \`${action('topicsList')}\` (add ${setting('includeInternal')} for internal ones)`,
     });
   }
 }

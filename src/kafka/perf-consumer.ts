@@ -1,6 +1,8 @@
 import { type ConsumerPerfTotals, consumerPerfIntervalLine } from '../toolbox/consumer-perf-stats.ts';
-import { type ConnectionConfig, createConsumer, probeBootstrap } from './connect.ts';
-import { topicMetadata } from './first-contact.ts';
+import { type ConnectionConfig } from './client.ts';
+import { createConsumer } from './clients.ts';
+import { probeBootstrap } from './reachability.ts';
+import { topicMetadata } from './topic-metadata.ts';
 import { GroupReader } from './group-reader.ts';
 import { RecordFetcher } from './record-fetcher.ts';
 

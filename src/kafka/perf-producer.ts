@@ -1,9 +1,12 @@
 import type { Producer } from '@platformatic/kafka';
-import { KafkaplaneError } from '../errors.ts';
+import { KafkaplaneError, action, hint } from '../errors.ts';
 import { ProducerPerfStats, throttleDelayMs } from '../toolbox/producer-perf-stats.ts';
 import type { ProducerSettings } from '../toolbox/producer-settings.ts';
-import { type ConnectionConfig, createProducer, describeKafkaError, isConnectionFailure, probeBootstrap } from './connect.ts';
-import { topicMetadata } from './first-contact.ts';
+import { type ConnectionConfig } from './client.ts';
+import { createProducer } from './clients.ts';
+import { describeKafkaError, isConnectionFailure } from './errors.ts';
+import { probeBootstrap } from './reachability.ts';
+import { topicMetadata } from './topic-metadata.ts';
 
 /** Where record payloads come from (kafka-producer-perf-test: --record-size, --payload-file, --payload-monotonic). */
 export type PayloadSource = { kind: 'size'; size: number } | { kind: 'list'; payloads: Buffer[] } | { kind: 'monotonic' };
@@ -78,7 +81,7 @@ async function drive(producer: Producer, options: ProducerPerfOptions, byLeader:
     let turn = offset;
     while (abort === undefined && issued < numRecords) {
       if (Date.now() - lastProgress > options.stallTimeoutMs) {
-        abort = new KafkaplaneError('PERF_STALLED', `no record was acknowledged for ${Math.round(options.stallTimeoutMs / 1000)} s; giving up after ${stats.count} of ${numRecords} records`, { hint: 'check the cluster (kafkaplane status) and min.insync.replicas for acks=all' });
+        abort = new KafkaplaneError('PERF_STALLED', `no record was acknowledged for ${Math.round(options.stallTimeoutMs / 1000)} s; giving up after ${stats.count} of ${numRecords} records`, { hint: hint`check the cluster (${action('status')}) and min.insync.replicas for acks=all` });
         return;
       }
       let n = Math.min(recordsPerRequest, numRecords - issued);

@@ -1,7 +1,7 @@
 import type { ClusterMetadata, Consumer, RecordsBatch } from '@platformatic/kafka';
 import { KafkaplaneError } from '../errors.ts';
 import type { ConsumedRecord } from '../toolbox/consumed-record.ts';
-import { describeKafkaError, kafkaProtocolErrors } from './connect.ts';
+import { describeKafkaError, kafkaProtocolErrors } from './errors.ts';
 
 /**
  * Reads partitions from explicit offsets with Fetch requests, one independent loop per leader broker, so a quiet

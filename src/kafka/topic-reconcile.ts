@@ -2,7 +2,7 @@ import type { Admin } from '@platformatic/kafka';
 import { KafkaplaneError, errorMessage } from '../errors.ts';
 import { replicationFactor } from '../model/partition-health.ts';
 import type { ObservedTopic, TopicAction } from '../ops/topic-plan.ts';
-import { loadKafka } from './connect.ts';
+import { loadKafka } from './client.ts';
 
 /**
  * Topic reconcile, the side-effect half: observe what Kafka has for the desired topics, and execute a plan from

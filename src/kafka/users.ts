@@ -1,8 +1,10 @@
-import { type Admin, AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes, alterUserScramCredentialsV0, describeUserScramCredentialsV0 } from '@platformatic/kafka';
+import type { Admin } from '@platformatic/kafka';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import { KafkaplaneError } from '../errors.ts';
+import { KafkaplaneError, action, hint } from '../errors.ts';
 import { type AclBinding, aclKey } from '../model/acls.ts';
-import { brokerConnection, pause } from './connect.ts';
+import { pause } from './admin-session.ts';
+import { brokerConnection } from './broker-link.ts';
+import { type KafkaLibrary, loadKafka } from './client.ts';
 
 /** SCRAM-SHA-512's id in AlterUserScramCredentials (KIP-554); 4096 is Kafka's minimum iteration count for it. */
 const SCRAM_SHA_512 = 2;
@@ -15,6 +17,7 @@ const ITERATIONS = 8192;
 export async function upsertScramCredential(admin: Admin, user: string, password: string): Promise<void> {
   const salt = randomBytes(32);
   const saltedPassword = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, ITERATIONS, 64, 'sha512');
+  const { alterUserScramCredentialsV0 } = await loadKafka();
   const connection = await brokerConnection(admin);
   const response = await alterUserScramCredentialsV0.api.async(connection, [], [
     { name: user, mechanism: SCRAM_SHA_512, iterations: ITERATIONS, salt, saltedPassword },
@@ -26,13 +29,15 @@ export async function upsertScramCredential(admin: Admin, user: string, password
 }
 
 export async function deleteScramCredential(admin: Admin, user: string): Promise<void> {
+  const { alterUserScramCredentialsV0 } = await loadKafka();
   const connection = await brokerConnection(admin);
   const response = await alterUserScramCredentialsV0.api.async(connection, [{ name: user, mechanism: SCRAM_SHA_512 }], []);
   const failed = response.results.find((r) => r.errorCode !== 0 && r.errorCode !== 91 /* RESOURCE_NOT_FOUND */);
   if (failed) throw new KafkaplaneError('SCRAM_DELETE_FAILED', `cannot delete the SCRAM credential of "${user}": ${failed.errorMessage ?? failed.errorCode}`);
 }
 
-function toKafka(b: AclBinding) {
+function toKafka(lib: KafkaLibrary, b: AclBinding) {
+  const { AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes } = lib;
   return {
     principal: b.principal,
     host: b.host,
@@ -44,11 +49,13 @@ function toKafka(b: AclBinding) {
   };
 }
 
-const RESOURCE_NAMES = Object.fromEntries(Object.entries(ResourceTypes).map(([k, v]) => [v, k]));
-const OPERATION_NAMES = Object.fromEntries(Object.entries(AclOperations).map(([k, v]) => [v, k]));
+const byValue = (table: Record<string, number>) => Object.fromEntries(Object.entries(table).map(([k, v]) => [v, k])) as Record<number, string>;
 
 /** Every ACL binding of one principal, as Kafka reports them. */
 export async function principalAcls(admin: Admin, principal: string): Promise<AclBinding[]> {
+  const { AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes } = await loadKafka();
+  const RESOURCE_NAMES = byValue(ResourceTypes);
+  const OPERATION_NAMES = byValue(AclOperations);
   const resources = await admin.describeAcls({
     filter: {
       resourceType: ResourceTypes.ANY,
@@ -76,19 +83,24 @@ export async function principalAcls(admin: Admin, principal: string): Promise<Ac
 }
 
 export async function createAcls(admin: Admin, bindings: readonly AclBinding[]): Promise<void> {
-  if (bindings.length > 0) await admin.createAcls({ creations: bindings.map(toKafka) });
+  if (bindings.length === 0) return;
+  const lib = await loadKafka();
+  await admin.createAcls({ creations: bindings.map((b) => toKafka(lib, b)) });
 }
 
 export async function deleteAcls(admin: Admin, bindings: readonly AclBinding[]): Promise<void> {
-  if (bindings.length > 0) await admin.deleteAcls({ filters: bindings.map(toKafka) });
+  if (bindings.length === 0) return;
+  const lib = await loadKafka();
+  await admin.deleteAcls({ filters: bindings.map((b) => toKafka(lib, b)) });
 }
 
 /** The users among `names` that have a SCRAM-SHA-512 credential (one DescribeUserScramCredentials request). */
 export async function usersWithScram(admin: Admin, names: readonly string[]): Promise<Set<string>> {
   if (names.length === 0) return new Set();
+  const { describeUserScramCredentialsV0 } = await loadKafka();
   const connection = await brokerConnection(admin);
   // A user without credentials is a per-result RESOURCE_NOT_FOUND; the library rejects then, with the response attached.
-  type Response = Awaited<ReturnType<typeof describeUserScramCredentialsV0.api.async>>;
+  type Response = Awaited<ReturnType<KafkaLibrary['describeUserScramCredentialsV0']['api']['async']>>;
   const response = await describeUserScramCredentialsV0.api.async(connection, names.map((name) => ({ name }))).catch((error: unknown) => {
     const partial = (error as { response?: Response }).response;
     if (partial) return partial;
@@ -103,6 +115,7 @@ export async function usersWithScram(admin: Admin, names: readonly string[]): Pr
  * client can actually log in and be authorised.
  */
 export async function waitForSecurity(admin: Admin, expected: { users: readonly string[]; acls: ReadonlyMap<string, readonly AclBinding[]> }, timeoutMs = 30_000): Promise<void> {
+  const { describeUserScramCredentialsV0 } = await loadKafka();
   const deadline = Date.now() + timeoutMs;
   let missing = '';
   while (Date.now() < deadline) {
@@ -127,6 +140,6 @@ export async function waitForSecurity(admin: Admin, expected: { users: readonly 
     await pause(250); // polling, not the cluster going quiet (withAdmin's stall deadline)
   }
   throw new KafkaplaneError('SECURITY_NOT_PROPAGATED', `users and ACLs were written but ${missing} after ${Math.round(timeoutMs / 1000)} s`, {
-    hint: 'the brokers are not catching up with the metadata log; check the node logs (kafkaplane logs)',
+    hint: hint`the brokers are not catching up with the metadata log; check the node logs (${action('logs')})`,
   });
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { KafkaplaneError, action, hint } from '../errors.ts';
-import type { ConnectionConfig } from '../kafka/connect.ts';
+import type { ConnectionConfig } from '../kafka/client.ts';
 import { type ClusterModel, clusterModel } from '../model/broker-properties.ts';
 import { INTERNAL_USER } from '../model/listeners.ts';
 import { withPortIndexes } from '../model/local-rules.ts';

@@ -1,6 +1,6 @@
 import { errorMessage } from '../errors.ts';
 import { type ClusterDescription, type QuorumDescription, describeCluster, describeQuorum } from '../kafka/cluster.ts';
-import { withAdmin } from '../kafka/connect.ts';
+import { withAdmin } from '../kafka/admin-session.ts';
 import { nodeListeners } from '../model/broker-properties.ts';
 import { type ClientBootstrap, type LocalCluster, adminConnection, clientBootstraps } from './local-cluster.ts';
 import { type LocateOptions, locate } from './locate.ts';

@@ -2,7 +2,7 @@
 // watermark, voters and observers with their lag) — what kafka-metadata-quorum describe --status/--replication shows.
 import { errorMessage } from '../../errors.ts';
 import type { QuorumDescription, QuorumReplica } from '../../kafka/cluster.ts';
-import { withAdmin } from '../../kafka/connect.ts';
+import { withAdmin } from '../../kafka/admin-session.ts';
 import { type BrokerMetadata, kafkaUuid } from '../../kafka/metadata.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
 import { type Io, formatTable, printJson } from '../output.ts';

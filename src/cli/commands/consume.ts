@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { KafkaplaneError } from '../../errors.ts';
-import { createConsumer, probeBootstrap } from '../../kafka/connect.ts';
-import { topicMetadata } from '../../kafka/first-contact.ts';
+import { createConsumer } from '../../kafka/clients.ts';
+import { probeBootstrap } from '../../kafka/reachability.ts';
+import { topicMetadata } from '../../kafka/topic-metadata.ts';
 import { GroupReader } from '../../kafka/group-reader.ts';
 import { offsetsForTime, partitionBounds } from '../../kafka/partition-bounds.ts';
 import { RecordFetcher, forEachRecord } from '../../kafka/record-fetcher.ts';

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Admin } from '@platformatic/kafka';
 import { KafkaplaneError } from '../../errors.ts';
-import { withAdmin } from '../../kafka/connect.ts';
+import { withAdmin } from '../../kafka/admin-session.ts';
 import type { ConsumerGroupDescription } from '../../kafka/groups.ts';
 import type { ClusterMetadata } from '../../kafka/metadata.ts';
 import { type OffsetRow, groupOffsetRows, isRebalancing } from '../../ops/group-offsets.ts';

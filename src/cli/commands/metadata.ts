@@ -1,7 +1,7 @@
 // `kafkaplane metadata`: the brokers, the controller and every topic's partitions as `kcat -L` prints them (and
 // `kcat -L -J` with -o json), from one Metadata request over a single connection.
 import { KafkaplaneError } from '../../errors.ts';
-import { withBrokerLink } from '../../kafka/connect.ts';
+import { withBrokerLink } from '../../kafka/broker-link.ts';
 import { type ClusterMetadata, fetchMetadata } from '../../kafka/metadata.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
 import { type Io, printJson } from '../output.ts';

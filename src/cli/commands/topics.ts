@@ -1,7 +1,8 @@
 // `kafkaplane topics list|describe|create|alter|delete`: kafka-topics.sh parity. Only light modules are imported
 // here; the Kafka client loads inside the commands that need it, so `topics list` starts in a blink.
 import { KafkaplaneError } from '../../errors.ts';
-import { withAdmin, withBrokerLink } from '../../kafka/connect.ts';
+import { withAdmin } from '../../kafka/admin-session.ts';
+import { withBrokerLink } from '../../kafka/broker-link.ts';
 import { type ClusterMetadata, type TopicMetadata, fetchMetadata, requireTopics } from '../../kafka/metadata.ts';
 import type { DescribedPartition, DescribedTopic, TopicsDescription } from '../../kafka/topics.ts';
 import { isAtMinIsr, isUnavailable, isUnderMinIsr, isUnderReplicated, topicIncludeList } from '../../model/partition-health.ts';

@@ -1,5 +1,5 @@
 import type { SpecFile } from '../../api/load.ts';
-import { withAdmin } from '../../kafka/connect.ts';
+import { withAdmin } from '../../kafka/admin-session.ts';
 import { applyTopicActions, observeTopics, refusedTopicActions } from '../../kafka/topic-reconcile.ts';
 import { applyUserActions, observeUsers } from '../../kafka/user-reconcile.ts';
 import { waitForSecurity } from '../../kafka/users.ts';

@@ -9,7 +9,7 @@ import { Consumer, Producer, ProduceAcks, stringDeserializers, stringSerializers
 import { main } from '../../../src/cli/main.ts';
 import type { Io } from '../../../src/cli/output.ts';
 import { KafkaplaneError } from '../../../src/errors.ts';
-import { withAdmin } from '../../../src/kafka/connect.ts';
+import { withAdmin } from '../../../src/kafka/admin-session.ts';
 import { down } from '../../../src/local/down.ts';
 import { adminConnection } from '../../../src/local/local-cluster.ts';
 import { locate } from '../../../src/local/locate.ts';

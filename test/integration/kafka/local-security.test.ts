@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import { withAdmin } from '../../../src/kafka/connect.ts';
+import { withAdmin } from '../../../src/kafka/admin-session.ts';
 import { principalAcls } from '../../../src/kafka/users.ts';
 import { adminConnection } from '../../../src/local/local-cluster.ts';
 import { locate } from '../../../src/local/locate.ts';
