@@ -150,10 +150,28 @@ export type Setting =
   | 'toEarliest'
   | 'toLatest'
   | 'toOffset'
-  | 'execute';
+  | 'execute'
+  | 'allowNewGroup'
+  | 'config'
+  | 'header'
+  | 'maxDisk'
+  | 'brokerNetwork';
 
 /** Something a hint asks the user to run; the CLI spells it as a kafkaplane command. */
-export type Action = 'up' | 'down' | 'purge' | 'status' | 'statusAll' | 'logs' | 'topicsList' | 'topicsCreate' | 'topicsDescribe' | 'groupsDelete' | 'doctor';
+export type Action =
+  | 'up'
+  | 'down'
+  | 'purge'
+  | 'status'
+  | 'statusAll'
+  | 'logs'
+  | 'topicsList'
+  | 'topicsCreate'
+  | 'topicsDescribe'
+  | 'groupsDelete'
+  | 'doctor'
+  | 'topicsAlter'
+  | 'groupsList';
 
 export type HintPart = string | { setting: Setting; value?: string } | { action: Action; args?: string };
 /** A hint as data: text with settings and actions in it. */
