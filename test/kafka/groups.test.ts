@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Admin } from '@platformatic/kafka';
 import { KafkaplaneError } from '../../src/errors.ts';
+import { cliHint } from '../../src/cli/hints.ts';
 import { commitResetPlans } from '../../src/kafka/groups.ts';
 
 function fakeAdmin(refuse: string) {
@@ -18,7 +19,7 @@ function fakeAdmin(refuse: string) {
   return { admin: admin as unknown as Admin, committed };
 }
 
-const plan = (group: string) => ({ group, rows: [{ topic: 'orders', partition: 0, newOffset: 5 }] });
+const plan = (group: string) => ({ group, rows: [{ topic: 'orders', partition: 0, newOffset: 5n }] });
 
 test('the second of three groups fails: the error names the group committed and the two that were not', async () => {
   const { admin, committed } = fakeAdmin('b');
@@ -28,7 +29,7 @@ test('the second of three groups fails: the error names the group committed and 
     assert.equal(error.code, 'RESET_PARTIAL');
     assert.match(error.message, /^the reset stopped after 1 of 3 groups: cannot commit the new offsets of group 'b': a consumer joined the group \(UNKNOWN_MEMBER_ID\)/);
     assert.match(error.message, /\n  committed: +a\n  not committed: b, c$/);
-    assert.equal(error.hint, 'the committed groups already have their new offsets; run the same reset for the others: --group b --group c');
+    assert.equal(cliHint(error.hint), 'the committed groups already have their new offsets; run the same reset for the others: --group b --group c');
     return true;
   });
   assert.deepEqual(committed, ['a'], 'c was not attempted after b failed');
