@@ -329,6 +329,15 @@ test('reset-offsets plans equal kafka-consumer-groups\' for the same inputs; --e
     assert.deepEqual(csv(ours.stdout), csv(reference.stdout), scenario.join(' '));
     assert.equal(csv(ours.stdout).length, 3, scenario.join(' '));
   }
+  // The dry run says so on a line of its own (stderr: every write a whole line), after the plan on stdout.
+  const dry = await cli('groups', 'reset-offsets', classicGroup, ...scope, '--to-earliest', '-b', bootstrap);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /^GROUP +TOPIC +PARTITION +NEW-OFFSET\n/);
+  assert.equal(dry.stderr, 'dry run: nothing was changed (add --execute to commit these offsets)\n');
+  assert.ok(dry.stderrWrites.every((w) => w.endsWith('\n')), JSON.stringify(dry.stderrWrites));
+  const nobody = await cli('groups', 'reset-offsets', `adm-${run}-nobody`, ...scope, '--to-earliest', '-b', bootstrap);
+  assert.equal(nobody.code, 1);
+  assert.equal(nobody.stderr, `error: consumer group 'adm-${run}-nobody' does not exist\nhint: check the name (\`kafkaplane groups list\`); to give a new group its starting offsets, add --allow-new-group\n`);
   // --from-file: our CSV export is the tool's input format, and the other way round.
   const planFile = join(tmpdir(), `adm-${run}-plan.csv`);
   await writeFile(planFile, `${groupsTopic},0,1\n${groupsTopic},2,999999\n`);
