@@ -4,8 +4,6 @@ import { cliHint } from './hints.ts';
 import { type Io, printJson, writeStderrLine } from './output.ts';
 import { buildProgram } from './program.ts';
 
-export { buildProgram };
-
 /**
  * Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage or invalid spec. Expected failures
  * (KafkaplaneError) print their message and hint without a stack — and as `{error}` with -o json; anything else is a
