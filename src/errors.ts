@@ -152,7 +152,12 @@ export type Setting =
   | 'toEarliest'
   | 'toLatest'
   | 'toOffset'
-  | 'execute';
+  | 'execute'
+  | 'allowNewGroup'
+  | 'config'
+  | 'header'
+  | 'maxDisk'
+  | 'brokerNetwork';
 
 /** Something a hint asks the user to run; the CLI spells it as a kafkaplane command. */
 export type Action =
@@ -167,7 +172,9 @@ export type Action =
   | 'topicsDescribe'
   | 'underReplicatedPartitions'
   | 'groupsDelete'
-  | 'doctor';
+  | 'doctor'
+  | 'topicsAlter'
+  | 'groupsList';
 
 export type HintPart = string | { setting: Setting; value?: string } | { action: Action; args?: string };
 /** A hint as data: text with settings and actions in it. */

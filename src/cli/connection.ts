@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { KafkaplaneError } from '../errors.ts';
 import { type ClientSecurity, parseClientProperties, withClientSecurity } from '../kafka/client-properties.ts';
@@ -18,27 +17,6 @@ export interface ConnectionFlags {
   timeout?: number;
 }
 
-/** The flags every command that talks to Kafka takes (kafka-topics.sh and kcat users will recognise them). */
-export function addConnectionOptions(cmd: Command): Command {
-  return cmd
-    .option('-b, --bootstrap <servers>', 'host:port[,host:port…] (default: the local cluster `kafkaplane up` started)')
-    .option('--bootstrap-server <servers>', 'alias of --bootstrap, as Kafka\'s tools spell it')
-    .option('--command-config <file>', 'Kafka client properties (security.protocol, sasl.mechanism, sasl.jaas.config, ssl.truststore.*)')
-    .option('--cluster <name>', 'which local cluster, when --bootstrap is not given')
-    .option('--state-dir <dir>', 'state directory of the local cluster, when --bootstrap is not given')
-    .option('--sasl-mechanism <mechanism>', 'PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512')
-    .option('--sasl-username <user>', 'SASL user name')
-    .option('--sasl-password <password>', 'SASL password (prefer --command-config or KAFKAPLANE_SASL_PASSWORD)')
-    .option('--tls', 'connect with TLS')
-    .option('--tls-ca <file>', 'PEM file with the CA that signed the brokers\' certificates')
-    .option('--tls-insecure', 'do not verify the brokers\' certificates (testing only)')
-    .option('--timeout <seconds>', 'give up on any request after this long', (v) => {
-      const n = Number(v);
-      if (!(n > 0 && n <= 3600)) throw new KafkaplaneError('BAD_TIMEOUT', '--timeout must be between 0 and 3600 seconds', { exitCode: 2 });
-      return n;
-    });
-}
-
 /**
  * Turns the flags into one ConnectionConfig. Without --bootstrap, it connects to the local cluster through
  * kafkaplane's own replication listener, which works whatever security the client listeners have.
@@ -51,7 +29,7 @@ export async function resolveConnection(flags: ConnectionFlags & { bootstrapServ
     try {
       text = await readFile(flags.commandConfig, 'utf8');
     } catch {
-      throw new KafkaplaneError('BAD_CLIENT_CONFIG', `cannot read --command-config ${flags.commandConfig}`, { exitCode: 2 });
+      throw new KafkaplaneError('BAD_CLIENT_CONFIG', `cannot read --command-config ${flags.commandConfig}`);
     }
     security = parseClientProperties(text, flags.commandConfig);
   }
@@ -76,9 +54,9 @@ export async function resolveConnection(flags: ConnectionFlags & { bootstrapServ
   }
   if (flags.saslMechanism || flags.saslUsername) {
     const mechanism = (flags.saslMechanism ?? 'SCRAM-SHA-512').toUpperCase();
-    if (!['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'].includes(mechanism)) throw new KafkaplaneError('BAD_SASL', `--sasl-mechanism must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, got ${mechanism}`, { exitCode: 2 });
+    if (!['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'].includes(mechanism)) throw new KafkaplaneError('BAD_SASL', `--sasl-mechanism must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, got ${mechanism}`);
     const password = flags.saslPassword ?? env.KAFKAPLANE_SASL_PASSWORD;
-    if (!flags.saslUsername || password === undefined) throw new KafkaplaneError('BAD_SASL', 'SASL needs --sasl-username and --sasl-password (or KAFKAPLANE_SASL_PASSWORD)', { exitCode: 2 });
+    if (!flags.saslUsername || password === undefined) throw new KafkaplaneError('BAD_SASL', 'SASL needs --sasl-username and --sasl-password (or KAFKAPLANE_SASL_PASSWORD)');
     config.sasl = { mechanism: mechanism as 'PLAIN', username: flags.saslUsername, password };
   }
   if (flags.tls || flags.tlsCa || flags.tlsInsecure) {

@@ -22,6 +22,11 @@ const FLAGS: Record<Setting, string> = {
   toLatest: '--to-latest',
   toOffset: '--to-offset',
   execute: '--execute',
+  allowNewGroup: '--allow-new-group',
+  config: '--config',
+  header: '-H',
+  maxDisk: '--max-disk',
+  brokerNetwork: '--broker-network',
 };
 
 /** The commands hints ask the user to run. */
@@ -38,6 +43,8 @@ const COMMANDS: Record<Action, string> = {
   underReplicatedPartitions: 'kafkaplane topics describe --under-replicated-partitions',
   groupsDelete: 'kafkaplane groups delete',
   doctor: 'kafkaplane doctor',
+  topicsAlter: 'kafkaplane topics alter',
+  groupsList: 'kafkaplane groups list',
 };
 
 export const CLI_VOCABULARY: HintVocabulary = {
@@ -46,6 +53,6 @@ export const CLI_VOCABULARY: HintVocabulary = {
 };
 
 /** A hint in the CLI's words. */
-export function cliHint(hint: Hint | string | undefined): string | undefined {
-  return hint === undefined ? undefined : formatHint(hint, CLI_VOCABULARY);
+export function cliHint(hint: Hint | string | null | undefined): string | undefined {
+  return hint === undefined || hint === null ? undefined : formatHint(hint, CLI_VOCABULARY);
 }

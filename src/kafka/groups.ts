@@ -1,11 +1,13 @@
 import type { Admin, Connection } from '@platformatic/kafka';
-import { KafkaplaneError } from '../errors.ts';
+import { KafkaplaneError, action, hint, setting } from '../errors.ts';
 import type { GroupMember } from '../ops/group-offsets.ts';
+import { type PartitionOffsets, type ResetFile, type ResetPlan, type ResetScenario, type TopicScope, planOffsetReset, resetRefusal } from '../ops/offset-reset.ts';
 import { type TopicPartition, partitionKey } from '../model/topic-partition.ts';
 import { pause } from './admin-session.ts';
 import { loadKafka } from './client.ts';
 import { describeKafkaError, kafkaProtocolErrors } from './errors.ts';
 import type { ClusterMetadata } from './metadata.ts';
+import { clusterMetadata } from './topics.ts';
 
 export interface ConsumerGroupListing {
   id: string;
@@ -97,7 +99,7 @@ export async function describeConsumerGroups(admin: Admin, ids: readonly string[
             });
           } else if (g.errorCode === 69) classic.push(g.groupId); // GROUP_ID_NOT_FOUND: classic, or no such group
           else if (g.errorCode === 16 || g.errorCode === 14 || g.errorCode === 15) retry = true; // coordinator moved / loading
-          else throw new KafkaplaneError('GROUP_DESCRIBE_FAILED', `cannot describe group '${g.groupId}': ${g.errorMessage ?? `error ${g.errorCode}`}`);
+          else throw groupDescribeFailure(g.groupId, g.errorCode, lib, g.errorMessage);
         }
       } else classic.push(...groups);
       if (classic.length > 0) {
@@ -111,7 +113,7 @@ export async function describeConsumerGroups(admin: Admin, ids: readonly string[
             retry = true;
             continue;
           }
-          if (g.errorCode !== 0 && g.errorCode !== 69) throw new KafkaplaneError('GROUP_DESCRIBE_FAILED', `cannot describe group '${g.groupId}': error ${g.errorCode}`);
+          if (g.errorCode !== 0 && g.errorCode !== 69) throw groupDescribeFailure(g.groupId, g.errorCode, lib);
           const exists = g.errorCode === 0 && !(g.groupState === 'Dead' && g.protocolType === '');
           results.set(g.groupId, {
             id: g.groupId,
@@ -150,6 +152,12 @@ function decodeAssignment(lib: typeof import('@platformatic/kafka'), assignment:
   }
 }
 
+/** A group the coordinator refused to describe, with the error's protocol name (GROUP_AUTHORIZATION_FAILED, …). */
+export function groupDescribeFailure(group: string, errorCode: number, lib: { protocolErrorsCodesById: Record<number, string> }, serverMessage?: string | null): KafkaplaneError {
+  const name = lib.protocolErrorsCodesById[errorCode] ?? `error ${errorCode}`;
+  return new KafkaplaneError('GROUP_DESCRIBE_FAILED', `cannot describe group '${group}': ${serverMessage ? `${serverMessage} (${name})` : name}`);
+}
+
 const apiSupport = new WeakMap<object, Promise<boolean>>();
 
 async function supportsConsumerGroupDescribe(connection: Connection, lib: typeof import('@platformatic/kafka')): Promise<boolean> {
@@ -165,13 +173,13 @@ async function supportsConsumerGroupDescribe(connection: Connection, lib: typeof
 }
 
 /** Committed offsets per group, keyed by partitionKey(); partitions with nothing committed are left out. */
-export async function committedOffsets(admin: Admin, ids: readonly string[]): Promise<Map<string, Map<string, number>>> {
-  const result = new Map<string, Map<string, number>>(ids.map((id) => [id, new Map()]));
+export async function committedOffsets(admin: Admin, ids: readonly string[]): Promise<Map<string, Map<string, bigint>>> {
+  const result = new Map<string, Map<string, bigint>>(ids.map((id) => [id, new Map()]));
   if (ids.length === 0) return result;
   const listed = await admin.listConsumerGroupOffsets({ groups: [...ids] });
   for (const g of listed) {
-    const map = result.get(g.groupId) ?? new Map<string, number>();
-    for (const t of g.topics) for (const p of t.partitions) if (p.committedOffset >= 0n) map.set(partitionKey({ topic: t.name, partition: p.partitionIndex }), Number(p.committedOffset));
+    const map = result.get(g.groupId) ?? new Map<string, bigint>();
+    for (const t of g.topics) for (const p of t.partitions) if (p.committedOffset >= 0n) map.set(partitionKey({ topic: t.name, partition: p.partitionIndex }), p.committedOffset);
     result.set(g.groupId, map);
   }
   return result;
@@ -183,8 +191,8 @@ export type OffsetQuery = 'earliest' | 'latest' | { timestamp: number };
  * ListOffsets for the partitions that have a leader (the others cannot answer; they are left out of the result).
  * For a timestamp, partitions with no record at or after it map to null.
  */
-export async function partitionOffsets(admin: Admin, metadata: ClusterMetadata, partitions: readonly TopicPartition[], query: OffsetQuery): Promise<Map<string, number | null>> {
-  const result = new Map<string, number | null>();
+export async function partitionOffsets(admin: Admin, metadata: ClusterMetadata, partitions: readonly TopicPartition[], query: OffsetQuery): Promise<Map<string, bigint | null>> {
+  const result = new Map<string, bigint | null>();
   const leaders = new Map(metadata.topics.flatMap((t) => t.partitions.map((p) => [partitionKey({ topic: t.name, partition: p.partition }), p.leader])));
   const live = new Set(metadata.brokers.map((b) => b.id));
   const byTopic = new Map<string, number[]>();
@@ -196,14 +204,14 @@ export async function partitionOffsets(admin: Admin, metadata: ClusterMetadata, 
   if (byTopic.size === 0) return result;
   const timestamp = query === 'earliest' ? -2n : query === 'latest' ? -1n : BigInt(query.timestamp);
   const listed = await admin.listOffsets({ topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex, timestamp })) })) });
-  for (const t of listed) for (const p of t.partitions) result.set(partitionKey({ topic: t.name, partition: p.partitionIndex }), p.offset < 0n ? null : Number(p.offset));
+  for (const t of listed) for (const p of t.partitions) result.set(partitionKey({ topic: t.name, partition: p.partitionIndex }), p.offset < 0n ? null : p.offset);
   return result;
 }
 
 /** Commits the given offsets for an inactive group (the broker refuses while the group has members). */
-export async function commitGroupOffsets(admin: Admin, group: string, offsets: readonly (TopicPartition & { offset: number })[]): Promise<void> {
+export async function commitGroupOffsets(admin: Admin, group: string, offsets: readonly (TopicPartition & { offset: bigint })[]): Promise<void> {
   const byTopic = new Map<string, { partition: number; offset: bigint }[]>();
-  for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: BigInt(o.offset) }]);
+  for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset }]);
   try {
     await admin.alterConsumerGroupOffsets({ groupId: group, topics: [...byTopic].map(([name, partitionOffsets]) => ({ name, partitionOffsets })) });
   } catch (error) {
@@ -217,7 +225,7 @@ export async function commitGroupOffsets(admin: Admin, group: string, offsets: r
  * that resets them all or none). `committed` names the groups done so far, for a caller whose deadline fires
  * mid-way; a failure after the first group says which groups have their new offsets and which do not.
  */
-export async function commitResetPlans(admin: Admin, plans: readonly { group: string; rows: readonly (TopicPartition & { newOffset: number })[] }[], committed: string[] = []): Promise<void> {
+export async function commitResetPlans(admin: Admin, plans: readonly { group: string; rows: readonly (TopicPartition & { newOffset: bigint })[] }[], committed: string[] = []): Promise<void> {
   const planned = plans.filter((p) => p.rows.length > 0);
   for (const plan of planned) {
     try {
@@ -236,7 +244,7 @@ export function resetStoppedError(error: unknown, planned: readonly string[], co
   const cause = error instanceof KafkaplaneError || kafkaProtocolErrors(error).length === 0 ? (error as Error).message : describeKafkaError(error);
   return new KafkaplaneError('RESET_PARTIAL', `the reset stopped after ${committed.length} of ${planned.length} groups: ${cause}\n  committed:     ${committed.length > 0 ? committed.join(', ') : '(none)'}\n  not committed: ${rest.join(', ')}`, {
     cause: error,
-    hint: committed.length > 0 ? `the committed groups already have their new offsets; run the same reset for the others: ${rest.map((g) => `--group ${g}`).join(' ')}` : 'no group\'s offsets were changed',
+    hint: committed.length > 0 ? ['the committed groups already have their new offsets; run the same reset for the others: ', ...rest.flatMap((g, i) => (i === 0 ? [setting('group', g)] : [' ', setting('group', g)]))] : 'no group\'s offsets were changed',
   });
 }
 
@@ -247,4 +255,124 @@ export async function deleteConsumerGroups(admin: Admin, ids: readonly string[])
     if (kafkaProtocolErrors(error).length === 0) throw error;
     throw new KafkaplaneError('GROUP_DELETE_FAILED', `cannot delete ${ids.map((i) => `'${i}'`).join(', ')}: ${describeKafkaError(error)}`, { cause: error });
   }
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// Offset reset (kafka-consumer-groups --reset-offsets): gather → plan → recheck → commit. The plan is the pure
+// planOffsetReset (src/ops/offset-reset.ts); this part fetches its inputs and commits its result.
+
+/** Which consumer groups a command means: these ids (duplicates dropped), or every consumer group. */
+export async function selectConsumerGroups(admin: Admin, ids: readonly string[] | 'all'): Promise<string[]> {
+  return ids === 'all' ? (await listConsumerGroups(admin)).map((g) => g.id) : [...new Set(ids)];
+}
+
+export interface OffsetResetRequest {
+  groups: readonly string[] | 'all';
+  /** Where to: one scenario for every partition in scope, or a plan file's offsets (`source` names it in messages). */
+  target: { scenario: ResetScenario } | { file: ResetFile; source: string };
+  /** Which partitions (ignored with a file, which lists its own): topics, or every partition a group committed. */
+  scope: readonly TopicScope[] | 'committed';
+  /** A group that does not exist yet gets its starting offsets (with execute). */
+  allowNewGroup: boolean;
+  execute: boolean;
+}
+
+/** Filled as a reset commits, so a caller whose deadline fires between two groups can say which were done. */
+export interface ResetProgress {
+  planned: string[];
+  committed: string[];
+}
+
+/** Plans a reset for every group and, with `execute`, commits it after checking again that no group has members. */
+export async function resetConsumerGroupOffsets(admin: Admin, request: OffsetResetRequest, progress: ResetProgress = { planned: [], committed: [] }): Promise<ResetPlan[]> {
+  const ids = await selectConsumerGroups(admin, request.groups);
+  const inputs = await gatherResetInputs(admin, ids, request);
+  const plans = inputs.map((g) => planOffsetReset(g.group, g.scenario, g.partitions));
+  if (request.execute) {
+    // Re-check right before committing: a consumer may have joined since the plan was made.
+    const late = (await describeConsumerGroups(admin, ids)).map((g) => resetRefusal(g.id, g.state)).filter((r): r is string => r !== undefined);
+    if (late.length > 0) throw new KafkaplaneError('GROUP_ACTIVE', late.join('\n'), { hint: 'nothing was changed; stop the group\'s consumers and run the reset again' });
+    progress.planned.push(...plans.filter((p) => p.rows.length > 0).map((p) => p.group));
+    await commitResetPlans(admin, plans, progress.committed);
+  }
+  return plans;
+}
+
+const NO_METADATA: ClusterMetadata = { clusterId: null, controllerId: -1, brokers: [], topics: [], answeredBy: '' };
+const keyPartition = (key: string): TopicPartition => ({ topic: key.split('\u0000')[0]!, partition: Number(key.split('\u0000')[1]) });
+
+/** Everything the plan needs, refusing before anything changes: active groups, unknown groups, partitions. */
+async function gatherResetInputs(admin: Admin, ids: readonly string[], request: OffsetResetRequest): Promise<{ group: string; scenario: ResetScenario; partitions: PartitionOffsets[] }[]> {
+  const described = await describeConsumerGroups(admin, ids);
+  const refusals = described.map((g) => resetRefusal(g.id, g.state)).filter((r): r is string => r !== undefined);
+  if (refusals.length > 0) {
+    throw new KafkaplaneError('GROUP_ACTIVE', refusals.join('\n'), { hint: 'stop the group\'s consumers (their offsets would be overwritten by their next commit), then run the reset again' });
+  }
+  const unknown = described.filter((g) => !g.exists).map((g) => g.id);
+  if (unknown.length > 0 && !request.allowNewGroup) {
+    throw new KafkaplaneError('UNKNOWN_GROUP', `consumer group${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => `'${u}'`).join(', ')} ${unknown.length === 1 ? 'does' : 'do'} not exist`, {
+      hint: hint`check the name (\`${action('groupsList')}\`); to give a new group its starting offsets, add ${setting('allowNewGroup')}`,
+    });
+  }
+  const committed = await committedOffsets(admin, ids);
+  const target = request.target;
+  if ('file' in target && target.file.has('') && ids.length > 1) throw new KafkaplaneError('BAD_RESET_FILE', `${target.source} has no group column but ${ids.length} groups were named; use group,topic,partition,offset lines`);
+  const perGroup = ids.map((id) => {
+    if ('file' in target) {
+      const offsets = target.file.get(id) ?? (ids.length === 1 ? target.file.get('') : undefined);
+      if (!offsets) throw new KafkaplaneError('BAD_RESET_FILE', `${target.source} has no offsets for group '${id}'`);
+      return { id, scenario: { kind: 'file', offsets } as ResetScenario, partitions: [...offsets.keys()].map(keyPartition) };
+    }
+    return { id, scenario: target.scenario, partitions: request.scope === 'committed' ? [...(committed.get(id)?.keys() ?? [])].map(keyPartition) : [] };
+  });
+  const scope = 'file' in target || request.scope === 'committed' ? undefined : request.scope;
+  const topics = [...new Set([...(scope ?? []).map((s) => s.topic), ...perGroup.flatMap((g) => g.partitions.map((p) => p.topic))])];
+  const metadata = topics.length > 0 ? await clusterMetadata(admin, topics) : NO_METADATA;
+  if (scope) {
+    const explicit = resolveScope(metadata, scope);
+    for (const g of perGroup) g.partitions = explicit;
+  }
+  const all = perGroup.flatMap((g) => g.partitions);
+  checkPartitions(metadata, all);
+  const timestamp = 'scenario' in target && target.scenario.kind === 'timestamp' ? target.scenario.ms : undefined;
+  const [start, end, atTimestamp] = await Promise.all([
+    partitionOffsets(admin, metadata, all, 'earliest'),
+    partitionOffsets(admin, metadata, all, 'latest'),
+    timestamp !== undefined ? partitionOffsets(admin, metadata, all, { timestamp }) : undefined,
+  ]);
+  return perGroup.map((g) => ({
+    group: g.id,
+    scenario: g.scenario,
+    partitions: g.partitions.map((tp) => {
+      const key = partitionKey(tp);
+      const s = start.get(key);
+      const e = end.get(key);
+      if (s === undefined || s === null || e === undefined || e === null) throw new KafkaplaneError('OFFSETS_UNAVAILABLE', `cannot read the log start/end offsets of ${tp.topic}-${tp.partition}`);
+      return { ...tp, start: s, end: e, committed: committed.get(g.id)?.get(key), atTimestamp: atTimestamp?.get(key) };
+    }),
+  }));
+}
+
+function resolveScope(metadata: ClusterMetadata, scope: readonly TopicScope[]): TopicPartition[] {
+  const out: TopicPartition[] = [];
+  for (const s of scope) {
+    const topic = metadata.topics.find((t) => t.name === s.topic && t.error !== 'UNKNOWN_TOPIC_OR_PARTITION');
+    if (!topic) throw new KafkaplaneError('UNKNOWN_TOPIC', `topic '${s.topic}' does not exist`, { hint: hint`list the topics with \`${action('topicsList')}\`` });
+    for (const partition of s.partitions ?? topic.partitions.map((p) => p.partition)) out.push({ topic: s.topic, partition });
+  }
+  const seen = new Set<string>();
+  return out.filter((tp) => !seen.has(partitionKey(tp)) && Boolean(seen.add(partitionKey(tp))));
+}
+
+/** Like the tool: every partition must exist and have a leader, or nothing is reset. */
+function checkPartitions(metadata: ClusterMetadata, partitions: readonly TopicPartition[]): void {
+  const missing: string[] = [];
+  const leaderless: string[] = [];
+  for (const tp of partitions) {
+    const p = metadata.topics.find((t) => t.name === tp.topic && t.error !== 'UNKNOWN_TOPIC_OR_PARTITION')?.partitions.find((x) => x.partition === tp.partition);
+    if (!p) missing.push(`${tp.topic}-${tp.partition}`);
+    else if (p.leader < 0) leaderless.push(`${tp.topic}-${tp.partition}`);
+  }
+  if (missing.length > 0) throw new KafkaplaneError('UNKNOWN_PARTITION', `partition${missing.length === 1 ? '' : 's'} ${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist`, { exitCode: 2 });
+  if (leaderless.length > 0) throw new KafkaplaneError('NO_LEADER', `partition${leaderless.length === 1 ? '' : 's'} ${leaderless.join(', ')} ${leaderless.length === 1 ? 'has' : 'have'} no leader; offsets cannot be read`, { hint: hint`\`${action('doctor')}\` shows why` });
 }

@@ -187,7 +187,7 @@ async function sampleGroupLag(admin: import('@platformatic/kafka').Admin, metada
     const committed = await committedOffsets(admin, ids);
     const partitions = new Map<string, TopicPartition>();
     for (const offsets of committed.values()) for (const key of offsets.keys()) partitions.set(key, { topic: key.split('\u0000')[0]!, partition: Number(key.split('\u0000')[1]) });
-    const ends = partitions.size > 0 ? await partitionOffsets(admin, usable, [...partitions.values()], 'latest') : new Map<string, number | null>();
+    const ends = partitions.size > 0 ? await partitionOffsets(admin, usable, [...partitions.values()], 'latest') : new Map<string, bigint | null>();
     return { committed, ends };
   };
   const first = await sample();
@@ -199,15 +199,16 @@ async function sampleGroupLag(admin: import('@platformatic/kafka').Admin, metada
   const second = intervalMs > 0 ? await sample() : first;
   const described = new Map((await describeConsumerGroups(admin, ids)).map((d) => [d.id, d]));
   return groups.map((g) => {
-    const c2 = second.committed.get(g.id) ?? new Map<string, number>();
-    const c1 = first.committed.get(g.id) ?? new Map<string, number>();
+    const c2 = second.committed.get(g.id) ?? new Map<string, bigint>();
+    const c1 = first.committed.get(g.id) ?? new Map<string, bigint>();
     const partitions: GroupLagFact['partitions'] = [];
     for (const [key, committed2] of c2) {
       const end2 = second.ends.get(key);
       const end1 = first.ends.get(key) ?? end2;
       if (end2 === undefined || end2 === null || end1 === undefined || end1 === null) continue;
       const [topic, partition] = key.split('\u0000') as [string, string];
-      partitions.push({ topic, partition: Number(partition), committed1: c1.get(key) ?? committed2, committed2, end1, end2 });
+      // Lag arithmetic in the facts is plain numbers: exact for any offset a partition reaches in practice (< 2^53).
+      partitions.push({ topic, partition: Number(partition), committed1: Number(c1.get(key) ?? committed2), committed2: Number(committed2), end1: Number(end1), end2: Number(end2) });
     }
     partitions.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
     const d = described.get(g.id);

@@ -1,7 +1,9 @@
 // `kafkaplane doctor`: seed 004's troubleshooting checklist as a pure function over facts gathered from the cluster
 // (src/kafka/health.ts). Every finding says what is wrong, how bad it is, and what to change.
 
+import { type Hint, action, hint, setting } from '../errors.ts';
 import { isUnavailable, isUnderMinIsr, isUnderReplicated } from '../model/partition-health.ts';
+import type { TopicPartition } from '../model/topic-partition.ts';
 
 export type Severity = 'ok' | 'info' | 'warning' | 'critical';
 
@@ -11,7 +13,8 @@ export interface Finding {
   severity: Severity;
   title: string;
   detail: string[];
-  fix: string | null;
+  /** What to change: text, or a hint whose commands and settings each front-end words its own way. */
+  fix: Hint | string | null;
 }
 
 export interface AddressFact {
@@ -22,9 +25,7 @@ export interface AddressFact {
   code?: string | undefined;
 }
 
-export interface PartitionFact {
-  topic: string;
-  partition: number;
+export interface PartitionFact extends TopicPartition {
   leader: number;
   replicas: number[];
   isr: number[];
@@ -62,7 +63,7 @@ export interface GroupLagFact {
   state: string;
   members: number;
   /** Committed offset and log end offset per partition, at the first and second sample. */
-  partitions: { topic: string; partition: number; committed1: number; committed2: number; end1: number; end2: number }[];
+  partitions: (TopicPartition & { committed1: number; committed2: number; end1: number; end2: number })[];
 }
 
 export interface LocalNodeFact {
@@ -132,7 +133,7 @@ function isKubernetesName(host: string): boolean {
   return /\.svc(\.|$)|\.cluster\.local$/.test(host);
 }
 
-type Add = (check: string, severity: Severity, title: string, detail?: string[], fix?: string | null) => void;
+type Add = (check: string, severity: Severity, title: string, detail?: string[], fix?: Hint | string | null) => void;
 
 function advertisedFix(unreachable: readonly AddressFact[]): string {
   return unreachable.some((a) => isKubernetesName(a.address.replace(/:\d+$/, '')))
@@ -145,7 +146,7 @@ function diagnoseListener(l: ListenerFact, add: Add): void {
   const name = `listener ${l.name} (${l.securityProtocol})`;
   const who = (a: ListenerFact['advertised'][number]) => (a.brokerId === null ? a.address : `broker ${a.brokerId} advertises ${a.address}`);
   if (l.checked === 'metadata' && l.error !== null) {
-    add('advertised-listeners', 'critical', `${name}: Kafka does not answer on it from here: ${l.error}`, [], `clients of this listener cannot connect: check the listener's settings and the broker logs (kafkaplane logs)`);
+    add('advertised-listeners', 'critical', `${name}: Kafka does not answer on it from here: ${l.error}`, [], hint`clients of this listener cannot connect: check the listener's settings and the broker logs (${action('logs')})`);
     return;
   }
   const unreachable = l.advertised.filter((a) => !a.ok);
@@ -167,7 +168,7 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
       bad.every((b) => b.code === 'ENOTFOUND' || b.code === 'EAI_AGAIN')
         ? 'use an address that resolves from here; Kubernetes service names resolve only inside the cluster (use an external listener: type nodeport or loadbalancer)'
         : bad.every((b) => b.code === 'ECONNREFUSED')
-          ? 'nothing listens there: start the cluster (kafkaplane up / check the pods), or fix the port'
+          ? hint`nothing listens there: start the cluster (${action('up')} / check the pods), or fix the port`
           : 'check the address, firewalls and security groups between here and the brokers');
   } else if (bad.length > 0) {
     add('bootstrap', 'warning', `${plural(bad.length, 'bootstrap address')} of ${facts.bootstrap.length} unreachable`, bad.map((b) => `${b.address}: ${b.reason}`), 'clients fall back to the other addresses, but drop or fix these in bootstrap.servers');
@@ -179,7 +180,7 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
     if (stoppedNodes.length > 0) {
       add('local-nodes', 'critical', `${plural(stoppedNodes.length, 'node')} of local cluster "${facts.local.name}" not running: ${stoppedNodes.map((n) => n.id).join(', ')}`,
         stoppedNodes.map((n) => `node ${n.id} (${n.roles.join('+')}): log ${n.logFile}`),
-        `look at the log (kafkaplane logs ${stoppedNodes[0]!.id}), then start the missing nodes with \`kafkaplane up -f <spec>\` (running nodes and data are kept)`);
+        hint`look at the log (${action('logs', String(stoppedNodes[0]!.id))}), then start the missing nodes with \`${action('up')} ${setting('file', '<spec>')}\` (running nodes and data are kept)`);
     } else add('local-nodes', 'ok', `all ${facts.local.nodes.length} nodes of local cluster "${facts.local.name}" are running`);
   }
 
@@ -214,7 +215,7 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
     const hosted = (id: number) => cluster.partitions.filter((p) => p.replicas.includes(id)).length;
     add('brokers', 'critical', `${plural(down.length, 'broker')} down: ${down.join(', ')} (not registered with the controller)`,
       down.map((id) => `broker ${id} holds replicas of ${plural(hosted(id), 'partition')}`),
-      facts.local ? `start it again: \`kafkaplane up -f <spec>\`; its log says why it stopped (kafkaplane logs ${down[0]})` : 'check the broker\'s process or pod (kubectl get pods; kubectl logs <pod>; kubectl get events --sort-by=.lastTimestamp): restart loops come from full disks, PVC permissions, port clashes or typos in its configuration');
+      facts.local ? hint`start it again: \`${action('up')} ${setting('file', '<spec>')}\`; its log says why it stopped (${action('logs', String(down[0]))})` : 'check the broker\'s process or pod (kubectl get pods; kubectl logs <pod>; kubectl get events --sort-by=.lastTimestamp): restart loops come from full disks, PVC permissions, port clashes or typos in its configuration');
   } else add('brokers', 'ok', `${plural(live.size, 'broker')} registered: ${[...live].sort((a, b) => a - b).join(', ')}`);
 
   // 4. Partitions: offline, under min ISR, under-replicated (kafka-topics --describe's definitions).
@@ -231,7 +232,7 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
     add('partitions', 'critical', `${plural(underMinIsr.length, 'partition')} under min.insync.replicas: producers with acks=all get NOT_ENOUGH_REPLICAS`,
       underMinIsr.slice(0, 8).map((p) => `${name(p)}: ISR ${p.isr.join(',') || 'empty'} (${p.isr.length}) < min.insync.replicas ${p.minIsr}, replicas ${p.replicas.join(',')}`),
       underMinIsr.some((p) => p.minIsr > p.replicas.length)
-        ? `min.insync.replicas is larger than the replication factor on ${list(underMinIsr.filter((p) => p.minIsr > p.replicas.length).map(name))}: lower it (kafkaplane topics alter <topic> --config min.insync.replicas=N) or add replicas`
+        ? hint`min.insync.replicas is larger than the replication factor on ${list(underMinIsr.filter((p) => p.minIsr > p.replicas.length).map(name))}: lower it (${action('topicsAlter', '<topic>')} ${setting('config', 'min.insync.replicas=N')}) or add replicas`
         : 'restore the brokers missing from the ISR (see "brokers" above); until then acks=all producers of these partitions fail');
   }
   if (underReplicated.length > 0) {
@@ -270,7 +271,7 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
       if (g.members === 0) {
         problems++;
         add('consumer-lag', 'warning', `group '${g.group}' has no active consumers and a lag of ${lag2}`, [list(lagging)],
-          `start its consumers; if the group is abandoned, delete it (kafkaplane groups delete ${g.group}) so lag alerts stop`);
+          hint`start its consumers; if the group is abandoned, delete it (${action('groupsDelete', g.group)}) so lag alerts stop`);
       } else if (facts.lagSampleMs > 0 && !moved) {
         problems++;
         add('consumer-lag', 'warning', `group '${g.group}' is stuck: lag ${lag2}, no committed offset moved in ${seconds} s (state ${g.state}, ${plural(g.members, 'member')})`, [list(lagging)],

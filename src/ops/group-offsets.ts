@@ -1,4 +1,4 @@
-import { type TopicPartition, partitionKey } from '../model/topic-partition.ts';
+import { type TopicPartition, compareTopicPartitions as compare, partitionKey } from '../model/topic-partition.ts';
 
 // kafka-consumer-groups --describe, computed from what was fetched (ConsumerGroupCommand.collectGroupsOffsets): one
 // row per assigned partition (members with the most partitions first), then one row per partition the group has
@@ -15,27 +15,21 @@ export interface GroupMember {
   memberEpoch?: number | undefined;
 }
 
-export interface OffsetRow {
+export interface OffsetRow extends TopicPartition {
   group: string;
-  topic: string;
-  partition: number;
-  currentOffset: number | null;
-  logEndOffset: number | null;
-  lag: number | null;
+  currentOffset: bigint | null;
+  logEndOffset: bigint | null;
+  lag: bigint | null;
   consumerId: string | null;
   host: string | null;
   clientId: string | null;
-}
-
-function compare(a: TopicPartition, b: TopicPartition): number {
-  return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
 }
 
 /**
  * `committed` and `logEnd` are keyed by partitionKey(); a missing log end (no leader) shows as '-', as does the lag
  * of a partition with nothing committed.
  */
-export function groupOffsetRows(group: string, members: readonly GroupMember[], committed: ReadonlyMap<string, number>, logEnd: ReadonlyMap<string, number>): OffsetRow[] {
+export function groupOffsetRows(group: string, members: readonly GroupMember[], committed: ReadonlyMap<string, bigint>, logEnd: ReadonlyMap<string, bigint>): OffsetRow[] {
   const row = (tp: TopicPartition, member: GroupMember | undefined): OffsetRow => {
     const key = partitionKey(tp);
     const current = committed.get(key) ?? null;
@@ -46,7 +40,7 @@ export function groupOffsetRows(group: string, members: readonly GroupMember[], 
       partition: tp.partition,
       currentOffset: current,
       logEndOffset: end,
-      lag: current !== null && current >= 0 && end !== null ? end - current : null,
+      lag: current !== null && current >= 0n && end !== null ? end - current : null,
       consumerId: member?.memberId ?? null,
       host: member?.host ?? null,
       clientId: member?.clientId ?? null,

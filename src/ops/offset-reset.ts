@@ -1,37 +1,39 @@
-import { KafkaplaneError } from '../errors.ts';
+import { KafkaplaneError, hint, setting } from '../errors.ts';
 import { type TopicPartition, compareTopicPartitions as compare, partitionKey } from '../model/topic-partition.ts';
 
-
 // What kafka-consumer-groups --reset-offsets computes (GroupOffsetsResetter), as pure functions over offsets the
-// caller fetched: the same inputs give the same plan as Kafka's tool. Offsets are numbers (exact up to 2^53).
+// caller fetched: the same inputs give the same plan as Kafka's tool. Offsets are Kafka's int64, as bigint.
 
 export type ResetScenario =
   | { kind: 'earliest' }
   | { kind: 'latest' }
   | { kind: 'current' }
-  | { kind: 'offset'; offset: number }
-  | { kind: 'shift-by'; shift: number }
+  | { kind: 'offset'; offset: bigint }
+  | { kind: 'shift-by'; shift: bigint }
   /** --to-datetime and --by-duration: the first offset at or after this time (ms since the epoch). */
   | { kind: 'timestamp'; ms: number; label: string }
   /** --from-file: offsets per partition, as the CSV gives them. */
-  | { kind: 'file'; offsets: ReadonlyMap<string, number> };
+  | { kind: 'file'; offsets: ReadonlyMap<string, bigint> };
+
+/** Offsets per partition (keyed by partitionKey()) per group, as a reset plan file gives them; '' is "no group column". */
+export type ResetFile = Map<string, Map<string, bigint>>;
 
 /** What the caller fetched for one partition in scope. */
 export interface PartitionOffsets extends TopicPartition {
   /** Log start offset (ListOffsets earliest). */
-  start: number;
+  start: bigint;
   /** Log end offset (ListOffsets latest). */
-  end: number;
+  end: bigint;
   /** The group's committed offset, if any. */
-  committed?: number | undefined;
+  committed?: bigint | undefined;
   /** For timestamp scenarios: ListOffsets by timestamp; null when no record is at or after the time. */
-  atTimestamp?: number | null | undefined;
+  atTimestamp?: bigint | null | undefined;
 }
 
 export interface ResetRow extends TopicPartition {
   /** The committed offset before the reset, null when the group has none for this partition. */
-  current: number | null;
-  newOffset: number;
+  current: bigint | null;
+  newOffset: bigint;
 }
 
 export interface ResetPlan {
@@ -49,7 +51,7 @@ export interface ResetPlan {
  */
 export function planOffsetReset(group: string, scenario: ResetScenario, partitions: readonly PartitionOffsets[]): ResetPlan {
   const warnings: string[] = [];
-  const clamp = (p: PartitionOffsets, requested: number): number => {
+  const clamp = (p: PartitionOffsets, requested: bigint): bigint => {
     if (requested > p.end) {
       warnings.push(`New offset (${requested}) is higher than latest offset for topic partition ${p.topic}-${p.partition}. Value will be set to ${p.end}.`);
       return p.end;
@@ -62,7 +64,7 @@ export function planOffsetReset(group: string, scenario: ResetScenario, partitio
   };
   const rows = [...partitions].sort(compare).map((p): ResetRow => {
     const current = p.committed ?? null;
-    let newOffset: number;
+    let newOffset: bigint;
     switch (scenario.kind) {
       case 'earliest':
         newOffset = p.start;
@@ -80,7 +82,7 @@ export function planOffsetReset(group: string, scenario: ResetScenario, partitio
         if (current === null) {
           throw new KafkaplaneError('NO_COMMITTED_OFFSET', `cannot shift the offset of ${p.topic}-${p.partition} for group '${group}': the group has no committed offset there`, {
             exitCode: 2,
-            hint: 'use --to-earliest, --to-latest or --to-offset for partitions the group never committed',
+            hint: hint`use ${setting('toEarliest')}, ${setting('toLatest')} or ${setting('toOffset')} for partitions the group never committed`,
           });
         }
         newOffset = clamp(p, current + scenario.shift);
@@ -114,10 +116,10 @@ export function resetRefusal(group: string, state: string): string | undefined {
  * `+01:00`, `+0100`, `+01`); without a zone the time is UTC. Seconds' fraction is optional here (Kafka requires
  * three digits). Fields are checked strictly: 2024-02-30 is an error, not March 1st.
  */
-export function parseResetDatetime(text: string): number {
+export function parseResetDatetime(text: string, source: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(text.trim());
   const bad = (why: string): never => {
-    throw new KafkaplaneError('BAD_DATETIME', `--to-datetime "${text}": ${why}`, { exitCode: 2, hint: 'use YYYY-MM-DDTHH:mm:SS.sss, optionally with a zone: 2024-05-01T12:00:00.000, 2024-05-01T12:00:00.000+02:00 (no zone means UTC)' });
+    throw new KafkaplaneError('BAD_DATETIME', `${source} "${text}": ${why}`, { hint: 'use YYYY-MM-DDTHH:mm:SS.sss, optionally with a zone: 2024-05-01T12:00:00.000, 2024-05-01T12:00:00.000+02:00 (no zone means UTC)' });
   };
   if (!m) return bad('not an ISO-8601 date-time');
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
@@ -142,10 +144,10 @@ export function parseResetDatetime(text: string): number {
  * --by-duration, a java.time.Duration string: `P[nD][T[nH][nM][n[.fff]S]]`, e.g. PT1H30M, P1D, PT0.5S (sign
  * allowed per field and in front). Returns milliseconds; the reset goes to now − duration.
  */
-export function parseIsoDuration(text: string): number {
+export function parseIsoDuration(text: string, source: string): number {
   const m = /^([-+]?)P(?:([-+]?\d+)D)?(?:T(?:([-+]?\d+)H)?(?:([-+]?\d+)M)?(?:([-+]?\d+)(?:[.,](\d{0,9}))?S)?)?$/i.exec(text.trim());
   if (!m || text.trim().toUpperCase().endsWith('T') || (m[2] ?? m[3] ?? m[4] ?? m[5]) === undefined) {
-    throw new KafkaplaneError('BAD_DURATION', `--by-duration "${text}" is not an ISO-8601 duration`, { exitCode: 2, hint: 'e.g. PT30M (30 minutes), PT2H, P1D, P1DT12H' });
+    throw new KafkaplaneError('BAD_DURATION', `${source} "${text}" is not an ISO-8601 duration`, { hint: 'e.g. PT30M (30 minutes), PT2H, P1D, P1DT12H' });
   }
   const [sign, days, hours, minutes, seconds, fraction] = m.slice(1) as (string | undefined)[];
   const secondsValue = Number(seconds ?? '0');
@@ -154,33 +156,57 @@ export function parseIsoDuration(text: string): number {
   return sign === '-' ? -ms : ms;
 }
 
+/** A topic, and the partitions of it a reset covers (all of them when absent). */
+export interface TopicScope {
+  topic: string;
+  partitions?: number[];
+}
+
 /**
- * --topic arguments of reset-offsets: `topic` (every partition) or `topic:0,1,2` (those partitions).
+ * Topic arguments of a reset (kafka-consumer-groups --topic): `topic` (every partition) or `topic:0,1,2` (those
+ * partitions). `source` names where they came from in messages (the CLI: --topic).
  */
-export function parseTopicScope(args: readonly string[]): { topic: string; partitions?: number[] }[] {
+export function parseTopicScope(args: readonly string[], source: string): TopicScope[] {
   return args.map((arg) => {
     const i = arg.indexOf(':');
     if (i < 0) {
-      if (arg.trim() === '') throw new KafkaplaneError('BAD_TOPIC', 'an empty --topic was given', { exitCode: 2 });
+      if (arg.trim() === '') throw new KafkaplaneError('BAD_TOPIC', `an empty ${source} was given`);
       return { topic: arg.trim() };
     }
     const topic = arg.slice(0, i).trim();
     const list = arg.slice(i + 1);
-    if (topic === '' || list.includes(':')) throw new KafkaplaneError('BAD_TOPIC', `invalid --topic "${arg}": expected topic or topic:partition[,partition…]`, { exitCode: 2 });
+    if (topic === '' || list.includes(':')) throw new KafkaplaneError('BAD_TOPIC', `invalid ${source} "${arg}": expected topic or topic:partition[,partition…]`);
     const partitions = list.split(',').map((p) => {
-      if (!/^\s*\d+\s*$/.test(p)) throw new KafkaplaneError('BAD_TOPIC', `invalid partition "${p}" in --topic "${arg}"`, { exitCode: 2, hint: 'partitions are numbers: --topic orders:0,1,2' });
+      if (!/^\s*\d+\s*$/.test(p)) throw new KafkaplaneError('BAD_TOPIC', `invalid partition "${p}" in ${source} "${arg}"`, { hint: hint`partitions are numbers: ${setting('topic', 'orders:0,1,2')}` });
       return Number(p);
     });
     return { topic, partitions };
   });
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A whole number that fits Kafka's int64 (an offset, a shift), or undefined. */
+function int64(text: string): bigint | undefined {
+  if (!/^[-+]?\d+$/.test(text.trim())) return undefined;
+  const n = BigInt(text.trim());
+  return n < INT64_MIN || n > INT64_MAX ? undefined : n;
+}
+
+/** An offset or a shift typed by the user (the CLI: --to-offset, --shift-by). */
+export function parseWholeOffset(text: string, source: string): bigint {
+  const n = int64(text);
+  if (n === undefined) throw new KafkaplaneError('BAD_OFFSET', `${source} "${text}" is not a whole number`);
+  return n;
+}
+
 /**
  * A reset plan file (--from-file) in the tool's CSV: `topic,partition,offset` per line for one group, or
  * `group,topic,partition,offset` (several groups; also accepted for one). No header; blank lines are ignored.
  */
-export function parseResetCsv(text: string, source: string): Map<string, Map<string, number>> {
-  const plans = new Map<string, Map<string, number>>();
+export function parseResetCsv(text: string, source: string): ResetFile {
+  const plans: ResetFile = new Map();
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, index) => {
     const line = raw.trim();
@@ -188,14 +214,15 @@ export function parseResetCsv(text: string, source: string): Map<string, Map<str
     const fields = line.split(',').map((f) => f.trim());
     const where = `${source}:${index + 1}`;
     if (fields.length !== 3 && fields.length !== 4) {
-      throw new KafkaplaneError('BAD_RESET_FILE', `${where}: expected topic,partition,offset (or group,topic,partition,offset), got "${line}"`, { exitCode: 2 });
+      throw new KafkaplaneError('BAD_RESET_FILE', `${where}: expected topic,partition,offset (or group,topic,partition,offset), got "${line}"`);
     }
     const [group, topic, partition, offset] = fields.length === 4 ? fields : ['', ...fields];
-    if (!/^\d+$/.test(partition!)) throw new KafkaplaneError('BAD_RESET_FILE', `${where}: partition "${partition}" is not a number`, { exitCode: 2 });
-    if (!/^-?\d+$/.test(offset!) || !Number.isSafeInteger(Number(offset))) throw new KafkaplaneError('BAD_RESET_FILE', `${where}: offset "${offset}" is not a whole number`, { exitCode: 2 });
-    if (topic === '') throw new KafkaplaneError('BAD_RESET_FILE', `${where}: the topic is empty`, { exitCode: 2 });
-    const plan = plans.get(group!) ?? new Map<string, number>();
-    plan.set(partitionKey({ topic: topic!, partition: Number(partition) }), Number(offset));
+    if (!/^\d+$/.test(partition!)) throw new KafkaplaneError('BAD_RESET_FILE', `${where}: partition "${partition}" is not a number`);
+    const value = /^-?\d+$/.test(offset!) ? int64(offset!) : undefined;
+    if (value === undefined) throw new KafkaplaneError('BAD_RESET_FILE', `${where}: offset "${offset}" is not a whole number`);
+    if (topic === '') throw new KafkaplaneError('BAD_RESET_FILE', `${where}: the topic is empty`);
+    const plan = plans.get(group!) ?? new Map<string, bigint>();
+    plan.set(partitionKey({ topic: topic!, partition: Number(partition) }), value);
     plans.set(group!, plan);
   });
   return plans;

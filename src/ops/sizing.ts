@@ -1,4 +1,4 @@
-import { KafkaplaneError } from '../errors.ts';
+import { type Hint, KafkaplaneError, hint, setting } from '../errors.ts';
 
 // Cluster sizing from seed 000's rules (and Kafka's hardware guidance, https://kafka.apache.org/documentation/#hwandos):
 //   network bandwidth ≥ inbound × replicas + outbound
@@ -66,17 +66,17 @@ export interface SizingPlan {
   };
   /** Each step of the arithmetic, in order, as sentences. */
   reasoning: string[];
-  /** Warnings and advice (production minimums, limits exceeded, TLS). */
-  notes: string[];
+  /** Warnings and advice (production minimums, limits exceeded, TLS); hints name settings in each front-end's words. */
+  notes: (Hint | string)[];
 }
 
 export function planSizing(input: SizingInput): SizingPlan {
   const { writeBytesPerSec: write, readBytesPerSec: read, replicationFactor: rf, headroom } = input;
-  if (!(write > 0)) throw new KafkaplaneError('BAD_SIZING', 'the write rate must be more than 0', { exitCode: 2 });
-  if (!(rf >= 1 && Number.isInteger(rf))) throw new KafkaplaneError('BAD_SIZING', 'the replication factor must be a whole number ≥ 1', { exitCode: 2 });
-  if (!(headroom >= 0 && headroom < 10)) throw new KafkaplaneError('BAD_SIZING', 'headroom must be between 0 and 10 (a fraction, 0.3 = 30 %)', { exitCode: 2 });
+  if (!(write > 0)) throw new KafkaplaneError('BAD_SIZING', 'the write rate must be more than 0');
+  if (!(rf >= 1 && Number.isInteger(rf))) throw new KafkaplaneError('BAD_SIZING', 'the replication factor must be a whole number ≥ 1');
+  if (!(headroom >= 0 && headroom < 10)) throw new KafkaplaneError('BAD_SIZING', 'headroom must be between 0 and 10 (a fraction, 0.3 = 30 %)');
   const reasoning: string[] = [];
-  const notes: string[] = [];
+  const notes: (Hint | string)[] = [];
   const grow = 1 + headroom;
   const pct = `${Math.round(headroom * 100)} %`;
 
@@ -114,8 +114,8 @@ export function planSizing(input: SizingInput): SizingPlan {
   ];
   const [decidedBy, brokers] = candidates.reduce((best, c) => (c[1] > best[1] ? c : best));
   reasoning.push(`brokers: the largest of minimum ${input.minBrokers}, replication factor ${rf}, network ${byNetwork}, storage ${byStorage}${replicas !== undefined ? `, partitions ${byPartitions}` : ''} → ${brokers} (decided by ${decidedBy})`);
-  if (decidedBy === 'storage') notes.push('storage decides the broker count: larger disks per broker (--max-disk) or a shorter retention need fewer brokers, at the price of longer re-replication when a broker is replaced');
-  if (decidedBy === 'network') notes.push('network decides the broker count: faster NICs (--broker-network) need fewer brokers; compression on the producers cuts every term of the network rule');
+  if (decidedBy === 'storage') notes.push(hint`storage decides the broker count: larger disks per broker (${setting('maxDisk')}) or a shorter retention need fewer brokers, at the price of longer re-replication when a broker is replaced`);
+  if (decidedBy === 'network') notes.push(hint`network decides the broker count: faster NICs (${setting('brokerNetwork')}) need fewer brokers; compression on the producers cuts every term of the network rule`);
   if (decidedBy === 'partitions') notes.push('partition count decides the broker count: fewer, larger partitions need fewer brokers');
 
   // Memory (seed 000): heap ≤ 6 GB, page cache ≈ 30 s of the writes this broker receives (its share × RF).
@@ -219,19 +219,19 @@ export function parseSize(text: string, what: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
   const unit = m?.[2]?.toLowerCase() ?? '';
   const factor = unit === '' ? 1 : SIZE_UNITS[unit];
-  if (!m || factor === undefined) throw new KafkaplaneError('BAD_SIZE', `${what} "${text}" is not a size`, { exitCode: 2, hint: 'e.g. 500GB, 2TiB, 1.5Ti, 64GiB' });
+  if (!m || factor === undefined) throw new KafkaplaneError('BAD_SIZE', `${what} "${text}" is not a size`, { hint: 'e.g. 500GB, 2TiB, 1.5Ti, 64GiB' });
   return Number(m[1]) * factor;
 }
 
 /** A data rate: "50MB/s", "1TB/day", "200 MiB/s", "10Gbit/s" (network style), "3000KB/min". */
 export function parseRate(text: string, what: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*?)(bit)?\s*\/\s*([a-z]+)\s*$/i.exec(text);
-  if (!m) throw new KafkaplaneError('BAD_RATE', `${what} "${text}" is not a rate`, { exitCode: 2, hint: 'e.g. 50MB/s, 1TB/day, 200MiB/s, 10Gbit/s' });
+  if (!m) throw new KafkaplaneError('BAD_RATE', `${what} "${text}" is not a rate`, { hint: 'e.g. 50MB/s, 1TB/day, 200MiB/s, 10Gbit/s' });
   const unit = (m[2] ?? '').toLowerCase();
   const isBits = m[3] !== undefined;
   const sizeFactor = isBits ? ({ '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12 } as Record<string, number>)[unit] : unit === '' ? undefined : SIZE_UNITS[unit];
   const seconds = TIME_UNITS[(m[4] ?? '').toLowerCase().replace(/s$/, '')] ?? TIME_UNITS[(m[4] ?? '').toLowerCase()];
-  if (sizeFactor === undefined || seconds === undefined) throw new KafkaplaneError('BAD_RATE', `${what} "${text}" is not a rate`, { exitCode: 2, hint: 'e.g. 50MB/s, 1TB/day, 200MiB/s, 10Gbit/s' });
+  if (sizeFactor === undefined || seconds === undefined) throw new KafkaplaneError('BAD_RATE', `${what} "${text}" is not a rate`, { hint: 'e.g. 50MB/s, 1TB/day, 200MiB/s, 10Gbit/s' });
   return (Number(m[1]) * sizeFactor) / (isBits ? 8 : 1) / seconds;
 }
 
@@ -240,7 +240,7 @@ export function parseSeconds(text: string, what: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
   const unit = (m?.[2] ?? '').toLowerCase();
   const factor = unit === '' ? 1 : (TIME_UNITS[unit] ?? TIME_UNITS[unit.replace(/s$/, '')]);
-  if (!m || factor === undefined) throw new KafkaplaneError('BAD_DURATION', `${what} "${text}" is not a duration`, { exitCode: 2, hint: 'e.g. 7d, 72h, 2w' });
+  if (!m || factor === undefined) throw new KafkaplaneError('BAD_DURATION', `${what} "${text}" is not a duration`, { hint: 'e.g. 7d, 72h, 2w' });
   return Number(m[1]) * factor;
 }
 

@@ -1,10 +1,10 @@
+import type { TopicPartition } from '../model/topic-partition.ts';
+
 /**
  * One record as the toolbox sees it after a fetch: raw bytes (never decoded), plus what kcat prints about it.
  * Keys and values are `null` when the record carries none (a Kafka null, not an empty byte string).
  */
-export interface ConsumedRecord {
-  topic: string;
-  partition: number;
+export interface ConsumedRecord extends TopicPartition {
   offset: bigint;
   /** Milliseconds since the epoch. */
   timestamp: bigint;

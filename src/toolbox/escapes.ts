@@ -21,7 +21,7 @@ export function unescapeBytes(text: string, what = 'value'): Buffer {
     else if (ch === 't') out.push(0x09);
     else if (ch === 'x') {
       const hex = /^[0-9a-fA-F]{1,2}/.exec(utf8.subarray(i + 1, i + 3).toString('latin1'))?.[0];
-      if (hex === undefined) throw new KafkaplaneError('BAD_ESCAPE', `${what}: "\\x" must be followed by one or two hex digits`, { exitCode: 2 });
+      if (hex === undefined) throw new KafkaplaneError('BAD_ESCAPE', `${what}: "\\x" must be followed by one or two hex digits`);
       out.push(parseInt(hex, 16));
       i += hex.length;
     } else if (next >= 0x30 && next <= 0x39) {
@@ -29,7 +29,7 @@ export function unescapeBytes(text: string, what = 'value'): Buffer {
       const octal = digits.length > 1 && digits.startsWith('0');
       const valid = octal ? /^0[0-7]*/.exec(digits)![0] : digits;
       const value = octal ? parseInt(valid, 8) : parseInt(valid, 10);
-      if (value > 255) throw new KafkaplaneError('BAD_ESCAPE', `${what}: "\\${valid}" is not a byte value (0-255)`, { exitCode: 2 });
+      if (value > 255) throw new KafkaplaneError('BAD_ESCAPE', `${what}: "\\${valid}" is not a byte value (0-255)`);
       out.push(value);
       i += valid.length - 1;
     } else out.push(next);

@@ -116,7 +116,6 @@ function field(letter: string, n: number, pattern: string): (d: Date) => string 
       };
     default:
       throw new KafkaplaneError('BAD_DATE_FORMAT', `date format "${pattern}": the pattern letter "${letter}" is not supported`, {
-        exitCode: 2,
         hint: "supported letters: y M d H h m s S a E Z X; quote literal text with '…'",
       });
   }

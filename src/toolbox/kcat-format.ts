@@ -41,7 +41,7 @@ export function parseKcatFormat(format: string): FormatToken[] {
     }
     const next = format[i + 1];
     if (next === undefined) {
-      throw new KafkaplaneError('BAD_FORMAT', `format "${format}" ends with a lone "%"`, { exitCode: 2, hint: `tokens: ${FORMAT_TOKEN_HELP}` });
+      throw new KafkaplaneError('BAD_FORMAT', `format "${format}" ends with a lone "%"`, { hint: `tokens: ${FORMAT_TOKEN_HELP}` });
     }
     i++;
     if (next === '%') {
@@ -50,7 +50,7 @@ export function parseKcatFormat(format: string): FormatToken[] {
     }
     const kind = TOKENS[next];
     if (kind === undefined) {
-      throw new KafkaplaneError('BAD_FORMAT', `format "${format}": unsupported token "%${next}" at position ${i}`, { exitCode: 2, hint: `tokens: ${FORMAT_TOKEN_HELP}` });
+      throw new KafkaplaneError('BAD_FORMAT', `format "${format}": unsupported token "%${next}" at position ${i}`, { hint: `tokens: ${FORMAT_TOKEN_HELP}` });
     }
     flush();
     tokens.push({ kind });

@@ -1,4 +1,4 @@
-import { KafkaplaneError } from '../errors.ts';
+import { KafkaplaneError, hint, setting } from '../errors.ts';
 
 /**
  * Splits a byte stream into records at a delimiter (kcat -D, default newline), without decoding anything: the
@@ -9,7 +9,7 @@ export class DelimitedSplitter {
   #pending: Buffer | undefined;
 
   constructor(delimiter: Buffer) {
-    if (delimiter.length === 0) throw new KafkaplaneError('BAD_DELIMITER', 'the message delimiter is empty', { exitCode: 2 });
+    if (delimiter.length === 0) throw new KafkaplaneError('BAD_DELIMITER', 'the message delimiter is empty');
     this.delimiter = delimiter;
   }
 
@@ -72,7 +72,7 @@ export function parseInputRecord(raw: Buffer, options: RecordParseOptions, where
   const headers: [Buffer, Buffer | null][] = options.headers ? [...options.headers] : [];
   const fail = (message: string): ParsedRecord => {
     if (options.ignoreErrors) return { key: null, value: nullable(raw, options), headers };
-    throw new KafkaplaneError('BAD_INPUT', `${where}: ${message}: ${preview(raw)}`, { exitCode: 2 });
+    throw new KafkaplaneError('BAD_INPUT', `${where}: ${message}: ${preview(raw)}`);
   };
   if (options.parseHeaders) {
     const { delimiter, separator, keySeparator } = options.parseHeaders;
@@ -128,7 +128,7 @@ function preview(raw: Buffer): string {
 /** kcat -H name=value (no "=": a header with a null value). */
 export function parseHeaderFlag(flag: string): [Buffer, Buffer | null] {
   const at = flag.indexOf('=');
-  if (at === 0) throw new KafkaplaneError('BAD_HEADER', `header "${flag}" has an empty name`, { exitCode: 2, hint: 'headers are -H name=value' });
+  if (at === 0) throw new KafkaplaneError('BAD_HEADER', `header "${flag}" has an empty name`, { hint: hint`headers are ${setting('header', 'name=value')}` });
   if (at < 0) return [Buffer.from(flag, 'utf8'), null];
   return [Buffer.from(flag.slice(0, at), 'utf8'), Buffer.from(flag.slice(at + 1), 'utf8')];
 }

@@ -22,7 +22,7 @@ export interface OffsetSpec {
 export const OFFSET_HELP = 'beginning|earliest, end|latest, stored (group mode), N (absolute), -N (N before the end), s@TIME (first record at or after TIME), e@TIME (stop before TIME); TIME is ms since the epoch or an ISO-8601 date';
 
 function bad(value: string, reason: string): never {
-  throw new KafkaplaneError('BAD_OFFSET', `invalid offset "${value}": ${reason}`, { exitCode: 2, hint: `offsets: ${OFFSET_HELP}` });
+  throw new KafkaplaneError('BAD_OFFSET', `invalid offset "${value}": ${reason}`, { hint: `offsets: ${OFFSET_HELP}` });
 }
 
 /** Parses a time given as milliseconds since the epoch or as an ISO-8601 date with a time zone. */

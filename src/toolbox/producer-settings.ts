@@ -32,13 +32,13 @@ export function parseAcks(value: string, source = '--acks'): 0 | 1 | -1 {
   if (v === 'all' || v === '-1') return -1;
   if (v === '0') return 0;
   if (v === '1') return 1;
-  throw new KafkaplaneError('BAD_ACKS', `${source}: acks must be 0, 1 or all (-1), got "${value}"`, { exitCode: 2 });
+  throw new KafkaplaneError('BAD_ACKS', `${source}: acks must be 0, 1 or all (-1), got "${value}"`);
 }
 
 export function parseCompression(value: string, source = '--compression'): Compression {
   const v = value.trim().toLowerCase();
   if ((COMPRESSIONS as readonly string[]).includes(v)) return v as Compression;
-  throw new KafkaplaneError('BAD_COMPRESSION', `${source}: compression must be one of ${COMPRESSIONS.join(', ')}, got "${value}"`, { exitCode: 2 });
+  throw new KafkaplaneError('BAD_COMPRESSION', `${source}: compression must be one of ${COMPRESSIONS.join(', ')}, got "${value}"`);
 }
 
 /** Connection and security keys: read by the connection code (--command-config), not here. */
@@ -56,7 +56,7 @@ export function applyProducerProperties(base: ProducerSettings, props: Readonly<
   let idempotenceSet = false;
   const int = (key: string, min: number, max: number): number => {
     const n = Number(props[key]);
-    if (!Number.isInteger(n) || n < min || n > max) throw new KafkaplaneError('BAD_PRODUCER_CONFIG', `${source}: ${key} must be a whole number from ${min} to ${max}, got "${props[key]}"`, { exitCode: 2 });
+    if (!Number.isInteger(n) || n < min || n > max) throw new KafkaplaneError('BAD_PRODUCER_CONFIG', `${source}: ${key} must be a whole number from ${min} to ${max}, got "${props[key]}"`);
     return n;
   };
   for (const key of Object.keys(props)) {
@@ -69,7 +69,7 @@ export function applyProducerProperties(base: ProducerSettings, props: Readonly<
         settings.compression = parseCompression(value, `${source}: compression.type`);
         break;
       case 'enable.idempotence':
-        if (!/^(true|false)$/i.test(value)) throw new KafkaplaneError('BAD_PRODUCER_CONFIG', `${source}: enable.idempotence must be true or false`, { exitCode: 2 });
+        if (!/^(true|false)$/i.test(value)) throw new KafkaplaneError('BAD_PRODUCER_CONFIG', `${source}: enable.idempotence must be true or false`);
         settings.idempotent = value.toLowerCase() === 'true';
         idempotenceSet = true;
         break;
@@ -102,7 +102,7 @@ export function applyProducerProperties(base: ProducerSettings, props: Readonly<
 export function reconcileIdempotence(settings: ProducerSettings, explicit: boolean, source: string): ProducerSettings {
   if (settings.acks === -1 || !settings.idempotent) return settings;
   if (explicit) {
-    throw new KafkaplaneError('BAD_PRODUCER_CONFIG', `${source}: idempotence needs acks=all, but acks=${settings.acks}`, { exitCode: 2, hint: 'set acks=all, or enable.idempotence=false' });
+    throw new KafkaplaneError('BAD_PRODUCER_CONFIG', `${source}: idempotence needs acks=all, but acks=${settings.acks}`, { hint: 'set acks=all, or enable.idempotence=false' });
   }
   return { ...settings, idempotent: false };
 }

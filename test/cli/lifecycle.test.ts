@@ -3,22 +3,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { main } from '../../src/cli/main.ts';
-import type { Io } from '../../src/cli/output.ts';
+import { runCli } from '../helpers/cli.ts';
 
-async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { stdout: { write: (s: string) => out.push(s) } as never, stderr: { write: (s: string) => err.push(s) } as never, quiet: false, format: 'text' };
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const code = await main(['node', 'kafkaplane', ...args], io);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.env = saved;
-  }
-}
+const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
 test('an invalid spec: every problem with its path, exit code 2, nothing started', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'kafkaplane-cli-'));

@@ -3,24 +3,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { main } from '../../src/cli/main.ts';
-import type { Io } from '../../src/cli/output.ts';
+import { runCli } from '../helpers/cli.ts';
 import { REPO } from '../helpers/spec.ts';
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const io: Io = { stdout, stderr, quiet: false, format: 'text' };
-  const code = await main(['node', 'kafkaplane', ...args], io);
-  return { code, stdout: out, stderr: err };
-}
+const cli = (...args: string[]) => runCli(args);
 
 const examplePath = (name: string) => new URL(`examples/${name}`, REPO).pathname;
 

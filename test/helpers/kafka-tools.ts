@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { resolveDistribution } from '../../src/local/distribution.ts';
 import { findJava } from '../../src/local/java.ts';
 import { toolLoggingConfig } from '../../src/local/logging.ts';
 import { DEFAULT_KAFKA_VERSION } from '../../src/api/kafka-cluster.ts';
+import { spawnWithTimeout } from './spawn.ts';
 
 export interface ToolResult {
   code: number;
@@ -22,23 +22,11 @@ export async function runKafkaTool(mainClass: string, args: string[], options: {
   const logging = toolLoggingConfig(dist.logging);
   const logFile = join(tmpdir(), `kafkaplane-${logging.fileName}`);
   writeFileSync(logFile, logging.text);
-  return new Promise((resolve, reject) => {
-    const child = spawn(java.bin, ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', `${logging.jvmFlag}${logFile}`, '-cp', dist.classpath, mainClass, ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-    if (options.input !== undefined) child.stdin.end(options.input);
-    else child.stdin.end();
+  const r = await spawnWithTimeout(java.bin, ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', `${logging.jvmFlag}${logFile}`, '-cp', dist.classpath, mainClass, ...args], {
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    timeoutMs: options.timeoutMs ?? 120_000,
   });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 export const KAFKA_TOOLS = {
@@ -53,20 +41,11 @@ export const KAFKA_TOOLS = {
 } as const;
 
 /** Runs kcat (Debian's package; the test command installs it). */
-export function runKcat(args: string[], options: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<ToolResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kcat', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('error', (e) => reject(new Error(`cannot run kcat (the test command installs it: apt-get install kcat): ${e.message}`)));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-    if (options.input !== undefined) child.stdin.end(options.input);
-    else child.stdin.end();
+export async function runKcat(args: string[], options: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<ToolResult> {
+  const r = await spawnWithTimeout('kcat', args, {
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    timeoutMs: options.timeoutMs ?? 60_000,
+    missing: 'the test command installs it: apt-get install kcat',
   });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
 }

@@ -11,21 +11,21 @@ test('kafka-consumer-groups --describe rows: members with most partitions first,
     { memberId: 'm-big', instanceId: null, clientId: 'c2', host: '/10.0.0.2', assignment: [{ topic: 't', partition: 1 }, { topic: 't', partition: 0 }] },
     { memberId: 'm-idle', instanceId: null, clientId: 'c3', host: '/10.0.0.3', assignment: [] },
   ];
-  const committed = new Map([[k('t', 0), 5], [k('t', 2), 9], [k('old', 0), 3]]);
-  const logEnd = new Map([[k('t', 0), 10], [k('t', 1), 4], [k('t', 2), 9], [k('old', 0), 8]]);
+  const committed = new Map([[k('t', 0), 5n], [k('t', 2), 9n], [k('old', 0), 3n]]);
+  const logEnd = new Map([[k('t', 0), 10n], [k('t', 1), 4n], [k('t', 2), 9n], [k('old', 0), 8n]]);
   const rows = groupOffsetRows('g', members, committed, logEnd);
   assert.deepEqual(
     rows.map((r) => [r.topic, r.partition, r.currentOffset, r.logEndOffset, r.lag, r.consumerId]),
     [
-      ['t', 0, 5, 10, 5, 'm-big'],
-      ['t', 1, null, 4, null, 'm-big'],
-      ['t', 2, 9, 9, 0, 'm-small'],
-      ['old', 0, 3, 8, 5, null],
+      ['t', 0, 5n, 10n, 5n, 'm-big'],
+      ['t', 1, null, 4n, null, 'm-big'],
+      ['t', 2, 9n, 9n, 0n, 'm-small'],
+      ['old', 0, 3n, 8n, 5n, null],
     ],
   );
 });
 
 test('a partition without a leader has no log end offset and no lag', () => {
-  const rows = groupOffsetRows('g', [], new Map([[k('t', 0), 5]]), new Map());
+  const rows = groupOffsetRows('g', [], new Map([[k('t', 0), 5n]]), new Map());
   assert.deepEqual([rows[0]!.logEndOffset, rows[0]!.lag], [null, null]);
 });

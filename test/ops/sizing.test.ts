@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { cliHint } from '../../src/cli/hints.ts';
 import { KafkaplaneError } from '../../src/errors.ts';
 import { type SizingInput, compareWithSpec, parseRate, parseSeconds, parseSize, planSizing } from '../../src/ops/sizing.ts';
 
@@ -46,6 +47,7 @@ test('network: inbound × replicas + outbound, with headroom, decides when the N
   assert.equal(plan.cluster.networkBytesPerSec, 325 * MB);
   assert.equal(plan.brokers, 4);
   assert.equal(plan.decidedBy, 'network');
+  assert.ok(plan.notes.map(cliHint).some((n) => n!.startsWith('network decides the broker count') && n!.includes('(--broker-network)')), 'the note names the CLI flag');
   assert.match(plan.reasoning[0]!, /inbound 50 MB\/s × 3 replicas \+ outbound 100 MB\/s = 250 MB\/s/);
 });
 
@@ -56,9 +58,10 @@ test('storage: rate × retention × RF with headroom; page cache: 30 s of the wr
   // 16.85 TB with headroom over 2 TiB disks → 8 brokers.
   assert.equal(plan.brokers, 8);
   assert.equal(plan.decidedBy, 'storage');
+  assert.ok(plan.notes.map(cliHint).some((n) => n!.startsWith('storage decides the broker count') && n!.includes('(--max-disk)')), 'the note names the CLI flag');
   assert.equal(plan.perBroker.pageCacheBytes, 30 * ((50 * MB * 3) / 8));
   assert.equal(plan.perBroker.memoryBytes, Math.ceil((6 * GiB + plan.perBroker.pageCacheBytes) / GiB) * GiB);
-  assert.ok(plan.notes.some((n) => /at least 32 GB/.test(n)), 'small memory gets seed 000\'s production advice');
+  assert.ok(plan.notes.map(cliHint).some((n) => /at least 32 GB/.test(n!)), 'small memory gets seed 000\'s production advice');
 });
 
 test('partitions per broker and the minimum of 3 brokers', () => {
@@ -72,9 +75,9 @@ test('partitions per broker and the minimum of 3 brokers', () => {
 
 test('warnings: heap above 6 GB, RF below 3, TLS', () => {
   const plan = planSizing(input({ heapBytes: 12 * GiB, replicationFactor: 2, tls: true, minBrokers: 1 }));
-  assert.ok(plan.notes.some((n) => /above the ~6 GB/.test(n)));
-  assert.ok(plan.notes.some((n) => /replication factor 2/.test(n)));
-  assert.ok(plan.notes.some((n) => /zero-copy/.test(n)));
+  assert.ok(plan.notes.map(cliHint).some((n) => /above the ~6 GB/.test(n!)));
+  assert.ok(plan.notes.map(cliHint).some((n) => /replication factor 2/.test(n!)));
+  assert.ok(plan.notes.map(cliHint).some((n) => /zero-copy/.test(n!)));
   assert.throws(() => planSizing(input({ writeBytesPerSec: 0 })), KafkaplaneError);
 });
 

@@ -4,10 +4,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KafkaplaneError } from '../../errors.ts';
-import { CLIENT_CONFIG_FORMATS, type ClientConfigFormat, type ClientTarget, FORMAT_TITLES, renderClientConfigs } from '../../ops/client-config.ts';
+import { CLIENT_CONFIG_FORMATS, type ClientConfigFormat, type ClientTarget, renderClientConfigs } from '../../ops/client-config.ts';
 import type { Listener } from '../../api/kafka-cluster.ts';
 import type { SpecFile } from '../../api/load.ts';
-import { type Io, printJson } from '../output.ts';
 
 export interface ConnectInfoFlags {
   file?: string;
@@ -24,7 +23,7 @@ export interface ConnectInfoFlags {
 function pickListener(listeners: readonly Listener[], name: string | undefined, cluster: string): Listener {
   if (name === undefined) return listeners[0]!;
   const found = listeners.find((l) => l.name === name);
-  if (!found) throw new KafkaplaneError('UNKNOWN_LISTENER', `cluster "${cluster}" has no listener "${name}" (it has: ${listeners.map((l) => l.name).join(', ')})`, { exitCode: 2 });
+  if (!found) throw new KafkaplaneError('UNKNOWN_LISTENER', `cluster "${cluster}" has no listener "${name}" (it has: ${listeners.map((l) => l.name).join(', ')})`);
   return found;
 }
 
@@ -137,27 +136,19 @@ async function localTarget(flags: ConnectInfoFlags): Promise<ClientTarget> {
   };
 }
 
-export async function runConnectInfo(flags: ConnectInfoFlags, io: Io): Promise<number> {
+export interface ConnectInfoReport {
+  target: ClientTarget;
+  configs: ReturnType<typeof renderClientConfigs>;
+  /** --format: one format only, or all of them. */
+  format: ClientConfigFormat | 'all';
+}
+
+/** `kafkaplane connect-info`: a listener's client configuration in the formats people paste. */
+export async function connectInfo(flags: ConnectInfoFlags): Promise<ConnectInfoReport> {
   const format = (flags.format ?? 'all').toLowerCase();
   if (format !== 'all' && !(CLIENT_CONFIG_FORMATS as readonly string[]).includes(format)) {
-    throw new KafkaplaneError('BAD_FORMAT', `--format ${flags.format}: expected all, ${CLIENT_CONFIG_FORMATS.join(', ')}`, { exitCode: 2 });
+    throw new KafkaplaneError('BAD_FORMAT', `--format ${flags.format}: expected all, ${CLIENT_CONFIG_FORMATS.join(', ')}`);
   }
   const target = flags.file !== undefined && !flags.local ? await kubernetesTarget(flags) : await localTarget(flags);
-  const configs = renderClientConfigs(target);
-  const keyOf: Record<ClientConfigFormat, keyof typeof configs> = { spring: 'spring', env: 'env', configmap: 'configMap', properties: 'properties', kcat: 'kcat', python: 'python' };
-  if (io.format === 'json') {
-    const { password, ...rest } = target;
-    printJson(io, { target: { ...rest, password: password.kind === 'file' ? { kind: 'file', path: password.path } : password }, configs });
-    return 0;
-  }
-  if (format !== 'all') {
-    io.stdout.write(`${configs[keyOf[format as ClientConfigFormat]]}\n`);
-  } else {
-    const where = target.where === 'local' ? 'the local cluster' : `Kubernetes namespace ${target.namespace}`;
-    const parts = [`# ${target.cluster}, listener ${target.listener} (${target.securityProtocol}${target.saslMechanism ? ` ${target.saslMechanism}` : ''}) in ${where}: ${target.bootstrap}`];
-    for (const f of CLIENT_CONFIG_FORMATS) parts.push(`\n# --- ${FORMAT_TITLES[f]} ---\n${configs[keyOf[f]]}`);
-    io.stdout.write(`${parts.join('\n')}\n`);
-  }
-  for (const note of target.notes) io.stderr.write(`note: ${note}\n`);
-  return 0;
+  return { target, configs: renderClientConfigs(target), format: format as ConnectInfoReport['format'] };
 }

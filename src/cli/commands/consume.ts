@@ -7,12 +7,13 @@ import { GroupReader } from '../../kafka/group-reader.ts';
 import { offsetsForTime, partitionBounds } from '../../kafka/partition-bounds.ts';
 import { RecordFetcher, forEachRecord } from '../../kafka/record-fetcher.ts';
 import { ByteWriter } from '../../toolbox/byte-writer.ts';
+import type { TopicPartition } from '../../model/topic-partition.ts';
 import type { ConsumedRecord } from '../../toolbox/consumed-record.ts';
 import { unescapeBytes } from '../../toolbox/escapes.ts';
 import { type FormatToken, defaultFormat, parseKcatFormat, renderJsonEnvelope, renderKcatFormat } from '../../toolbox/kcat-format.ts';
 import { type OffsetSpec, parseOffsetSpecs, planStartOffset } from '../../toolbox/offset-spec.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
-import type { Io } from '../output.ts';
+import { type Io, writeNote } from '../output.ts';
 
 export interface ConsumeFlags extends ConnectionFlags {
   topic: string[];
@@ -21,6 +22,10 @@ export interface ConsumeFlags extends ConnectionFlags {
   fromBeginning?: boolean;
   group?: string;
   count?: number;
+  /** Hidden alias of --count (kafka-console-consumer). */
+  maxMessages?: number;
+  /** kcat's `-o <offset>` values given through the global -o (see src/cli/commands.ts). */
+  outputOffsets?: string[];
   exit?: boolean;
   timeoutMs?: number;
   format?: string;
@@ -40,18 +45,19 @@ const COMMIT_INTERVAL_MS = 5000;
  * envelope. Without --group it reads partitions directly (no group, nothing committed), from the beginning unless
  * --offset says otherwise; with --group it joins the group and commits what it printed.
  */
-export async function runConsume(flags: ConsumeFlags, io: Io): Promise<number> {
+export async function consume(flags: ConsumeFlags, io: Io): Promise<{ messages: number }> {
   const plan = planOutput(flags, io);
-  const parsed = parseOffsetSpecs([...(flags.offset ?? []), ...(flags.fromBeginning ? ['beginning'] : [])]);
+  // kcat's `-o beginning` etc. are offsets here, added to --offset's (start and stop specs may come in any order).
+  const parsed = parseOffsetSpecs([...(flags.offset ?? []), ...(flags.outputOffsets ?? []), ...(flags.fromBeginning ? ['beginning'] : [])]);
   // kcat's defaults: from the beginning without a group; the committed offset (else the end) with one.
   const spec = { ...parsed, start: parsed.start ?? (flags.group ? { kind: 'stored' as const } : { kind: 'beginning' as const }) };
   if (flags.group) {
-    if (flags.partition?.length) throw new KafkaplaneError('BAD_USAGE', '--partition cannot be used with --group: the group assigns partitions', { exitCode: 2 });
+    if (flags.partition?.length) throw new KafkaplaneError('BAD_USAGE', '--partition cannot be used with --group: the group assigns partitions');
     if (!['stored', 'beginning', 'end'].includes(spec.start.kind)) {
-      throw new KafkaplaneError('BAD_USAGE', 'with --group, --offset only says where to start when the group has nothing committed: beginning or end', { exitCode: 2, hint: 'to read from an exact offset or time, leave out --group, or reset the group\'s offsets first' });
+      throw new KafkaplaneError('BAD_USAGE', 'with --group, --offset only says where to start when the group has nothing committed: beginning or end', { hint: 'to read from an exact offset or time, leave out --group, or reset the group\'s offsets first' });
     }
   } else if (spec.start.kind === 'stored') {
-    throw new KafkaplaneError('BAD_USAGE', '--offset stored needs --group (the offsets are the group\'s)', { exitCode: 2 });
+    throw new KafkaplaneError('BAD_USAGE', '--offset stored needs --group (the offsets are the group\'s)');
   }
   const topics = [...new Set(flags.topic)];
   const config = await resolveConnection(flags);
@@ -74,7 +80,7 @@ export async function runConsume(flags: ConsumeFlags, io: Io): Promise<number> {
       const all = Array.from({ length: count }, (_, i) => i);
       if (!flags.partition?.length) return { topic, partitions: all };
       const bad = flags.partition.filter((p) => p >= count);
-      if (bad.length > 0) throw new KafkaplaneError('UNKNOWN_PARTITION', `topic "${topic}" has ${count} partition${count === 1 ? '' : 's'} (0-${count - 1}); there is no partition ${bad.join(', ')}`, { exitCode: 1 });
+      if (bad.length > 0) throw new KafkaplaneError('UNKNOWN_PARTITION', `topic "${topic}" has ${count} partition${count === 1 ? '' : 's'} (0-${count - 1}); there is no partition ${bad.join(', ')}`);
       return { topic, partitions: [...new Set(flags.partition)] };
     });
     if (flags.group) {
@@ -83,7 +89,7 @@ export async function runConsume(flags: ConsumeFlags, io: Io): Promise<number> {
     } else {
       await positionAll(consumer, fetcher, wanted, spec);
     }
-    const limit = flags.count ?? Infinity;
+    const limit = flags.count ?? flags.maxMessages ?? Infinity;
     const stopAt = spec.stopAt;
     const idleMs = flags.timeoutMs ?? Infinity;
     let lastRecord = Date.now();
@@ -99,7 +105,7 @@ export async function runConsume(flags: ConsumeFlags, io: Io): Promise<number> {
       if (chunk === undefined) {
         if (stop) break;
         if (Date.now() - lastRecord >= idleMs) {
-          if (!io.quiet) io.stderr.write(`% no message for ${idleMs} ms: exiting\n`);
+          writeNote(io, `% no message for ${idleMs} ms: exiting`);
           break;
         }
         if (group && Date.now() - lastCommit >= COMMIT_INTERVAL_MS) {
@@ -137,7 +143,7 @@ export async function runConsume(flags: ConsumeFlags, io: Io): Promise<number> {
           ended.add(k);
           if (!group) fetcher.remove(data.topic, data.partition);
           const all = group ? group.assignment.every((a) => ended.has(`${a.topic}\u0000${a.partition}`)) : fetcher.size === 0;
-          if (!io.quiet) io.stderr.write(`% Reached end of topic ${data.topic} [${data.partition}] at offset ${data.highWatermark}${all ? ': exiting' : ''}\n`);
+          writeNote(io, `% Reached end of topic ${data.topic} [${data.partition}] at offset ${data.highWatermark}${all ? ': exiting' : ''}`);
           if (group && all) stop = true;
         }
         if (consumed >= limit) break;
@@ -161,7 +167,7 @@ export async function runConsume(flags: ConsumeFlags, io: Io): Promise<number> {
     await out.flush().catch(() => undefined);
     await consumer.close(true).catch(() => undefined);
   }
-  return 0;
+  return { messages: consumed };
 }
 
 interface OutputPlan {
@@ -171,7 +177,7 @@ interface OutputPlan {
 function planOutput(flags: ConsumeFlags, io: Io): OutputPlan {
   const delimiter = unescapeBytes(flags.delimiter ?? '\\n', '--delimiter');
   if (flags.json || io.format === 'json') {
-    if (flags.format !== undefined) throw new KafkaplaneError('BAD_USAGE', '-f/--format and -J/--json (or -o json) are different output formats: pick one', { exitCode: 2 });
+    if (flags.format !== undefined) throw new KafkaplaneError('BAD_USAGE', '-f/--format and -J/--json (or -o json) are different output formats: pick one');
     return {
       render(writer, record) {
         renderJsonEnvelope(writer, record);
@@ -183,7 +189,7 @@ function planOutput(flags: ConsumeFlags, io: Io): OutputPlan {
   if (flags.format !== undefined) tokens = parseKcatFormat(flags.format);
   else {
     tokens = defaultFormat({ delimiter, ...(flags.keyDelimiter !== undefined ? { keyDelimiter: unescapeBytes(flags.keyDelimiter, '--key-delimiter') } : {}), ...(flags.printOffset ? { printOffset: true } : {}) });
-    if (flags.printOffset && flags.keyDelimiter === undefined) throw new KafkaplaneError('BAD_USAGE', '-O/--print-offset prints the offset with the -K delimiter: give -K too', { exitCode: 2 });
+    if (flags.printOffset && flags.keyDelimiter === undefined) throw new KafkaplaneError('BAD_USAGE', '-O/--print-offset prints the offset with the -K delimiter: give -K too');
   }
   const marker = flags.nullMarker !== undefined ? Buffer.from(flags.nullMarker, 'utf8') : flags.nullLiteral ? Buffer.from('NULL') : undefined;
   return { render: (writer, record) => renderKcatFormat(writer, tokens, record, marker) };
@@ -193,7 +199,7 @@ function planOutput(flags: ConsumeFlags, io: Io): OutputPlan {
 async function positionAll(consumer: import('@platformatic/kafka').Consumer, fetcher: RecordFetcher, wanted: { topic: string; partitions: number[] }[], spec: Required<Pick<OffsetSpec, 'start'>>): Promise<void> {
   const bounds = await partitionBounds(consumer, wanted);
   const problems: string[] = [];
-  const starts: { topic: string; partition: number; offset: bigint }[] = [];
+  const starts: (TopicPartition & { offset: bigint })[] = [];
   for (const { topic, partitions } of wanted) {
     const byTime = spec.start.kind === 'timestamp' ? await offsetsForTime(consumer, topic, partitions, spec.start.ms) : undefined;
     for (const partition of partitions) {

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { LocalListener } from '../../kafka/health.ts';
 import { type Finding, diagnoseCluster, doctorExitCode, worstSeverity } from '../../ops/diagnosis.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
-import { type Io, printJson, progress } from '../output.ts';
+import { type Io, progress } from '../output.ts';
 
 export interface DoctorFlags extends ConnectionFlags {
   bootstrapServer?: string;
@@ -14,10 +14,15 @@ export interface DoctorFlags extends ConnectionFlags {
   strict?: boolean;
 }
 
-const LABEL: Record<Finding['severity'], string> = { critical: 'CRITICAL', warning: 'WARNING', info: 'INFO', ok: 'OK' };
-const ORDER: Record<Finding['severity'], number> = { critical: 0, warning: 1, info: 2, ok: 3 };
+export interface DoctorReport {
+  bootstrap: string[];
+  clusterId: string | null;
+  worst: ReturnType<typeof worstSeverity>;
+  exitCode: number;
+  findings: Finding[];
+}
 
-export async function runDoctor(flags: DoctorFlags, io: Io): Promise<number> {
+export async function doctor(flags: DoctorFlags, io: Io): Promise<DoctorReport> {
   const config = await resolveConnection(flags);
   const isLocal = flags.bootstrap === undefined && flags.bootstrapServer === undefined && flags.commandConfig === undefined;
   const p = progress(io);
@@ -33,28 +38,16 @@ export async function runDoctor(flags: DoctorFlags, io: Io): Promise<number> {
     local = { name: found.name, nodes: found.nodes.map((n) => ({ id: n.id, roles: n.roles, running: n.running, logFile: n.logFile })), listeners };
   }
   const { gatherDoctorFacts } = await import('../../kafka/health.ts');
-  const facts = await gatherDoctorFacts(config, {
-    lagSampleMs: (flags.lagInterval ?? 5) * 1000,
-    local,
-    ...(isLocal ? { connectedVia: 'the internal REPLICATION listener' } : {}),
-    progress: (m) => p.update(`doctor: ${m}…`),
-  });
-  p.done();
-  const findings = diagnoseCluster(facts);
-  const exitCode = doctorExitCode(findings, { strict: flags.strict === true });
-  if (io.format === 'json') {
-    printJson(io, { bootstrap: config.bootstrap, clusterId: facts.cluster?.clusterId ?? null, worst: worstSeverity(findings), exitCode, findings });
-    return exitCode;
+  try {
+    const facts = await gatherDoctorFacts(config, {
+      lagSampleMs: (flags.lagInterval ?? 5) * 1000,
+      local,
+      ...(isLocal ? { connectedVia: 'the internal REPLICATION listener' } : {}),
+      progress: (m) => p.update(`doctor: ${m}…`),
+    });
+    const findings = diagnoseCluster(facts);
+    return { bootstrap: config.bootstrap, clusterId: facts.cluster?.clusterId ?? null, worst: worstSeverity(findings), exitCode: doctorExitCode(findings, { strict: flags.strict === true }), findings };
+  } finally {
+    p.done();
   }
-  const sorted = [...findings].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
-  const lines = [`kafkaplane doctor: ${config.bootstrap.join(',')}${facts.cluster?.clusterId ? ` (cluster ${facts.cluster.clusterId})` : ''}`, ''];
-  for (const f of sorted) {
-    lines.push(`${LABEL[f.severity].padEnd(9)}${f.title}`);
-    for (const d of f.detail) lines.push(`         ${d}`);
-    if (f.fix && f.severity !== 'ok') lines.push(`         fix: ${f.fix}`);
-  }
-  const count = (s: Finding['severity']) => findings.filter((f) => f.severity === s).length;
-  lines.push('', `${count('critical')} critical, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${count('ok')} ok`);
-  io.stdout.write(`${lines.join('\n')}\n`);
-  return exitCode;
 }

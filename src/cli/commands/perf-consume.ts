@@ -1,9 +1,9 @@
 import { KafkaplaneError } from '../../errors.ts';
-import { runConsumerPerf } from '../../kafka/perf-consumer.ts';
-import { CONSUMER_PERF_DETAILED_HEADER, CONSUMER_PERF_HEADER, consumerPerfSummaryLine, consumerPerfTimeoutWarning } from '../../toolbox/consumer-perf-stats.ts';
+import { type ConsumerPerfResult, runConsumerPerf } from '../../kafka/perf-consumer.ts';
+import { CONSUMER_PERF_DETAILED_HEADER, CONSUMER_PERF_HEADER } from '../../toolbox/consumer-perf-stats.ts';
 import { compileJavaDateFormat } from '../../toolbox/java-format.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
-import { type Io, printJson } from '../output.ts';
+import type { Io } from '../output.ts';
 
 export interface PerfConsumeFlags extends Omit<ConnectionFlags, 'timeout'> {
   topic: string;
@@ -25,10 +25,22 @@ export interface PerfConsumeFlags extends Omit<ConnectionFlags, 'timeout'> {
  * kafka-consumer-perf-test: the same flags (--timeout is Kafka's: milliseconds without a record before giving up)
  * and the same header, detailed-stats and summary lines.
  */
-export async function runPerfConsume(flags: PerfConsumeFlags, io: Io): Promise<number> {
-  if (flags.printMetrics) throw new KafkaplaneError('BAD_USAGE', '--print-metrics prints Java client metrics, which kafkaplane does not have', { exitCode: 2 });
+export interface PerfConsumeReport {
+  topic: string;
+  group: string;
+  result: ConsumerPerfResult;
+  /** The --timeout in ms (named in the warning when it ended the run). */
+  timeoutMs: number;
+  /** --show-detailed-stats: the lines were printed as they came; no summary line. */
+  detailed: boolean;
+  formatDate: (ms: number) => string;
+}
+
+export async function perfConsume(flags: PerfConsumeFlags, io: Io): Promise<PerfConsumeReport> {
+  if (flags.printMetrics) throw new KafkaplaneError('BAD_USAGE', '--print-metrics prints Java client metrics, which kafkaplane does not have');
   const formatDate = compileJavaDateFormat(flags.dateFormat);
-  const connectionFlags: ConnectionFlags & { bootstrapServer?: string } = { ...flags, timeout: undefined } as ConnectionFlags;
+  // --timeout is the perf tool's (ms without a record); the connection keeps its default.
+  const { timeout: _perfTimeout, ...connectionFlags }: ConnectionFlags & { bootstrapServer?: string; timeout?: number } = flags;
   if (connectionFlags.commandConfig === undefined && flags['consumer.config']) connectionFlags.commandConfig = flags['consumer.config'];
   const config = await resolveConnection(connectionFlags);
   const json = io.format === 'json';
@@ -45,28 +57,5 @@ export async function runPerfConsume(flags: PerfConsumeFlags, io: Io): Promise<n
     formatDate,
     ...(flags.showDetailedStats && !json ? { onInterval: (line: string) => io.stdout.write(`${line}\n`) } : {}),
   });
-  if (json) {
-    const elapsedSec = (result.endMs - result.startMs) / 1000;
-    const fetchSec = (result.endMs - result.startMs - result.joinTimeMs) / 1000;
-    const mb = result.bytes / (1024 * 1024);
-    printJson(io, {
-      topic: flags.topic,
-      group,
-      startTime: new Date(result.startMs).toISOString(),
-      endTime: new Date(result.endMs).toISOString(),
-      consumedMB: mb,
-      mbPerSec: mb / elapsedSec,
-      messages: result.messages,
-      messagesPerSec: result.messages / elapsedSec,
-      rebalanceTimeMs: result.joinTimeMs,
-      fetchTimeMs: result.endMs - result.startMs - result.joinTimeMs,
-      fetchMBPerSec: mb / fetchSec,
-      fetchMessagesPerSec: result.messages / fetchSec,
-      timedOut: result.timedOut,
-    });
-    return 0;
-  }
-  if (result.timedOut) io.stdout.write(`${consumerPerfTimeoutWarning(flags.timeout)}\n`);
-  if (!flags.showDetailedStats) io.stdout.write(`${consumerPerfSummaryLine(result, formatDate)}\n`);
-  return 0;
+  return { topic: flags.topic, group, result, timeoutMs: flags.timeout, detailed: flags.showDetailedStats === true, formatDate };
 }

@@ -5,7 +5,7 @@ import { KafkaplaneError } from '../../errors.ts';
 import { type RenderFormat, type RenderResult, renderFormat } from '../../render/index.ts';
 import type { KafkaCluster } from '../../api/kafka-cluster.ts';
 import type { SpecFile } from '../../api/load.ts';
-import { type Io, printJson } from '../output.ts';
+import { type Io, writeStderrLine } from '../output.ts';
 import { readSpecFile } from '../spec-file.ts';
 
 export interface RenderFlags {
@@ -20,14 +20,14 @@ function pickCluster(spec: SpecFile, name: string | undefined, source: string): 
   const names = spec.clusters.map((c) => c.metadata.name);
   if (name !== undefined) {
     const found = spec.clusters.find((c) => c.metadata.name === name);
-    if (!found) throw new KafkaplaneError('NO_SUCH_CLUSTER', `${source} has no KafkaCluster named "${name}" (it has: ${names.join(', ') || 'none'})`, { exitCode: 2 });
+    if (!found) throw new KafkaplaneError('NO_SUCH_CLUSTER', `${source} has no KafkaCluster named "${name}" (it has: ${names.join(', ') || 'none'})`);
     return found;
   }
   if (spec.clusters.length === 1) return spec.clusters[0]!;
   if (spec.clusters.length === 0) {
-    throw new KafkaplaneError('NO_CLUSTER', `${source} defines no KafkaCluster, so there is nothing to render`, { exitCode: 2, hint: 'render the file that holds the KafkaCluster (its KafkaTopic and KafkaUser documents may live beside it)' });
+    throw new KafkaplaneError('NO_CLUSTER', `${source} defines no KafkaCluster, so there is nothing to render`, { hint: 'render the file that holds the KafkaCluster (its KafkaTopic and KafkaUser documents may live beside it)' });
   }
-  throw new KafkaplaneError('AMBIGUOUS_CLUSTER', `${source} defines ${spec.clusters.length} clusters (${names.join(', ')}); say which with --cluster`, { exitCode: 2 });
+  throw new KafkaplaneError('AMBIGUOUS_CLUSTER', `${source} defines ${spec.clusters.length} clusters (${names.join(', ')}); say which with --cluster`);
 }
 
 /**
@@ -93,7 +93,7 @@ async function writeAtomically(target: string, content: string): Promise<void> {
 async function writeFiles(outDir: string, result: RenderResult, cluster: string): Promise<{ written: string[]; removed: string[]; warnings: string[] }> {
   const existing = await stat(outDir).catch(() => undefined);
   if (existing && !existing.isDirectory()) {
-    throw new KafkaplaneError('OUT_DIR_NOT_A_DIRECTORY', `--out-dir ${outDir} exists and is not a directory`, { exitCode: 2 });
+    throw new KafkaplaneError('OUT_DIR_NOT_A_DIRECTORY', `--out-dir ${outDir} exists and is not a directory`);
   }
   const previous = existing ? await readManifest(outDir) : undefined;
   const written: string[] = [];
@@ -126,11 +126,19 @@ async function writeFiles(outDir: string, result: RenderResult, cluster: string)
   return { written, removed, warnings };
 }
 
+export interface RenderReport {
+  format: RenderFormat;
+  cluster: string;
+  result: RenderResult;
+  /** With --out-dir: what was written and removed, and warnings about files left in place. */
+  written?: { outDir: string; paths: string[]; removed: string[]; warnings: string[] };
+}
+
 /**
  * kafkaplane render: the spec as Kubernetes manifests (multi-document YAML or a Kustomize tree), a docker compose
  * file or Strimzi resources. Everything is rendered in memory first; a spec that cannot be rendered writes nothing.
  */
-export async function runRender(flags: RenderFlags, io: Io): Promise<number> {
+export async function render(flags: RenderFlags, io: Io): Promise<RenderReport> {
   const spec = await readSpecFile(flags.file);
   const cluster = pickCluster(spec, flags.cluster, flags.file);
   const mine = (owner: string | undefined) => owner === undefined || owner === cluster.metadata.name;
@@ -144,44 +152,17 @@ export async function runRender(flags: RenderFlags, io: Io): Promise<number> {
     },
     flags.format,
   );
-  for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
-
+  // Said at once, before anything is written or refused (they are about the spec, whatever happens next).
+  for (const warning of result.warnings) writeStderrLine(io, `warning: ${warning}`);
+  const report: RenderReport = { format: flags.format, cluster: cluster.metadata.name, result };
   if (flags.outDir === undefined) {
     if (result.files.length !== 1) {
       throw new KafkaplaneError('NEEDS_OUT_DIR', `--format ${flags.format} writes a directory tree (${result.files.length} files: base/ and overlays/)`, {
-        exitCode: 2,
         hint: `pass --out-dir <dir>, then: kubectl kustomize <dir>/overlays/prod | kubectl apply -f -`,
       });
     }
-    if (io.format === 'json') {
-      // A v1 List: `kafkaplane render -o json -f cluster.yaml | kubectl apply -f -` works as well as the YAML.
-      printJson(io, Array.isArray(result.objects) ? { apiVersion: 'v1', kind: 'List', items: result.objects } : result.objects);
-    } else {
-      io.stdout.write(result.files[0]!.content);
-    }
-    return 0;
+    return report;
   }
-
   const { written, removed, warnings } = await writeFiles(flags.outDir, result, cluster.metadata.name);
-  for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
-  if (io.format === 'json') {
-    printJson(io, {
-      format: result.format,
-      cluster: cluster.metadata.name,
-      outDir: resolve(flags.outDir),
-      files: result.files.map((f) => f.path),
-      removed: removed.map((r) => relative(resolve(flags.outDir!), r)),
-      warnings: [...result.warnings, ...warnings],
-    });
-  } else if (!io.quiet) {
-    const next =
-      flags.format === 'kustomize'
-        ? `kubectl kustomize ${join(flags.outDir, 'overlays', 'prod')} | kubectl apply --server-side -f -`
-        : flags.format === 'compose'
-          ? `docker compose -f ${written[0]} up -d`
-          : `kubectl apply --server-side -f ${written[0]}`;
-    const stale = removed.length > 0 ? `removed ${removed.length} file${removed.length === 1 ? '' : 's'} of the previous render that this one does not produce:\n${removed.map((r) => `  ${r}`).join('\n')}\n` : '';
-    io.stdout.write(`wrote ${written.length} file${written.length === 1 ? '' : 's'} for cluster ${cluster.metadata.name} (${flags.format}):\n${written.map((w) => `  ${w}`).join('\n')}\n${stale}next: ${next}\n`);
-  }
-  return 0;
+  return { ...report, written: { outDir: flags.outDir, paths: written, removed, warnings } };
 }

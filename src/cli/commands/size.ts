@@ -1,8 +1,7 @@
 // `kafkaplane size`: brokers, disk, memory and network for a load, by seed 000's rules (arithmetic in
 // src/ops/sizing.ts), with the reasoning printed; `-f cluster.yaml` compares a spec with the result.
 import { KafkaplaneError } from '../../errors.ts';
-import { type SizingInput, type SpecSizing, bits, bytes, compareWithSpec, parseRate, parseSeconds, parseSize, planSizing, rate } from '../../ops/sizing.ts';
-import { type Io, formatTable, printJson } from '../output.ts';
+import { type SizingInput, type SizingPlan, type SpecSizing, compareWithSpec, parseRate, parseSeconds, parseSize, planSizing } from '../../ops/sizing.ts';
 
 export interface SizeFlags {
   write?: string;
@@ -25,16 +24,26 @@ export interface SizeFlags {
 
 function headroom(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
-  if (!m) throw new KafkaplaneError('BAD_SIZING', `--headroom "${text}" is not a percentage`, { exitCode: 2, hint: 'e.g. --headroom 30 (or 30%)' });
+  if (!m) throw new KafkaplaneError('BAD_SIZING', `--headroom "${text}" is not a percentage`, { hint: 'e.g. --headroom 30 (or 30%)' });
   return Number(m[1]) / 100;
 }
 
-export async function runSize(flags: SizeFlags, io: Io): Promise<number> {
-  if (flags.write === undefined) throw new KafkaplaneError('BAD_SIZING', 'how much data do producers write? pass --write, e.g. --write 50MB/s or --write 1TB/day', { exitCode: 2 });
-  if (flags.read !== undefined && flags.fanout !== undefined) throw new KafkaplaneError('BAD_SIZING', 'pass --read or --fanout, not both', { exitCode: 2 });
+export interface SizeReport {
+  input: SizingInput;
+  plan: SizingPlan;
+  /** -f: the spec's cluster, what it has, and each resource's verdict. */
+  spec?: { cluster: string; file: string; sizing: SpecSizing; comparison: ReturnType<typeof compareWithSpec> };
+  /** The retention as typed, for the heading. */
+  retention: string;
+}
+
+/** `kafkaplane size`: brokers, disk, memory and network for a load (seed 000's rules); -f compares a spec. */
+export async function size(flags: SizeFlags): Promise<SizeReport> {
+  if (flags.write === undefined) throw new KafkaplaneError('BAD_SIZING', 'how much data do producers write? pass --write, e.g. --write 50MB/s or --write 1TB/day');
+  if (flags.read !== undefined && flags.fanout !== undefined) throw new KafkaplaneError('BAD_SIZING', 'pass --read or --fanout, not both');
   const write = parseRate(flags.write, '--write');
   const fanout = flags.fanout !== undefined ? Number(flags.fanout) : 1;
-  if (!(fanout >= 0)) throw new KafkaplaneError('BAD_SIZING', `--fanout "${flags.fanout}" is not a number ≥ 0`, { exitCode: 2 });
+  if (!(fanout >= 0)) throw new KafkaplaneError('BAD_SIZING', `--fanout "${flags.fanout}" is not a number ≥ 0`);
 
   let spec: SpecSizing | undefined;
   let specTls = false;
@@ -72,33 +81,5 @@ export async function runSize(flags: SizeFlags, io: Io): Promise<number> {
   };
   const plan = planSizing(input);
   const comparison = spec ? compareWithSpec(input, plan, spec) : undefined;
-
-  if (io.format === 'json') {
-    printJson(io, { input, plan, ...(comparison ? { spec: { cluster: specName, ...spec, comparison } } : {}) });
-    return comparison?.some((r) => r.verdict !== 'ok') ? 1 : 0;
-  }
-  const p = plan.perBroker;
-  const lines: string[] = [];
-  lines.push(`Sizing for ${rate(input.writeBytesPerSec)} in, ${rate(input.readBytesPerSec)} out, replication factor ${input.replicationFactor}, ${flags.retention ?? '7d'} retention (seed 000's rules)`, '');
-  lines.push(
-    formatTable(
-      ['RESOURCE', 'PER BROKER', 'CLUSTER'],
-      [
-        ['brokers', '', String(plan.brokers)],
-        ['disk', bytes(p.diskBytes), bytes(plan.cluster.storageWithHeadroomBytes)],
-        ['memory', `${bytes(p.memoryBytes)} (heap ${bytes(p.heapBytes)} + page cache ${bytes(p.pageCacheBytes)})`, bytes(p.memoryBytes * plan.brokers)],
-        ['network', `${rate(p.networkBytesPerSec)} (${bits(p.networkBytesPerSec)})`, `${rate(plan.cluster.networkBytesPerSec)} (${bits(plan.cluster.networkBytesPerSec)})`],
-        ...(p.partitionReplicas !== undefined ? [['partition replicas', String(p.partitionReplicas), String(plan.cluster.partitionReplicas)]] : []),
-      ],
-    ).trimEnd(),
-    '',
-    'How:',
-    ...plan.reasoning.map((r) => `  - ${r}`),
-  );
-  if (plan.notes.length > 0) lines.push('', 'Notes:', ...plan.notes.map((n) => `  - ${n}`));
-  if (comparison) {
-    lines.push('', `Spec ${flags.file} (cluster "${specName}"):`, formatTable(['RESOURCE', 'SPEC', 'NEEDED', 'VERDICT'], comparison.map((r) => [r.resource, r.spec, r.needed, r.verdict])).trimEnd());
-  }
-  io.stdout.write(`${lines.join('\n')}\n`);
-  return comparison?.some((r) => r.verdict !== 'ok') ? 1 : 0;
+  return { input, plan, ...(spec && comparison ? { spec: { cluster: specName!, file: flags.file!, sizing: spec, comparison } } : {}), retention: flags.retention ?? '7d' };
 }

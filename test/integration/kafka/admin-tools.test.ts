@@ -4,7 +4,6 @@
 // broker, an under-min-ISR partition and an unreachable advertised address set up on purpose (those run last: they
 // damage the cluster).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,13 +11,13 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Consumer, Producer, ProduceAcks, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { parse as parseYaml } from 'yaml';
-import { main } from '../../../src/cli/main.ts';
-import type { Io } from '../../../src/cli/output.ts';
 import { readPid, startDetached, stopProcess } from '../../../src/local/processes.ts';
 import { stateLayout } from '../../../src/local/state.ts';
+import { runCli, runCliJson } from '../../helpers/cli.ts';
 import { KAFKA_TOOLS, type ToolResult, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
 import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
 import { compareQuorum } from '../../helpers/quorum-compare.ts';
+import { spawnWithTimeout } from '../../helpers/spawn.ts';
 
 const PORT_BASE = 29092;
 const SPEC = `${clusterSpec(
@@ -58,26 +57,9 @@ after(async () => {
   await cluster?.stop();
 });
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs kafkaplane in-process, as a user would from a shell. */
-async function cli(...args: string[]): Promise<CliResult> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { stdout: { write: (s: string) => out.push(s) } as never, stderr: { write: (s: string) => err.push(s) } as never, quiet: false, format: 'text' };
-  const code = await main(['node', 'kafkaplane', ...args], io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
-
-async function cliJson<T>(...args: string[]): Promise<T> {
-  const r = await cli(...args, '-o', 'json');
-  assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-}
+const cli = (...args: string[]) => runCli(args);
+const cliJson = <T>(...args: string[]) => runCliJson<T>(args);
 
 async function kafkaTool(tool: string, args: string[]): Promise<ToolResult> {
   const result = await runKafkaTool(tool, ['--bootstrap-server', bootstrap, ...args]);
@@ -347,6 +329,15 @@ test('reset-offsets plans equal kafka-consumer-groups\' for the same inputs; --e
     assert.deepEqual(csv(ours.stdout), csv(reference.stdout), scenario.join(' '));
     assert.equal(csv(ours.stdout).length, 3, scenario.join(' '));
   }
+  // The dry run says so on a line of its own (stderr: every write a whole line), after the plan on stdout.
+  const dry = await cli('groups', 'reset-offsets', classicGroup, ...scope, '--to-earliest', '-b', bootstrap);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /^GROUP +TOPIC +PARTITION +NEW-OFFSET\n/);
+  assert.equal(dry.stderr, 'dry run: nothing was changed (add --execute to commit these offsets)\n');
+  assert.ok(dry.stderrWrites.every((w) => w.endsWith('\n')), JSON.stringify(dry.stderrWrites));
+  const nobody = await cli('groups', 'reset-offsets', `adm-${run}-nobody`, ...scope, '--to-earliest', '-b', bootstrap);
+  assert.equal(nobody.code, 1);
+  assert.equal(nobody.stderr, `error: consumer group 'adm-${run}-nobody' does not exist\nhint: check the name (\`kafkaplane groups list\`); to give a new group its starting offsets, add --allow-new-group\n`);
   // --from-file: our CSV export is the tool's input format, and the other way round.
   const planFile = join(tmpdir(), `adm-${run}-plan.csv`);
   await writeFile(planFile, `${groupsTopic},0,1\n${groupsTopic},2,999999\n`);
@@ -535,9 +526,8 @@ test('a SCRAM listener: connect-info\'s properties log kafkaplane and Kafka\'s t
   // The kafka-python snippet is valid Python.
   const python = await cli('connect-info', '--state-dir', cluster.stateDir, '--listener', 'scram', '--user', 'app', '--format', 'python');
   assert.equal(python.code, 0, python.stderr);
-  const compiled = spawnSync('python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: python.stdout, encoding: 'utf8' });
-  assert.equal(compiled.error, undefined, 'python3 must be installed');
-  assert.equal(compiled.status, 0, compiled.stderr);
+  const compiled = await spawnWithTimeout('python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: python.stdout, timeoutMs: 30_000, missing: 'python3 must be installed' });
+  assert.equal(compiled.code, 0, compiled.stderr);
   assert.match(python.stdout, /sasl_mechanism="SCRAM-SHA-512"/);
 
   const wrong = await cli('topics', 'list', '-b', `127.0.0.1:${PORT_BASE + 300}`, '--sasl-mechanism', 'SCRAM-SHA-512', '--sasl-username', 'app', '--sasl-password', 'not-the-password');

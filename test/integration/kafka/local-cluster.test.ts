@@ -6,8 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { Consumer, Producer, ProduceAcks, stringDeserializers, stringSerializers } from '@platformatic/kafka';
-import { main } from '../../../src/cli/main.ts';
-import type { Io } from '../../../src/cli/output.ts';
 import { KafkaplaneError } from '../../../src/errors.ts';
 import { withAdmin } from '../../../src/kafka/admin-session.ts';
 import { down } from '../../../src/local/down.ts';
@@ -17,6 +15,7 @@ import { status } from '../../../src/local/status.ts';
 import { up } from '../../../src/local/up.ts';
 import { readPid, stopProcess } from '../../../src/local/processes.ts';
 import { parseSpec } from '../../../src/api/load.ts';
+import { runCliJson } from '../../helpers/cli.ts';
 import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
 import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
 import { cliHint } from '../../../src/cli/hints.ts';
@@ -112,11 +111,7 @@ test('kcat -L lists 3 brokers, and the cluster reports itself healthy', async ()
 });
 
 test('the CLI: status -o json for scripts, and the quorum as Kafka\'s MetadataQuorumCommand sees it', async () => {
-  const out: string[] = [];
-  const io: Io = { stdout: { write: (s: string) => out.push(s) } as never, stderr: { write: () => true } as never, quiet: true, format: 'text' };
-  const code = await main(['node', 'kafkaplane', 'status', '--state-dir', cluster.stateDir, '-o', 'json'], io);
-  assert.equal(code, 0);
-  const json = JSON.parse(out.join('')) as { bootstrap: string; healthy: boolean; quorum: { leaderId: number } };
+  const json = await runCliJson<{ bootstrap: string; healthy: boolean; quorum: { leaderId: number } }>(['status', '--state-dir', cluster.stateDir], { quiet: true });
   assert.equal(json.bootstrap, cluster.bootstrap);
   const tool = await runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-server', cluster.bootstrap, 'describe', '--status']);
   assert.equal(tool.code, 0, tool.stderr);

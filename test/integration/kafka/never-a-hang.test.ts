@@ -1,29 +1,18 @@
 // "Never a hang", end to end through the CLI (src/kafka/admin-session.ts, docs/design/admin-stall-watch.md): every
 // command that uses the full Admin client fails within about --timeout when the address takes TCP connections but
-// never answers as Kafka, or answers the first contact and then stops; the process exits. Real seconds pass here (the
-// CLI's --timeout is whole seconds), so this runs with the integration tests; test/kafka/admin-session.test.ts checks
-// the same rules in milliseconds.
+// never answers as Kafka, or answers the first contact and then stops; the process exits. Real seconds pass here, so
+// this runs with the integration tests; test/kafka/admin-session.test.ts checks the same rules in milliseconds.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { main } from '../../../src/cli/main.ts';
-import type { Io } from '../../../src/cli/output.ts';
 import { stallLimitMs } from '../../../src/kafka/admin-session.ts';
+import { runCli, spawnCli } from '../../helpers/cli.ts';
 import { type FakeBroker, startHalfBroker, startSilentServer } from '../../helpers/fake-brokers.ts';
 
 const TIMEOUT_S = 2;
 /** What "within the timeout" allows on top of it: process start-up, closing the client, a loaded machine. */
 const SLACK_MS = 4_000;
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { stdout: { write: (s: string) => out.push(s) } as never, stderr: { write: (s: string) => err.push(s) } as never, quiet: true, format: 'text' };
-  const started = Date.now();
-  const code = await main(['node', 'kafkaplane', ...args], io);
-  return { code, stdout: out.join(''), stderr: err.join(''), ms: Date.now() - started };
-}
+const cli = (...args: string[]) => runCli(args, { quiet: true });
 
 let silent: FakeBroker;
 let half: FakeBroker;
@@ -89,17 +78,9 @@ test('a broker that answers the first contact and then goes silent: the command 
 });
 
 test('the process exits when the command fails: the client is closed and nothing keeps Node running', async () => {
-  const bin = fileURLToPath(new URL('../../../bin/kafkaplane.js', import.meta.url));
   for (const args of [['topics', 'describe', '-b', silent.address], ['groups', 'describe', 'billing', '-b', half.address]]) {
     const started = Date.now();
-    const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [bin, ...args, '--timeout', String(TIMEOUT_S)], { stdio: 'ignore' });
-      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      child.on('close', (c) => {
-        clearTimeout(killer);
-        resolve(c);
-      });
-    });
+    const { code } = await spawnCli([...args, '--timeout', String(TIMEOUT_S)], { timeoutMs: 30_000 });
     assert.equal(code, 1, args.join(' '));
     assert.ok(Date.now() - started < TIMEOUT_S * 1000 + SLACK_MS + 2_000, `${args.join(' ')}: the process took ${Date.now() - started} ms to exit`);
   }

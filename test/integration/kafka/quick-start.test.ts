@@ -3,46 +3,22 @@
 // Only --state-dir and --port-base are added, so the test never touches a user's cluster or port 9092. Ctrl-C
 // during `up` stops what it started.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { spawnCli } from '../../helpers/cli.ts';
 import { runKcat } from '../../helpers/kafka-tools.ts';
 import { nodeJvms } from '../../helpers/local-cluster.ts';
+import type { SpawnOptions } from '../../helpers/spawn.ts';
 
 const PORT_BASE = 23092;
-const BIN = new URL('../../../bin/kafkaplane.js', import.meta.url).pathname;
 const EXAMPLE = new URL('../../../examples/seed-002-combined.yaml', import.meta.url).pathname;
 const stateDirs: string[] = [];
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the kafkaplane binary; `onStderr` sees progress lines as they come (to interrupt at the right moment). */
-function kafkaplane(args: string[], options: { timeoutMs?: number; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString('utf8');
-      options.onStderr?.(stderr, child);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 240_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
+const kafkaplane = (args: string[], options: SpawnOptions = {}) => spawnCli(args, { timeoutMs: 240_000, ...options });
 
 async function newStateDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'kafkaplane-quickstart-'));

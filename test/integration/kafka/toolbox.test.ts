@@ -3,24 +3,20 @@
 // the other way round; kafkaplane consume prints exactly the bytes kcat prints for the same -J / -f request; perf
 // output parses with the same regexes as the output of Kafka's own perf tools, run here side by side.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { main } from '../../../src/cli/main.ts';
-import type { Io } from '../../../src/cli/output.ts';
 import { withAdmin } from '../../../src/kafka/admin-session.ts';
 import { type ConnectionConfig } from '../../../src/kafka/client.ts';
+import { runCli, spawnCli } from '../../helpers/cli.ts';
 import { KAFKA_TOOLS, runKafkaTool } from '../../helpers/kafka-tools.ts';
 import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
 import { CONSUMER_DETAILED, CONSUMER_DETAILED_HEADER, CONSUMER_HEADER, CONSUMER_SUMMARY, PRODUCER_TOTAL, PRODUCER_WINDOW, parseConsumerSummary, parseProducerTotal } from '../../helpers/perf-lines.ts';
+import { spawnWithTimeout } from '../../helpers/spawn.ts';
 
 const PORT_BASE = 31092; // below the ephemeral port range (32768-60999), where client sockets could take a node's port
-const BIN = fileURLToPath(new URL('../../../bin/kafkaplane.js', import.meta.url));
 let cluster: TestCluster;
 let B: string;
 let scratch: string;
@@ -66,43 +62,12 @@ interface Run {
   ms: number;
 }
 
+const asRun = (r: { code: number; bytes: Buffer; stderr: string; ms: number }): Run => ({ code: r.code, stdout: r.bytes, stderr: r.stderr, ms: r.ms });
 /** kafkaplane in this process (fast); output captured as bytes. */
-async function kp(args: string[]): Promise<Run> {
-  const out: Buffer[] = [];
-  const err: string[] = [];
-  const sink = (into: (c: Buffer) => void) =>
-    new Writable({
-      write(chunk: Buffer | string, _enc, cb) {
-        into(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-        cb();
-      },
-    });
-  const io: Io = { stdout: sink((c) => out.push(c)), stderr: sink((c) => err.push(c.toString())), quiet: false, format: 'text' };
-  const started = Date.now();
-  const code = await main(['node', 'kafkaplane', ...args], io);
-  return { code, stdout: Buffer.concat(out), stderr: err.join(''), ms: Date.now() - started };
-}
-
+const kp = async (args: string[]): Promise<Run> => asRun(await runCli(args));
 /** A real process: the `kafkaplane` binary, or kcat, with stdin and raw stdout bytes. */
-function spawnRaw(command: string, args: string[], input?: Buffer | string, timeoutMs = 120_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => reject(new Error(`cannot run ${command}: ${e.message}`)));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString(), ms: Date.now() - started });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
-
-const kpProcess = (args: string[], input?: Buffer | string) => spawnRaw(process.execPath, [BIN, ...args], input);
+const spawnRaw = async (command: string, args: string[], input?: Buffer | string): Promise<Run> => asRun(await spawnWithTimeout(command, args, input === undefined ? {} : { input }));
+const kpProcess = async (args: string[], input?: Buffer | string): Promise<Run> => asRun(await spawnCli(args, input === undefined ? {} : { input }));
 const kcat = (args: string[], input?: Buffer | string) => spawnRaw('kcat', ['-b', B, ...args], input);
 
 const adminConfig = (): ConnectionConfig => ({ bootstrap: B.split(','), timeoutMs: 30_000 });

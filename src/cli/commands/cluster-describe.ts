@@ -5,7 +5,6 @@ import type { QuorumDescription, QuorumReplica } from '../../kafka/cluster.ts';
 import { withAdmin } from '../../kafka/admin-session.ts';
 import { type BrokerMetadata, kafkaUuid } from '../../kafka/metadata.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
-import { type Io, formatTable, printJson } from '../output.ts';
 
 export interface QuorumReplicaReport {
   id: number;
@@ -64,7 +63,8 @@ export function quorumReport(q: QuorumDescription): NonNullable<ClusterReport['q
   };
 }
 
-export async function gatherClusterReport(flags: ConnectionFlags): Promise<ClusterReport> {
+/** `kafkaplane cluster describe`: cluster id, brokers and the KRaft quorum. */
+export async function clusterDescribe(flags: ConnectionFlags): Promise<ClusterReport> {
   const config = await resolveConnection(flags);
   const [{ describeQuorum }, { clusterMetadata }] = await Promise.all([import('../../kafka/cluster.ts'), import('../../kafka/topics.ts')]);
   return withAdmin(
@@ -82,31 +82,4 @@ export async function gatherClusterReport(flags: ConnectionFlags): Promise<Clust
     },
     { probe: true },
   );
-}
-
-function ago(ts: number | null, now: number): string {
-  return ts === null ? '-' : `${Math.max(0, now - ts)} ms ago`;
-}
-
-export async function runClusterDescribe(flags: ConnectionFlags, io: Io): Promise<number> {
-  const report = await gatherClusterReport(flags);
-  if (io.format === 'json') {
-    printJson(io, report);
-    return report.quorum ? 0 : 1;
-  }
-  const now = Date.now();
-  const lines = [`Cluster id:  ${report.clusterId ?? '-'}`, `Brokers:     ${report.brokers.length} (metadata names broker ${report.controllerId} as controller)`, ''];
-  lines.push(formatTable(['BROKER', 'HOST', 'PORT', 'RACK'], report.brokers.map((b) => [b.id, b.host, b.port, b.rack])).trimEnd(), '');
-  if (report.quorum) {
-    const q = report.quorum;
-    lines.push(`KRaft quorum: leader ${q.leaderId} (the active controller), epoch ${q.leaderEpoch}, high watermark ${q.highWatermark}, max follower lag ${q.maxFollowerLag} (${q.maxFollowerLagTimeMs} ms)`, '');
-    lines.push(
-      formatTable(
-        ['NODE', 'DIRECTORY-ID', 'LOG-END-OFFSET', 'LAG', 'LAST-FETCH', 'LAST-CAUGHT-UP', 'STATUS'],
-        [...q.voters, ...q.observers].map((r) => [r.id, r.directoryId, r.logEndOffset, r.lag, ago(r.lastFetchTimestamp, now), ago(r.lastCaughtUpTimestamp, now), r.status]),
-      ).trimEnd(),
-    );
-  } else lines.push(`KRaft quorum: cannot describe it: ${report.quorumError}`);
-  io.stdout.write(`${lines.join('\n')}\n`);
-  return report.quorum ? 0 : 1;
 }
