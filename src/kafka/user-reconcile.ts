@@ -7,10 +7,11 @@ import { createAcls, deleteAcls, deleteScramCredential, principalAcls, upsertScr
  * User reconcile, the side-effect half: observe the users' credentials and ACLs, and execute a plan from
  * src/ops/user-plan.ts. Used by `kafkaplane up` and by the operator.
  */
-export async function observeUsers(admin: Admin, users: readonly Pick<DesiredUser, 'name' | 'principal'>[]): Promise<Map<string, ObservedUser>> {
+export async function observeUsers(admin: Admin, users: readonly Pick<DesiredUser, 'name' | 'principal'>[], options: { acls: boolean }): Promise<Map<string, ObservedUser>> {
   const withScram = await usersWithScram(admin, users.map((u) => u.name));
   const observed = new Map<string, ObservedUser>();
-  for (const user of users) observed.set(user.name, { name: user.name, hasScram: withScram.has(user.name), acls: await principalAcls(admin, user.principal) });
+  // Without an authorizer Kafka refuses DescribeAcls (SECURITY_DISABLED): ACLs are only read where they are managed.
+  for (const user of users) observed.set(user.name, { name: user.name, hasScram: withScram.has(user.name), acls: options.acls ? await principalAcls(admin, user.principal) : [] });
   return observed;
 }
 

@@ -49,7 +49,7 @@ export async function applyResources(local: LocalCluster, spec: SpecFile, emit: 
       }
       desired.push(desiredUser(user, { authorization, rotate }));
     }
-    const userPlan = planUsers(desired, await observeUsers(admin, desired));
+    const userPlan = planUsers(desired, await observeUsers(admin, desired, { acls: authorization }));
     const userFailure = (await applyUserActions(admin, userPlan, async (u) => passwords.get(u)!)).find((r) => r.error)?.error;
     if (userFailure) throw userFailure;
     const acls = new Map<string, AclBinding[]>(desired.filter((d) => d.acls).map((d) => [d.principal, [...d.acls!]]));
