@@ -28,7 +28,16 @@ import { CONSUMER_SUMMARY, PRODUCER_TOTAL, parseConsumerSummary, parseProducerTo
 const PORT_BASE = 17092; // below the ephemeral port range (32768-60999)
 const BIN = fileURLToPath(new URL('../bin/kafkaplane.js', import.meta.url));
 /** Kafka's scripts: kafka-run-class.sh KAFKA_JVM_PERFORMANCE_OPTS, and the -Xmx512M the perf scripts set. */
-const KAFKA_SCRIPT_JVM = ['-Xmx512M', '-server', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent', '-XX:MaxInlineLevel=15', '-Djava.awt.headless=true'];
+const KAFKA_SCRIPT_JVM = [
+  '-Xmx512M',
+  '-server',
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:InitiatingHeapOccupancyPercent=35',
+  '-XX:+ExplicitGCInvokesConcurrent',
+  '-XX:MaxInlineLevel=15',
+  '-Djava.awt.headless=true',
+];
 /** kafka-topics.sh uses kafka-run-class.sh's default heap (256M). */
 const KAFKA_TOPICS_JVM = ['-Xmx256M', ...KAFKA_SCRIPT_JVM.slice(1)];
 const RUN_TIMEOUT_MS = 600_000;
@@ -77,7 +86,12 @@ const logFile = join(tmpdir(), `kafkaplane-bench-${logging.fileName}`);
 writeFileSync(logFile, logging.text);
 const kafkaTool = (mainClass: string, args: string[], jvm = KAFKA_SCRIPT_JVM) => run(java.bin, [...jvm, `${logging.jvmFlag}${logFile}`, '-cp', dist.classpath, mainClass, ...args]);
 let profileCount = 0;
-const kafkaplane = (args: string[]) => run(process.execPath, [...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`, `--cpu-prof-name=kafkaplane-${++profileCount}-${args.slice(0, 2).join('-')}.cpuprofile`] : []), BIN, ...args]);
+const kafkaplane = (args: string[]) =>
+  run(process.execPath, [
+    ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`, `--cpu-prof-name=kafkaplane-${++profileCount}-${args.slice(0, 2).join('-')}.cpuprofile`] : []),
+    BIN,
+    ...args,
+  ]);
 
 function check(r: Run, what: string): Run {
   if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
@@ -91,15 +105,22 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 log(`starting a 3-node cluster on ports ${PORT_BASE}+ …`);
-const spec = clusterSpec('bench', `config:
+const spec = clusterSpec(
+  'bench',
+  `config:
   num.partitions: 3
   default.replication.factor: 3
   min.insync.replicas: 2
   group.initial.rebalance.delay.ms: 0
   offsets.topic.num.partitions: 5
-  transaction.state.log.num.partitions: 5`);
+  transaction.state.log.num.partitions: 5`,
+);
 const cluster = await startTestCluster(spec, { portBase: PORT_BASE, heap: '768m', log: (l) => log(l) });
 const B = cluster.bootstrap;
 const loadAtStart = loadavg();
@@ -129,11 +150,27 @@ try {
     [100, records100],
     [1024, records1k],
   ] as const) {
-    const pair: Pair = { name: `perf produce, ${size} B records, acks=all (${count} records)`, unit: 'records/s', higherIsBetter: true, kafka: [], kafkaplane: [], kafkaLines: [], kafkaplaneLines: [] };
+    const pair: Pair = {
+      name: `perf produce, ${size} B records, acks=all (${count} records)`,
+      unit: 'records/s',
+      higherIsBetter: true,
+      kafka: [],
+      kafkaplane: [],
+      kafkaLines: [],
+      kafkaplaneLines: [],
+    };
     // Kafka's producer sends one batch.size batch per partition per request and a broker serves one request per
     // connection at a time; kafkaplane sends batch.size × max.in.flight per request. This row gives the Java tool
     // requests of that size too, to separate "bigger requests" from "faster client".
-    const tuned: Pair = { name: `perf produce, ${size} B records, acks=all — Kafka tool with batch.size=81920 (5 × 16 KiB, kafkaplane's request size)`, unit: 'records/s', higherIsBetter: true, kafka: [], kafkaplane: pair.kafkaplane, kafkaLines: [], kafkaplaneLines: pair.kafkaplaneLines };
+    const tuned: Pair = {
+      name: `perf produce, ${size} B records, acks=all — Kafka tool with batch.size=81920 (5 × 16 KiB, kafkaplane's request size)`,
+      unit: 'records/s',
+      higherIsBetter: true,
+      kafka: [],
+      kafkaplane: pair.kafkaplane,
+      kafkaLines: [],
+      kafkaplaneLines: pair.kafkaplaneLines,
+    };
     for (let i = 0; i < rounds; i++) {
       const jt = await topicFor(`bench-produce-${size}-java-${i}`);
       const jtt = await topicFor(`bench-produce-${size}-java-tuned-${i}`);
@@ -150,7 +187,10 @@ try {
       log(`${pair.name}: round ${i + 1}/${rounds}, kafkaplane perf produce …`);
       const k = check(await kafkaplane(['perf', 'produce', ...args(kt)]), 'kafkaplane perf produce');
       log(`  ${lastLine(k.stdout)}`);
-      for (const [who, r] of [['kafka', j], ['kafkaplane', k]] as const) {
+      for (const [who, r] of [
+        ['kafka', j],
+        ['kafkaplane', k],
+      ] as const) {
         const line = lastLine(r.stdout);
         if (!PRODUCER_TOTAL.test(line)) throw new Error(`${who}: unexpected final line: ${line}`);
         pair[who].push(parseProducerTotal(line)!.recordsPerSec);
@@ -164,9 +204,44 @@ try {
   const consumeTopic = await topicFor('bench-consume');
   const fillCount = records100 * 2;
   log(`filling ${consumeTopic} with ${fillCount} records for the consumers …`);
-  check(await kafkaplane(['perf', 'produce', '--topic', consumeTopic, '--num-records', String(fillCount), '--record-size', '100', '--throughput', '-1', '--producer-props', `bootstrap.servers=${B}`, 'acks=1']), 'fill');
-  const consume: Pair = { name: `perf consume, 100 B records (${fillCount} messages)`, unit: 'messages/s', higherIsBetter: true, kafka: [], kafkaplane: [], kafkaLines: [], kafkaplaneLines: [], note: 'nMsg.sec (whole run, including the group join)' };
-  const consumeFetch: Pair = { name: 'perf consume, fetch phase only', unit: 'messages/s', higherIsBetter: true, kafka: [], kafkaplane: [], kafkaLines: [], kafkaplaneLines: [], note: 'fetch.nMsg.sec (after the group join)' };
+  check(
+    await kafkaplane([
+      'perf',
+      'produce',
+      '--topic',
+      consumeTopic,
+      '--num-records',
+      String(fillCount),
+      '--record-size',
+      '100',
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${B}`,
+      'acks=1',
+    ]),
+    'fill',
+  );
+  const consume: Pair = {
+    name: `perf consume, 100 B records (${fillCount} messages)`,
+    unit: 'messages/s',
+    higherIsBetter: true,
+    kafka: [],
+    kafkaplane: [],
+    kafkaLines: [],
+    kafkaplaneLines: [],
+    note: 'nMsg.sec (whole run, including the group join)',
+  };
+  const consumeFetch: Pair = {
+    name: 'perf consume, fetch phase only',
+    unit: 'messages/s',
+    higherIsBetter: true,
+    kafka: [],
+    kafkaplane: [],
+    kafkaLines: [],
+    kafkaplaneLines: [],
+    note: 'fetch.nMsg.sec (after the group join)',
+  };
   for (let i = 0; i < rounds; i++) {
     const args = (group: string) => ['--bootstrap-server', B, '--topic', consumeTopic, '--messages', String(fillCount), '--group', group, '--timeout', '30000'];
     log(`perf consume: round ${i + 1}/${rounds}, kafka-consumer-perf-test …`);
@@ -175,7 +250,10 @@ try {
     log(`perf consume: round ${i + 1}/${rounds}, kafkaplane perf consume …`);
     const k = check(await kafkaplane(['perf', 'consume', ...args(`bench-kp-${i}`)]), 'kafkaplane perf consume');
     log(`  ${lastLine(k.stdout)}`);
-    for (const [who, r] of [['kafka', j], ['kafkaplane', k]] as const) {
+    for (const [who, r] of [
+      ['kafka', j],
+      ['kafkaplane', k],
+    ] as const) {
       const line = lastLine(r.stdout);
       if (!CONSUMER_SUMMARY.test(line)) throw new Error(`${who}: unexpected summary line: ${line}`);
       const s = parseConsumerSummary(line)!;
@@ -210,7 +288,9 @@ try {
 
 const loadAtEnd = loadavg();
 const lines: string[] = [];
-lines.push(`Run ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}; ${java.bin} (${java.version ?? '?'}); Kafka ${DEFAULT_KAFKA_VERSION}; load average ${loadAtStart.map((l) => l.toFixed(1)).join('/')} at start, ${loadAtEnd.map((l) => l.toFixed(1)).join('/')} at end`);
+lines.push(
+  `Run ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}; ${java.bin} (${java.version ?? '?'}); Kafka ${DEFAULT_KAFKA_VERSION}; load average ${loadAtStart.map((l) => l.toFixed(1)).join('/')} at start, ${loadAtEnd.map((l) => l.toFixed(1)).join('/')} at end`,
+);
 lines.push('');
 lines.push('| benchmark | Kafka tool (median) | kafkaplane (median) | ratio | runs: Kafka tool | runs: kafkaplane |');
 lines.push('| --- | ---: | ---: | ---: | --- | --- |');

@@ -64,19 +64,32 @@ async function byHand(stateDir: string, fresh: boolean): Promise<number[]> {
   const model = clusterModel(state.cluster, { quorumMode: state.quorumMode });
   const layout = stateLayout(stateDir);
   const placement = localPlacement({ portBase: state.portBase, dataDir: (n) => layout.dataDir(n.id) });
-  const quorum = voters(model.nodes.filter((n) => n.controller), model.listeners.controller, placement);
+  const quorum = voters(
+    model.nodes.filter((n) => n.controller),
+    model.listeners.controller,
+    placement,
+  );
   const t0 = performance.now();
   if (fresh) {
     await Promise.all(
       model.nodes.map((node) =>
-        promisify(execFile)(java.bin, ['-cp', dist.classpath, `-Dlog4j2.configurationFile=${join(stateDir, 'log4j2-tools.yaml')}`, 'kafka.tools.StorageTool',
-          ...formatArguments({ mode: model.quorumMode, identity: state.identity, node, quorum, propertiesFile: layout.propertiesFile(node.id) })]),
+        promisify(execFile)(java.bin, [
+          '-cp',
+          dist.classpath,
+          `-Dlog4j2.configurationFile=${join(stateDir, 'log4j2-tools.yaml')}`,
+          'kafka.tools.StorageTool',
+          ...formatArguments({ mode: model.quorumMode, identity: state.identity, node, quorum, propertiesFile: layout.propertiesFile(node.id) }),
+        ]),
       ),
     );
   }
   const pids = model.nodes.map((node) => {
     const pool = model.cluster.spec.nodePools.find((p) => p.name === node.pool)!;
-    const child = spawn(java.bin, [...jvmOptions(pool, 'local'), `-Dlog4j2.configurationFile=${join(layout.nodeDir(node.id), 'log4j2.yaml')}`, '-cp', dist.classpath, 'kafka.Kafka', layout.propertiesFile(node.id)], { stdio: 'ignore', detached: true });
+    const child = spawn(
+      java.bin,
+      [...jvmOptions(pool, 'local'), `-Dlog4j2.configurationFile=${join(layout.nodeDir(node.id), 'log4j2.yaml')}`, '-cp', dist.classpath, 'kafka.Kafka', layout.propertiesFile(node.id)],
+      { stdio: 'ignore', detached: true },
+    );
     child.unref();
     return child.pid!;
   });

@@ -7,8 +7,7 @@ import { fileURLToPath } from 'node:url';
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
-    `kafkaplane needs Node.js >= 22.18 (this is ${process.version}).\n` +
-      `Run it through npm (npm run kafkaplane -- ...) to use the Node 24 pinned in devDependencies, or upgrade Node.\n`,
+    `kafkaplane needs Node.js >= 22.18 (this is ${process.version}).\n` + `Run it through npm (npm run kafkaplane -- ...) to use the Node 24 pinned in devDependencies, or upgrade Node.\n`,
   );
   process.exit(2);
 }

@@ -3,6 +3,7 @@
 //   - busybox (Debian package) — the shell and tools of the official apache/kafka image, for the rendered entrypoint
 //   - the Kafka jars of the default version (Maven Central, checksummed, cached per user)
 //   - etcd + kube-apiserver + kubectl built from the Go module proxy (cached per user)
+// and first runs `npm run lint` (scripts/lint.ts), so a lint or boundary violation fails the run.
 // A missing component is a test failure, never a skip: each step fails loudly.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, globSync } from 'node:fs';
@@ -30,12 +31,20 @@ function ensureDebianPackage(command: string, pkg: string): void {
       ? execFileSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
       : execFileSync('sudo', ['-n', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args], { stdio: 'inherit' });
   log(`installing ${pkg} (apt-get${sudo ? ' through sudo' : ''})…`);
-  aptGet(['update', '-qq']);
-  aptGet(['install', '-y', '-qq', '--no-install-recommends', pkg]);
+  aptGet(['-o', 'DPkg::Lock::Timeout=600', 'update', '-qq']);
+  aptGet(['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '-qq', '--no-install-recommends', pkg]);
   if (!have(command)) throw new Error(`installed ${pkg} but ${command} is still not on PATH`);
 }
 
 const onlyUnit = process.argv.includes('--unit');
+// The guards first (seconds): Biome lint + format, import boundaries, types. A violation fails the run.
+if (!process.argv.includes('--no-lint')) {
+  const lint = spawnSync(process.execPath, [`${root}scripts/lint.ts`], { cwd: root, stdio: 'inherit' });
+  if (lint.status !== 0) {
+    log('lint failed (npm run lint shows it; npm run lint -- --fix formats the code)');
+    process.exit(lint.status ?? 1);
+  }
+}
 // BusyBox: the render tests run the rendered container entrypoint with the tools of the official (Alpine) Kafka image.
 ensureDebianPackage('busybox', 'busybox');
 if (!onlyUnit) {

@@ -73,8 +73,8 @@ export const ERROR_CODES = {
   NOT_A_STATE_DIR: failure('the directory is not a kafkaplane state directory'),
   INCOMPATIBLE_CHANGE: failure('the spec cannot be applied to the existing cluster data'),
   NODE_ID_MISMATCH: failure('a node directory belongs to another node'),
-  INCONSISTENT_CLUSTER_ID: failure('a node\'s storage belongs to another cluster'),
-  NO_INTERNAL_PASSWORD: failure('the internal listeners\' password is missing'),
+  INCONSISTENT_CLUSTER_ID: failure("a node's storage belongs to another cluster"),
+  NO_INTERNAL_PASSWORD: failure("the internal listeners' password is missing"),
   JAVA_MISSING: failure('no Java runtime could be run'),
   JAVA_TOO_OLD: failure('the Java runtime is too old for Kafka'),
   KAFKA_HOME_INVALID: failure('KAFKA_HOME is not a Kafka installation'),
@@ -83,7 +83,7 @@ export const ERROR_CODES = {
   CHECKSUM_MISMATCH: failure('a download does not match its pinned checksum'),
   DOWNLOAD_FAILED: transient('a download failed'),
   TLS_SETUP_FAILED: failure('the local TLS certificates could not be created'),
-  FORMAT_FAILED: failure('formatting a node\'s storage failed'),
+  FORMAT_FAILED: failure("formatting a node's storage failed"),
   PORT_IN_USE: transient('a port the cluster needs is taken'),
   NODE_DIED: failure('a node exited while the cluster was starting'),
   NOT_READY: transient('the cluster did not become ready in time'),
@@ -103,8 +103,8 @@ export const ERROR_CODES = {
   TOPIC_ALTER_FAILED: failure('Kafka refused to alter the topic'),
   TOPIC_ALTER_PARTIAL: failure('a topic change was applied only in part'),
   TOPIC_DELETE_FAILED: failure('Kafka refused to delete the topic'),
-  TOPIC_PARTITIONS_DECREASE: failure('a topic\'s partitions cannot be reduced'),
-  TOPIC_REPLICAS_CHANGE: failure('changing a topic\'s replication factor needs a reassignment'),
+  TOPIC_PARTITIONS_DECREASE: failure("a topic's partitions cannot be reduced"),
+  TOPIC_REPLICAS_CHANGE: failure("changing a topic's replication factor needs a reassignment"),
   GROUP_ACTIVE: failure('the consumer group has members, so its offsets cannot be changed'),
   GROUP_COORDINATOR_UNAVAILABLE: transient('the group coordinator did not answer'),
   GROUP_DESCRIBE_FAILED: failure('Kafka refused to describe the group'),
@@ -126,7 +126,7 @@ export const ERROR_CODES = {
   SECURITY_NOT_PROPAGATED: transient('users or ACLs did not reach every broker in time'),
   // Rendering (exit 1).
   CANNOT_RENDER: input('a valid spec that cannot be rendered in the requested format'),
-  BAD_RENDER_MANIFEST: failure('the output directory\'s render manifest is not kafkaplane\'s'),
+  BAD_RENDER_MANIFEST: failure("the output directory's render manifest is not kafkaplane's"),
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -204,9 +204,7 @@ export interface HintVocabulary {
 
 export function formatHint(h: Hint | string, vocabulary: HintVocabulary): string {
   if (typeof h === 'string') return h;
-  return h
-    .map((p) => (typeof p === 'string' ? p : 'setting' in p ? vocabulary.setting(p.setting, p.value) : vocabulary.action(p.action, p.args)))
-    .join('');
+  return h.map((p) => (typeof p === 'string' ? p : 'setting' in p ? vocabulary.setting(p.setting, p.value) : vocabulary.action(p.action, p.args))).join('');
 }
 
 export interface KafkaplaneErrorOptions {

@@ -16,12 +16,9 @@ export function dnsLabel(max: number) {
     });
 }
 
-export const dnsSubdomain = z
-  .string()
-  .max(253)
-  .regex(DNS1123_SUBDOMAIN, {
-    message: 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit',
-  });
+export const dnsSubdomain = z.string().max(253).regex(DNS1123_SUBDOMAIN, {
+  message: 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit',
+});
 
 /** A Kubernetes resource quantity such as 10Gi, 1.5Gi, 500m or 2. */
 export const quantity = z

@@ -137,7 +137,10 @@ export const listener = z.strictObject({
        * loadbalancer listeners: the client networks the cloud load balancers admit (Service
        * spec.loadBalancerSourceRanges), e.g. ["203.0.113.0/24"]. Unset: whatever the cloud allows (often anyone).
        */
-      loadBalancerSourceRanges: z.array(z.union([z.cidrv4(), z.cidrv6()], { message: 'must be a CIDR such as 203.0.113.0/24 or 2001:db8::/32' })).min(1).optional(),
+      loadBalancerSourceRanges: z
+        .array(z.union([z.cidrv4(), z.cidrv6()], { message: 'must be a CIDR such as 203.0.113.0/24 or 2001:db8::/32' }))
+        .min(1)
+        .optional(),
     })
     .optional(),
 });
@@ -150,9 +153,7 @@ const DEFAULT_POOLS = [
     storage: { type: 'persistent-claim' as const, size: '10Gi', deleteClaim: false },
   },
 ];
-const DEFAULT_LISTENERS = [
-  { name: 'plain', port: 9092, type: 'internal' as const, tls: false, authentication: 'none' as const },
-];
+const DEFAULT_LISTENERS = [{ name: 'plain', port: 9092, type: 'internal' as const, tls: false, authentication: 'none' as const }];
 
 const kafkaVersion = z
   .string()

@@ -1,19 +1,7 @@
 import { z } from 'zod';
 import { API_VERSION, metadata, secretKeyRef } from './common.ts';
 
-export const aclOperation = z.enum([
-  'All',
-  'Read',
-  'Write',
-  'Create',
-  'Delete',
-  'Alter',
-  'Describe',
-  'ClusterAction',
-  'DescribeConfigs',
-  'AlterConfigs',
-  'IdempotentWrite',
-]);
+export const aclOperation = z.enum(['All', 'Read', 'Write', 'Create', 'Delete', 'Alter', 'Describe', 'ClusterAction', 'DescribeConfigs', 'AlterConfigs', 'IdempotentWrite']);
 
 export const acl = z
   .strictObject({

@@ -120,19 +120,26 @@ export const kubernetesSpec = z.strictObject({
       port: z.int().min(1024).max(65535).default(9404),
       jmxExporter: z
         .strictObject({
-          version: z.string().regex(/^\d+\.\d+\.\d+$/).default(JMX_EXPORTER_VERSION),
+          version: z
+            .string()
+            .regex(/^\d+\.\d+\.\d+$/)
+            .default(JMX_EXPORTER_VERSION),
           /** SHA-256 of the agent jar; required when version or url differ from the defaults. */
-          sha256: z.string().regex(/^[a-f0-9]{64}$/).optional(),
+          sha256: z
+            .string()
+            .regex(/^[a-f0-9]{64}$/)
+            .optional(),
           /** Where to download the agent from (a Maven mirror inside your network); default Maven Central. */
           url: z.url().optional(),
           image: image.default(DOWNLOAD_IMAGE),
           /** The agent is already in the Kafka image at this path (an extended image): no download init container. */
-          agentPath: z.string().regex(/^\/\S+\.jar$/).optional(),
+          agentPath: z
+            .string()
+            .regex(/^\/\S+\.jar$/)
+            .optional(),
         })
         .default({ version: JMX_EXPORTER_VERSION, image: DOWNLOAD_IMAGE }),
-      kafkaExporter: z
-        .strictObject({ enabled: z.boolean().default(true), image: image.default(KAFKA_EXPORTER_IMAGE) })
-        .default({ enabled: true, image: KAFKA_EXPORTER_IMAGE }),
+      kafkaExporter: z.strictObject({ enabled: z.boolean().default(true), image: image.default(KAFKA_EXPORTER_IMAGE) }).default({ enabled: true, image: KAFKA_EXPORTER_IMAGE }),
       podMonitor: z.boolean().default(true),
       prometheusRule: z.boolean().default(true),
       /**

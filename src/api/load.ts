@@ -52,8 +52,7 @@ export function parseSpec(text: string, source = 'spec'): SpecFile {
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) return; // an empty document between two `---`
     const label = documentLabel(value, number);
-    const push = (path: Path, message: string) =>
-      problems.push({ path: formatPath(path), line: lineOf(nodeOffset(doc, path)), document: label, message });
+    const push = (path: Path, message: string) => problems.push({ path: formatPath(path), line: lineOf(nodeOffset(doc, path)), document: label, message });
     if (typeof value !== 'object' || Array.isArray(value)) {
       push([], 'expected a mapping with apiVersion, kind, metadata and spec');
       return;

@@ -1,4 +1,3 @@
-import type { SpecProblem } from '../errors.ts';
 import { CLUSTER_LABEL } from './common.ts';
 import { type KafkaCluster, nodeIdRanges } from './kafka-cluster.ts';
 import { type KafkaTopic, kafkaTopicName } from './kafka-topic.ts';
@@ -62,7 +61,10 @@ export function checkCluster(cluster: KafkaCluster, report: Report): void {
     }
     if (l.configuration?.loadBalancerSourceRanges !== undefined && l.type === 'nodeport') {
       // A NodePort Service ignores it: the node ports stay open to anyone who reaches a node.
-      report(['spec', 'listeners', i, 'configuration', 'loadBalancerSourceRanges'], 'only loadbalancer listeners have load balancers to restrict (this one is nodeport; node ports are open to anyone who reaches a node)');
+      report(
+        ['spec', 'listeners', i, 'configuration', 'loadBalancerSourceRanges'],
+        'only loadbalancer listeners have load balancers to restrict (this one is nodeport; node ports are open to anyone who reaches a node)',
+      );
     }
     l.configuration?.brokers?.forEach((b, j) => {
       if (!brokerIds.has(b.broker)) {
@@ -110,11 +112,7 @@ export function countNodes(cluster: KafkaCluster, role: 'broker' | 'controller')
 }
 
 /** The cluster a topic or user belongs to: its kafkaplane.io/cluster label, or the only cluster in the file. */
-export function owningCluster(
-  doc: KafkaTopic | KafkaUser,
-  clusters: readonly KafkaCluster[],
-  report: Report,
-): KafkaCluster | undefined {
+export function owningCluster(doc: KafkaTopic | KafkaUser, clusters: readonly KafkaCluster[], report: Report): KafkaCluster | undefined {
   const label = doc.metadata.labels?.[CLUSTER_LABEL];
   if (label === undefined) {
     if (clusters.length > 1) {

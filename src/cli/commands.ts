@@ -9,7 +9,7 @@ export const COMMAND_GROUPS: Record<string, string> = {
   topics: 'list, describe, create, alter and delete topics (kafka-topics.sh)',
   groups: 'list, describe, reset offsets of and delete consumer groups (kafka-consumer-groups.sh; KIP-848 groups too)',
   cluster: 'the cluster as a whole',
-  perf: 'load tests with the flags and output lines of Kafka\'s kafka-producer-perf-test and kafka-consumer-perf-test',
+  perf: "load tests with the flags and output lines of Kafka's kafka-producer-perf-test and kafka-consumer-perf-test",
 };
 
 const local = () => import('./print/local.ts');
@@ -26,7 +26,7 @@ const LOCAL: CommandDeclaration<unknown, unknown>[] = [
       option('-f, --file <file>', 'the spec: KafkaCluster (and KafkaTopic / KafkaUser documents)', { required: true }),
       option('--cluster <name>', 'which KafkaCluster of the file, when it has several'),
       option('--state-dir <dir>', 'where the cluster keeps data, logs and pids (default: ~/.local/state/kafkaplane/clusters/<name>)'),
-      option('--port-base <port>', 'first port of the local port plan (default: the first listener\'s port)', { parse: integer('--port-base', 1024, 65000) }),
+      option('--port-base <port>', "first port of the local port plan (default: the first listener's port)", { parse: integer('--port-base', 1024, 65000) }),
       option('--heap <size>', 'JVM heap per node, e.g. 512m or 1g (default 512m)'),
       option('--timeout <seconds>', 'how long to wait for the cluster to become ready', { parse: integer('--timeout', 1, 3600), default: 120 }),
       option('--allow-state-in-checkout', 'allow --state-dir inside a git checkout', { default: false }),
@@ -39,7 +39,7 @@ const LOCAL: CommandDeclaration<unknown, unknown>[] = [
     description: 'stop the local cluster with a controlled shutdown; data is kept',
     options: [
       ...locateOptions(),
-      option('--purge', 'also delete the cluster\'s data and state', { default: false }),
+      option('--purge', "also delete the cluster's data and state", { default: false }),
       option('--timeout <seconds>', 'grace period per node before it is killed', { parse: integer('--timeout', 1, 3600), default: 30 }),
     ],
     run: async () => (await import('./commands/down.ts')).down,
@@ -54,7 +54,7 @@ const LOCAL: CommandDeclaration<unknown, unknown>[] = [
   }),
   command({
     name: 'logs',
-    description: 'a node\'s log (all nodes when none is given)',
+    description: "a node's log (all nodes when none is given)",
     args: [{ name: '[node]', description: 'node id', key: 'node', parse: integer('node', 0, 1_000_000) }],
     options: [
       ...locateOptions(),
@@ -124,8 +124,8 @@ const ADMIN: CommandDeclaration<unknown, unknown>[] = [
     args: [{ name: '<topic>', description: 'the topic name', key: 'name' }],
     options: [
       ...connectionOptions(),
-      option('--partitions <n>', 'number of partitions (default: the brokers\' num.partitions)', { parse: integer('--partitions', 1, 1_000_000) }),
-      option('--replication-factor <n>', 'replicas per partition (default: the brokers\' default.replication.factor)', { parse: integer('--replication-factor', 1, 32_767) }),
+      option('--partitions <n>', "number of partitions (default: the brokers' num.partitions)", { parse: integer('--partitions', 1, 1_000_000) }),
+      option('--replication-factor <n>', "replicas per partition (default: the brokers' default.replication.factor)", { parse: integer('--replication-factor', 1, 32_767) }),
       option('--replica-assignment <lists>', 'broker ids per partition, e.g. 0:1:2,1:2:0 (instead of --partitions and --replication-factor)'),
       option('--config <key=value>', 'a topic config override (repeatable)', { parse: collect }),
       option('--if-not-exists', 'no error when the topic exists (it is left unchanged)'),
@@ -218,7 +218,7 @@ const ADMIN: CommandDeclaration<unknown, unknown>[] = [
   }),
   command({
     name: 'metadata',
-    description: 'brokers, controller and every partition\'s leader, replicas and ISR, as kcat -L prints them (-o json: kcat -L -J)',
+    description: "brokers, controller and every partition's leader, replicas and ISR, as kcat -L prints them (-o json: kcat -L -J)",
     options: [...connectionOptions(), option('-t, --topic <topic>', 'only this topic')],
     run: async () => (await import('./commands/metadata.ts')).metadata,
     printer: () => import('./print/metadata.ts').then((m) => m.metadataPrinter),
@@ -243,7 +243,7 @@ const ADMIN: CommandDeclaration<unknown, unknown>[] = [
   }),
   command({
     name: 'size',
-    description: 'brokers, disk, memory and network for a load (seed 000\'s sizing rules), with the reasoning',
+    description: "brokers, disk, memory and network for a load (seed 000's sizing rules), with the reasoning",
     options: [
       option('--write <rate>', 'producer traffic, e.g. 50MB/s or 1TB/day (required)'),
       option('--read <rate>', 'consumer traffic (default: --write × --fanout)'),
@@ -276,8 +276,8 @@ const ADMIN: CommandDeclaration<unknown, unknown>[] = [
       option('--format <format>', 'one format only', { choices: ['all', 'spring', 'env', 'configmap', 'properties', 'kcat', 'python'], default: 'all' }),
       option('--local', 'with -f: the local cluster `kafkaplane up -f` runs, not Kubernetes'),
       option('--state-dir <dir>', 'state directory of the local cluster'),
-      option('-n, --namespace <namespace>', 'Kubernetes namespace (default: the cluster\'s metadata.namespace)'),
-      option('--reveal-password', 'local cluster: write the user\'s password into the output'),
+      option('-n, --namespace <namespace>', "Kubernetes namespace (default: the cluster's metadata.namespace)"),
+      option('--reveal-password', "local cluster: write the user's password into the output"),
     ],
     run: async () => (await import('./commands/connect-info.ts')).connectInfo,
     printer: () => import('./print/connect-info.ts').then((m) => m.connectInfoPrinter),
@@ -311,7 +311,11 @@ const STREAMING: CommandDeclaration<unknown, unknown>[] = [
       option('--no-idempotence', 'turn off the idempotent producer (on by default with acks=all, as in Kafka 4)'),
       option('-c, --count <n>', 'stop after this many records', { parse: integer('--count', 1, Number.MAX_SAFE_INTEGER) }),
       option('-l, --line-mode', 'split the one file given at the delimiter, as with standard input (kcat -l)'),
-      option('--property <key=value>', 'kafka-console-producer reader property: parse.key, key.separator, parse.headers, headers.delimiter, headers.separator, headers.key.separator, null.marker, ignore.error (repeatable)', { parse: collect }),
+      option(
+        '--property <key=value>',
+        'kafka-console-producer reader property: parse.key, key.separator, parse.headers, headers.delimiter, headers.separator, headers.key.separator, null.marker, ignore.error (repeatable)',
+        { parse: collect },
+      ),
       option('--producer-property <key=value>', 'Kafka producer property: acks, compression.type, enable.idempotence, batch.size, linger.ms, … (repeatable)', { parse: collect }),
       option('--producer.config <file>', 'Kafka producer properties file'),
       ...connectionOptions(),
@@ -326,7 +330,11 @@ const STREAMING: CommandDeclaration<unknown, unknown>[] = [
     options: [
       option('-t, --topic <topic>', 'the topic (repeatable)', { required: true, parse: collect }),
       option('-p, --partition <n>', 'read only this partition (repeatable; default all)', { parse: collectIntegers('--partition', 0, 1_000_000) }),
-      option('--offset <offset>', 'where to start (also -o, as in kcat): beginning, end, stored, N, -N, s@TIME; add e@TIME to stop there (repeatable). Default: beginning; with --group, the committed offset', { parse: collect }),
+      option(
+        '--offset <offset>',
+        'where to start (also -o, as in kcat): beginning, end, stored, N, -N, s@TIME; add e@TIME to stop there (repeatable). Default: beginning; with --group, the committed offset',
+        { parse: collect },
+      ),
       option('--from-beginning', 'same as --offset beginning (kafka-console-consumer)'),
       option('-G, --group <group>', 'consume as a member of this consumer group and commit what was printed'),
       option('-c, --count <n>', 'exit after this many records (alias --max-messages)', { parse: integer('--count', 1, Number.MAX_SAFE_INTEGER) }),

@@ -42,7 +42,10 @@ export async function resolveConnection(flags: ConnectionFlags & { bootstrapServ
     const [{ adminConnection }, { locate }] = await Promise.all([import('../local/local-cluster.ts'), import('../local/locate.ts')]);
     const local = await locate({ ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(flags.stateDir ? { stateDir: flags.stateDir } : {}), env }).catch((error: unknown) => {
       if (error instanceof KafkaplaneError && (error.code === 'NO_CLUSTER_STATE' || error.code === 'AMBIGUOUS_CLUSTER')) {
-        throw new KafkaplaneError(error.code, `${error.message}, and no --bootstrap was given`, { exitCode: 2, hint: 'pass --bootstrap host:port, or start a local cluster with `kafkaplane up -f cluster.yaml`' });
+        throw new KafkaplaneError(error.code, `${error.message}, and no --bootstrap was given`, {
+          exitCode: 2,
+          hint: 'pass --bootstrap host:port, or start a local cluster with `kafkaplane up -f cluster.yaml`',
+        });
       }
       throw error;
     });

@@ -57,7 +57,11 @@ export function command<I, R>(declaration: CommandDeclaration<I, R>): CommandDec
   return declaration;
 }
 
-export const option = (flags: string, description?: string, more: Omit<OptionSpec, 'flags' | 'description'> = {}): OptionSpec => ({ flags, ...(description !== undefined ? { description } : {}), ...more });
+export const option = (flags: string, description?: string, more: Omit<OptionSpec, 'flags' | 'description'> = {}): OptionSpec => ({
+  flags,
+  ...(description !== undefined ? { description } : {}),
+  ...more,
+});
 
 /** A whole number in [min, max]; commander reports the message as a usage error (exit 2). */
 export function integer(name: string, min: number, max: number) {
@@ -72,4 +76,6 @@ export function integer(name: string, min: number, max: number) {
 export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** A repeatable whole-number flag. */
-export const collectIntegers = (name: string, min: number, max: number) => (value: string, previous: number[] | undefined): number[] => [...(previous ?? []), integer(name, min, max)(value)];
+export const collectIntegers =
+  (name: string, min: number, max: number) =>
+  (value: string, previous: number[] | undefined): number[] => [...(previous ?? []), integer(name, min, max)(value)];

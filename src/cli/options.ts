@@ -21,7 +21,7 @@ export function parseTimeoutSeconds(value: string): number {
 export function connectionOptions(include: { timeout?: boolean } = {}): OptionSpec[] {
   return [
     option('-b, --bootstrap <servers>', 'host:port[,host:port…] (default: the local cluster `kafkaplane up` started)'),
-    option('--bootstrap-server <servers>', 'alias of --bootstrap, as Kafka\'s tools spell it'),
+    option('--bootstrap-server <servers>', "alias of --bootstrap, as Kafka's tools spell it"),
     option('--command-config <file>', 'Kafka client properties (security.protocol, sasl.mechanism, sasl.jaas.config, ssl.truststore.*)'),
     option('--cluster <name>', 'which local cluster, when --bootstrap is not given'),
     option('--state-dir <dir>', 'state directory of the local cluster, when --bootstrap is not given'),
@@ -29,8 +29,8 @@ export function connectionOptions(include: { timeout?: boolean } = {}): OptionSp
     option('--sasl-username <user>', 'SASL user name'),
     option('--sasl-password <password>', 'SASL password (prefer --command-config or KAFKAPLANE_SASL_PASSWORD)'),
     option('--tls', 'connect with TLS'),
-    option('--tls-ca <file>', 'PEM file with the CA that signed the brokers\' certificates'),
-    option('--tls-insecure', 'do not verify the brokers\' certificates (testing only)'),
+    option('--tls-ca <file>', "PEM file with the CA that signed the brokers' certificates"),
+    option('--tls-insecure', "do not verify the brokers' certificates (testing only)"),
     ...(include.timeout === false ? [] : [option('--timeout <seconds>', 'give up on any request after this long', { parse: parseTimeoutSeconds })]),
   ];
 }

@@ -78,7 +78,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void, commands: 
     .description('Apache Kafka on Kubernetes, done right: a real local KRaft cluster, manifests, an operator and a toolbox from one spec')
     .version(packageVersion())
     // Collected rather than `.choices()`: `consume` also takes kcat's `-o <offset>` (see applyGlobals).
-    .addOption(new Option('-o, --output <format>', 'output format: text (default) or json; consume also takes kcat\'s -o offsets (beginning, end, N, -N, s@TIME, e@TIME)').argParser((value: string, previous: unknown) => [...(Array.isArray(previous) ? (previous as string[]) : []), value]))
+    .addOption(
+      new Option('-o, --output <format>', "output format: text (default) or json; consume also takes kcat's -o offsets (beginning, end, N, -N, s@TIME, e@TIME)").argParser(
+        (value: string, previous: unknown) => [...(Array.isArray(previous) ? (previous as string[]) : []), value],
+      ),
+    )
     .option('-q, --quiet', 'no progress output', false)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })

@@ -9,7 +9,8 @@ export async function readSpecFile(file: string): Promise<SpecFile> {
     text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new KafkaplaneError('SPEC_UNREADABLE', `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(error)}`, { hint: 'pass the path of a cluster spec, e.g. -f examples/seed-002-combined.yaml',
+    throw new KafkaplaneError('SPEC_UNREADABLE', `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(error)}`, {
+      hint: 'pass the path of a cluster spec, e.g. -f examples/seed-002-combined.yaml',
     });
   }
   return parseSpec(text, file === '-' ? 'standard input' : file);

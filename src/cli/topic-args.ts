@@ -40,7 +40,10 @@ export function parseReplicaAssignment(text: string): number[][] {
   const partitions = text.split(',').map((part, p) => {
     const brokers = part.split(':').map((b) => {
       const id = Number(b.trim());
-      if (b.trim() === '' || !Number.isInteger(id) || id < 0) throw new KafkaplaneError('BAD_ASSIGNMENT', `--replica-assignment: "${b}" in partition ${p} is not a broker id`, { hint: 'one broker list per partition, e.g. 0:1:2,1:2:0 (partition 0 on brokers 0,1,2; partition 1 on 1,2,0)' });
+      if (b.trim() === '' || !Number.isInteger(id) || id < 0)
+        throw new KafkaplaneError('BAD_ASSIGNMENT', `--replica-assignment: "${b}" in partition ${p} is not a broker id`, {
+          hint: 'one broker list per partition, e.g. 0:1:2,1:2:0 (partition 0 on brokers 0,1,2; partition 1 on 1,2,0)',
+        });
       return id;
     });
     const dup = brokers.filter((b, i) => brokers.indexOf(b) !== i);
@@ -49,6 +52,10 @@ export function parseReplicaAssignment(text: string): number[][] {
   });
   const rf = partitions[0]!.length;
   const odd = partitions.findIndex((b) => b.length !== rf);
-  if (odd >= 0) throw new KafkaplaneError('BAD_ASSIGNMENT', `--replica-assignment: partition ${odd} has ${partitions[odd]!.length} replicas, partition 0 has ${rf}; every partition needs the same replication factor`);
+  if (odd >= 0)
+    throw new KafkaplaneError(
+      'BAD_ASSIGNMENT',
+      `--replica-assignment: partition ${odd} has ${partitions[odd]!.length} replicas, partition 0 has ${rf}; every partition needs the same replication factor`,
+    );
   return partitions;
 }

@@ -37,7 +37,7 @@ export const KAFKA_EXPORTER_METRICS = {
 
 export const KAFKAPLANE_METRICS = {
   lagSeconds: def('kafkaplane_consumergroup_lag_seconds', 'How far behind a ConsumerGroup is in time at Topic/Partition: the age of the record at its committed offset (0 when caught up)', GTP),
-  groupStatus: def('kafkaplane_consumergroup_status', "Burrow-style status of a ConsumerGroup: 1 OK, 2 WARN, 3 ERR (4 STOP, 5 STALL and 6 REWIND count as ERR)", ['consumergroup']),
+  groupStatus: def('kafkaplane_consumergroup_status', 'Burrow-style status of a ConsumerGroup: 1 OK, 2 WARN, 3 ERR (4 STOP, 5 STALL and 6 REWIND count as ERR)', ['consumergroup']),
   partitionStatus: def('kafkaplane_consumergroup_partition_status', 'Burrow-style status of a ConsumerGroup at Topic/Partition: 1 OK, 2 WARN, 4 STOP, 5 STALL, 6 REWIND', GTP),
   groupInfo: def('kafkaplane_consumergroup_info', 'A ConsumerGroup with its protocol (classic or consumer, KIP-848) and state', ['consumergroup', 'type', 'state']),
   offline: def('kafkaplane_cluster_offline_partitions', 'Partitions without a live leader'),

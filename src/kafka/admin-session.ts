@@ -189,8 +189,10 @@ class StallWatch {
 
   #check(): void {
     const quiet = Date.now() - this.#lastAnswer;
-    if (this.#pauses > 0) return this.#arm(this.#limitMs);
-    if (quiet < this.#limitMs) return this.#arm(this.#limitMs - quiet);
+    if (this.#pauses > 0 || quiet < this.#limitMs) {
+      this.#arm(this.#pauses > 0 ? this.#limitMs : this.#limitMs - quiet);
+      return;
+    }
     const seconds = Math.round(quiet / 100) / 10;
     const waiting = [...new Set(this.#waiting.values())];
     const bootstrap = this.#config.bootstrap.join(',');
@@ -213,4 +215,3 @@ class StallWatch {
     );
   }
 }
-

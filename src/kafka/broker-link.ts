@@ -206,4 +206,3 @@ export async function brokerConnection(admin: Admin): Promise<Connection> {
   // The first broker whose advertised address answers: one unreachable address must not break the request.
   return admin.connections.getFirstAvailable(brokers);
 }
-

@@ -32,7 +32,12 @@ export function parseClientProperties(text: string, source: string): ClientSecur
     const mechanism = (props['sasl.mechanism'] ?? 'GSSAPI').toUpperCase() as SASLMechanismValue;
     if (!MECHANISMS.includes(mechanism)) fail('sasl.mechanism', `kafkaplane supports ${MECHANISMS.join(', ')}, got "${mechanism}"`);
     const jaas = props['sasl.jaas.config'];
-    if (!jaas) return fail('sasl.jaas.config', 'missing: SASL needs a username and password', 'add sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="…" password="…";');
+    if (!jaas)
+      return fail(
+        'sasl.jaas.config',
+        'missing: SASL needs a username and password',
+        'add sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="…" password="…";',
+      );
     const username = /username\s*=\s*"((?:[^"\\]|\\.)*)"/.exec(jaas)?.[1];
     const password = /password\s*=\s*"((?:[^"\\]|\\.)*)"/.exec(jaas)?.[1];
     if (username === undefined || password === undefined) fail('sasl.jaas.config', 'needs username="…" and password="…"');
@@ -43,7 +48,11 @@ export function parseClientProperties(text: string, source: string): ClientSecur
     if (props['ssl.truststore.certificates']) result.caPem = props['ssl.truststore.certificates'];
     else if (props['ssl.truststore.location']) {
       if (type !== 'PEM') {
-        fail('ssl.truststore.type', `${type} trust stores cannot be read outside the JVM`, 'export the CA certificate as PEM (keytool -exportcert -rfc) and set ssl.truststore.type=PEM with ssl.truststore.location pointing at it');
+        fail(
+          'ssl.truststore.type',
+          `${type} trust stores cannot be read outside the JVM`,
+          'export the CA certificate as PEM (keytool -exportcert -rfc) and set ssl.truststore.type=PEM with ssl.truststore.location pointing at it',
+        );
       }
       result.caFile = props['ssl.truststore.location'];
     }

@@ -72,4 +72,3 @@ export function connectTimeout(config: ConnectionConfig): number {
 export function retryOptions(config: ConnectionConfig) {
   return { retries: Math.max(2, Math.floor((config.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 500)), retryDelay: 500 };
 }
-

@@ -19,9 +19,7 @@ export interface ClusterDescription {
 
 export async function describeCluster(admin: Admin): Promise<ClusterDescription> {
   const metadata = await admin.metadata({ topics: [], forceUpdate: true });
-  const brokers = [...metadata.brokers.entries()]
-    .map(([id, b]) => ({ id, host: b.host, port: b.port, rack: b.rack ?? null }))
-    .sort((a, b) => a.id - b.id);
+  const brokers = [...metadata.brokers.entries()].map(([id, b]) => ({ id, host: b.host, port: b.port, rack: b.rack ?? null })).sort((a, b) => a.id - b.id);
   return { clusterId: metadata.id, controllerId: metadata.controllerId, brokers };
 }
 

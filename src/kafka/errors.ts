@@ -16,7 +16,8 @@ export function connectionError(config: ConnectionConfig, error: unknown): Kafka
   else if (/timed? ?out|ETIMEDOUT/i.test(causes)) advice = 'no answer in time: a firewall, a wrong port, or a TLS/plaintext mismatch';
   else if (/SASL|authentication/i.test(causes)) advice = 'the credentials or the SASL mechanism do not match the listener';
   else if (/requires TLS/i.test(causes)) advice = hint`the listener speaks TLS: add ${setting('tls')} (and ${setting('tlsCa')}), or security.protocol=SSL in ${setting('commandConfig')}`;
-  else if (/closed the connection|Connection closed/i.test(causes)) advice = hint`the address accepted the connection and then closed it: it is not a Kafka listener, or the listener expects TLS or SASL (${setting('tls')}, ${setting('sasl')}, ${setting('commandConfig')})`;
+  else if (/closed the connection|Connection closed/i.test(causes))
+    advice = hint`the address accepted the connection and then closed it: it is not a Kafka listener, or the listener expects TLS or SASL (${setting('tls')}, ${setting('sasl')}, ${setting('commandConfig')})`;
   // The bootstrap answered, then the client followed the brokers' advertised addresses and could not reach them:
   // the classic advertised.listeners problem (seed 004's troubleshooting checklist).
   const failed = [...causes.matchAll(/Connection to (\S+?:\d+) failed/g)].map((m) => m[1]!);
@@ -54,27 +55,19 @@ export function kafkaProtocolErrors(error: unknown, depth = 0): KafkaProtocolErr
 /** The broker's own words for a protocol error, falling back to the client's message. */
 export function describeKafkaError(error: unknown): string {
   const protocol = kafkaProtocolErrors(error)[0];
-  if (protocol) return protocol.serverMessage && protocol.serverMessage !== protocol.message ? `${protocol.serverMessage} (${protocol.name})` : `${protocol.message.replace(/\.$/, '')} (${protocol.name})`;
+  if (protocol)
+    return protocol.serverMessage && protocol.serverMessage !== protocol.message ? `${protocol.serverMessage} (${protocol.name})` : `${protocol.message.replace(/\.$/, '')} (${protocol.name})`;
   return errorMessage(error);
 }
 
 function collectCodes(error: unknown, depth = 0): string[] {
   if (depth > 6 || error === null || typeof error !== 'object') return [];
   const e = error as { code?: unknown; cause?: unknown; errors?: unknown[] };
-  return [
-    ...(typeof e.code === 'string' ? [e.code] : []),
-    ...collectCodes(e.cause, depth + 1),
-    ...(Array.isArray(e.errors) ? e.errors.flatMap((x) => collectCodes(x, depth + 1)) : []),
-  ];
+  return [...(typeof e.code === 'string' ? [e.code] : []), ...collectCodes(e.cause, depth + 1), ...(Array.isArray(e.errors) ? e.errors.flatMap((x) => collectCodes(x, depth + 1)) : [])];
 }
 
 function collectMessages(error: unknown, depth = 0): string[] {
   if (depth > 5 || error === null || typeof error !== 'object') return [];
   const e = error as { message?: string; code?: string; cause?: unknown; errors?: unknown[] };
-  return [
-    e.message ?? '',
-    e.code ?? '',
-    ...collectMessages(e.cause, depth + 1),
-    ...(Array.isArray(e.errors) ? e.errors.flatMap((x) => collectMessages(x, depth + 1)) : []),
-  ];
+  return [e.message ?? '', e.code ?? '', ...collectMessages(e.cause, depth + 1), ...(Array.isArray(e.errors) ? e.errors.flatMap((x) => collectMessages(x, depth + 1)) : [])];
 }

@@ -97,8 +97,10 @@ export async function describeConsumerGroups(admin: Admin, ids: readonly string[
               groupEpoch: g.groupEpoch,
               assignmentEpoch: g.assignmentEpoch,
             });
-          } else if (g.errorCode === 69) classic.push(g.groupId); // GROUP_ID_NOT_FOUND: classic, or no such group
-          else if (g.errorCode === 16 || g.errorCode === 14 || g.errorCode === 15) retry = true; // coordinator moved / loading
+          } else if (g.errorCode === 69)
+            classic.push(g.groupId); // GROUP_ID_NOT_FOUND: classic, or no such group
+          else if (g.errorCode === 16 || g.errorCode === 14 || g.errorCode === 15)
+            retry = true; // coordinator moved / loading
           else throw groupDescribeFailure(g.groupId, g.errorCode, lib, g.errorMessage);
         }
       } else classic.push(...groups);
@@ -140,7 +142,10 @@ export async function describeConsumerGroups(admin: Admin, ids: readonly string[
     if (retry) await pause(200 * (attempt + 1));
   }
   const missing = ids.filter((id) => !results.has(id));
-  if (missing.length > 0) throw new KafkaplaneError('GROUP_COORDINATOR_UNAVAILABLE', `the coordinator of ${missing.map((m) => `'${m}'`).join(', ')} did not answer (it may be moving or loading)`, { hint: 'try again in a few seconds' });
+  if (missing.length > 0)
+    throw new KafkaplaneError('GROUP_COORDINATOR_UNAVAILABLE', `the coordinator of ${missing.map((m) => `'${m}'`).join(', ')} did not answer (it may be moving or loading)`, {
+      hint: 'try again in a few seconds',
+    });
   return ids.map((id) => results.get(id)!);
 }
 
@@ -229,9 +234,17 @@ export async function commitResetPlans(admin: Admin, plans: readonly { group: st
   const planned = plans.filter((p) => p.rows.length > 0);
   for (const plan of planned) {
     try {
-      await commitGroupOffsets(admin, plan.group, plan.rows.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.newOffset })));
+      await commitGroupOffsets(
+        admin,
+        plan.group,
+        plan.rows.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.newOffset })),
+      );
     } catch (error) {
-      throw resetStoppedError(error, planned.map((p) => p.group), committed);
+      throw resetStoppedError(
+        error,
+        planned.map((p) => p.group),
+        committed,
+      );
     }
     committed.push(plan.group);
   }
@@ -242,10 +255,17 @@ export function resetStoppedError(error: unknown, planned: readonly string[], co
   if (planned.length <= 1 || (error instanceof KafkaplaneError && error.code === 'RESET_PARTIAL')) return error;
   const rest = planned.filter((g) => !committed.includes(g));
   const cause = error instanceof KafkaplaneError || kafkaProtocolErrors(error).length === 0 ? (error as Error).message : describeKafkaError(error);
-  return new KafkaplaneError('RESET_PARTIAL', `the reset stopped after ${committed.length} of ${planned.length} groups: ${cause}\n  committed:     ${committed.length > 0 ? committed.join(', ') : '(none)'}\n  not committed: ${rest.join(', ')}`, {
-    cause: error,
-    hint: committed.length > 0 ? ['the committed groups already have their new offsets; run the same reset for the others: ', ...rest.flatMap((g, i) => (i === 0 ? [setting('group', g)] : [' ', setting('group', g)]))] : 'no group\'s offsets were changed',
-  });
+  return new KafkaplaneError(
+    'RESET_PARTIAL',
+    `the reset stopped after ${committed.length} of ${planned.length} groups: ${cause}\n  committed:     ${committed.length > 0 ? committed.join(', ') : '(none)'}\n  not committed: ${rest.join(', ')}`,
+    {
+      cause: error,
+      hint:
+        committed.length > 0
+          ? ['the committed groups already have their new offsets; run the same reset for the others: ', ...rest.flatMap((g, i) => (i === 0 ? [setting('group', g)] : [' ', setting('group', g)]))]
+          : "no group's offsets were changed",
+    },
+  );
 }
 
 export async function deleteConsumerGroups(admin: Admin, ids: readonly string[]): Promise<void> {
@@ -291,7 +311,7 @@ export async function resetConsumerGroupOffsets(admin: Admin, request: OffsetRes
   if (request.execute) {
     // Re-check right before committing: a consumer may have joined since the plan was made.
     const late = (await describeConsumerGroups(admin, ids)).map((g) => resetRefusal(g.id, g.state)).filter((r): r is string => r !== undefined);
-    if (late.length > 0) throw new KafkaplaneError('GROUP_ACTIVE', late.join('\n'), { hint: 'nothing was changed; stop the group\'s consumers and run the reset again' });
+    if (late.length > 0) throw new KafkaplaneError('GROUP_ACTIVE', late.join('\n'), { hint: "nothing was changed; stop the group's consumers and run the reset again" });
     progress.planned.push(...plans.filter((p) => p.rows.length > 0).map((p) => p.group));
     await commitResetPlans(admin, plans, progress.committed);
   }
@@ -306,7 +326,7 @@ async function gatherResetInputs(admin: Admin, ids: readonly string[], request: 
   const described = await describeConsumerGroups(admin, ids);
   const refusals = described.map((g) => resetRefusal(g.id, g.state)).filter((r): r is string => r !== undefined);
   if (refusals.length > 0) {
-    throw new KafkaplaneError('GROUP_ACTIVE', refusals.join('\n'), { hint: 'stop the group\'s consumers (their offsets would be overwritten by their next commit), then run the reset again' });
+    throw new KafkaplaneError('GROUP_ACTIVE', refusals.join('\n'), { hint: "stop the group's consumers (their offsets would be overwritten by their next commit), then run the reset again" });
   }
   const unknown = described.filter((g) => !g.exists).map((g) => g.id);
   if (unknown.length > 0 && !request.allowNewGroup) {
@@ -316,7 +336,8 @@ async function gatherResetInputs(admin: Admin, ids: readonly string[], request: 
   }
   const committed = await committedOffsets(admin, ids);
   const target = request.target;
-  if ('file' in target && target.file.has('') && ids.length > 1) throw new KafkaplaneError('BAD_RESET_FILE', `${target.source} has no group column but ${ids.length} groups were named; use group,topic,partition,offset lines`);
+  if ('file' in target && target.file.has('') && ids.length > 1)
+    throw new KafkaplaneError('BAD_RESET_FILE', `${target.source} has no group column but ${ids.length} groups were named; use group,topic,partition,offset lines`);
   const perGroup = ids.map((id) => {
     if ('file' in target) {
       const offsets = target.file.get(id) ?? (ids.length === 1 ? target.file.get('') : undefined);
@@ -373,6 +394,10 @@ function checkPartitions(metadata: ClusterMetadata, partitions: readonly TopicPa
     if (!p) missing.push(`${tp.topic}-${tp.partition}`);
     else if (p.leader < 0) leaderless.push(`${tp.topic}-${tp.partition}`);
   }
-  if (missing.length > 0) throw new KafkaplaneError('UNKNOWN_PARTITION', `partition${missing.length === 1 ? '' : 's'} ${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist`, { exitCode: 2 });
-  if (leaderless.length > 0) throw new KafkaplaneError('NO_LEADER', `partition${leaderless.length === 1 ? '' : 's'} ${leaderless.join(', ')} ${leaderless.length === 1 ? 'has' : 'have'} no leader; offsets cannot be read`, { hint: hint`\`${action('doctor')}\` shows why` });
+  if (missing.length > 0)
+    throw new KafkaplaneError('UNKNOWN_PARTITION', `partition${missing.length === 1 ? '' : 's'} ${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist`, { exitCode: 2 });
+  if (leaderless.length > 0)
+    throw new KafkaplaneError('NO_LEADER', `partition${leaderless.length === 1 ? '' : 's'} ${leaderless.join(', ')} ${leaderless.length === 1 ? 'has' : 'have'} no leader; offsets cannot be read`, {
+      hint: hint`\`${action('doctor')}\` shows why`,
+    });
 }

@@ -115,7 +115,16 @@ export async function gatherDoctorFacts(config: ConnectionConfig, options: Gathe
     cluster.partitions = metadata.topics.flatMap((t): PartitionFact[] =>
       t.partitions.map((p) => {
         const r = reassignments.get(`${t.name}\u0000${p.partition}`);
-        return { topic: t.name, partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr, ...(r ? { adding: r.adding, removing: r.removing } : {}), minIsr: minIsr.get(t.name) ?? 1, internal: t.internal };
+        return {
+          topic: t.name,
+          partition: p.partition,
+          leader: p.leader,
+          replicas: p.replicas,
+          isr: p.isr,
+          ...(r ? { adding: r.adding, removing: r.removing } : {}),
+          minIsr: minIsr.get(t.name) ?? 1,
+          internal: t.internal,
+        };
       }),
     );
 
@@ -127,7 +136,12 @@ export async function gatherDoctorFacts(config: ConnectionConfig, options: Gathe
       const time = (t: bigint) => (t < 0n ? null : Number(t));
       cluster.quorum = {
         leaderId: q.leaderId,
-        voters: q.voters.map((v) => ({ id: v.id, lastFetchTimestamp: time(v.lastFetchTimestamp), lastCaughtUpTimestamp: time(v.lastCaughtUpTimestamp), lag: Math.max(0, Number(leaderEnd - v.logEndOffset)) })),
+        voters: q.voters.map((v) => ({
+          id: v.id,
+          lastFetchTimestamp: time(v.lastFetchTimestamp),
+          lastCaughtUpTimestamp: time(v.lastCaughtUpTimestamp),
+          lag: Math.max(0, Number(leaderEnd - v.logEndOffset)),
+        })),
       };
     } catch (error) {
       cluster.quorum = { error: describeKafkaError(error) };
@@ -176,7 +190,13 @@ function addressFact<T extends { brokerId: number | null } & Awaited<ReturnType<
   return { brokerId: a.brokerId, address: a.address, ok: a.ok, ...(a.ok ? {} : { reason: a.reason, code: a.code }) };
 }
 
-async function sampleGroupLag(admin: import('@platformatic/kafka').Admin, metadata: ClusterMetadata, reachable: ReadonlySet<number>, intervalMs: number, say: (m: string) => void): Promise<GroupLagFact[]> {
+async function sampleGroupLag(
+  admin: import('@platformatic/kafka').Admin,
+  metadata: ClusterMetadata,
+  reachable: ReadonlySet<number>,
+  intervalMs: number,
+  say: (m: string) => void,
+): Promise<GroupLagFact[]> {
   const { committedOffsets, describeConsumerGroups, listConsumerGroups, partitionOffsets } = await import('./groups.ts');
   const groups = await listConsumerGroups(admin);
   if (groups.length === 0) return [];
@@ -215,4 +235,3 @@ async function sampleGroupLag(admin: import('@platformatic/kafka').Admin, metada
     return { group: g.id, state: d?.state ?? g.state, members: d?.members.length ?? 0, partitions };
   });
 }
-

@@ -1,5 +1,5 @@
 import { type ConsumerPerfTotals, consumerPerfIntervalLine } from '../toolbox/consumer-perf-stats.ts';
-import { type ConnectionConfig } from './client.ts';
+import type { ConnectionConfig } from './client.ts';
 import { createConsumer } from './clients.ts';
 import { probeBootstrap } from './reachability.ts';
 import { topicMetadata } from './topic-metadata.ts';

@@ -2,7 +2,7 @@ import type { Producer } from '@platformatic/kafka';
 import { KafkaplaneError, action, hint } from '../errors.ts';
 import { ProducerPerfStats, throttleDelayMs } from '../toolbox/producer-perf-stats.ts';
 import type { ProducerSettings } from '../toolbox/producer-settings.ts';
-import { type ConnectionConfig } from './client.ts';
+import type { ConnectionConfig } from './client.ts';
 import { createProducer } from './clients.ts';
 import { describeKafkaError, isConnectionFailure } from './errors.ts';
 import { probeBootstrap } from './reachability.ts';
@@ -46,7 +46,12 @@ const RECORD_OVERHEAD = 8;
 export async function runProducerPerf(config: ConnectionConfig, options: ProducerPerfOptions): Promise<ProducerPerfResult> {
   await probeBootstrap(config);
   const { settings } = options;
-  const producer = await createProducer(config, { idempotent: settings.idempotent, maxInFlight: settings.idempotent ? 1 : settings.maxInFlight, clientId: settings.clientId ?? 'perf-producer-client', ...(settings.requestTimeoutMs ? { requestTimeoutMs: settings.requestTimeoutMs } : {}) });
+  const producer = await createProducer(config, {
+    idempotent: settings.idempotent,
+    maxInFlight: settings.idempotent ? 1 : settings.maxInFlight,
+    clientId: settings.clientId ?? 'perf-producer-client',
+    ...(settings.requestTimeoutMs ? { requestTimeoutMs: settings.requestTimeoutMs } : {}),
+  });
   try {
     const metadata = await topicMetadata(producer, config, [options.topic]);
     const topic = metadata.topics.get(options.topic)!;
@@ -81,7 +86,9 @@ async function drive(producer: Producer, options: ProducerPerfOptions, byLeader:
     let turn = offset;
     while (abort === undefined && issued < numRecords) {
       if (Date.now() - lastProgress > options.stallTimeoutMs) {
-        abort = new KafkaplaneError('PERF_STALLED', `no record was acknowledged for ${Math.round(options.stallTimeoutMs / 1000)} s; giving up after ${stats.count} of ${numRecords} records`, { hint: hint`check the cluster (${action('status')}) and min.insync.replicas for acks=all` });
+        abort = new KafkaplaneError('PERF_STALLED', `no record was acknowledged for ${Math.round(options.stallTimeoutMs / 1000)} s; giving up after ${stats.count} of ${numRecords} records`, {
+          hint: hint`check the cluster (${action('status')}) and min.insync.replicas for acks=all`,
+        });
         return;
       }
       let n = Math.min(recordsPerRequest, numRecords - issued);

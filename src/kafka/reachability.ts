@@ -39,9 +39,7 @@ export function describeSocketError(error: unknown, timeoutMs: number): { code: 
 export async function openSocket(address: string, timeoutMs: number, tls?: TlsOptions): Promise<import('node:net').Socket> {
   const { host, port } = splitAddress(address);
   const net = await import('node:net');
-  const socket: import('node:net').Socket = tls
-    ? (await import('node:tls')).connect({ host, port, ...(net.isIP(host) === 0 ? { servername: host } : {}), ...tls })
-    : net.connect({ host, port });
+  const socket: import('node:net').Socket = tls ? (await import('node:tls')).connect({ host, port, ...(net.isIP(host) === 0 ? { servername: host } : {}), ...tls }) : net.connect({ host, port });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       const error = Object.assign(new Error(`connecting to ${address} timed out`), { code: 'ETIMEDOUT' });
@@ -94,9 +92,9 @@ export function unreachable(config: ConnectionConfig, checks: readonly AddressCh
   const codes = new Set(failures.map((f) => f.code));
   let advice: Hint | string = hint`check the address, and that the cluster is running (${action('status')})`;
   if (codes.size === 1 && codes.has('ECONNREFUSED')) advice = NOTHING_LISTENS;
-  else if (codes.size === 1 && (codes.has('ENOTFOUND') || codes.has('EAI_AGAIN'))) advice = 'use an address this machine can resolve (inside Kubernetes, service names resolve only in the cluster: use an external listener or a port-forward)';
+  else if (codes.size === 1 && (codes.has('ENOTFOUND') || codes.has('EAI_AGAIN')))
+    advice = 'use an address this machine can resolve (inside Kubernetes, service names resolve only in the cluster: use an external listener or a port-forward)';
   else if (codes.size === 1 && codes.has('ETIMEDOUT')) advice = 'packets are dropped on the way: check firewalls/security groups, and that the address is the one the cluster listens on';
   const detail = failures.map((f) => `  ${f.address}: ${f.reason}`).join('\n');
   return new KafkaplaneError('KAFKA_UNREACHABLE', `cannot reach Kafka at ${config.bootstrap.join(',')}:\n${detail}`, { hint: advice, details: failures });
 }
-

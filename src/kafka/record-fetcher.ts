@@ -101,7 +101,9 @@ export class RecordFetcher {
       if (this.#failure !== undefined) throw this.#failure;
       const item = this.#queue.shift();
       if (item) {
-        this.#wakeLoops.splice(0).forEach((wake) => wake());
+        this.#wakeLoops.splice(0).forEach((wake) => {
+          wake();
+        });
         return item;
       }
       if (this.#closed || (this.#positions.size === 0 && this.#loops.size === 0)) return undefined;
@@ -120,7 +122,9 @@ export class RecordFetcher {
 
   close(): void {
     this.#closed = true;
-    this.#wakeLoops.splice(0).forEach((wake) => wake());
+    this.#wakeLoops.splice(0).forEach((wake) => {
+      wake();
+    });
     this.#wakeReader?.();
   }
 
@@ -225,7 +229,11 @@ export class RecordFetcher {
           if (!position) continue;
           const resume = this.#options.onOutOfRange?.(topic, part.partitionIndex, part.logStartOffset);
           if (resume === undefined) {
-            throw new KafkaplaneError('OFFSET_OUT_OF_RANGE', `${topic} [${part.partitionIndex}]: offset ${position.offset} is no longer in the log (it starts at ${part.logStartOffset}, ends at ${part.highWatermark})`, { cause: error });
+            throw new KafkaplaneError(
+              'OFFSET_OUT_OF_RANGE',
+              `${topic} [${part.partitionIndex}]: offset ${position.offset} is no longer in the log (it starts at ${part.logStartOffset}, ends at ${part.highWatermark})`,
+              { cause: error },
+            );
           }
           position.offset = resume;
         }
@@ -250,7 +258,7 @@ function leaderOf(metadata: ClusterMetadata, p: { topic: string; partition: numb
  * Calls `fn` for each record of the data at or after the fetch offset, skipping transaction markers. The record
  * object is reused between calls: copy what you keep.
  */
-export function forEachRecord(data: PartitionData, fn: (record: ConsumedRecord) => boolean | void): void {
+export function forEachRecord(data: PartitionData, fn: (record: ConsumedRecord) => boolean | undefined | void): void {
   const record: ConsumedRecord = { topic: data.topic, partition: data.partition, offset: 0n, timestamp: 0n, timestampType: 'create', broker: data.broker, key: null, value: null, headers: [] };
   for (const batch of data.batches) {
     if (batch.attributes & IS_CONTROL) continue;

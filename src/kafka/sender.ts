@@ -36,7 +36,12 @@ export class Sender {
 
   /** A producer for `topic` (which must exist; so must `partition`, when every record goes to one). */
   static async open(config: ConnectionConfig, topic: string, settings: ProducerSettings, partition: number | undefined): Promise<Sender> {
-    const producer = await createProducer(config, { idempotent: settings.idempotent, maxInFlight: settings.idempotent ? 1 : settings.maxInFlight, ...(settings.clientId ? { clientId: settings.clientId } : { clientId: 'kafkaplane-producer' }), ...(settings.requestTimeoutMs ? { requestTimeoutMs: settings.requestTimeoutMs } : {}) });
+    const producer = await createProducer(config, {
+      idempotent: settings.idempotent,
+      maxInFlight: settings.idempotent ? 1 : settings.maxInFlight,
+      ...(settings.clientId ? { clientId: settings.clientId } : { clientId: 'kafkaplane-producer' }),
+      ...(settings.requestTimeoutMs ? { requestTimeoutMs: settings.requestTimeoutMs } : {}),
+    });
     try {
       const metadata = await topicMetadata(producer, config, [topic]);
       const count = metadata.topics.get(topic)!.partitionsCount;

@@ -45,7 +45,15 @@ export class SnapshotCollector {
       part('offsets', () => partitionOffsets(admin, metadata, all, 'earliest'), new Map<string, bigint | null>()),
       part('offsets', () => partitionOffsets(admin, metadata, all, 'latest'), new Map<string, bigint | null>()),
     ]);
-    const minIsr = await part('topic configs', () => minIsrByTopic(admin, metadata.topics.map((t) => t.name)), new Map<string, number>());
+    const minIsr = await part(
+      'topic configs',
+      () =>
+        minIsrByTopic(
+          admin,
+          metadata.topics.map((t) => t.name),
+        ),
+      new Map<string, number>(),
+    );
     const topics: SnapshotTopic[] = metadata.topics
       .map((t) => ({
         name: t.name,
@@ -142,8 +150,10 @@ async function minIsrByTopic(admin: Admin, names: readonly string[]): Promise<Ma
   if (names.length === 0) return new Map();
   const { ConfigResourceTypes } = await loadKafka();
   const described = await admin.describeConfigs({ resources: names.map((resourceName) => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName, configurationKeys: ['min.insync.replicas'] })) });
-  return new Map(described.flatMap((d) => {
-    const value = d.configs.find((c) => c.name === 'min.insync.replicas')?.value;
-    return value === undefined || value === null ? [] : [[d.resourceName, Number(value)] as const];
-  }));
+  return new Map(
+    described.flatMap((d) => {
+      const value = d.configs.find((c) => c.name === 'min.insync.replicas')?.value;
+      return value === undefined || value === null ? [] : [[d.resourceName, Number(value)] as const];
+    }),
+  );
 }

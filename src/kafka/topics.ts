@@ -47,7 +47,12 @@ export interface TopicsDescription {
 }
 
 /** Config source numbers to their names (DYNAMIC_TOPIC_CONFIG, …), from the library's table. */
-const sourceNames = (sources: Record<string, number>) => Object.fromEntries(Object.entries(sources).filter(([k]) => k !== 'TOPIC_CONFIG').map(([k, v]) => [v, k])) as Record<number, string>;
+const sourceNames = (sources: Record<string, number>) =>
+  Object.fromEntries(
+    Object.entries(sources)
+      .filter(([k]) => k !== 'TOPIC_CONFIG')
+      .map(([k, v]) => [v, k]),
+  ) as Record<number, string>;
 
 /** All topics' metadata through one broker connection of `admin` (a single Metadata request). */
 export async function clusterMetadata(admin: Admin, topics: string[] | null = null): Promise<ClusterMetadata> {
@@ -69,7 +74,11 @@ export async function describeTopics(admin: Admin, select: (topic: TopicMetadata
   const liveBrokers = metadata.brokers.map((b) => b.id);
   if (chosen.length === 0) return { metadata, topics: [], liveBrokers };
 
-  const elr = await eligibleLeaderReplicas(connection, lib, chosen.map((t) => t.name));
+  const elr = await eligibleLeaderReplicas(
+    connection,
+    lib,
+    chosen.map((t) => t.name),
+  );
   const reassignments = await listReassignments(connection, lib, chosen);
   const { ConfigResourceTypes, ConfigSources } = lib;
   const SOURCE_NAMES = sourceNames(ConfigSources);
@@ -111,11 +120,18 @@ async function eligibleLeaderReplicas(connection: Connection, lib: typeof import
   try {
     let cursor: { topicName: string; partitionIndex: number } | undefined;
     for (let page = 0; page < 10_000; page++) {
-      const response = await lib.describeTopicPartitionsV0.api.async(connection, topics.map((name) => ({ name })), 2000, cursor).catch((error: unknown) => {
-        const partial = (error as { response?: Awaited<ReturnType<typeof lib.describeTopicPartitionsV0.api.async>> }).response;
-        if (partial) return partial;
-        throw error;
-      });
+      const response = await lib.describeTopicPartitionsV0.api
+        .async(
+          connection,
+          topics.map((name) => ({ name })),
+          2000,
+          cursor,
+        )
+        .catch((error: unknown) => {
+          const partial = (error as { response?: Awaited<ReturnType<typeof lib.describeTopicPartitionsV0.api.async>> }).response;
+          if (partial) return partial;
+          throw error;
+        });
       for (const t of response.topics) {
         for (const p of t.partitions) result.set(`${t.name}\u0000${p.partitionIndex}`, { elr: p.eligibleLeaderReplicas, lastKnownElr: p.lastKnownElr });
       }
@@ -130,10 +146,18 @@ async function eligibleLeaderReplicas(connection: Connection, lib: typeof import
 }
 
 /** Reassignments in progress for the given topics' partitions, by `topic\u0000partition`; empty without permission. */
-export async function listReassignments(connection: Connection, lib: typeof import('@platformatic/kafka'), topics: readonly TopicMetadata[]): Promise<Map<string, { adding: number[]; removing: number[] }>> {
+export async function listReassignments(
+  connection: Connection,
+  lib: typeof import('@platformatic/kafka'),
+  topics: readonly TopicMetadata[],
+): Promise<Map<string, { adding: number[]; removing: number[] }>> {
   const result = new Map<string, { adding: number[]; removing: number[] }>();
   try {
-    const response = await lib.listPartitionReassignmentsV0.api.async(connection, 10_000, topics.map((t) => ({ name: t.name, partitionIndexes: t.partitions.map((p) => p.partition) })));
+    const response = await lib.listPartitionReassignmentsV0.api.async(
+      connection,
+      10_000,
+      topics.map((t) => ({ name: t.name, partitionIndexes: t.partitions.map((p) => p.partition) })),
+    );
     for (const t of response.topics) for (const p of t.partitions) result.set(`${t.name}\u0000${p.partitionIndex}`, { adding: p.addingReplicas, removing: p.removingReplicas });
   } catch {
     // Like kafka-topics: without permission (or support) to list reassignments, describe shows none.
@@ -171,7 +195,8 @@ export async function createTopic(admin: Admin, topic: NewTopic, ifNotExists: bo
       if (ifNotExists) return { created: false, partitions: -1, replicationFactor: -1, id: '' };
       throw new KafkaplaneError('TOPIC_EXISTS', `topic '${topic.name}' already exists`, { hint: hint`pass ${setting('ifNotExists')} to accept an existing topic`, cause: error });
     }
-    if (protocol) throw new KafkaplaneError('TOPIC_CREATE_FAILED', `cannot create topic '${topic.name}': ${describeKafkaError(error)}`, { cause: error, exitCode: isBadRequest(protocol.name) ? 2 : 1 });
+    if (protocol)
+      throw new KafkaplaneError('TOPIC_CREATE_FAILED', `cannot create topic '${topic.name}': ${describeKafkaError(error)}`, { cause: error, exitCode: isBadRequest(protocol.name) ? 2 : 1 });
     throw error;
   }
 }
@@ -219,7 +244,11 @@ export async function alterTopic(admin: Admin, current: DescribedTopic, change: 
     const protocol = kafkaProtocolErrors(error)[0];
     if (applied.length > 0) throw alterStoppedError(current.name, progress, error);
     if (!protocol) throw error;
-    throw new KafkaplaneError('TOPIC_ALTER_FAILED', `cannot alter topic '${current.name}': ${what}: ${describeKafkaError(error)}`, { cause: error, exitCode: isBadRequest(protocol.name) ? 2 : 1, hint: 'nothing was changed' });
+    throw new KafkaplaneError('TOPIC_ALTER_FAILED', `cannot alter topic '${current.name}': ${what}: ${describeKafkaError(error)}`, {
+      cause: error,
+      exitCode: isBadRequest(protocol.name) ? 2 : 1,
+      hint: 'nothing was changed',
+    });
   };
   // Validate everything first: the brokers check config names and values, partition counts and assignments.
   if (partitionRequest.length > 0) await admin.createPartitions({ topics: partitionRequest, validateOnly: true }).catch((e: unknown) => fail('partitions', e));
@@ -250,10 +279,14 @@ export interface AlterProgress {
 export function alterStoppedError(topic: string, progress: AlterProgress, error: unknown): KafkaplaneError {
   if (error instanceof KafkaplaneError && error.code === 'TOPIC_ALTER_PARTIAL') return error;
   const cause = kafkaProtocolErrors(error).length > 0 ? describeKafkaError(error) : errorMessage(error);
-  return new KafkaplaneError('TOPIC_ALTER_PARTIAL', `topic '${topic}' was altered only in part: ${cause}\n  applied:     ${progress.applied.join(', ')}\n  not applied: ${progress.pending.join(', ')}`, {
-    cause: error,
-    hint: 'run the same command again once the cause is fixed: the partitions already added are skipped and the rest is applied',
-  });
+  return new KafkaplaneError(
+    'TOPIC_ALTER_PARTIAL',
+    `topic '${topic}' was altered only in part: ${cause}\n  applied:     ${progress.applied.join(', ')}\n  not applied: ${progress.pending.join(', ')}`,
+    {
+      cause: error,
+      hint: 'run the same command again once the cause is fixed: the partitions already added are skipped and the rest is applied',
+    },
+  );
 }
 
 export async function deleteTopics(admin: Admin, names: readonly string[]): Promise<void> {

@@ -8,7 +8,10 @@ import { createAcls, deleteAcls, deleteScramCredential, principalAcls, upsertScr
  * src/ops/user-plan.ts. Used by `kafkaplane up` and by the operator.
  */
 export async function observeUsers(admin: Admin, users: readonly Pick<DesiredUser, 'name' | 'principal'>[], options: { acls: boolean }): Promise<Map<string, ObservedUser>> {
-  const withScram = await usersWithScram(admin, users.map((u) => u.name));
+  const withScram = await usersWithScram(
+    admin,
+    users.map((u) => u.name),
+  );
   const observed = new Map<string, ObservedUser>();
   // Without an authorizer Kafka refuses DescribeAcls (SECURITY_DISABLED): ACLs are only read where they are managed.
   for (const user of users) observed.set(user.name, { name: user.name, hasScram: withScram.has(user.name), acls: options.acls ? await principalAcls(admin, user.principal) : [] });
@@ -28,7 +31,15 @@ export async function applyUserActions(admin: Admin, actions: readonly UserActio
       else await deleteAcls(admin, action.bindings);
       results.push({ action });
     } catch (error) {
-      results.push({ action, error: error instanceof KafkaplaneError ? error : new KafkaplaneError(action.kind.endsWith('acls') ? 'ACL_CHANGE_FAILED' : 'SCRAM_UPSERT_FAILED', `${action.kind} for user "${action.user}" failed: ${errorMessage(error)}`, { cause: error }) });
+      results.push({
+        action,
+        error:
+          error instanceof KafkaplaneError
+            ? error
+            : new KafkaplaneError(action.kind.endsWith('acls') ? 'ACL_CHANGE_FAILED' : 'SCRAM_UPSERT_FAILED', `${action.kind} for user "${action.user}" failed: ${errorMessage(error)}`, {
+                cause: error,
+              }),
+      });
     }
   }
   return results;

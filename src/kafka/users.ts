@@ -19,9 +19,7 @@ export async function upsertScramCredential(admin: Admin, user: string, password
   const saltedPassword = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, ITERATIONS, 64, 'sha512');
   const { alterUserScramCredentialsV0 } = await loadKafka();
   const connection = await brokerConnection(admin);
-  const response = await alterUserScramCredentialsV0.api.async(connection, [], [
-    { name: user, mechanism: SCRAM_SHA_512, iterations: ITERATIONS, salt, saltedPassword },
-  ]);
+  const response = await alterUserScramCredentialsV0.api.async(connection, [], [{ name: user, mechanism: SCRAM_SHA_512, iterations: ITERATIONS, salt, saltedPassword }]);
   const failed = response.results.find((r) => r.errorCode !== 0);
   if (failed) {
     throw new KafkaplaneError('SCRAM_UPSERT_FAILED', `cannot set the SCRAM credential of user "${user}": ${failed.errorMessage ?? `error code ${failed.errorCode}`}`);
@@ -101,11 +99,16 @@ export async function usersWithScram(admin: Admin, names: readonly string[]): Pr
   const connection = await brokerConnection(admin);
   // A user without credentials is a per-result RESOURCE_NOT_FOUND; the library rejects then, with the response attached.
   type Response = Awaited<ReturnType<KafkaLibrary['describeUserScramCredentialsV0']['api']['async']>>;
-  const response = await describeUserScramCredentialsV0.api.async(connection, names.map((name) => ({ name }))).catch((error: unknown) => {
-    const partial = (error as { response?: Response }).response;
-    if (partial) return partial;
-    throw error;
-  });
+  const response = await describeUserScramCredentialsV0.api
+    .async(
+      connection,
+      names.map((name) => ({ name })),
+    )
+    .catch((error: unknown) => {
+      const partial = (error as { response?: Response }).response;
+      if (partial) return partial;
+      throw error;
+    });
   return new Set(response.results.filter((r) => r.errorCode === 0 && r.credentialInfos.some((c) => c.mechanism === SCRAM_SHA_512)).map((r) => r.user));
 }
 
@@ -124,7 +127,12 @@ export async function waitForSecurity(admin: Admin, expected: { users: readonly 
     if (expected.users.length > 0) {
       for (const [id, broker] of metadata.brokers) {
         const connection = await admin.connections.get({ host: broker.host, port: broker.port });
-        const response = await describeUserScramCredentialsV0.api.async(connection, expected.users.map((name) => ({ name }))).catch(() => undefined);
+        const response = await describeUserScramCredentialsV0.api
+          .async(
+            connection,
+            expected.users.map((name) => ({ name })),
+          )
+          .catch(() => undefined);
         const known = new Set((response?.results ?? []).filter((r) => r.errorCode === 0 && r.credentialInfos.length > 0).map((r) => r.user));
         const absent = expected.users.filter((u) => !known.has(u));
         if (absent.length > 0) missing = `broker ${id} does not know the SCRAM credential of ${absent.join(', ')} yet`;

@@ -37,7 +37,10 @@ export interface ResolveOptions {
 /** The releases whose jars kafkaplane has pinned (src/local/distributions/*.json). */
 export async function pinnedVersions(): Promise<string[]> {
   const dir = new URL('./distributions/', import.meta.url);
-  return (await readdir(dir)).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  return (await readdir(dir))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
 }
 
 async function pinnedLock(version: string): Promise<DistributionLock | undefined> {
@@ -119,10 +122,16 @@ async function download(lock: DistributionLock, dir: string, env: NodeJS.Process
       const target = join(lib, a.file);
       if (!(existsSync(target) && (await sha256(target)) === a.sha256)) {
         const url = artifactUrl(repository, a);
-        await fetchVerified(url, target, a.sha256, (n) => {
-          progress.doneBytes += n;
-          onProgress?.({ ...progress });
-        }, signal);
+        await fetchVerified(
+          url,
+          target,
+          a.sha256,
+          (n) => {
+            progress.doneBytes += n;
+            onProgress?.({ ...progress });
+          },
+          signal,
+        );
       } else {
         progress.doneBytes += a.size;
       }
@@ -131,10 +140,14 @@ async function download(lock: DistributionLock, dir: string, env: NodeJS.Process
     }
   };
   // The first failure stops the other workers taking more files, and nothing is still writing once this returns.
-  const results = await Promise.allSettled(Array.from({ length: 6 }, () => worker().catch((error: unknown) => {
-    failed = true;
-    throw error;
-  })));
+  const results = await Promise.allSettled(
+    Array.from({ length: 6 }, () =>
+      worker().catch((error: unknown) => {
+        failed = true;
+        throw error;
+      }),
+    ),
+  );
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw failure.reason;
 }
@@ -166,7 +179,8 @@ async function fetchVerified(url: string, target: string, expected: string, onBy
       lastError = error;
       await rm(partial, { force: true });
       if (error instanceof KafkaplaneError) throw error;
-      if (signal?.aborted) throw new KafkaplaneError('INTERRUPTED', `interrupted while downloading ${url}`, { exitCode: 130, hint: 'jars already downloaded stay in the cache; the next run fetches the rest' });
+      if (signal?.aborted)
+        throw new KafkaplaneError('INTERRUPTED', `interrupted while downloading ${url}`, { exitCode: 130, hint: 'jars already downloaded stay in the cache; the next run fetches the rest' });
     }
   }
   throw new KafkaplaneError('DOWNLOAD_FAILED', `could not download ${url}: ${errorMessage(lastError)}`, {
@@ -176,5 +190,7 @@ async function fetchVerified(url: string, target: string, expected: string, onBy
 }
 
 async function sha256(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }

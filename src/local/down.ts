@@ -68,7 +68,10 @@ export async function down(options: DownOptions): Promise<DownResult> {
 
 /** A state directory whose state cannot be read: stop every node process found in it, then delete it. */
 async function purgeUnreadable(layout: StateLayout, options: DownOptions): Promise<DownResult> {
-  const ids = await readdir(join(layout.dir, 'nodes')).then((names) => names.map(Number).filter((n) => Number.isInteger(n) && n >= 0), () => []);
+  const ids = await readdir(join(layout.dir, 'nodes')).then(
+    (names) => names.map(Number).filter((n) => Number.isInteger(n) && n >= 0),
+    () => [],
+  );
   const results: DownResult['nodes'] = [];
   for (const id of ids.sort((a, b) => a - b)) {
     const pid = await runningPid(layout, id);

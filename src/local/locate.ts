@@ -33,9 +33,13 @@ export function resolveLayout(clusterName: string, options: { stateDir?: string 
   if (options.stateDir !== undefined && !options.allowStateInCheckout) {
     const checkout = enclosingGitCheckout(options.stateDir);
     if (checkout !== undefined) {
-      throw new KafkaplaneError('STATE_IN_CHECKOUT', `the state directory ${options.stateDir} is inside the git checkout ${checkout}; cluster data (gigabytes of logs) does not belong in a repository`, {
-        hint: hint`pick a directory outside the checkout, leave ${setting('stateDir')} out to use the per-user default, or pass ${setting('allowStateInCheckout')} if you really mean it`,
-      });
+      throw new KafkaplaneError(
+        'STATE_IN_CHECKOUT',
+        `the state directory ${options.stateDir} is inside the git checkout ${checkout}; cluster data (gigabytes of logs) does not belong in a repository`,
+        {
+          hint: hint`pick a directory outside the checkout, leave ${setting('stateDir')} out to use the per-user default, or pass ${setting('allowStateInCheckout')} if you really mean it`,
+        },
+      );
     }
   }
   return stateLayout(options.stateDir ?? defaultStateDir(clusterName, options.env ?? process.env));
@@ -56,7 +60,9 @@ async function onlyCluster(env: NodeJS.ProcessEnv): Promise<string> {
   const names = await listLocalClusters(env);
   if (names.length === 1) return names[0]!;
   if (names.length === 0) throw new KafkaplaneError('NO_CLUSTER_STATE', 'there is no local cluster', { hint: hint`start one with \`${action('up', '-f cluster.yaml')}\`` });
-  throw new KafkaplaneError('AMBIGUOUS_CLUSTER', `there are ${names.length} local clusters (${names.join(', ')}); say which`, { hint: hint`name one with ${setting('cluster', '<name>')} or ${setting('file', '<spec>')}` });
+  throw new KafkaplaneError('AMBIGUOUS_CLUSTER', `there are ${names.length} local clusters (${names.join(', ')}); say which`, {
+    hint: hint`name one with ${setting('cluster', '<name>')} or ${setting('file', '<spec>')}`,
+  });
 }
 
 /** The log file of one node, or of every node. */

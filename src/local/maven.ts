@@ -47,8 +47,7 @@ export async function resolveWithMaven(version: string, options: { log4j?: strin
   const jackson = /<artifactId>jackson-databind<\/artifactId>\s*<version>([^<]+)<\/version>/.exec(kafkaPom)?.[1];
   if (!jackson) throw new Error(`cannot find the Jackson version in kafka_2.13 ${version}'s POM`);
   const log4j = options.log4j ?? '2.24.3';
-  const dep = (g: string, a: string, v: string) =>
-    `<dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`;
+  const dep = (g: string, a: string, v: string) => `<dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`;
   const backend =
     logging === 'log4j2'
       ? [dep('org.apache.logging.log4j', 'log4j-slf4j-impl', log4j), dep('org.apache.logging.log4j', 'log4j-core', log4j), dep('org.apache.logging.log4j', 'log4j-1.2-api', log4j)]
@@ -71,8 +70,16 @@ export async function resolveWithMaven(version: string, options: { log4j?: strin
     const out = join(work, 'lib');
     await promisify(execFile)(
       options.mvn ?? 'mvn',
-      ['-B', '-q', '-f', join(work, 'pom.xml'), 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
-        '-DincludeScope=runtime', `-DoutputDirectory=${out}`, '-Dmdep.useRepositoryLayout=true'],
+      [
+        '-B',
+        '-q',
+        '-f',
+        join(work, 'pom.xml'),
+        'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${out}`,
+        '-Dmdep.useRepositoryLayout=true',
+      ],
       { maxBuffer: 16 * 1024 * 1024, timeout: 15 * 60_000 },
     );
     const artifacts: PinnedArtifact[] = [];
@@ -84,7 +91,9 @@ export async function resolveWithMaven(version: string, options: { log4j?: strin
         version: parts.at(-2)!,
         file: parts.at(-1)!,
         size: (await stat(file)).size,
-        sha256: createHash('sha256').update(await readFile(file)).digest('hex'),
+        sha256: createHash('sha256')
+          .update(await readFile(file))
+          .digest('hex'),
       });
     }
     artifacts.sort((a, b) => `${a.group}:${a.artifact}`.localeCompare(`${b.group}:${b.artifact}`));
@@ -96,8 +105,6 @@ export async function resolveWithMaven(version: string, options: { log4j?: strin
 
 async function jarsUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries.map((e) => (e.isDirectory() ? jarsUnder(join(dir, e.name)) : Promise.resolve(e.name.endsWith('.jar') ? [join(dir, e.name)] : []))),
-  );
+  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? jarsUnder(join(dir, e.name)) : Promise.resolve(e.name.endsWith('.jar') ? [join(dir, e.name)] : []))));
   return nested.flat();
 }

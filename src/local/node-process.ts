@@ -56,9 +56,13 @@ export async function nodeDied(local: LocalCluster, node: ClusterNode): Promise<
   const stdout = await tailLines(layout.stdoutFile(node.id), 15);
   const lines = [...log, ...stdout.map((l) => `[stdout] ${l}`)];
   const reason = explainDeath(lines.join('\n'));
-  return new KafkaplaneError('NODE_DIED', `node ${node.id} of cluster "${local.state.name}" exited during start${reason ? `: ${reason}` : ''}\nlast lines of ${layout.logFile(node.id)}:\n${lines.map((l) => `  ${l}`).join('\n')}`, {
-    hint: `the whole log is in ${layout.logFile(node.id)} (JVM output in ${layout.stdoutFile(node.id)})`,
-  });
+  return new KafkaplaneError(
+    'NODE_DIED',
+    `node ${node.id} of cluster "${local.state.name}" exited during start${reason ? `: ${reason}` : ''}\nlast lines of ${layout.logFile(node.id)}:\n${lines.map((l) => `  ${l}`).join('\n')}`,
+    {
+      hint: `the whole log is in ${layout.logFile(node.id)} (JVM output in ${layout.stdoutFile(node.id)})`,
+    },
+  );
 }
 
 /** Fails with the node's log when any of `nodes` is not running. */

@@ -15,15 +15,7 @@ export interface PidRecord {
  * Starts a long-lived process detached from this one (it outlives `kafkaplane up`), its stdout and stderr appended
  * to `outputFile`, and records its pid.
  */
-export async function startDetached(options: {
-  command: string;
-  args: string[];
-  outputFile: string;
-  pidFile: string;
-  marker: string;
-  cwd: string;
-  env?: NodeJS.ProcessEnv;
-}): Promise<number> {
+export async function startDetached(options: { command: string; args: string[]; outputFile: string; pidFile: string; marker: string; cwd: string; env?: NodeJS.ProcessEnv }): Promise<number> {
   await mkdir(dirname(options.outputFile), { recursive: true });
   const out = openSync(options.outputFile, 'a');
   try {

@@ -38,7 +38,10 @@ export function quorumLossWatchdog(local: LocalCluster, wave: readonly { id: num
     lostSince ??= Date.now();
     if (Date.now() - lostSince < QUORUM_LOSS_GRACE_MS) return;
     for (const w of waiting.filter((x) => !brokerDone(x.id))) {
-      emit?.({ type: 'step', message: `node ${w.id} (pid ${w.pid}) waits for a controller quorum that has shut down (${controllersAlive} of ${controllerIds.length} controllers left): killing it; its logs are recovered at the next start` });
+      emit?.({
+        type: 'step',
+        message: `node ${w.id} (pid ${w.pid}) waits for a controller quorum that has shut down (${controllersAlive} of ${controllerIds.length} controllers left): killing it; its logs are recovered at the next start`,
+      });
       killed.add(w.id);
       try {
         process.kill(w.pid, 'SIGKILL');

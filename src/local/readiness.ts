@@ -11,7 +11,7 @@ import { clusterMetadata, listReassignments } from '../kafka/topics.ts';
 import { brokerConnection } from '../kafka/broker-link.ts';
 import { nodeListeners } from '../model/broker-properties.ts';
 import type { PartitionState } from '../model/partition-health.ts';
-import { type Hint } from '../errors.ts';
+import type { Hint } from '../errors.ts';
 import { type ReadinessObservation, type ReadinessStep, type ReadinessTargets, decideReady, plural } from '../ops/readiness.ts';
 import type { Emit } from './events.ts';
 import { type LocalCluster, adminConnection, internalSasl, replicationAddress } from './local-cluster.ts';
@@ -61,9 +61,13 @@ export async function waitReady(local: LocalCluster, timeoutMs: number, emit: Em
     await sleep(300);
   }
   const logs = model.nodes.map((n) => `  node ${n.id}: ${layout.logFile(n.id)}`).join('\n');
-  throw new KafkaplaneError('NOT_READY', `cluster "${local.state.name}" did not become ready within ${Math.round(timeoutMs / 1000)} s (${last}${lastError ? `; last error: ${errorMessage(lastError)}` : ''})`, {
-    hint: hint`look at the node logs:\n${logs}\nor wait longer with ${setting('timeout')}`,
-  });
+  throw new KafkaplaneError(
+    'NOT_READY',
+    `cluster "${local.state.name}" did not become ready within ${Math.round(timeoutMs / 1000)} s (${last}${lastError ? `; last error: ${errorMessage(lastError)}` : ''})`,
+    {
+      hint: hint`look at the node logs:\n${logs}\nor wait longer with ${setting('timeout')}`,
+    },
+  );
 }
 
 async function observe<S extends ReadinessStep>(local: LocalCluster, admin: Admin, step: S, targets: ReadinessTargets): Promise<ReadinessObservation[S]> {
@@ -113,7 +117,9 @@ async function partialViews(local: LocalCluster, expected: number): Promise<{ br
       .filter((n) => n.broker)
       .map(async (node) => {
         const address = replicationAddress(local, node);
-        const sees = await withBrokerLink({ bootstrap: [address], timeoutMs: 3_000, clientId: 'kafkaplane-local', ...(sasl ? { sasl } : {}) }, (link, protocol) => fetchMetadata(link, protocol.metadataV12, [], address))
+        const sees = await withBrokerLink({ bootstrap: [address], timeoutMs: 3_000, clientId: 'kafkaplane-local', ...(sasl ? { sasl } : {}) }, (link, protocol) =>
+          fetchMetadata(link, protocol.metadataV12, [], address),
+        )
           .then((m) => m.brokers.length)
           .catch(() => 0);
         return { broker: node.id, sees };

@@ -52,7 +52,24 @@ export async function ensureLocalTls(dir: string, clusterName: string, javaBin: 
   // The CA and the broker key are independent: make them side by side (each keytool run is a JVM start).
   await Promise.all([
     (async () => {
-      await run(['-genkeypair', '-alias', 'ca', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '3650', '-dname', `CN=kafkaplane ${clusterName} local CA`, '-ext', 'bc:c', '-keystore', 'ca.p12', ...common]);
+      await run([
+        '-genkeypair',
+        '-alias',
+        'ca',
+        '-keyalg',
+        'RSA',
+        '-keysize',
+        '2048',
+        '-validity',
+        '3650',
+        '-dname',
+        `CN=kafkaplane ${clusterName} local CA`,
+        '-ext',
+        'bc:c',
+        '-keystore',
+        'ca.p12',
+        ...common,
+      ]);
       await run(['-exportcert', '-rfc', '-alias', 'ca', '-keystore', 'ca.p12', '-storepass', password, '-file', 'ca.crt']);
     })(),
     (async () => {
@@ -60,7 +77,28 @@ export async function ensureLocalTls(dir: string, clusterName: string, javaBin: 
       await run(['-certreq', '-alias', 'broker', '-keystore', 'broker.p12', '-storepass', password, '-file', 'broker.csr']);
     })(),
   ]);
-  await run(['-gencert', '-alias', 'ca', '-keystore', 'ca.p12', '-storepass', password, '-infile', 'broker.csr', '-outfile', 'broker.crt', '-rfc', '-validity', '825', '-ext', 'SAN=ip:127.0.0.1,dns:localhost', '-ext', 'KU=digitalSignature,keyEncipherment', '-ext', 'EKU=serverAuth,clientAuth']);
+  await run([
+    '-gencert',
+    '-alias',
+    'ca',
+    '-keystore',
+    'ca.p12',
+    '-storepass',
+    password,
+    '-infile',
+    'broker.csr',
+    '-outfile',
+    'broker.crt',
+    '-rfc',
+    '-validity',
+    '825',
+    '-ext',
+    'SAN=ip:127.0.0.1,dns:localhost',
+    '-ext',
+    'KU=digitalSignature,keyEncipherment',
+    '-ext',
+    'EKU=serverAuth,clientAuth',
+  ]);
   await run(['-importcert', '-noprompt', '-alias', 'ca', '-file', 'ca.crt', '-keystore', 'broker.p12', '-storepass', password]);
   await run(['-importcert', '-alias', 'broker', '-file', 'broker.crt', '-keystore', 'broker.p12', ...common]);
   await writeFile(join(work, 'keystore.password'), `${password}\n`, { mode: 0o600 });

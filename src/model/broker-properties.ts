@@ -30,10 +30,7 @@ export function clusterModel(cluster: KafkaCluster, options: { quorumMode?: Quor
 
 /** The listeners a node opens: client + replication on brokers, controller on controllers. */
 export function nodeListeners(model: ClusterModel, node: ClusterNode): KafkaListener[] {
-  return [
-    ...(node.broker ? [...model.listeners.client, model.listeners.replication] : []),
-    ...(node.controller ? [model.listeners.controller] : []),
-  ];
+  return [...(node.broker ? [...model.listeners.client, model.listeners.replication] : []), ...(node.controller ? [model.listeners.controller] : [])];
 }
 
 /**

@@ -3,7 +3,20 @@ import type { NodePool } from '../api/kafka-cluster.ts';
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const UNITS: Record<string, number> = {
-  '': 1, k: 1e3, Ki: 1024, M: 1e6, Mi: MiB, G: 1e9, Gi: GiB, T: 1e12, Ti: 1024 * GiB, P: 1e15, Pi: 1024 ** 5, E: 1e18, Ei: 1024 ** 6, m: 1e-3,
+  '': 1,
+  k: 1e3,
+  Ki: 1024,
+  M: 1e6,
+  Mi: MiB,
+  G: 1e9,
+  Gi: GiB,
+  T: 1e12,
+  Ti: 1024 * GiB,
+  P: 1e15,
+  Pi: 1024 ** 5,
+  E: 1e18,
+  Ei: 1024 ** 6,
+  m: 1e-3,
 };
 
 /** Bytes in a Kubernetes quantity (10Gi, 1.5Gi, 500M). */

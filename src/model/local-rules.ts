@@ -22,7 +22,8 @@ export function checkCompatible(state: LocalState, cluster: KafkaCluster, portBa
   for (const old of state.nodes) {
     const node = planned.get(old.id);
     if (!node) problems.push(`node ${old.id} (${old.roles.join('+')}, pool ${old.pool}) holds data but the spec no longer has it; kafkaplane will not drop a node's data`);
-    else if (node.roles.join(',') !== old.roles.join(',')) problems.push(`node ${old.id} was ${old.roles.join('+')} and the spec makes it ${node.roles.join('+')}; a node cannot change roles on existing data`);
+    else if (node.roles.join(',') !== old.roles.join(','))
+      problems.push(`node ${old.id} was ${old.roles.join('+')} and the spec makes it ${node.roles.join('+')}; a node cannot change roles on existing data`);
   }
   for (const node of planned.values()) {
     if (!state.nodes.some((n) => n.id === node.id) && node.controller) {

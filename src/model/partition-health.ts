@@ -49,7 +49,12 @@ export const INTERNAL_TOPICS: readonly string[] = ['__consumer_offsets', '__tran
  * topic name; commas separate alternatives, spaces and surrounding quotes are dropped.
  */
 export function topicIncludeList(raw: string, source: string): (topic: string) => boolean {
-  const regex = raw.trim().replaceAll(',', '|').replaceAll(' ', '').replace(/^["']+/, '').replace(/["']+$/, '');
+  const regex = raw
+    .trim()
+    .replaceAll(',', '|')
+    .replaceAll(' ', '')
+    .replace(/^["']+/, '')
+    .replace(/["']+$/, '');
   let pattern: RegExp;
   try {
     pattern = new RegExp(`^(?:${regex})$`, 'u');

@@ -74,7 +74,10 @@ export function composePlan(declared: KafkaCluster): ComposePlan {
       if (port > 65535) {
         problems.push({ path: `spec.listeners[${index}].port`, message: `docker compose would publish ${what} on host port ${port}, above 65535; lower the listener port` });
       } else if (other !== undefined) {
-        problems.push({ path: `spec.listeners[${index}].port`, message: `docker compose would publish ${what} and ${other} on the same host port ${port}; change the listener ports so their ranges (port … port + brokers − 1) do not overlap` });
+        problems.push({
+          path: `spec.listeners[${index}].port`,
+          message: `docker compose would publish ${what} and ${other} on the same host port ${port}; change the listener ports so their ranges (port … port + brokers − 1) do not overlap`,
+        });
       } else used.set(port, what);
       ports.set(node.id, port);
     });
@@ -82,7 +85,8 @@ export function composePlan(declared: KafkaCluster): ComposePlan {
   };
   const first = declared.spec.listeners[0]!;
   if (host) publish(host.name, `${first.name} (for the docker host)`, 0, (position) => first.port + position);
-  for (const plan of plans) publish(plan.listener.name, plan.listener.name, plan.index, (position, node) => (plan.type === 'nodeport' ? plan.brokers.get(node.id)?.nodePort : plan.listener.port + position));
+  for (const plan of plans)
+    publish(plan.listener.name, plan.listener.name, plan.index, (position, node) => (plan.type === 'nodeport' ? plan.brokers.get(node.id)?.nodePort : plan.listener.port + position));
   const racks = new Map(brokerNodes.map((n, position) => [n.id, `rack-${position % COMPOSE_RACKS}`]));
   const internal = (node: ClusterNode, listener: KafkaListener): Endpoint => ({ host: composeService(node), port: listener.port });
   const placement: Placement = {

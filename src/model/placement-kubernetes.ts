@@ -99,7 +99,10 @@ export function planExternalListeners(cluster: KafkaCluster, options: { requireH
         nodePort = override?.nodePort ?? (bootstrapNodePort === undefined ? undefined : bootstrapNodePort + 1 + position);
         if (nodePort === undefined) missingPort.push(node.id);
         else if (nodePort > 32767) {
-          problems.push({ path: `${base}.configuration.bootstrap.nodePort`, message: `broker ${node.id} would get node port ${nodePort} (bootstrap.nodePort + ${1 + position}), above the node port range (30000-32767); lower bootstrap.nodePort or set configuration.brokers[].nodePort` });
+          problems.push({
+            path: `${base}.configuration.bootstrap.nodePort`,
+            message: `broker ${node.id} would get node port ${nodePort} (bootstrap.nodePort + ${1 + position}), above the node port range (30000-32767); lower bootstrap.nodePort or set configuration.brokers[].nodePort`,
+          });
         } else claim(nodePort, `listener ${listener.name} broker ${node.id}`, override?.nodePort !== undefined ? `${base}.configuration.brokers` : `${base}.configuration.bootstrap.nodePort`);
       }
       const host = override?.advertisedHost ?? template?.replaceAll('{nodeId}', String(node.id));

@@ -83,7 +83,10 @@ export function localPorts(placement: Placement, nodes: readonly ClusterNode[], 
  * Why a local port plan cannot work: more nodes than a block of PORT_STRIDE ports holds (their ports would overlap
  * the next listener's), or ports beyond 65535. Empty when it fits.
  */
-export function localPortPlanProblems(model: { nodes: readonly ClusterNode[]; listeners: { client: readonly KafkaListener[]; replication: KafkaListener; controller: KafkaListener } }, portBase: number): string[] {
+export function localPortPlanProblems(
+  model: { nodes: readonly ClusterNode[]; listeners: { client: readonly KafkaListener[]; replication: KafkaListener; controller: KafkaListener } },
+  portBase: number,
+): string[] {
   const problems: string[] = [];
   const lastIndex = Math.max(...model.nodes.map((n) => n.index));
   if (lastIndex >= PORT_STRIDE) problems.push(`${model.nodes.length} nodes (port index up to ${lastIndex}) do not fit the local port plan, which gives each listener a block of ${PORT_STRIDE} ports`);

@@ -4,7 +4,7 @@
  */
 export function formatProperties(properties: Readonly<Record<string, string>>, header?: string): string {
   const lines = header ? header.split('\n').map((l) => `# ${l}`) : [];
-  for (const [key, value] of Object.entries(properties)) lines.push(`${escape(key, true)}=${escape(value, false)}`);
+  for (const [key, value] of Object.entries(properties)) lines.push(`${escapeText(key, true)}=${escapeText(value, false)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -56,7 +56,7 @@ function unescapeChar(line: string, i: number): string {
   return ({ t: '\t', n: '\n', r: '\r', f: '\f' } as Record<string, string>)[next] ?? next;
 }
 
-function escape(text: string, isKey: boolean): string {
+function escapeText(text: string, isKey: boolean): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;

@@ -43,13 +43,7 @@ export function quorumProperties(mode: QuorumMode, quorum: readonly Voter[]): Re
  * formatted with the same --initial-controllers list (id@host:port:directoryId), so the first election needs no
  * extra step; brokers need no quorum flag.
  */
-export function formatArguments(options: {
-  mode: QuorumMode;
-  identity: ClusterIdentity;
-  node: ClusterNode;
-  quorum: readonly Voter[];
-  propertiesFile: string;
-}): string[] {
+export function formatArguments(options: { mode: QuorumMode; identity: ClusterIdentity; node: ClusterNode; quorum: readonly Voter[]; propertiesFile: string }): string[] {
   const args = ['format', '--cluster-id', options.identity.clusterId, '--config', options.propertiesFile];
   if (options.mode === 'dynamic' && options.node.controller) {
     const initial = options.quorum.map((v) => {

@@ -25,7 +25,13 @@ export function setCondition(conditions: readonly Condition[] | undefined, updat
 }
 
 /** Several updates at once; conditions not named are removed when `replaceAll`. */
-export function setConditions(conditions: readonly Condition[] | undefined, updates: readonly ConditionUpdate[], now: string, generation: number | undefined, options: { replaceAll?: boolean } = {}): Condition[] {
+export function setConditions(
+  conditions: readonly Condition[] | undefined,
+  updates: readonly ConditionUpdate[],
+  now: string,
+  generation: number | undefined,
+  options: { replaceAll?: boolean } = {},
+): Condition[] {
   let result = options.replaceAll ? (conditions ?? []).filter((c) => updates.some((u) => u.type === c.type)) : [...(conditions ?? [])];
   for (const u of updates) result = setCondition(result, u, now, generation);
   return result;

@@ -63,7 +63,9 @@ export class LeaderElection {
     clearTimeout(this.#timer);
     const lease = await this.#client.get<Lease>('Lease', this.#o.namespace, this.#o.name).catch(() => undefined);
     if (lease?.spec.holderIdentity !== this.#o.identity) return;
-    await this.#client.request('PUT', objectPath('Lease', this.#o.namespace, this.#o.name), { ...lease, spec: { ...lease.spec, holderIdentity: '', renewTime: microTime(Date.now() - this.#o.leaseMs - 1000) } }).catch(() => undefined);
+    await this.#client
+      .request('PUT', objectPath('Lease', this.#o.namespace, this.#o.name), { ...lease, spec: { ...lease.spec, holderIdentity: '', renewTime: microTime(Date.now() - this.#o.leaseMs - 1000) } })
+      .catch(() => undefined);
   }
 
   async #tryAcquireOrRenew(): Promise<boolean> {

@@ -9,7 +9,7 @@ export interface QueueOptions {
   workers?: number;
 }
 
-export type ReconcileResult = { requeueAfterMs?: number } | void;
+export type ReconcileResult = { requeueAfterMs?: number } | undefined | void;
 
 export class WorkQueue {
   readonly #pending = new Set<string>();

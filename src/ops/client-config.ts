@@ -69,7 +69,12 @@ export function renderClientConfigs(t: ClientTarget): ClientConfigs {
   const clientProps: [string, string][] = [
     ['security.protocol', t.securityProtocol],
     ...(sasl(t) ? ([['sasl.mechanism', t.saslMechanism!]] as [string, string][]) : []),
-    ...(tls(t) ? ([['ssl.truststore.type', 'PEM'], ['ssl.truststore.location', caPath]] as [string, string][]) : []),
+    ...(tls(t)
+      ? ([
+          ['ssl.truststore.type', 'PEM'],
+          ['ssl.truststore.location', caPath],
+        ] as [string, string][])
+      : []),
   ];
 
   // Spring Boot (seed 002's application.yaml, with the security settings the listener needs).
@@ -95,7 +100,12 @@ export function renderClientConfigs(t: ClientTarget): ClientConfigs {
   const envVars: [string, string][] = [
     ['KAFKA_BOOTSTRAP', t.bootstrap],
     ['KAFKA_SECURITY_PROTOCOL', t.securityProtocol],
-    ...(sasl(t) ? ([['KAFKA_SASL_MECHANISM', t.saslMechanism!], ['KAFKA_SASL_USERNAME', t.username ?? '<username>']] as [string, string][]) : []),
+    ...(sasl(t)
+      ? ([
+          ['KAFKA_SASL_MECHANISM', t.saslMechanism!],
+          ['KAFKA_SASL_USERNAME', t.username ?? '<username>'],
+        ] as [string, string][])
+      : []),
     ...(tls(t) ? ([['KAFKA_SSL_CA_LOCATION', caPath]] as [string, string][]) : []),
   ];
   const passwordLine = !sasl(t)
@@ -116,7 +126,7 @@ export function renderClientConfigs(t: ClientTarget): ClientConfigs {
     'data:',
     ...envVars.map(([k, v]) => `  ${k}: ${yamlString(v)}`),
     '---',
-    '# in the Deployment\'s container:',
+    "# in the Deployment's container:",
     'envFrom:',
     `  - configMapRef: { name: ${configMapName(t)} }`,
     ...(sasl(t)
@@ -156,7 +166,11 @@ export function renderClientConfigs(t: ClientTarget): ClientConfigs {
     py('bootstrap_servers', 'bootstrap.split(",")'),
     py('security_protocol', JSON.stringify(t.securityProtocol)),
     ...(sasl(t)
-      ? [py('sasl_mechanism', JSON.stringify(t.saslMechanism)), py('sasl_plain_username', `os.getenv("KAFKA_SASL_USERNAME", ${JSON.stringify(t.username ?? '<username>')})`), py('sasl_plain_password', `os.environ["${PASSWORD_VAR}"]`)]
+      ? [
+          py('sasl_mechanism', JSON.stringify(t.saslMechanism)),
+          py('sasl_plain_username', `os.getenv("KAFKA_SASL_USERNAME", ${JSON.stringify(t.username ?? '<username>')})`),
+          py('sasl_plain_password', `os.environ["${PASSWORD_VAR}"]`),
+        ]
       : []),
     ...(tls(t) ? [py('ssl_cafile', `os.getenv("KAFKA_SSL_CA_LOCATION", ${JSON.stringify(caPath)})`)] : []),
     ')',

@@ -146,14 +146,25 @@ function diagnoseListener(l: ListenerFact, add: Add): void {
   const name = `listener ${l.name} (${l.securityProtocol})`;
   const who = (a: ListenerFact['advertised'][number]) => (a.brokerId === null ? a.address : `broker ${a.brokerId} advertises ${a.address}`);
   if (l.checked === 'metadata' && l.error !== null) {
-    add('advertised-listeners', 'critical', `${name}: Kafka does not answer on it from here: ${l.error}`, [], hint`clients of this listener cannot connect: check the listener's settings and the broker logs (${action('logs')})`);
+    add(
+      'advertised-listeners',
+      'critical',
+      `${name}: Kafka does not answer on it from here: ${l.error}`,
+      [],
+      hint`clients of this listener cannot connect: check the listener's settings and the broker logs (${action('logs')})`,
+    );
     return;
   }
   const unreachable = l.advertised.filter((a) => !a.ok);
   const notChecked = l.checked === 'tcp' ? `; authentication not checked (doctor has no ${l.securityProtocol} credentials: only TCP to the advertised addresses)` : '';
   if (unreachable.length > 0) {
-    add('advertised-listeners', 'critical', `${name}: ${unreachable.length} advertised address${unreachable.length === 1 ? '' : 'es'} this machine cannot reach`, unreachable.map((a) => `${who(a)}: ${a.reason}`),
-      advertisedFix(unreachable));
+    add(
+      'advertised-listeners',
+      'critical',
+      `${name}: ${unreachable.length} advertised address${unreachable.length === 1 ? '' : 'es'} this machine cannot reach`,
+      unreachable.map((a) => `${who(a)}: ${a.reason}`),
+      advertisedFix(unreachable),
+    );
   } else add('advertised-listeners', 'ok', `${name}: every advertised address is reachable from here (${plural(l.advertised.length, 'broker')})${notChecked}`);
 }
 
@@ -164,29 +175,51 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
   // 1. Bootstrap: can we reach any address the user gave?
   const bad = facts.bootstrap.filter((b) => !b.ok);
   if (bad.length === facts.bootstrap.length) {
-    add('bootstrap', 'critical', `no bootstrap address is reachable (${facts.bootstrap.map((b) => b.address).join(', ')})`, bad.map((b) => `${b.address}: ${b.reason}`),
+    add(
+      'bootstrap',
+      'critical',
+      `no bootstrap address is reachable (${facts.bootstrap.map((b) => b.address).join(', ')})`,
+      bad.map((b) => `${b.address}: ${b.reason}`),
       bad.every((b) => b.code === 'ENOTFOUND' || b.code === 'EAI_AGAIN')
         ? 'use an address that resolves from here; Kubernetes service names resolve only inside the cluster (use an external listener: type nodeport or loadbalancer)'
         : bad.every((b) => b.code === 'ECONNREFUSED')
           ? hint`nothing listens there: start the cluster (${action('up')} / check the pods), or fix the port`
-          : 'check the address, firewalls and security groups between here and the brokers');
+          : 'check the address, firewalls and security groups between here and the brokers',
+    );
   } else if (bad.length > 0) {
-    add('bootstrap', 'warning', `${plural(bad.length, 'bootstrap address')} of ${facts.bootstrap.length} unreachable`, bad.map((b) => `${b.address}: ${b.reason}`), 'clients fall back to the other addresses, but drop or fix these in bootstrap.servers');
+    add(
+      'bootstrap',
+      'warning',
+      `${plural(bad.length, 'bootstrap address')} of ${facts.bootstrap.length} unreachable`,
+      bad.map((b) => `${b.address}: ${b.reason}`),
+      'clients fall back to the other addresses, but drop or fix these in bootstrap.servers',
+    );
   } else add('bootstrap', 'ok', `bootstrap reachable: ${facts.bootstrap.map((b) => b.address).join(', ')}`);
 
   // Local processes (seed 004: restart loops, pods not running) come first: they explain most of what follows.
   const stoppedNodes = facts.local?.nodes.filter((n) => !n.running) ?? [];
   if (facts.local) {
     if (stoppedNodes.length > 0) {
-      add('local-nodes', 'critical', `${plural(stoppedNodes.length, 'node')} of local cluster "${facts.local.name}" not running: ${stoppedNodes.map((n) => n.id).join(', ')}`,
+      add(
+        'local-nodes',
+        'critical',
+        `${plural(stoppedNodes.length, 'node')} of local cluster "${facts.local.name}" not running: ${stoppedNodes.map((n) => n.id).join(', ')}`,
         stoppedNodes.map((n) => `node ${n.id} (${n.roles.join('+')}): log ${n.logFile}`),
-        hint`look at the log (${action('logs', String(stoppedNodes[0]!.id))}), then start the missing nodes with \`${action('up')} ${setting('file', '<spec>')}\` (running nodes and data are kept)`);
+        hint`look at the log (${action('logs', String(stoppedNodes[0]!.id))}), then start the missing nodes with \`${action('up')} ${setting('file', '<spec>')}\` (running nodes and data are kept)`,
+      );
     } else add('local-nodes', 'ok', `all ${facts.local.nodes.length} nodes of local cluster "${facts.local.name}" are running`);
   }
 
   const cluster = facts.cluster;
   if (!cluster) {
-    if (bad.length < facts.bootstrap.length) add('bootstrap', 'critical', `the bootstrap address answered, but Kafka did not: ${facts.connectError ?? 'unknown error'}`, [], 'check the security settings (TLS, SASL) match the listener, and the broker logs');
+    if (bad.length < facts.bootstrap.length)
+      add(
+        'bootstrap',
+        'critical',
+        `the bootstrap address answered, but Kafka did not: ${facts.connectError ?? 'unknown error'}`,
+        [],
+        'check the security settings (TLS, SASL) match the listener, and the broker logs',
+      );
     return findings;
   }
 
@@ -194,15 +227,26 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
   const via = facts.connectedVia ? ` on ${facts.connectedVia}` : '';
   const unreachable = cluster.advertised.filter((a) => !a.ok);
   if (unreachable.length > 0) {
-    add('advertised-listeners', 'critical', `${plural(unreachable.length, 'broker')} advertise${unreachable.length === 1 ? 's' : ''} an address this machine cannot reach${via}`,
-      unreachable.map((a) => `broker ${a.brokerId} advertises ${a.address}: ${a.reason}`), advertisedFix(unreachable));
+    add(
+      'advertised-listeners',
+      'critical',
+      `${plural(unreachable.length, 'broker')} advertise${unreachable.length === 1 ? 's' : ''} an address this machine cannot reach${via}`,
+      unreachable.map((a) => `broker ${a.brokerId} advertises ${a.address}: ${a.reason}`),
+      advertisedFix(unreachable),
+    );
   } else add('advertised-listeners', 'ok', `every advertised address${via} is reachable from here (${plural(cluster.advertised.length, 'broker')})`);
   for (const l of facts.listeners ?? []) diagnoseListener(l, add);
 
   // Kafka answered the metadata request, then left requests of the other checks unanswered (a broker hanging,
   // requests routed to unreachable advertised addresses): what follows is incomplete, and clients will see the same.
   if (facts.connectError) {
-    add('checks', 'critical', `some checks could not finish, Kafka did not answer: ${facts.connectError}`, [], 'clients will hang or fail the same way: check the advertised addresses above and the brokers (logs, GC pauses, disk); the findings below may be incomplete');
+    add(
+      'checks',
+      'critical',
+      `some checks could not finish, Kafka did not answer: ${facts.connectError}`,
+      [],
+      'clients will hang or fail the same way: check the advertised addresses above and the brokers (logs, GC pauses, disk); the findings below may be incomplete',
+    );
   }
 
   // 3. Brokers: replicas point at brokers that are not registered.
@@ -213,9 +257,15 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
   const down = [...expected].filter((id) => !live.has(id)).sort((a, b) => a - b);
   if (down.length > 0) {
     const hosted = (id: number) => cluster.partitions.filter((p) => p.replicas.includes(id)).length;
-    add('brokers', 'critical', `${plural(down.length, 'broker')} down: ${down.join(', ')} (not registered with the controller)`,
+    add(
+      'brokers',
+      'critical',
+      `${plural(down.length, 'broker')} down: ${down.join(', ')} (not registered with the controller)`,
       down.map((id) => `broker ${id} holds replicas of ${plural(hosted(id), 'partition')}`),
-      facts.local ? hint`start it again: \`${action('up')} ${setting('file', '<spec>')}\`; its log says why it stopped (${action('logs', String(down[0]))})` : 'check the broker\'s process or pod (kubectl get pods; kubectl logs <pod>; kubectl get events --sort-by=.lastTimestamp): restart loops come from full disks, PVC permissions, port clashes or typos in its configuration');
+      facts.local
+        ? hint`start it again: \`${action('up')} ${setting('file', '<spec>')}\`; its log says why it stopped (${action('logs', String(down[0]))})`
+        : "check the broker's process or pod (kubectl get pods; kubectl logs <pod>; kubectl get events --sort-by=.lastTimestamp): restart loops come from full disks, PVC permissions, port clashes or typos in its configuration",
+    );
   } else add('brokers', 'ok', `${plural(live.size, 'broker')} registered: ${[...live].sort((a, b) => a - b).join(', ')}`);
 
   // 4. Partitions: offline, under min ISR, under-replicated (kafka-topics --describe's definitions).
@@ -225,35 +275,80 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
   // A reassignment in progress lists the replicas it adds before they are in sync: not under-replicated (kafka-topics).
   const underReplicated = cluster.partitions.filter((p) => !offline.includes(p) && !underMinIsr.includes(p) && isUnderReplicated(p));
   if (offline.length > 0) {
-    add('partitions', 'critical', `${plural(offline.length, 'partition')} offline (no leader): nothing can be written to or read from them`, [list(offline.map(name))],
-      `bring back the brokers that hold their replicas (${[...new Set(offline.flatMap((p) => p.replicas))].sort((a, b) => a - b).join(', ')}); unclean leader election brings them back sooner but loses the records only the lost replicas had`);
+    add(
+      'partitions',
+      'critical',
+      `${plural(offline.length, 'partition')} offline (no leader): nothing can be written to or read from them`,
+      [list(offline.map(name))],
+      `bring back the brokers that hold their replicas (${[...new Set(offline.flatMap((p) => p.replicas))].sort((a, b) => a - b).join(', ')}); unclean leader election brings them back sooner but loses the records only the lost replicas had`,
+    );
   }
   if (underMinIsr.length > 0) {
-    add('partitions', 'critical', `${plural(underMinIsr.length, 'partition')} under min.insync.replicas: producers with acks=all get NOT_ENOUGH_REPLICAS`,
+    add(
+      'partitions',
+      'critical',
+      `${plural(underMinIsr.length, 'partition')} under min.insync.replicas: producers with acks=all get NOT_ENOUGH_REPLICAS`,
       underMinIsr.slice(0, 8).map((p) => `${name(p)}: ISR ${p.isr.join(',') || 'empty'} (${p.isr.length}) < min.insync.replicas ${p.minIsr}, replicas ${p.replicas.join(',')}`),
       underMinIsr.some((p) => p.minIsr > p.replicas.length)
         ? hint`min.insync.replicas is larger than the replication factor on ${list(underMinIsr.filter((p) => p.minIsr > p.replicas.length).map(name))}: lower it (${action('topicsAlter', '<topic>')} ${setting('config', 'min.insync.replicas=N')}) or add replicas`
-        : 'restore the brokers missing from the ISR (see "brokers" above); until then acks=all producers of these partitions fail');
+        : 'restore the brokers missing from the ISR (see "brokers" above); until then acks=all producers of these partitions fail',
+    );
   }
   if (underReplicated.length > 0) {
     const missing = [...new Set(underReplicated.flatMap((p) => p.replicas.filter((r) => !p.isr.includes(r) && !(p.adding ?? []).includes(r))))].sort((a, b) => a - b);
-    add('partitions', 'warning', `${plural(underReplicated.length, 'partition')} under-replicated (writes still succeed; one more failure may not)`, [list(underReplicated.map(name))],
-      `replicas on broker${missing.length === 1 ? '' : 's'} ${missing.join(', ')} are out of the ISR: check those brokers (down, slow disk, network, GC pauses)`);
+    add(
+      'partitions',
+      'warning',
+      `${plural(underReplicated.length, 'partition')} under-replicated (writes still succeed; one more failure may not)`,
+      [list(underReplicated.map(name))],
+      `replicas on broker${missing.length === 1 ? '' : 's'} ${missing.join(', ')} are out of the ISR: check those brokers (down, slow disk, network, GC pauses)`,
+    );
   }
   if (offline.length + underMinIsr.length + underReplicated.length === 0) add('partitions', 'ok', `${plural(cluster.partitions.length, 'partition')}: all have a leader and a full ISR`);
 
   // 5. KRaft quorum.
   const quorum = cluster.quorum;
-  if ('error' in quorum) add('quorum', 'warning', `cannot describe the KRaft quorum: ${quorum.error}`, [], 'DescribeQuorum needs the DESCRIBE permission on the cluster; run doctor as an admin user, or check the controllers\' logs');
-  else if (quorum.leaderId < 0) add('quorum', 'critical', 'the KRaft quorum has no leader: no metadata change (topics, ISR, broker registrations) can happen', [], 'a majority of controllers must be up and reach each other on the controller listener; check the controllers\' logs');
+  if ('error' in quorum)
+    add(
+      'quorum',
+      'warning',
+      `cannot describe the KRaft quorum: ${quorum.error}`,
+      [],
+      "DescribeQuorum needs the DESCRIBE permission on the cluster; run doctor as an admin user, or check the controllers' logs",
+    );
+  else if (quorum.leaderId < 0)
+    add(
+      'quorum',
+      'critical',
+      'the KRaft quorum has no leader: no metadata change (topics, ISR, broker registrations) can happen',
+      [],
+      "a majority of controllers must be up and reach each other on the controller listener; check the controllers' logs",
+    );
   else {
     const reference = Math.max(...quorum.voters.map((v) => v.lastFetchTimestamp ?? 0));
     const stale = quorum.voters.filter((v) => v.id !== quorum.leaderId && (v.lastCaughtUpTimestamp === null || reference - v.lastCaughtUpTimestamp > VOTER_STALE_MS));
     const healthy = quorum.voters.length - stale.length;
     const majority = Math.floor(quorum.voters.length / 2) + 1;
-    const detail = stale.map((v) => `voter ${v.id}: ${v.lastCaughtUpTimestamp === null ? 'never caught up' : `last caught up ${Math.round((reference - v.lastCaughtUpTimestamp) / 1000)} s before the leader's latest fetch`}, ${v.lag} records behind`);
-    if (healthy < majority) add('quorum', 'critical', `only ${healthy} of ${quorum.voters.length} controllers keep up with leader ${quorum.leaderId}: below the majority of ${majority}`, detail, 'bring the lagging controllers back (their logs say why); without a majority no metadata change can commit');
-    else if (stale.length > 0) add('quorum', 'warning', `${plural(stale.length, 'controller')} behind leader ${quorum.leaderId}; the quorum holds (${healthy} of ${quorum.voters.length} caught up)`, detail, healthy === majority ? 'one more controller failure stops metadata changes: bring the lagging controllers back' : 'bring the lagging controllers back');
+    const detail = stale.map(
+      (v) =>
+        `voter ${v.id}: ${v.lastCaughtUpTimestamp === null ? 'never caught up' : `last caught up ${Math.round((reference - v.lastCaughtUpTimestamp) / 1000)} s before the leader's latest fetch`}, ${v.lag} records behind`,
+    );
+    if (healthy < majority)
+      add(
+        'quorum',
+        'critical',
+        `only ${healthy} of ${quorum.voters.length} controllers keep up with leader ${quorum.leaderId}: below the majority of ${majority}`,
+        detail,
+        'bring the lagging controllers back (their logs say why); without a majority no metadata change can commit',
+      );
+    else if (stale.length > 0)
+      add(
+        'quorum',
+        'warning',
+        `${plural(stale.length, 'controller')} behind leader ${quorum.leaderId}; the quorum holds (${healthy} of ${quorum.voters.length} caught up)`,
+        detail,
+        healthy === majority ? 'one more controller failure stops metadata changes: bring the lagging controllers back' : 'bring the lagging controllers back',
+      );
     else add('quorum', 'ok', `KRaft quorum: leader ${quorum.leaderId}, all ${quorum.voters.length} voters caught up`);
   }
 
@@ -270,17 +365,38 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
       const lagging = g.partitions.filter((p) => p.end2 > p.committed2).map((p) => `${p.topic}-${p.partition} lag ${p.end2 - p.committed2}`);
       if (g.members === 0) {
         problems++;
-        add('consumer-lag', 'warning', `group '${g.group}' has no active consumers and a lag of ${lag2}`, [list(lagging)],
-          hint`start its consumers; if the group is abandoned, delete it (${action('groupsDelete', g.group)}) so lag alerts stop`);
+        add(
+          'consumer-lag',
+          'warning',
+          `group '${g.group}' has no active consumers and a lag of ${lag2}`,
+          [list(lagging)],
+          hint`start its consumers; if the group is abandoned, delete it (${action('groupsDelete', g.group)}) so lag alerts stop`,
+        );
       } else if (facts.lagSampleMs > 0 && !moved) {
         problems++;
-        add('consumer-lag', 'warning', `group '${g.group}' is stuck: lag ${lag2}, no committed offset moved in ${seconds} s (state ${g.state}, ${plural(g.members, 'member')})`, [list(lagging)],
-          'look at the consumers: stuck processing or a rebalance loop (consumer logs), GC pauses, slow disks or network on the brokers, too small fetch/batch sizes');
+        add(
+          'consumer-lag',
+          'warning',
+          `group '${g.group}' is stuck: lag ${lag2}, no committed offset moved in ${seconds} s (state ${g.state}, ${plural(g.members, 'member')})`,
+          [list(lagging)],
+          'look at the consumers: stuck processing or a rebalance loop (consumer logs), GC pauses, slow disks or network on the brokers, too small fetch/batch sizes',
+        );
       } else if (facts.lagSampleMs > 0 && lag2 > lag1) {
-        add('consumer-lag', 'info', `group '${g.group}' commits but falls behind: lag ${lag1} → ${lag2} in ${seconds} s`, [], 'add consumers (up to the partition count) or make processing faster; check broker disk IO and consumer GC');
+        add(
+          'consumer-lag',
+          'info',
+          `group '${g.group}' commits but falls behind: lag ${lag1} → ${lag2} in ${seconds} s`,
+          [],
+          'add consumers (up to the partition count) or make processing faster; check broker disk IO and consumer GC',
+        );
       }
     }
-    if (problems === 0) add('consumer-lag', 'ok', cluster.groups.length === 0 ? 'no consumer groups' : `${plural(cluster.groups.length, 'consumer group')}: lag zero or moving${facts.lagSampleMs > 0 ? ` (sampled ${seconds} s apart)` : ''}`);
+    if (problems === 0)
+      add(
+        'consumer-lag',
+        'ok',
+        cluster.groups.length === 0 ? 'no consumer groups' : `${plural(cluster.groups.length, 'consumer group')}: lag zero or moving${facts.lagSampleMs > 0 ? ` (sampled ${seconds} s apart)` : ''}`,
+      );
   }
   return findings;
 }

@@ -43,7 +43,6 @@ export interface ResetPlan {
   warnings: string[];
 }
 
-
 /**
  * The new offset of every partition in scope. Requested offsets (--to-offset, --shift-by, --from-file) outside
  * [log start, log end] are moved to the nearest end with a warning; --to-current keeps committed offsets and uses
@@ -119,7 +118,9 @@ export function resetRefusal(group: string, state: string): string | undefined {
 export function parseResetDatetime(text: string, source: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(text.trim());
   const bad = (why: string): never => {
-    throw new KafkaplaneError('BAD_DATETIME', `${source} "${text}": ${why}`, { hint: 'use YYYY-MM-DDTHH:mm:SS.sss, optionally with a zone: 2024-05-01T12:00:00.000, 2024-05-01T12:00:00.000+02:00 (no zone means UTC)' });
+    throw new KafkaplaneError('BAD_DATETIME', `${source} "${text}": ${why}`, {
+      hint: 'use YYYY-MM-DDTHH:mm:SS.sss, optionally with a zone: 2024-05-01T12:00:00.000, 2024-05-01T12:00:00.000+02:00 (no zone means UTC)',
+    });
   };
   if (!m) return bad('not an ISO-8601 date-time');
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];

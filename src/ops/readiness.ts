@@ -41,10 +41,7 @@ export interface ReadinessClock {
   catchUpMs: number;
 }
 
-export type ReadinessDecision =
-  | { kind: 'observe'; step: ReadinessStep }
-  | { kind: 'wait'; reason: string; catchUpSince: number | undefined }
-  | { kind: 'ready'; warnings: Hint[] };
+export type ReadinessDecision = { kind: 'observe'; step: ReadinessStep } | { kind: 'wait'; reason: string; catchUpSince: number | undefined } | { kind: 'ready'; warnings: Hint[] };
 
 export function decideReady(targets: ReadinessTargets, seen: ReadinessObservation, clock: ReadinessClock): ReadinessDecision {
   const wait = (reason: string, catchUpSince = clock.catchUpSince): ReadinessDecision => ({ kind: 'wait', reason, catchUpSince });

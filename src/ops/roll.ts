@@ -88,7 +88,9 @@ function quorumBlockers(observation: RollObservation, id: number): string[] {
   const needed = Math.floor((quorum.voters.length + 2) / 2);
   if (caughtUp.length >= needed) return [];
   const behind = others.filter((v) => !caughtUp.includes(v)).map((v) => v.id);
-  return [`only ${caughtUp.length} of the other ${others.length} voters caught up with the leader (${needed} needed to keep the quorum without controller ${id}; behind: ${behind.join(', ') || 'none'})`];
+  return [
+    `only ${caughtUp.length} of the other ${others.length} voters caught up with the leader (${needed} needed to keep the quorum without controller ${id}; behind: ${behind.join(', ') || 'none'})`,
+  ];
 }
 
 function restartReason(observation: RollObservation, node: RollNode): string {

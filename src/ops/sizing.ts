@@ -101,7 +101,9 @@ export function planSizing(input: SizingInput): SizingPlan {
   const replicas = input.partitions !== undefined ? input.partitions * rf : undefined;
   if (replicas !== undefined) {
     byPartitions = Math.ceil(replicas / input.maxPartitionsPerBroker);
-    reasoning.push(`partitions: ${input.partitions} × ${rf} replicas = ${replicas} partition replicas → ${byPartitions} broker${byPartitions === 1 ? '' : 's'} at most ${input.maxPartitionsPerBroker} each`);
+    reasoning.push(
+      `partitions: ${input.partitions} × ${rf} replicas = ${replicas} partition replicas → ${byPartitions} broker${byPartitions === 1 ? '' : 's'} at most ${input.maxPartitionsPerBroker} each`,
+    );
     if (replicas > 200_000) notes.push(`${replicas} partition replicas exceed the ~200,000 per cluster that ZooKeeper-era Kafka handled; KRaft raises the limit, but plan a test at this scale`);
   }
 
@@ -113,9 +115,15 @@ export function planSizing(input: SizingInput): SizingPlan {
     ['partitions', byPartitions],
   ];
   const [decidedBy, brokers] = candidates.reduce((best, c) => (c[1] > best[1] ? c : best));
-  reasoning.push(`brokers: the largest of minimum ${input.minBrokers}, replication factor ${rf}, network ${byNetwork}, storage ${byStorage}${replicas !== undefined ? `, partitions ${byPartitions}` : ''} → ${brokers} (decided by ${decidedBy})`);
-  if (decidedBy === 'storage') notes.push(hint`storage decides the broker count: larger disks per broker (${setting('maxDisk')}) or a shorter retention need fewer brokers, at the price of longer re-replication when a broker is replaced`);
-  if (decidedBy === 'network') notes.push(hint`network decides the broker count: faster NICs (${setting('brokerNetwork')}) need fewer brokers; compression on the producers cuts every term of the network rule`);
+  reasoning.push(
+    `brokers: the largest of minimum ${input.minBrokers}, replication factor ${rf}, network ${byNetwork}, storage ${byStorage}${replicas !== undefined ? `, partitions ${byPartitions}` : ''} → ${brokers} (decided by ${decidedBy})`,
+  );
+  if (decidedBy === 'storage')
+    notes.push(
+      hint`storage decides the broker count: larger disks per broker (${setting('maxDisk')}) or a shorter retention need fewer brokers, at the price of longer re-replication when a broker is replaced`,
+    );
+  if (decidedBy === 'network')
+    notes.push(hint`network decides the broker count: faster NICs (${setting('brokerNetwork')}) need fewer brokers; compression on the producers cuts every term of the network rule`);
   if (decidedBy === 'partitions') notes.push('partition count decides the broker count: fewer, larger partitions need fewer brokers');
 
   // Memory (seed 000): heap ≤ 6 GB, page cache ≈ 30 s of the writes this broker receives (its share × RF).
@@ -130,7 +138,9 @@ export function planSizing(input: SizingInput): SizingPlan {
 
   const diskPerBroker = storageNeeded / brokers;
   const networkPerBroker = networkNeeded / brokers;
-  reasoning.push(`disk per broker: ${bytes(storageNeeded)} / ${brokers} = ${bytes(diskPerBroker)}; network per broker: ${rate(networkNeeded)} / ${brokers} = ${rate(networkPerBroker)} (${bits(networkPerBroker)})`);
+  reasoning.push(
+    `disk per broker: ${bytes(storageNeeded)} / ${brokers} = ${bytes(diskPerBroker)}; network per broker: ${rate(networkNeeded)} / ${brokers} = ${rate(networkPerBroker)} (${bits(networkPerBroker)})`,
+  );
   if (brokers < 3) notes.push('fewer than 3 brokers: one broker down stops acks=all writes when min.insync.replicas is 2; production clusters use 3 or more');
   if (rf < 3) notes.push(`replication factor ${rf}: a single broker failure ${rf === 1 ? 'loses data' : 'leaves one copy'}; production topics use 3 with min.insync.replicas 2`);
   if (input.tls) notes.push('TLS: budget more CPU (encryption) and expect lower throughput per broker: TLS disables zero-copy sends, so prefer more cores over faster ones');
@@ -268,6 +278,7 @@ export function compareWithSpec(input: SizingInput, plan: SizingPlan, spec: Spec
     const needed = (spec.heapBytes ?? input.heapBytes) + (input.pageCacheSeconds * input.writeBytesPerSec * input.replicationFactor) / n;
     rows.push({ resource: 'memory per broker', spec: bytes(spec.memoryBytes), needed: bytes(needed), verdict: spec.memoryBytes >= needed ? 'ok' : 'too small' });
   }
-  if (spec.heapBytes !== undefined) rows.push({ resource: 'heap', spec: bytes(spec.heapBytes), needed: `≤ ${bytes(6 * GiB)}`, verdict: spec.heapBytes <= 6 * GiB ? 'ok' : 'too large: leave the memory to the page cache' });
+  if (spec.heapBytes !== undefined)
+    rows.push({ resource: 'heap', spec: bytes(spec.heapBytes), needed: `≤ ${bytes(6 * GiB)}`, verdict: spec.heapBytes <= 6 * GiB ? 'ok' : 'too large: leave the memory to the page cache' });
   return rows;
 }

@@ -77,7 +77,9 @@ function planTopic(topic: DesiredTopic, current: ObservedTopic | undefined): Top
     actions.push({ kind: 'add-partitions', topic: topic.name, from: current.partitions, to: topic.partitions });
   }
   const set = Object.fromEntries(Object.entries(topic.config).filter(([k, v]) => current.overrides[k] !== v));
-  const remove = Object.keys(current.overrides).filter((k) => !(k in topic.config)).sort();
+  const remove = Object.keys(current.overrides)
+    .filter((k) => !(k in topic.config))
+    .sort();
   if (Object.keys(set).length > 0 || remove.length > 0) actions.push({ kind: 'alter-configs', topic: topic.name, set, delete: remove });
   return actions;
 }

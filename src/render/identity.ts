@@ -11,7 +11,10 @@ import type { KubernetesSpec } from '../api/kubernetes.ts';
  */
 export function derivedKafkaUuid(seed: string): string {
   for (let attempt = 0; ; attempt++) {
-    const bytes = createHash('sha256').update(attempt === 0 ? seed : `${seed}#${attempt}`).digest().subarray(0, 16);
+    const bytes = createHash('sha256')
+      .update(attempt === 0 ? seed : `${seed}#${attempt}`)
+      .digest()
+      .subarray(0, 16);
     const text = bytes.toString('base64url');
     const reserved = bytes.every((b, i) => b === 0 || (i === 15 && b === 1));
     if (!text.startsWith('-') && !reserved) return text;

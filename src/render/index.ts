@@ -10,7 +10,6 @@ import type { KubeObject, RenderInput } from './objects.ts';
 export const RENDER_FORMATS = ['yaml', 'kustomize', 'compose', 'strimzi'] as const;
 export type RenderFormat = (typeof RENDER_FORMATS)[number];
 
-
 export interface RenderResult {
   format: RenderFormat;
   files: RenderedFile[];

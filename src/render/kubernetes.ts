@@ -35,14 +35,21 @@ export function renderContext(input: RenderInput): RenderContext {
   problems.push(...external);
   cluster.spec.nodePools.forEach((pool, i) => {
     pool.jvm?.options.forEach((option, j) => {
-      if (/\s/.test(option)) problems.push({ path: `spec.nodePools[${i}].jvm.options[${j}]`, message: 'contains whitespace: kafka-run-class.sh splits JVM options on spaces; pass one option per list item without spaces' });
+      if (/\s/.test(option))
+        problems.push({
+          path: `spec.nodePools[${i}].jvm.options[${j}]`,
+          message: 'contains whitespace: kafka-run-class.sh splits JVM options on spaces; pass one option per list item without spaces',
+        });
     });
   });
   problems.push(...heapProblems(cluster.spec.nodePools));
   problems.push(...portProblems(cluster, settings));
   const monitoring = settings.monitoring;
   if (monitoring.enabled && monitoring.jmxExporter.agentPath === undefined && jmxExporterSha256(settings) === undefined) {
-    problems.push({ path: 'spec.kubernetes.monitoring.jmxExporter.sha256', message: 'required when version or url differ from the defaults: the init container checks the downloaded agent against it' });
+    problems.push({
+      path: 'spec.kubernetes.monitoring.jmxExporter.sha256',
+      message: 'required when version or url differ from the defaults: the init container checks the downloaded agent against it',
+    });
   }
   const model = clusterModel(cluster);
   const controllerIds = new Set(controllers(model.nodes).map((n) => String(n.id)));
@@ -50,7 +57,11 @@ export function renderContext(input: RenderInput): RenderContext {
     if (!controllerIds.has(id)) problems.push({ path: `spec.kubernetes.identity.directoryIds["${id}"]`, message: `node ${id} is not a controller (controllers: ${[...controllerIds].join(', ')})` });
   }
   if (problems.length > 0) {
-    throw new RenderError(input.source ?? 'the spec', 'Kubernetes manifests', problems.map((p) => ({ ...p, document: `KafkaCluster "${cluster.metadata.name}"` })));
+    throw new RenderError(
+      input.source ?? 'the spec',
+      'Kubernetes manifests',
+      problems.map((p) => ({ ...p, document: `KafkaCluster "${cluster.metadata.name}"` })),
+    );
   }
 
   const names = kubernetesNames(cluster, settings, input.namespace);
@@ -78,14 +89,23 @@ function portProblems(cluster: RenderInput['cluster'], settings: KubernetesSpec)
   const monitoring = settings.monitoring;
   if (!monitoring.enabled) return problems;
   if (monitoring.port === CONTROLLER_PORT || monitoring.port === REPLICATION_PORT) {
-    problems.push({ path: 'spec.kubernetes.monitoring.port', message: `${monitoring.port} is kafkaplane's ${monitoring.port === CONTROLLER_PORT ? 'CONTROLLER' : 'REPLICATION'} listener port in every Kafka pod; pick another metrics port (default 9404)` });
+    problems.push({
+      path: 'spec.kubernetes.monitoring.port',
+      message: `${monitoring.port} is kafkaplane's ${monitoring.port === CONTROLLER_PORT ? 'CONTROLLER' : 'REPLICATION'} listener port in every Kafka pod; pick another metrics port (default 9404)`,
+    });
   }
   cluster.spec.listeners.forEach((l, i) => {
     if (l.port === monitoring.port) {
-      problems.push({ path: `spec.listeners[${i}].port`, message: `${l.port} is the metrics port (spec.kubernetes.monitoring.port), where the JMX exporter agent listens inside every Kafka pod; pick another listener port or move the metrics port` });
+      problems.push({
+        path: `spec.listeners[${i}].port`,
+        message: `${l.port} is the metrics port (spec.kubernetes.monitoring.port), where the JMX exporter agent listens inside every Kafka pod; pick another listener port or move the metrics port`,
+      });
     }
     if (l.name === METRICS_PORT_NAME) {
-      problems.push({ path: `spec.listeners[${i}].name`, message: `"${METRICS_PORT_NAME}" is the name of the metrics port in the Kafka pods (the NetworkPolicy and the PodMonitor select the port by name); name the listener differently` });
+      problems.push({
+        path: `spec.listeners[${i}].name`,
+        message: `"${METRICS_PORT_NAME}" is the name of the metrics port in the Kafka pods (the NetworkPolicy and the PodMonitor select the port by name); name the listener differently`,
+      });
     }
   });
   return problems;

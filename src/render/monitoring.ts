@@ -1,15 +1,7 @@
 import { INTERNAL_USER } from '../model/listeners.ts';
 import { brokers } from '../model/nodes.ts';
 import { JMX_EXPORTER_SHA256, JMX_EXPORTER_VERSION, type KubernetesSpec } from '../api/kubernetes.ts';
-import {
-  CONTAINER_SECURITY_CONTEXT,
-  KAFKA_UID,
-  type KubeObject,
-  type RenderContext,
-  meta,
-  podSecurityContext,
-  standardLabels,
-} from './objects.ts';
+import { CONTAINER_SECURITY_CONTEXT, type KubeObject, type RenderContext, meta, podSecurityContext, standardLabels } from './objects.ts';
 
 /**
  * Broker metrics. The official apache/kafka image has no Prometheus exporter, so kafkaplane runs the Prometheus JMX
@@ -275,7 +267,8 @@ export function prometheusAlerts(options: AlertOptions): Record<string, unknown>
       labels: { severity: 'critical' },
       annotations: {
         summary: `${cluster} has no active KRaft controller`,
-        description: 'The number of active controllers is not 1 (or no controller reports metrics): metadata changes, leader elections and new topics are blocked. Check that a majority of controllers is running.',
+        description:
+          'The number of active controllers is not 1 (or no controller reports metrics): metadata changes, leader elections and new topics are blocked. Check that a majority of controllers is running.',
       },
     },
     {
@@ -304,7 +297,7 @@ export function prometheusAlerts(options: AlertOptions): Record<string, unknown>
       annotations: {
         summary: `StatefulSet {{ $labels.statefulset }} of ${cluster} has pods missing or not ready`,
         description:
-          'Fewer Kafka pods are ready than the StatefulSet wants, for 10 minutes with no rollout progressing: a pod is Pending (no node fits, a volume cannot bind), crash-looping or was deleted and not recreated. kubectl describe statefulset and the pods\' events say why. Needs kube-state-metrics.',
+          "Fewer Kafka pods are ready than the StatefulSet wants, for 10 minutes with no rollout progressing: a pod is Pending (no node fits, a volume cannot bind), crash-looping or was deleted and not recreated. kubectl describe statefulset and the pods' events say why. Needs kube-state-metrics.",
       },
     });
   } else {
@@ -315,7 +308,8 @@ export function prometheusAlerts(options: AlertOptions): Record<string, unknown>
       labels: { severity: 'warning' },
       annotations: {
         summary: `${cluster} has fewer Kafka pods than the ${missing.expectedNodes} nodes of its spec`,
-        description: 'Only {{ $value }} Kafka pods are scraped for 10 minutes: pods are Pending, were deleted, or the operator did not create them. Check the Kafka and KafkaNodePool status and the pods\' events.',
+        description:
+          "Only {{ $value }} Kafka pods are scraped for 10 minutes: pods are Pending, were deleted, or the operator did not create them. Check the Kafka and KafkaNodePool status and the pods' events.",
       },
     });
   }

@@ -68,10 +68,7 @@ export function rackTokenVolume(): Record<string, unknown> {
   return {
     name: TOKEN_VOLUME,
     projected: {
-      sources: [
-        { serviceAccountToken: { path: 'token', expirationSeconds: 600 } },
-        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-      ],
+      sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 600 } }, { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }],
     },
   };
 }

@@ -11,10 +11,7 @@ import { poolComponent, portName } from './statefulset.ts';
  */
 export function renderHeadlessService(ctx: RenderContext, pool: NodePool): KubeObject {
   const { model } = ctx;
-  const listeners = [
-    ...(pool.roles.includes('broker') ? [...model.listeners.client, model.listeners.replication] : []),
-    ...(pool.roles.includes('controller') ? [model.listeners.controller] : []),
-  ];
+  const listeners = [...(pool.roles.includes('broker') ? [...model.listeners.client, model.listeners.replication] : []), ...(pool.roles.includes('controller') ? [model.listeners.controller] : [])];
   return {
     apiVersion: 'v1',
     kind: 'Service',

@@ -1,5 +1,5 @@
 import { heapSize, jvmOptions } from '../model/jvm.ts';
-import { type KafkaListener } from '../model/listeners.ts';
+import type { KafkaListener } from '../model/listeners.ts';
 import { nodeListeners } from '../model/broker-properties.ts';
 import { DATA_DIR, TLS_DIR, KEYSTORE_FILE } from '../model/placement-kubernetes.ts';
 import { type NodePool, nodeIdRanges } from '../api/kafka-cluster.ts';
@@ -208,9 +208,7 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
       updateStrategy: { type: 'RollingUpdate' },
       minReadySeconds: MIN_READY_SECONDS,
       selector: { matchLabels: poolSelectorLabels(names, pool.name) },
-      ...(persistent
-        ? { persistentVolumeClaimRetentionPolicy: { whenDeleted: pool.storage.deleteClaim ? 'Delete' : 'Retain', whenScaled: 'Retain' } }
-        : {}),
+      ...(persistent ? { persistentVolumeClaimRetentionPolicy: { whenDeleted: pool.storage.deleteClaim ? 'Delete' : 'Retain', whenScaled: 'Retain' } } : {}),
       template: {
         metadata: {
           labels: { ...(settings.pod.labels ?? {}), ...labels },

@@ -24,7 +24,8 @@ const TOKENS: Record<string, Exclude<FormatToken['kind'], 'literal'>> = {
   h: 'headers',
 };
 
-export const FORMAT_TOKEN_HELP = '%t topic, %p partition, %o offset, %k key, %K key length (-1 for null), %s value, %S value length (-1 for null), %R value length as a 4-byte big-endian int, %T timestamp (ms), %h headers (n=v,…), %% a percent sign';
+export const FORMAT_TOKEN_HELP =
+  '%t topic, %p partition, %o offset, %k key, %K key length (-1 for null), %s value, %S value length (-1 for null), %R value length as a 4-byte big-endian int, %T timestamp (ms), %h headers (n=v,…), %% a percent sign';
 
 export function parseKcatFormat(format: string): FormatToken[] {
   const tokens: FormatToken[] = [];
@@ -157,7 +158,7 @@ export function renderJsonEnvelope(out: ByteWriter, record: ConsumedRecord): voi
   out.byte(0x7d);
 }
 
-const ESCAPES: Record<number, string> = { 0x22: '\\"', 0x5c: '\\\\', 0x08: '\\b', 0x0c: '\\f', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t' };
+const ESCAPES: Record<number, string> = { 34: '\\"', 92: '\\\\', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t' };
 
 function jsonString(out: ByteWriter, bytes: Buffer): void {
   out.byte(0x22);

@@ -19,7 +19,8 @@ export interface OffsetSpec {
   stopAt?: bigint;
 }
 
-export const OFFSET_HELP = 'beginning|earliest, end|latest, stored (group mode), N (absolute), -N (N before the end), s@TIME (first record at or after TIME), e@TIME (stop before TIME); TIME is ms since the epoch or an ISO-8601 date';
+export const OFFSET_HELP =
+  'beginning|earliest, end|latest, stored (group mode), N (absolute), -N (N before the end), s@TIME (first record at or after TIME), e@TIME (stop before TIME); TIME is ms since the epoch or an ISO-8601 date';
 
 function bad(value: string, reason: string): never {
   throw new KafkaplaneError('BAD_OFFSET', `invalid offset "${value}": ${reason}`, { hint: `offsets: ${OFFSET_HELP}` });
@@ -107,7 +108,9 @@ export function planStartOffset(start: StartOffset, bounds: PartitionBounds, byT
       return { offset: byTimestamp === undefined || byTimestamp < 0n ? bounds.latest : byTimestamp };
     case 'absolute':
       if (start.offset < bounds.earliest || start.offset > bounds.latest) {
-        return { error: `offset ${start.offset} is out of range (the partition holds offsets ${bounds.earliest} to ${bounds.latest - 1n}${bounds.latest === bounds.earliest ? ', i.e. none' : ''}; ${bounds.latest} is the next to be written)` };
+        return {
+          error: `offset ${start.offset} is out of range (the partition holds offsets ${bounds.earliest} to ${bounds.latest - 1n}${bounds.latest === bounds.earliest ? ', i.e. none' : ''}; ${bounds.latest} is the next to be written)`,
+        };
       }
       return { offset: start.offset };
   }

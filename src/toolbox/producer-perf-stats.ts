@@ -117,4 +117,3 @@ export function throttleDelayMs(sentSoFar: number, elapsedMs: number, target: nu
   const due = (sentSoFar / target) * 1000;
   return due > elapsedMs ? due - elapsedMs : 0;
 }
-

@@ -44,7 +44,21 @@ export function parseCompression(value: string, source = '--compression'): Compr
 /** Connection and security keys: read by the connection code (--command-config), not here. */
 const CONNECTION_KEYS = /^(bootstrap\.servers|security\.protocol|sasl\.|ssl\.)/;
 /** Keys Kafka's tools set that do not change how kafkaplane sends (serializers are always raw bytes). */
-const HARMLESS_KEYS = new Set(['key.serializer', 'value.serializer', 'retries', 'delivery.timeout.ms', 'buffer.memory', 'max.block.ms', 'send.buffer.bytes', 'receive.buffer.bytes', 'metadata.max.age.ms', 'reconnect.backoff.ms', 'retry.backoff.ms', 'partitioner.ignore.keys', 'max.request.size']);
+const HARMLESS_KEYS = new Set([
+  'key.serializer',
+  'value.serializer',
+  'retries',
+  'delivery.timeout.ms',
+  'buffer.memory',
+  'max.block.ms',
+  'send.buffer.bytes',
+  'receive.buffer.bytes',
+  'metadata.max.age.ms',
+  'reconnect.backoff.ms',
+  'retry.backoff.ms',
+  'partitioner.ignore.keys',
+  'max.request.size',
+]);
 
 /**
  * Applies Kafka producer properties (kafka-producer-perf-test --producer-props / --producer.config) to settings.

@@ -31,7 +31,13 @@ test('seed 002 and seed 003 say what the seeds say', () => {
   assert.equal(s2.spec.config['num.partitions'], 6);
   assert.equal(s2.spec.config['min.insync.replicas'], 2);
   const s3 = example('seed-003-dedicated.yaml').clusters[0]!;
-  assert.deepEqual(s3.spec.nodePools.map((p) => [p.roles.join('+'), p.replicas]), [['broker', 3], ['controller', 3]]);
+  assert.deepEqual(
+    s3.spec.nodePools.map((p) => [p.roles.join('+'), p.replicas]),
+    [
+      ['broker', 3],
+      ['controller', 3],
+    ],
+  );
   assert.equal(s3.spec.nodePools[0]!.storage.size, '1000Gi');
 });
 
@@ -115,7 +121,7 @@ test('cross-field rules', () => {
   for (const [spec, expected] of cases) {
     let out: string;
     try {
-      out = problems(clusterYaml(spec)).join("\n");
+      out = problems(clusterYaml(spec)).join('\n');
     } catch (error) {
       throw new Error(`${String(error)} for spec:\n${spec}`);
     }
@@ -150,9 +156,15 @@ test('topics: ownership, replicas, names', () => {
 
 test('users: ACLs need authorization, SCRAM needs a SCRAM listener, names are required', () => {
   const c = clusterYaml('{}');
-  assert.match(problems(`${c}---\n${USER('  authorization:\n    type: simple\n    acls:\n      - {resource: {type: topic, name: x}, operations: [Read]}')}`).join(), /no spec.authorization, so these ACLs would never be enforced/);
+  assert.match(
+    problems(`${c}---\n${USER('  authorization:\n    type: simple\n    acls:\n      - {resource: {type: topic, name: x}, operations: [Read]}')}`).join(),
+    /no spec.authorization, so these ACLs would never be enforced/,
+  );
   assert.match(problems(`${c}---\n${USER('  authentication: {type: scram-sha-512}')}`).join(), /no listener of cluster "demo" uses scram-sha-512/);
-  assert.match(problems(USER('  authorization:\n    type: simple\n    acls:\n      - {resource: {type: topic}, operations: [Read]}')).join(), /resource\.name is required unless resource\.type is cluster/);
+  assert.match(
+    problems(USER('  authorization:\n    type: simple\n    acls:\n      - {resource: {type: topic}, operations: [Read]}')).join(),
+    /resource\.name is required unless resource\.type is cluster/,
+  );
   assert.match(problems(USER('  authorization:\n    type: simple\n    acls:\n      - {resource: {type: topic, name: x}, operations: [Reed]}')).join(), /expected "All", "Read".* got "Reed"/);
 });
 

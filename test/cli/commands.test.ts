@@ -26,22 +26,31 @@ test('every declared command loads its function and its printer; names are uniqu
   }
 });
 
-test('--version is package.json\'s', async () => {
+test("--version is package.json's", async () => {
   const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   assert.equal((await runCli(['--version'])).stdout, `${version}\n`);
 });
 
 function jsonIo(): { io: Io; out: () => string } {
   const chunks: string[] = [];
-  const sink = new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c.toString()), cb()) });
+  const sink = new Writable({
+    write: (c: Buffer, _e, cb) => {
+      chunks.push(c.toString());
+      cb();
+    },
+  });
   return { io: { stdout: sink, stderr: new Writable({ write: (_c, _e, cb) => cb() }), quiet: true, format: 'json' }, out: () => chunks.join('') };
 }
 
-test('groups JSON: offsets are JSON numbers with every digit of Kafka\'s int64 (no rounding, no strings)', () => {
+test("groups JSON: offsets are JSON numbers with every digit of Kafka's int64 (no rounding, no strings)", () => {
   const big = 2n ** 53n + 1n;
   const { io, out } = jsonIo();
   const row = { group: 'g', topic: 't', partition: 0, currentOffset: big, logEndOffset: big + 2n, lag: 2n, consumerId: null, host: null, clientId: null };
-  const report = { view: 'offsets' as const, verbose: false, groups: [{ group: 'g', type: 'classic', state: 'Empty', assignor: '', coordinator: { id: 0, host: 'h', port: 1 }, groupEpoch: null, assignmentEpoch: null, members: [], offsets: [row] }] };
+  const report = {
+    view: 'offsets' as const,
+    verbose: false,
+    groups: [{ group: 'g', type: 'classic', state: 'Empty', assignor: '', coordinator: { id: 0, host: 'h', port: 1 }, groupEpoch: null, assignmentEpoch: null, members: [], offsets: [row] }],
+  };
   assert.equal(printResult(groupsDescribePrinter, report, io), 0);
   assert.match(out(), /"currentOffset": 9007199254740993,\n\s+"logEndOffset": 9007199254740995,\n\s+"lag": 2,/);
   const parsed = JSON.parse(out()) as { groups: { offsets: { lag: number }[] }[] };

@@ -6,7 +6,7 @@ import { runCli } from '../helpers/cli.ts';
 
 const cli = (...args: string[]) => runCli(args);
 
-test('consume -o beginning is kcat\'s start offset: parsed as --offset (it gets as far as connecting)', async () => {
+test("consume -o beginning is kcat's start offset: parsed as --offset (it gets as far as connecting)", async () => {
   for (const offset of ['beginning', 'end', '-3', '42', 's@1700000000000']) {
     const r = await cli('consume', '-b', '127.0.0.1:1', '-t', 'orders', '-o', offset, '-e', '--timeout', '2');
     assert.equal(r.code, 1, `-o ${offset}: ${r.stderr}`);

@@ -21,7 +21,10 @@ test('render prints multi-document YAML by default, and a v1 List with -o json',
   assert.equal(json.code, 0, json.stderr);
   const list = JSON.parse(json.stdout);
   assert.equal(list.kind, 'List');
-  assert.deepEqual(list.items.map((o: { kind: string }) => o.kind), kinds);
+  assert.deepEqual(
+    list.items.map((o: { kind: string }) => o.kind),
+    kinds,
+  );
   const compose = await cli('-o', 'json', 'render', '-f', examplePath('seed-002-combined.yaml'), '--format', 'compose');
   assert.deepEqual(Object.keys(JSON.parse(compose.stdout).services), ['dual-0', 'dual-1', 'dual-2', 'topics']);
   const namespaced = await cli('render', '-f', examplePath('seed-002-combined.yaml'), '-n', 'streaming');
@@ -113,13 +116,27 @@ test('render -d: a second render removes the files of the first that it no longe
   assert.equal(existsSync(join(out, 'overlays')), false, 'emptied directories go too');
   assert.deepEqual(readdirSync(join(out, 'base')).sort(), ['job-mine.yaml', 'service-kafka-bootstrap.yaml']);
   const manifest = JSON.parse(readFileSync(join(out, '.kafkaplane-render'), 'utf8'));
-  assert.deepEqual(manifest.files.map((f: { path: string }) => f.path), ['kafka.yaml']);
+  assert.deepEqual(
+    manifest.files.map((f: { path: string }) => f.path),
+    ['kafka.yaml'],
+  );
 
   // A manifest that points outside the directory is never followed.
   const outside = join(dir, 'precious.txt');
   writeFileSync(outside, 'keep');
   const keep = createHash('sha256').update('keep').digest('hex');
-  writeFileSync(join(out, '.kafkaplane-render'), JSON.stringify({ kind: 'KafkaplaneRender', format: 'yaml', cluster: 'kafka', files: [{ path: '../precious.txt', sha256: keep }, { path: outside, sha256: keep }] }));
+  writeFileSync(
+    join(out, '.kafkaplane-render'),
+    JSON.stringify({
+      kind: 'KafkaplaneRender',
+      format: 'yaml',
+      cluster: 'kafka',
+      files: [
+        { path: '../precious.txt', sha256: keep },
+        { path: outside, sha256: keep },
+      ],
+    }),
+  );
   assert.equal((await cli('render', '-f', spec, '-d', out)).code, 0);
   assert.equal(readFileSync(outside, 'utf8'), 'keep');
 });

@@ -14,7 +14,15 @@ import { runCli } from '../helpers/cli.ts';
 /** An Io that records stderr writes; `tty` makes stderr look like a terminal. */
 function recordingIo(tty: boolean): { io: Io; writes: string[] } {
   const writes: string[] = [];
-  const stderr = Object.assign(new Writable({ write: (c: Buffer, _e, cb) => (writes.push(c.toString()), cb()) }), { isTTY: tty });
+  const stderr = Object.assign(
+    new Writable({
+      write: (c: Buffer, _e, cb) => {
+        writes.push(c.toString());
+        cb();
+      },
+    }),
+    { isTTY: tty },
+  );
   const stdout = new Writable({ write: (_c, _e, cb) => cb() });
   return { io: { stdout, stderr, quiet: false, format: 'text' }, writes };
 }
@@ -99,7 +107,7 @@ function download(tty: boolean, msPerChunk: number): string[] {
   return writes;
 }
 
-test('up\'s download progress off a terminal: a line every 10 % or 5 s at most, the first and the last', () => {
+test("up's download progress off a terminal: a line every 10 % or 5 s at most, the first and the last", () => {
   const fast = download(false, 1);
   assert.ok(fast.length >= 11 && fast.length <= 12, `${fast.length} lines:\n${fast.join('')}`);
   assert.match(fast[0]!, /^downloading Kafka 4\.1\.1 from Maven Central: 0% \(0 B of 54\.0 MiB, 0\/1 jars\)\n$/);

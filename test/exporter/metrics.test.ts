@@ -38,7 +38,16 @@ const snapshot: ClusterSnapshot = {
     },
     { id: 'idle', type: 'classic', state: 'Empty', members: 0, offsets: [{ topic: 'orders', partition: 0, committed: -1n, lagSeconds: null }] },
   ],
-  quorum: { leaderId: 1, leaderEpoch: 7, highWatermark: 500n, voters: [{ id: 1, logEndOffset: 500n, lastCaughtUpTimestamp: 0 }, { id: 0, logEndOffset: 480n, lastCaughtUpTimestamp: 0 }], observers: [] },
+  quorum: {
+    leaderId: 1,
+    leaderEpoch: 7,
+    highWatermark: 500n,
+    voters: [
+      { id: 1, logEndOffset: 500n, lastCaughtUpTimestamp: 0 },
+      { id: 0, logEndOffset: 480n, lastCaughtUpTimestamp: 0 },
+    ],
+    observers: [],
+  },
   errors: [],
 };
 
@@ -56,7 +65,7 @@ const state = (over: Partial<ExporterState> = {}): ExporterState => ({
 const value = (samples: ReturnType<typeof exporterSamples>, name: string, labels: Record<string, string> = {}) =>
   samples.find((s) => s.metric.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 
-test('kafka_exporter\'s series, with its semantics: lag -1 where nothing was committed, lag_sum skips it', () => {
+test("kafka_exporter's series, with its semantics: lag -1 where nothing was committed, lag_sum skips it", () => {
   const s = exporterSamples(state());
   assert.equal(value(s, 'kafka_brokers'), 2);
   assert.equal(value(s, 'kafka_broker_info', { id: '1', address: 'b1:9092' }), 1);
@@ -73,7 +82,7 @@ test('kafka_exporter\'s series, with its semantics: lag -1 where nothing was com
   assert.equal(value(s, 'kafka_consumergroup_lag', { consumergroup: 'idle' }), undefined, 'a topic the group never committed to is not reported');
 });
 
-test('kafkaplane\'s extras: lag seconds, Burrow status, cluster health and the quorum', () => {
+test("kafkaplane's extras: lag seconds, Burrow status, cluster health and the quorum", () => {
   const s = exporterSamples(state());
   assert.equal(value(s, 'kafkaplane_consumergroup_lag_seconds', { consumergroup: 'app', partition: '0' }), 3.5);
   assert.equal(value(s, 'kafkaplane_consumergroup_status', { consumergroup: 'app' }), 2);
@@ -84,14 +93,14 @@ test('kafkaplane\'s extras: lag seconds, Burrow status, cluster health and the q
   assert.equal(value(s, 'kafkaplane_exporter_up'), 1);
 });
 
-test('filters hide topics and groups as kafka_exporter\'s --topic.filter and --group.filter do', () => {
+test("filters hide topics and groups as kafka_exporter's --topic.filter and --group.filter do", () => {
   const s = exporterSamples(state({ topicFilter: (t) => t !== 'orders', groupFilter: (g) => g === 'idle' }));
   assert.equal(value(s, 'kafka_topic_partitions', { topic: 'orders' }), undefined);
   assert.equal(value(s, 'kafka_consumergroup_members', { consumergroup: 'app' }), undefined);
   assert.equal(value(s, 'kafka_consumergroup_members', { consumergroup: 'idle' }), 0);
 });
 
-test('the registry serves kafka_exporter\'s help texts exactly and the staleness of the data', async () => {
+test("the registry serves kafka_exporter's help texts exactly and the staleness of the data", async () => {
   const registry = new ExporterRegistry();
   registry.update(exporterSamples(state()), Date.now() - 5_000);
   const text = await registry.metrics();

@@ -80,10 +80,7 @@ export function controlPlaneBinaries(): ControlPlaneBinaries {
     }
   });
   if (missing.length > 0) {
-    throw new Error(
-      `Kubernetes control-plane binaries ${version} are missing (${missing.map((f) => path.basename(f)).join(', ')} ` +
-        `not found in ${binDir}). To build them, ${BUILD_HINT}.`,
-    );
+    throw new Error(`Kubernetes control-plane binaries ${version} are missing (${missing.map((f) => path.basename(f)).join(', ')} ` + `not found in ${binDir}). To build them, ${BUILD_HINT}.`);
   }
   return bins;
 }
@@ -217,10 +214,7 @@ function uninstallHandlers(): void {
  * died of SIGKILL (when no 'exit' handler runs). stop() kills the watchdog first.
  */
 function startWatchdog(pids: number[], dir: string): ChildProcess {
-  const script =
-    'parent=$1; shift; dir=$1; shift; ' +
-    'while kill -0 "$parent" 2>/dev/null; do sleep 1; done; ' +
-    'kill -9 "$@" 2>/dev/null; rm -rf "$dir"';
+  const script = 'parent=$1; shift; dir=$1; shift; ' + 'while kill -0 "$parent" 2>/dev/null; do sleep 1; done; ' + 'kill -9 "$@" 2>/dev/null; rm -rf "$dir"';
   const watchdog = spawn('/bin/sh', ['-c', script, 'kafkaplane-cp-watchdog', String(process.pid), dir, ...pids.map(String)], {
     detached: true,
     stdio: 'ignore',
@@ -242,16 +236,12 @@ function httpGet(url: string, options: { ca?: Buffer; token?: string; timeoutMs?
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const mod = u.protocol === 'https:' ? https : http;
-    const req = mod.request(
-      u,
-      { method: 'GET', headers, ...(options.ca ? { ca: options.ca } : {}), agent: false, timeout: options.timeoutMs ?? 5_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
+    const req = mod.request(u, { method: 'GET', headers, ...(options.ca ? { ca: options.ca } : {}), agent: false, timeout: options.timeoutMs ?? 5_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
     req.on('timeout', () => req.destroy(new Error(`timeout GET ${url}`)));
     req.on('error', reject);
     req.end();

@@ -6,7 +6,8 @@
 export const PRODUCER_WINDOW = /^(\d+) records sent, (\d+\.\d) records\/sec \((\d+\.\d\d) MB\/sec\), (\d+\.\d) ms avg latency, (\d+\.\d) ms max latency\.$/;
 
 /** `N records sent, X records/sec (Y MB/sec), A ms avg latency, B ms max latency, p50 ms 50th, p95 ms 95th, p99 ms 99th, p999 ms 99.9th.` */
-export const PRODUCER_TOTAL = /^(\d+) records sent, (\d+\.\d) records\/sec \((\d+\.\d\d) MB\/sec\), (\d+\.\d\d) ms avg latency, (\d+\.\d\d) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99\.9th\.$/;
+export const PRODUCER_TOTAL =
+  /^(\d+) records sent, (\d+\.\d) records\/sec \((\d+\.\d\d) MB\/sec\), (\d+\.\d\d) ms avg latency, (\d+\.\d\d) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99\.9th\.$/;
 
 export const CONSUMER_HEADER = 'start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec';
 export const CONSUMER_DETAILED_HEADER = 'time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec';
@@ -53,5 +54,14 @@ export interface ConsumerPerfSummary {
 export function parseConsumerSummary(line: string): ConsumerPerfSummary | undefined {
   const m = CONSUMER_SUMMARY.exec(line);
   if (!m) return undefined;
-  return { mb: Number(m[3]), mbPerSec: Number(m[4]), messages: Number(m[5]), messagesPerSec: Number(m[6]), rebalanceMs: Number(m[7]), fetchMs: Number(m[8]), fetchMbPerSec: Number(m[9]), fetchMessagesPerSec: Number(m[10]) };
+  return {
+    mb: Number(m[3]),
+    mbPerSec: Number(m[4]),
+    messages: Number(m[5]),
+    messagesPerSec: Number(m[6]),
+    rebalanceMs: Number(m[7]),
+    fetchMs: Number(m[8]),
+    fetchMbPerSec: Number(m[9]),
+    fetchMessagesPerSec: Number(m[10]),
+  };
 }

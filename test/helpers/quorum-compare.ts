@@ -47,7 +47,10 @@ export async function compareQuorum(ours: () => Promise<ClusterReport>, theirs: 
   for (const k of kafka) {
     const b = rows(before).find((r) => r.id === k.id)!;
     const a = rows(after).find((r) => r.id === k.id)!;
-    assert.ok(b.logEndOffset <= k.logEndOffset && k.logEndOffset <= a.logEndOffset, `node ${k.id}: Kafka's LogEndOffset ${k.logEndOffset} is not between ours before (${b.logEndOffset}) and after (${a.logEndOffset})`);
+    assert.ok(
+      b.logEndOffset <= k.logEndOffset && k.logEndOffset <= a.logEndOffset,
+      `node ${k.id}: Kafka's LogEndOffset ${k.logEndOffset} is not between ours before (${b.logEndOffset}) and after (${a.logEndOffset})`,
+    );
   }
   const lagIsLeaderMinusNode = (table: QuorumRow[], leaderId: number, who: string) => {
     const leaderEnd = table.find((r) => r.id === leaderId)!.logEndOffset;

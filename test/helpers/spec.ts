@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SpecError } from '../../src/errors.ts';
-import { type KafkaCluster } from '../../src/api/kafka-cluster.ts';
+import type { KafkaCluster } from '../../src/api/kafka-cluster.ts';
 import { type SpecFile, parseSpec } from '../../src/api/load.ts';
 
 export const REPO = new URL('../../', import.meta.url);

@@ -34,19 +34,25 @@ test('the stall limit is the timeout plus half of it, at most 5 s more', () => {
 
 test('an address that takes connections and never answers fails the first contact within the timeout, naming it', async () => {
   const started = Date.now();
-  await assert.rejects(withAdmin({ bootstrap: [silent.address], timeoutMs: TIMEOUT_MS }, (admin) => admin.listTopics(), { probe: true }), (error: unknown) => {
-    assert.ok(failure('KAFKA_UNREACHABLE')(error));
-    assert.match((error as Error).message, new RegExp(`cannot reach Kafka at ${silent.address.replaceAll('.', '\\.')}: no answer to a metadata request within 0.3 s`));
-    assert.match(cliHint((error as KafkaplaneError).hint) ?? '', /does not answer as Kafka: a wrong port, a TLS listener spoken to in plaintext \(--tls\)/);
-    return true;
-  });
+  await assert.rejects(
+    withAdmin({ bootstrap: [silent.address], timeoutMs: TIMEOUT_MS }, (admin) => admin.listTopics(), { probe: true }),
+    (error: unknown) => {
+      assert.ok(failure('KAFKA_UNREACHABLE')(error));
+      assert.match((error as Error).message, new RegExp(`cannot reach Kafka at ${silent.address.replaceAll('.', '\\.')}: no answer to a metadata request within 0.3 s`));
+      assert.match(cliHint((error as KafkaplaneError).hint) ?? '', /does not answer as Kafka: a wrong port, a TLS listener spoken to in plaintext \(--tls\)/);
+      return true;
+    },
+  );
   assert.ok(Date.now() - started < TIMEOUT_MS + SLACK_MS, `took ${Date.now() - started} ms`);
 });
 
 test('without the probe, the stall deadline still ends a session that never got an answer', async () => {
   const config = { bootstrap: [silent.address], timeoutMs: TIMEOUT_MS };
   const started = Date.now();
-  await assert.rejects(withAdmin(config, (admin) => admin.listTopics()), failure('KAFKA_UNREACHABLE'));
+  await assert.rejects(
+    withAdmin(config, (admin) => admin.listTopics()),
+    failure('KAFKA_UNREACHABLE'),
+  );
   assert.ok(Date.now() - started < stallLimitMs(config) + SLACK_MS, `took ${Date.now() - started} ms`);
 });
 

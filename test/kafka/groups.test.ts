@@ -11,7 +11,9 @@ function fakeAdmin(refuse: string) {
   const admin = {
     async alterConsumerGroupOffsets(options: { groupId: string }) {
       if (options.groupId === refuse) {
-        throw Object.assign(new Error('Received response with error while executing API'), { errors: [{ apiId: 'UNKNOWN_MEMBER_ID', apiCode: 25, message: 'UNKNOWN_MEMBER_ID', serverErrorMessage: 'a consumer joined the group' }] });
+        throw Object.assign(new Error('Received response with error while executing API'), {
+          errors: [{ apiId: 'UNKNOWN_MEMBER_ID', apiCode: 25, message: 'UNKNOWN_MEMBER_ID', serverErrorMessage: 'a consumer joined the group' }],
+        });
       }
       committed.push(options.groupId);
     },
@@ -37,7 +39,10 @@ test('the second of three groups fails: the error names the group committed and 
 });
 
 test('the first group fails: nothing changed, and the error says so; a single group keeps its own error', async () => {
-  await assert.rejects(commitResetPlans(fakeAdmin('a').admin, [plan('a'), plan('b')]), (error: unknown) => error instanceof KafkaplaneError && /after 0 of 2 groups/.test(error.message) && error.hint === 'no group\'s offsets were changed');
+  await assert.rejects(
+    commitResetPlans(fakeAdmin('a').admin, [plan('a'), plan('b')]),
+    (error: unknown) => error instanceof KafkaplaneError && /after 0 of 2 groups/.test(error.message) && error.hint === "no group's offsets were changed",
+  );
   await assert.rejects(commitResetPlans(fakeAdmin('a').admin, [plan('a')]), (error: unknown) => error instanceof KafkaplaneError && error.code === 'OFFSET_COMMIT_FAILED');
 });
 

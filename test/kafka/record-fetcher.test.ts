@@ -4,7 +4,13 @@ import type { RecordsBatch } from '@platformatic/kafka';
 import { type PartitionData, forEachRecord } from '../../src/kafka/record-fetcher.ts';
 import { payloadFactory } from '../../src/kafka/perf-producer.ts';
 
-function batch(firstOffset: bigint, attributes: number, records: { delta: number; ts: bigint; key?: string | null; value?: string | null }[], firstTimestamp = 1000n, maxTimestamp = 5000n): RecordsBatch {
+function batch(
+  firstOffset: bigint,
+  attributes: number,
+  records: { delta: number; ts: bigint; key?: string | null; value?: string | null }[],
+  firstTimestamp = 1000n,
+  maxTimestamp = 5000n,
+): RecordsBatch {
   return {
     firstOffset,
     length: 0,
@@ -47,7 +53,16 @@ test('records before the fetch offset (inside a compressed batch) and transactio
     nextOffset: 16n,
     highWatermark: 16n,
     logStartOffset: 0n,
-    batches: [batch(10n, 0, [{ delta: 0, ts: 0n }, { delta: 1, ts: 1n }, { delta: 2, ts: 2n }, { delta: 3, ts: 3n }]), batch(14n, 0x20, [{ delta: 0, ts: 0n }]), batch(15n, 0, [{ delta: 0, ts: 7n, value: null }])],
+    batches: [
+      batch(10n, 0, [
+        { delta: 0, ts: 0n },
+        { delta: 1, ts: 1n },
+        { delta: 2, ts: 2n },
+        { delta: 3, ts: 3n },
+      ]),
+      batch(14n, 0x20, [{ delta: 0, ts: 0n }]),
+      batch(15n, 0, [{ delta: 0, ts: 7n, value: null }]),
+    ],
   };
   assert.deepEqual(collect(data), [
     { offset: 12n, ts: 1002n, type: 'create', value: 'v2' },
@@ -56,16 +71,54 @@ test('records before the fetch offset (inside a compressed batch) and transactio
   ]);
 });
 
-test('LogAppendTime batches report the broker\'s timestamp (the batch max timestamp) and tstype logappend', () => {
-  const data: PartitionData = { topic: 't', partition: 0, broker: 1, fetchOffset: 0n, nextOffset: 2n, highWatermark: 2n, logStartOffset: 0n, batches: [batch(0n, 0x08, [{ delta: 0, ts: 0n }, { delta: 1, ts: 9n }], 1000n, 7777n)] };
-  assert.deepEqual(collect(data).map((r) => [r.ts, r.type]), [
-    [7777n, 'logappend'],
-    [7777n, 'logappend'],
-  ]);
+test("LogAppendTime batches report the broker's timestamp (the batch max timestamp) and tstype logappend", () => {
+  const data: PartitionData = {
+    topic: 't',
+    partition: 0,
+    broker: 1,
+    fetchOffset: 0n,
+    nextOffset: 2n,
+    highWatermark: 2n,
+    logStartOffset: 0n,
+    batches: [
+      batch(
+        0n,
+        0x08,
+        [
+          { delta: 0, ts: 0n },
+          { delta: 1, ts: 9n },
+        ],
+        1000n,
+        7777n,
+      ),
+    ],
+  };
+  assert.deepEqual(
+    collect(data).map((r) => [r.ts, r.type]),
+    [
+      [7777n, 'logappend'],
+      [7777n, 'logappend'],
+    ],
+  );
 });
 
 test('returning false stops the walk', () => {
-  const data: PartitionData = { topic: 't', partition: 0, broker: 1, fetchOffset: 0n, nextOffset: 3n, highWatermark: 3n, logStartOffset: 0n, batches: [batch(0n, 0, [{ delta: 0, ts: 0n }, { delta: 1, ts: 0n }, { delta: 2, ts: 0n }])] };
+  const data: PartitionData = {
+    topic: 't',
+    partition: 0,
+    broker: 1,
+    fetchOffset: 0n,
+    nextOffset: 3n,
+    highWatermark: 3n,
+    logStartOffset: 0n,
+    batches: [
+      batch(0n, 0, [
+        { delta: 0, ts: 0n },
+        { delta: 1, ts: 0n },
+        { delta: 2, ts: 0n },
+      ]),
+    ],
+  };
   let n = 0;
   forEachRecord(data, () => ++n < 2);
   assert.equal(n, 2);

@@ -15,7 +15,9 @@ import { LOCAL_STATE_SCHEMA } from '../../src/model/local-state.ts';
 import { cluster } from '../helpers/spec.ts';
 
 function listing(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).map((e) => `${join(e.parentPath, e.name)} ${statSync(join(e.parentPath, e.name)).mtimeMs}`).sort();
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .map((e) => `${join(e.parentPath, e.name)} ${statSync(join(e.parentPath, e.name)).mtimeMs}`)
+    .sort();
 }
 
 async function stateDir(): Promise<string> {
@@ -65,7 +67,10 @@ test('a damaged cluster.json names a way out that works: down --purge stops what
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const result = await down({ stateDir: dir, purge: true, graceMs: 2_000 });
   assert.equal(result.purged, true);
-  assert.deepEqual(result.nodes.map((n) => [n.id, n.result]), [[0, 'stopped']]);
+  assert.deepEqual(
+    result.nodes.map((n) => [n.id, n.result]),
+    [[0, 'stopped']],
+  );
   await exited;
   assert.equal(existsSync(dir), false);
 });

@@ -33,7 +33,10 @@ test('combined node: the whole server.properties, in order', () => {
 test('dedicated controllers and brokers (seed 003): each node opens only its own listeners', () => {
   const spec = example('seed-003-dedicated.yaml').clusters[0]!;
   const model = clusterModel(spec);
-  assert.deepEqual(model.nodes.map((n) => `${n.id}:${n.roles.join('+')}`), ['0:broker', '1:broker', '2:broker', '100:controller', '101:controller', '102:controller']);
+  assert.deepEqual(
+    model.nodes.map((n) => `${n.id}:${n.roles.join('+')}`),
+    ['0:broker', '1:broker', '2:broker', '100:controller', '101:controller', '102:controller'],
+  );
   const placement: Placement = { ...local(), tls: () => ({ keystoreLocation: '/tls/keystore.p12', keystorePassword: 'pw', keystoreType: 'PKCS12' }) };
   const broker = brokerProperties(model, model.nodes[0]!, placement);
   const controller = brokerProperties(model, model.nodes[3]!, placement);
@@ -107,12 +110,19 @@ test('rack awareness: broker.rack only when the spec asks for it', () => {
   const plain = clusterModel(cluster('{}'));
   assert.equal(brokerProperties(plain, plain.nodes[0]!, local())['broker.rack'], undefined);
   const racks = clusterModel(cluster('rack: {}'));
-  assert.deepEqual(racks.nodes.map((n) => brokerProperties(racks, n, local())['broker.rack']), ['rack-0', 'rack-1', 'rack-2']);
+  assert.deepEqual(
+    racks.nodes.map((n) => brokerProperties(racks, n, local())['broker.rack']),
+    ['rack-0', 'rack-1', 'rack-2'],
+  );
 });
 
 test('the local port plan moves with --port-base and never collides', () => {
   const model = clusterModel(cluster('listeners:\n  - {name: a, port: 9092}\n  - {name: b, port: 9093}'));
-  const ports = model.nodes.flatMap((n) => brokerProperties(model, n, local(19092)).listeners!.split(',').map((l) => Number(l.split(':').at(-1))));
+  const ports = model.nodes.flatMap((n) =>
+    brokerProperties(model, n, local(19092))
+      .listeners!.split(',')
+      .map((l) => Number(l.split(':').at(-1))),
+  );
   assert.equal(new Set(ports).size, ports.length);
   // First client listener, REPLICATION, CONTROLLER, then the other client listeners.
   assert.deepEqual(ports.slice(0, 4), [19092, 19392, 19192, 19292]);
@@ -125,7 +135,11 @@ test('adding or removing client listeners leaves the controllers and replication
     return model.nodes.map((n) => [p.port(n, model.listeners.replication), p.port(n, model.listeners.controller)]);
   };
   const one = ports('  - {name: a, port: 9092}');
-  assert.deepEqual(one, [[19192, 19292], [19193, 19293], [19194, 19294]]);
+  assert.deepEqual(one, [
+    [19192, 19292],
+    [19193, 19293],
+    [19194, 19294],
+  ]);
   assert.deepEqual(ports('  - {name: a, port: 9092}\n  - {name: b, port: 9093, tls: true}\n  - {name: c, port: 9094}'), one);
 });
 
@@ -149,5 +163,8 @@ test('growing a pool never renumbers another: each pool has a block of 100 node 
   assert.deepEqual(ids(3), ['b:0', 'b:1', 'b:2', 'c:100', 'c:101', 'c:102']);
   assert.deepEqual(ids(5), ['b:0', 'b:1', 'b:2', 'b:3', 'b:4', 'c:100', 'c:101', 'c:102']);
   const explicit = clusterModel(cluster('nodePools:\n  - {name: b, roles: [broker], replicas: 2, nodeIdOffset: 10}\n  - {name: c, roles: [controller], replicas: 1, nodeIdOffset: 0}'));
-  assert.deepEqual(explicit.nodes.map((n) => n.id), [10, 11, 0]);
+  assert.deepEqual(
+    explicit.nodes.map((n) => n.id),
+    [10, 11, 0],
+  );
 });

@@ -50,7 +50,7 @@ test('changes existing data cannot take are refused, each named', () => {
   assert.match(refused('{}', 19092), /port base 19092 differs from the existing cluster's 9092/);
 });
 
-test('a node\'s death is explained from its log', () => {
+test("a node's death is explained from its log", () => {
   assert.match(explainDeath('... org.apache.kafka.common.errors.InconsistentClusterIdException: ...') ?? '', /INCONSISTENT_CLUSTER_ID/);
   assert.match(explainDeath('java.net.BindException: Address already in use') ?? '', /port/);
   assert.match(explainDeath('Error occurred during initialization of VM\nCould not reserve enough space for object heap') ?? '', /memory/);
@@ -71,12 +71,38 @@ test('which cluster of a file', () => {
 test('growing the first pool keeps every existing node on its ports: new nodes take the next free port index', () => {
   const dedicated = (brokers: number) => cluster(`nodePools:\n  - {name: b, roles: [broker], replicas: ${brokers}}\n  - {name: c, roles: [controller], replicas: 3}`);
   const before = mergeNodes([], clusterModel(dedicated(2)));
-  assert.deepEqual(before.map((n) => [n.id, n.portIndex]), [[0, 0], [1, 1], [100, 2], [101, 3], [102, 4]]);
-  const after = mergeNodes(before.map((n) => ({ ...n, formatted: true })), clusterModel(dedicated(4)));
-  assert.deepEqual(after.map((n) => [n.id, n.portIndex, n.formatted]), [[0, 0, true], [1, 1, true], [2, 5, false], [3, 6, false], [100, 2, true], [101, 3, true], [102, 4, true]]);
+  assert.deepEqual(
+    before.map((n) => [n.id, n.portIndex]),
+    [
+      [0, 0],
+      [1, 1],
+      [100, 2],
+      [101, 3],
+      [102, 4],
+    ],
+  );
+  const after = mergeNodes(
+    before.map((n) => ({ ...n, formatted: true })),
+    clusterModel(dedicated(4)),
+  );
+  assert.deepEqual(
+    after.map((n) => [n.id, n.portIndex, n.formatted]),
+    [
+      [0, 0, true],
+      [1, 1, true],
+      [2, 5, false],
+      [3, 6, false],
+      [100, 2, true],
+      [101, 3, true],
+      [102, 4, true],
+    ],
+  );
   // A state written before port indexes were kept: the node's position then.
   const legacy = mergeNodes(stateOf('{}').nodes, clusterModel(cluster('{}')));
-  assert.deepEqual(legacy.map((n) => n.portIndex), [0, 1, 2]);
+  assert.deepEqual(
+    legacy.map((n) => n.portIndex),
+    [0, 1, 2],
+  );
 });
 
 test('changed properties are named, sorted, added and removed keys included', () => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { KafkaplaneError } from '../../src/errors.ts';
 import { isAtMinIsr, isUnavailable, isUnderMinIsr, isUnderReplicated, replicationFactor, topicIncludeList } from '../../src/model/partition-health.ts';
 
-test('partition states use kafka-topics\' definitions', () => {
+test("partition states use kafka-topics' definitions", () => {
   const healthy = { leader: 1, replicas: [1, 2, 3], isr: [1, 2, 3] };
   const degraded = { leader: 1, replicas: [1, 2, 3], isr: [1, 2] };
   const offline = { leader: -1, replicas: [1, 2, 3], isr: [] };
@@ -26,5 +26,8 @@ test('--topic is a whole-name regular expression; commas separate alternatives (
   assert.equal(match('payments-dlq'), false, 'the whole name must match');
   assert.equal(match('xorders'), false);
   assert.equal(topicIncludeList('"audit"', '--topic')('audit'), true);
-  assert.throws(() => topicIncludeList('orders[', '--topic'), (e: unknown) => e instanceof KafkaplaneError && e.exitCode === 2);
+  assert.throws(
+    () => topicIncludeList('orders[', '--topic'),
+    (e: unknown) => e instanceof KafkaplaneError && e.exitCode === 2,
+  );
 });

@@ -8,7 +8,7 @@ test('properties files round-trip, including characters Java escapes', () => {
     'a key with spaces': ' leading space and = : # !',
     '#hash': '#value',
     unicode: 'zürich 東京',
-    'multi': 'line1\nline2\ttab\\back',
+    multi: 'line1\nline2\ttab\\back',
     empty: '',
   };
   const text = formatProperties(props, 'header line\nsecond');

@@ -30,7 +30,11 @@ test('an existing static cluster stays static after an upgrade to 4.1', () => {
 
 test('format arguments: every controller gets the same --initial-controllers; brokers no quorum flag', () => {
   const model = clusterModel(cluster('nodePools:\n  - {name: b, roles: [broker], replicas: 2}\n  - {name: c, roles: [controller], replicas: 3}'));
-  const quorum = voters(model.nodes.filter((n) => n.controller), model.listeners.controller, placement);
+  const quorum = voters(
+    model.nodes.filter((n) => n.controller),
+    model.listeners.controller,
+    placement,
+  );
   const identity = { clusterId: 'MkU3OEVBNTcwNTJENDM2Qk', directoryIds: { '100': 'dir100', '101': 'dir101', '102': 'dir102' } };
   const args = (i: number) => formatArguments({ mode: 'dynamic', identity, node: model.nodes[i]!, quorum, propertiesFile: '/p' });
   assert.deepEqual(args(0), ['format', '--cluster-id', 'MkU3OEVBNTcwNTJENDM2Qk', '--config', '/p']);

@@ -13,7 +13,21 @@ test('lastTransitionTime moves only when the status changes; conditions carry th
 });
 
 test('replaceAll drops conditions not named; order is stable', () => {
-  const both = setConditions(undefined, [{ type: 'Ready', status: 'False', reason: 'x', message: '' }, { type: 'Degraded', status: 'True', reason: 'y', message: '' }], 't', 1);
-  assert.deepEqual(both.map((c) => c.type), ['Degraded', 'Ready']);
-  assert.deepEqual(setConditions(both, [{ type: 'Ready', status: 'True', reason: 'Ready', message: '' }], 't', 1, { replaceAll: true }).map((c) => c.type), ['Ready']);
+  const both = setConditions(
+    undefined,
+    [
+      { type: 'Ready', status: 'False', reason: 'x', message: '' },
+      { type: 'Degraded', status: 'True', reason: 'y', message: '' },
+    ],
+    't',
+    1,
+  );
+  assert.deepEqual(
+    both.map((c) => c.type),
+    ['Degraded', 'Ready'],
+  );
+  assert.deepEqual(
+    setConditions(both, [{ type: 'Ready', status: 'True', reason: 'Ready', message: '' }], 't', 1, { replaceAll: true }).map((c) => c.type),
+    ['Ready'],
+  );
 });

@@ -18,7 +18,7 @@ const scramTls: ClientTarget = {
   notes: [],
 };
 
-test('the Java properties are what Kafka\'s tools and kafkaplane --command-config read back', () => {
+test("the Java properties are what Kafka's tools and kafkaplane --command-config read back", () => {
   const { properties } = renderClientConfigs({ ...scramTls, where: 'local', caFile: '/state/tls/ca.crt', password: { kind: 'file', path: '/p', value: 's3cret' } });
   const security = parseClientProperties(properties, 'client.properties');
   assert.deepEqual(security.bootstrap, ['orders-bootstrap.kafka.svc.cluster.local:9093']);
@@ -27,7 +27,7 @@ test('the Java properties are what Kafka\'s tools and kafkaplane --command-confi
   assert.equal(security.caFile, '/state/tls/ca.crt');
 });
 
-test('Spring Boot application.yaml (seed 002) carries the listener\'s security settings', () => {
+test("Spring Boot application.yaml (seed 002) carries the listener's security settings", () => {
   const spring = parse(renderClientConfigs(scramTls).spring) as { spring: { kafka: { 'bootstrap-servers': string; properties: Record<string, string>; consumer: Record<string, string> } } };
   assert.equal(spring.spring.kafka['bootstrap-servers'], scramTls.bootstrap);
   assert.equal(spring.spring.kafka.properties['security.protocol'], 'SASL_SSL');
@@ -37,7 +37,7 @@ test('Spring Boot application.yaml (seed 002) carries the listener\'s security s
   assert.equal(spring.spring.kafka.consumer['auto-offset-reset'], 'earliest');
 });
 
-test('the ConfigMap (seed 004) has the bootstrap, and the password comes from the user\'s Secret', () => {
+test("the ConfigMap (seed 004) has the bootstrap, and the password comes from the user's Secret", () => {
   const [configMap, container] = renderClientConfigs(scramTls).configMap.split('\n---\n');
   const cm = parse(configMap!) as { metadata: { name: string; namespace: string }; data: Record<string, string> };
   assert.equal(cm.metadata.name, 'orders-secure-client');

@@ -23,11 +23,19 @@ function healthy(): DoctorFacts {
   };
 }
 
-const severities = (facts: DoctorFacts) => Object.fromEntries(diagnoseCluster(facts).filter((f) => f.severity !== 'ok').map((f) => [f.check, f.severity]));
+const severities = (facts: DoctorFacts) =>
+  Object.fromEntries(
+    diagnoseCluster(facts)
+      .filter((f) => f.severity !== 'ok')
+      .map((f) => [f.check, f.severity]),
+  );
 
 test('a healthy cluster: only ok findings, exit 0', () => {
   const findings = diagnoseCluster(healthy());
-  assert.ok(findings.every((f) => f.severity === 'ok'), JSON.stringify(findings.filter((f) => f.severity !== 'ok')));
+  assert.ok(
+    findings.every((f) => f.severity === 'ok'),
+    JSON.stringify(findings.filter((f) => f.severity !== 'ok')),
+  );
   assert.equal(doctorExitCode(findings), 0);
 });
 
@@ -38,7 +46,14 @@ test('a stopped broker: it is down, its partitions under-replicated, one under m
   c.advertised = c.advertised.filter((a) => a.brokerId !== 2);
   c.partitions = c.partitions.map((p) => ({ ...p, isr: [0, 1] }));
   c.partitions.push({ topic: 'strict', partition: 0, leader: 0, replicas: [0, 2, 1], isr: [0, 1], minIsr: 3, internal: false });
-  c.quorum = { leaderId: 0, voters: [{ id: 0, lastFetchTimestamp: NOW, lastCaughtUpTimestamp: NOW, lag: 0 }, { id: 1, lastFetchTimestamp: NOW, lastCaughtUpTimestamp: NOW, lag: 0 }, { id: 2, lastFetchTimestamp: NOW - 60_000, lastCaughtUpTimestamp: NOW - 60_000, lag: 500 }] };
+  c.quorum = {
+    leaderId: 0,
+    voters: [
+      { id: 0, lastFetchTimestamp: NOW, lastCaughtUpTimestamp: NOW, lag: 0 },
+      { id: 1, lastFetchTimestamp: NOW, lastCaughtUpTimestamp: NOW, lag: 0 },
+      { id: 2, lastFetchTimestamp: NOW - 60_000, lastCaughtUpTimestamp: NOW - 60_000, lag: 500 },
+    ],
+  };
   const findings = diagnoseCluster(facts);
   const down = findings.find((f) => f.check === 'brokers')!;
   assert.equal(down.severity, 'critical');
@@ -62,7 +77,7 @@ test('an advertised Kubernetes name unreachable from here: critical, and the fix
   assert.match(cliHint(f.fix)!, /nodeport or loadbalancer/);
 });
 
-test('no bootstrap address reachable: one critical finding with each address\'s reason, nothing else judged', () => {
+test("no bootstrap address reachable: one critical finding with each address's reason, nothing else judged", () => {
   const findings = diagnoseCluster({ bootstrap: [{ address: 'a:1', ok: false, reason: 'connection refused', code: 'ECONNREFUSED' }], connectError: null, cluster: null, local: null, lagSampleMs: 0 });
   assert.equal(findings.length, 1);
   assert.equal(findings[0]!.severity, 'critical');
@@ -86,7 +101,13 @@ test('consumer lag: a group without members, and one whose commits do not move, 
     { group: 'caught-up', state: 'Stable', members: 1, partitions: [{ topic: 'orders', partition: 2, committed1: 30, committed2: 30, end1: 30, end2: 30 }] },
   ];
   const lag = diagnoseCluster(facts).filter((f) => f.check === 'consumer-lag');
-  assert.deepEqual(lag.map((f) => [f.severity, f.title.split(' ')[1]]), [['warning', "'abandoned'"], ['warning', "'stuck'"]]);
+  assert.deepEqual(
+    lag.map((f) => [f.severity, f.title.split(' ')[1]]),
+    [
+      ['warning', "'abandoned'"],
+      ['warning', "'stuck'"],
+    ],
+  );
   assert.match(lag[1]!.title, /no committed offset moved in 5 s/);
   assert.equal(doctorExitCode(diagnoseCluster(facts)), 0, 'warnings alone do not fail a gate');
   assert.equal(doctorExitCode(diagnoseCluster(facts), { strict: true }), 1);
@@ -102,7 +123,7 @@ test('exit codes: 0 for ok and info, 0 for warnings unless strict, 1 for any cri
   assert.equal(doctorExitCode([finding('critical')], { strict: true }), 1);
 });
 
-test('a reassignment in progress is not under-replication; a replica missing from the ISR is (kafka-topics\' rule)', () => {
+test("a reassignment in progress is not under-replication; a replica missing from the ISR is (kafka-topics' rule)", () => {
   const facts = healthy();
   // Moving partition 0 from [0,1,2] to [1,2,3]: replica 3 is being added and not in sync yet.
   facts.cluster!.brokers.push({ id: 3, host: 'k3', port: 9092 });
@@ -123,13 +144,19 @@ test('client listeners of a local cluster: each is judged on its own; a SASL lis
     { name: 'scram', securityProtocol: 'SASL_PLAINTEXT', checked: 'tcp', error: null, advertised: [0, 1, 2].map((id) => ({ brokerId: null, address: `127.0.0.1:939${id}`, ok: true })) },
   ];
   const listenerFindings = () => diagnoseCluster(facts).filter((f) => f.check === 'advertised-listeners');
-  assert.deepEqual(listenerFindings().map((f) => f.severity), ['ok', 'ok', 'ok']);
+  assert.deepEqual(
+    listenerFindings().map((f) => f.severity),
+    ['ok', 'ok', 'ok'],
+  );
   assert.match(listenerFindings()[0]!.title, /every advertised address on the internal REPLICATION listener is reachable/);
   assert.match(listenerFindings()[2]!.title, /^listener scram \(SASL_PLAINTEXT\): every advertised address is reachable from here \(3 brokers\); authentication not checked/);
   assert.equal(doctorExitCode(diagnoseCluster(facts)), 0);
 
   facts.listeners[0]!.advertised[2] = { brokerId: 2, address: 'dev-2.dev.kafka.svc.cluster.local:9092', ok: false, reason: 'the host name does not resolve from here', code: 'ENOTFOUND' };
-  facts.listeners[1] = { ...facts.listeners[1]!, advertised: [{ brokerId: null, address: '127.0.0.1:9391', ok: false, reason: 'connection refused: nothing listens on that port', code: 'ECONNREFUSED' }] };
+  facts.listeners[1] = {
+    ...facts.listeners[1]!,
+    advertised: [{ brokerId: null, address: '127.0.0.1:9391', ok: false, reason: 'connection refused: nothing listens on that port', code: 'ECONNREFUSED' }],
+  };
   const [, plain, scram] = listenerFindings();
   assert.equal(plain!.severity, 'critical');
   assert.match(plain!.title, /^listener plain \(PLAINTEXT\): 1 advertised address this machine cannot reach/);
@@ -154,7 +181,13 @@ test('the cluster stops answering the Admin client mid-checks: critical, whateve
 
 test('a local node that is not running is critical and points at its log', () => {
   const facts = healthy();
-  facts.local = { name: 'dev', nodes: [{ id: 0, roles: ['broker', 'controller'], running: true, logFile: '/s/0.log' }, { id: 3, roles: ['broker'], running: false, logFile: '/s/3.log' }] };
+  facts.local = {
+    name: 'dev',
+    nodes: [
+      { id: 0, roles: ['broker', 'controller'], running: true, logFile: '/s/0.log' },
+      { id: 3, roles: ['broker'], running: false, logFile: '/s/3.log' },
+    ],
+  };
   const f = diagnoseCluster(facts).find((x) => x.check === 'local-nodes')!;
   assert.equal(f.severity, 'critical');
   assert.match(cliHint(f.fix)!, /kafkaplane logs 3/);

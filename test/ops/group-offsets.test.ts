@@ -8,11 +8,29 @@ const k = (topic: string, partition: number) => partitionKey({ topic, partition 
 test('kafka-consumer-groups --describe rows: members with most partitions first, then committed partitions nobody owns', () => {
   const members = [
     { memberId: 'm-small', instanceId: null, clientId: 'c1', host: '/10.0.0.1', assignment: [{ topic: 't', partition: 2 }] },
-    { memberId: 'm-big', instanceId: null, clientId: 'c2', host: '/10.0.0.2', assignment: [{ topic: 't', partition: 1 }, { topic: 't', partition: 0 }] },
+    {
+      memberId: 'm-big',
+      instanceId: null,
+      clientId: 'c2',
+      host: '/10.0.0.2',
+      assignment: [
+        { topic: 't', partition: 1 },
+        { topic: 't', partition: 0 },
+      ],
+    },
     { memberId: 'm-idle', instanceId: null, clientId: 'c3', host: '/10.0.0.3', assignment: [] },
   ];
-  const committed = new Map([[k('t', 0), 5n], [k('t', 2), 9n], [k('old', 0), 3n]]);
-  const logEnd = new Map([[k('t', 0), 10n], [k('t', 1), 4n], [k('t', 2), 9n], [k('old', 0), 8n]]);
+  const committed = new Map([
+    [k('t', 0), 5n],
+    [k('t', 2), 9n],
+    [k('old', 0), 3n],
+  ]);
+  const logEnd = new Map([
+    [k('t', 0), 10n],
+    [k('t', 1), 4n],
+    [k('t', 2), 9n],
+    [k('old', 0), 8n],
+  ]);
   const rows = groupOffsetRows('g', members, committed, logEnd);
   assert.deepEqual(
     rows.map((r) => [r.topic, r.partition, r.currentOffset, r.logEndOffset, r.lag, r.consumerId]),

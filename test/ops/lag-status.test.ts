@@ -29,8 +29,44 @@ test('no sample for longer than the window spans, never caught up, is STOP; caug
 });
 
 test('an offset that went backwards and stayed behind is REWIND; one that recovered is not', () => {
-  assert.equal(partitionLagStatus(window([[10, 5], [20, 5], [30, 5], [40, 5], [5, 40], [6, 40], [7, 40], [8, 40], [9, 40], [10, 40]]), 40n, lastAt), 'REWIND');
-  assert.equal(partitionLagStatus(window([[10, 5], [20, 5], [30, 5], [5, 30], [50, 5], [60, 6], [70, 5], [80, 6], [90, 5], [100, 6]]), 6n, lastAt), 'OK');
+  assert.equal(
+    partitionLagStatus(
+      window([
+        [10, 5],
+        [20, 5],
+        [30, 5],
+        [40, 5],
+        [5, 40],
+        [6, 40],
+        [7, 40],
+        [8, 40],
+        [9, 40],
+        [10, 40],
+      ]),
+      40n,
+      lastAt,
+    ),
+    'REWIND',
+  );
+  assert.equal(
+    partitionLagStatus(
+      window([
+        [10, 5],
+        [20, 5],
+        [30, 5],
+        [5, 30],
+        [50, 5],
+        [60, 6],
+        [70, 5],
+        [80, 6],
+        [90, 5],
+        [100, 6],
+      ]),
+      6n,
+      lastAt,
+    ),
+    'OK',
+  );
 });
 
 test('a group is as bad as its worst partition; STOP, STALL and REWIND count as ERR', () => {
@@ -42,5 +78,8 @@ test('a group is as bad as its worst partition; STOP, STALL and REWIND count as 
 test('the window keeps the newest samples', () => {
   let w: CommitSample[] = [];
   for (let i = 0; i < 15; i++) w = pushSample(w, { offset: BigInt(i), lag: 0n, timestampMs: i });
-  assert.deepEqual(w.map((s) => Number(s.offset)), [5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+  assert.deepEqual(
+    w.map((s) => Number(s.offset)),
+    [5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+  );
 });

@@ -41,7 +41,7 @@ test('leaderless partitions wait; the ISR is waited for at most catchUpMs, then 
   assert.match(cliHint(late.warnings[0]) ?? '', /1 partition still under-replicated 30 s .* `kafkaplane topics describe --under-replicated-partitions`/);
 });
 
-test('a replica a reassignment is adding does not make a partition under-replicated (Kafka\'s rule)', () => {
+test("a replica a reassignment is adding does not make a partition under-replicated (Kafka's rule)", () => {
   const reassigning = { leader: 0, replicas: [0, 1, 2, 3], isr: [0, 1, 2], adding: [3], removing: [2] };
   assert.deepEqual(decideReady(targets, { ...all, partitions: [reassigning] }, clock()), { kind: 'ready', warnings: [] });
 });

@@ -10,7 +10,10 @@ const healthy = [0, 1, 2].map((p) => ({ topic: 'orders', partition: p, replicas:
 const base = (over: Partial<RollObservation> = {}): RollObservation => ({ nodes: combined([0, 1, 2]), quorum: quorum(1), partitions: healthy, fetchTimeoutMs: 2_000, ...over });
 
 test('combined nodes roll one at a time, the active controller last', () => {
-  assert.deepEqual(rollOrder(base()).map((n) => n.id), [0, 2, 1]);
+  assert.deepEqual(
+    rollOrder(base()).map((n) => n.id),
+    [0, 2, 1],
+  );
   assert.deepEqual(decideRestart(base()), { kind: 'restart', node: 0, reason: 'node 0 (controller+broker): every partition keeps min ISR and the quorum keeps a majority without it' });
   assert.deepEqual(decideRestart(base({ nodes: combined([0, 1, 2], { 0: { needsRestart: false }, 2: { needsRestart: false } }) })).kind, 'restart');
   assert.deepEqual(decideRestart(base({ nodes: combined([0, 1, 2], { 0: { needsRestart: false }, 1: { needsRestart: false }, 2: { needsRestart: false } }) })), { kind: 'done' });
@@ -24,7 +27,10 @@ test('dedicated controllers go before brokers, and a node that is not ready goes
     { id: 101, broker: false, controller: true, ready: true, needsRestart: true },
   ];
   const obs = base({ nodes, quorum: { leaderId: 100, voters: [100, 101, 102].map((id) => ({ id, lastCaughtUpTimestamp: NOW })) } });
-  assert.deepEqual(rollOrder(obs).map((n) => n.id), [1, 101, 100, 0]);
+  assert.deepEqual(
+    rollOrder(obs).map((n) => n.id),
+    [1, 101, 100, 0],
+  );
   assert.equal(decideRestart(obs).kind, 'restart');
   assert.equal((decideRestart(obs) as { node: number }).node, 1);
 });

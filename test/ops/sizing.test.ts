@@ -37,7 +37,12 @@ test('rates and sizes read the way people write them (seed 000: 1 TB/day ≈ 11.
   assert.equal(parseSize('500GB', 'x'), 500e9);
   assert.equal(parseSeconds('7d', 'x'), 604_800);
   assert.equal(parseSeconds('72h', 'x'), 259_200);
-  for (const bad of ['fast', '10MB', '5 parsecs/s']) assert.throws(() => parseRate(bad, '--write'), (e: unknown) => e instanceof KafkaplaneError && e.exitCode === 2, bad);
+  for (const bad of ['fast', '10MB', '5 parsecs/s'])
+    assert.throws(
+      () => parseRate(bad, '--write'),
+      (e: unknown) => e instanceof KafkaplaneError && e.exitCode === 2,
+      bad,
+    );
   assert.throws(() => parseSize('lots', '--max-disk'), KafkaplaneError);
 });
 
@@ -47,7 +52,10 @@ test('network: inbound × replicas + outbound, with headroom, decides when the N
   assert.equal(plan.cluster.networkBytesPerSec, 325 * MB);
   assert.equal(plan.brokers, 4);
   assert.equal(plan.decidedBy, 'network');
-  assert.ok(plan.notes.map(cliHint).some((n) => n!.startsWith('network decides the broker count') && n!.includes('(--broker-network)')), 'the note names the CLI flag');
+  assert.ok(
+    plan.notes.map(cliHint).some((n) => n!.startsWith('network decides the broker count') && n!.includes('(--broker-network)')),
+    'the note names the CLI flag',
+  );
   assert.match(plan.reasoning[0]!, /inbound 50 MB\/s × 3 replicas \+ outbound 100 MB\/s = 250 MB\/s/);
 });
 
@@ -58,10 +66,16 @@ test('storage: rate × retention × RF with headroom; page cache: 30 s of the wr
   // 16.85 TB with headroom over 2 TiB disks → 8 brokers.
   assert.equal(plan.brokers, 8);
   assert.equal(plan.decidedBy, 'storage');
-  assert.ok(plan.notes.map(cliHint).some((n) => n!.startsWith('storage decides the broker count') && n!.includes('(--max-disk)')), 'the note names the CLI flag');
+  assert.ok(
+    plan.notes.map(cliHint).some((n) => n!.startsWith('storage decides the broker count') && n!.includes('(--max-disk)')),
+    'the note names the CLI flag',
+  );
   assert.equal(plan.perBroker.pageCacheBytes, 30 * ((50 * MB * 3) / 8));
   assert.equal(plan.perBroker.memoryBytes, Math.ceil((6 * GiB + plan.perBroker.pageCacheBytes) / GiB) * GiB);
-  assert.ok(plan.notes.map(cliHint).some((n) => /at least 32 GB/.test(n!)), 'small memory gets seed 000\'s production advice');
+  assert.ok(
+    plan.notes.map(cliHint).some((n) => /at least 32 GB/.test(n!)),
+    "small memory gets seed 000's production advice",
+  );
 });
 
 test('partitions per broker and the minimum of 3 brokers', () => {
@@ -85,10 +99,13 @@ test('a spec is judged for its own broker count', () => {
   const i = input();
   const plan = planSizing(i);
   const rows = compareWithSpec(i, plan, { brokers: 3, diskBytes: 1000 * GiB, memoryBytes: 64 * GiB, heapBytes: 6 * GiB });
-  assert.deepEqual(rows.map((r) => [r.resource, r.verdict]), [
-    ['brokers', 'add 5'],
-    ['disk per broker', 'too small'],
-    ['memory per broker', 'ok'],
-    ['heap', 'ok'],
-  ]);
+  assert.deepEqual(
+    rows.map((r) => [r.resource, r.verdict]),
+    [
+      ['brokers', 'add 5'],
+      ['disk per broker', 'too small'],
+      ['memory per broker', 'ok'],
+      ['heap', 'ok'],
+    ],
+  );
 });

@@ -6,7 +6,10 @@ const observed = (topics: ObservedTopic[]) => new Map(topics.map((t) => [t.name,
 const orders: ObservedTopic = { name: 'orders', partitions: 6, replicationFactor: 3, overrides: { 'retention.ms': '1000', 'cleanup.policy': 'delete' } };
 
 test('a missing topic is created; one that matches needs nothing', () => {
-  const desired: DesiredTopic[] = [{ name: 'new', partitions: 3, config: {} }, { name: 'orders', partitions: 6, replicas: 3, config: { 'retention.ms': '1000', 'cleanup.policy': 'delete' } }];
+  const desired: DesiredTopic[] = [
+    { name: 'new', partitions: 3, config: {} },
+    { name: 'orders', partitions: 6, replicas: 3, config: { 'retention.ms': '1000', 'cleanup.policy': 'delete' } },
+  ];
   const plan = planTopics(desired, observed([orders]));
   assert.deepEqual(plan, [{ kind: 'create', topic: desired[0] }]);
   assert.deepEqual(describeTopicChanges(desired, plan), [
@@ -27,11 +30,17 @@ test('more partitions and config drift become actions; overrides not in the spec
 
 test('fewer partitions or another replication factor is not supported, and nothing else changes for that topic', () => {
   const plan = planTopics([{ name: 'orders', partitions: 3, replicas: 2, config: {} }], observed([orders]));
-  assert.deepEqual(plan.map((a) => a.kind), ['not-supported', 'not-supported']);
-  assert.deepEqual(plan.map((a) => (a.kind === 'not-supported' ? a.reason : '')), ['TOPIC_PARTITIONS_DECREASE', 'TOPIC_REPLICAS_CHANGE']);
+  assert.deepEqual(
+    plan.map((a) => a.kind),
+    ['not-supported', 'not-supported'],
+  );
+  assert.deepEqual(
+    plan.map((a) => (a.kind === 'not-supported' ? a.reason : '')),
+    ['TOPIC_PARTITIONS_DECREASE', 'TOPIC_REPLICAS_CHANGE'],
+  );
   assert.match((plan[0] as { message: string }).message, /has 6 partitions; Kafka cannot reduce them to 3/);
 });
 
-test('unset partitions and replicas leave the topic\'s as they are', () => {
+test("unset partitions and replicas leave the topic's as they are", () => {
   assert.deepEqual(planTopics([{ name: 'orders', config: { 'retention.ms': '1000', 'cleanup.policy': 'delete' } }], observed([orders])), []);
 });

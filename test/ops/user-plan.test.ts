@@ -3,7 +3,15 @@ import { test } from 'node:test';
 import type { AclBinding } from '../../src/model/acls.ts';
 import { planUserRemoval, planUsers } from '../../src/ops/user-plan.ts';
 
-const acl = (operation: AclBinding['operation'], name = 'orders'): AclBinding => ({ principal: 'User:app', resourceType: 'TOPIC', resourceName: name, patternType: 'LITERAL', operation, host: '*', permission: 'ALLOW' });
+const acl = (operation: AclBinding['operation'], name = 'orders'): AclBinding => ({
+  principal: 'User:app',
+  resourceType: 'TOPIC',
+  resourceName: name,
+  patternType: 'LITERAL',
+  operation,
+  host: '*',
+  permission: 'ALLOW',
+});
 const none = new Map();
 
 test('a new SCRAM user gets its credential and ACLs', () => {

@@ -37,7 +37,7 @@ test('lost, duplicated and out-of-order records are counted; failed sends are no
   assert.equal(ledger.missing(), 1);
 });
 
-test('payloads carry the run id: other runs\' records are ignored', () => {
+test("payloads carry the run id: other runs' records are ignored", () => {
   assert.equal(parseVerifyPayload('run1', verifyPayload('run1', 42)), 42);
   assert.equal(parseVerifyPayload('run1', verifyPayload('run2', 42)), undefined);
   assert.equal(parseVerifyPayload('run1', 'run1:x'), undefined);

@@ -23,7 +23,7 @@ function unescapedDollar(value: string): boolean {
 
 function strings(value: unknown, path: string, out: [string, string][] = []): [string, string][] {
   if (typeof value === 'string') out.push([path, value]);
-  else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${path}[${i}]`, out));
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) strings(v, `${path}[${i}]`, out);
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) strings(v, `${path}.${k}`, out);
   return out;
 }
@@ -72,7 +72,11 @@ for (const name of EXAMPLES) {
 test('compose: the first listener reaches the docker host as localhost:9092 (seed 000: kcat -b localhost:9092), containers keep the service name', () => {
   const compose = parse(renderExample('seed-002-combined.yaml', 'compose').files[0]!.content) as Record<string, any>;
   const props = (id: number) => parseProperties(compose.configs[`node-${id}-properties`].content.replaceAll('$$', '$'));
-  for (const [id, port] of [[0, 9092], [1, 9093], [2, 9094]] as const) {
+  for (const [id, port] of [
+    [0, 9092],
+    [1, 9093],
+    [2, 9094],
+  ] as const) {
     const p = props(id);
     // One listener per audience: CLIENT for containers on the compose network, CLIENT_HOST for the docker host.
     assert.equal(p.listeners, 'CLIENT://:9092,CLIENT_HOST://:19092,REPLICATION://:9091,CONTROLLER://:9090');
@@ -91,7 +95,10 @@ test('compose: host ports of the first listener and of external listeners must n
   const clash = () => renderCompose(renderInput(parseSpec(clusterYaml('listeners:\n  - {name: plain, port: 9092}\n  - {name: lb, port: 9093, type: loadbalancer}'))));
   assert.throws(clash, (error: unknown) => {
     assert.ok(error instanceof RenderError);
-    assert.match(error.problems.map((p) => `${p.path}: ${p.message}`).join('\n'), /spec\.listeners\[1\]\.port: docker compose would publish listener lb broker 0 and listener plain \(for the docker host\) broker 1 on the same host port 9093/);
+    assert.match(
+      error.problems.map((p) => `${p.path}: ${p.message}`).join('\n'),
+      /spec\.listeners\[1\]\.port: docker compose would publish listener lb broker 0 and listener plain \(for the docker host\) broker 1 on the same host port 9093/,
+    );
     return true;
   });
 });

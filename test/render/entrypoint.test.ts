@@ -71,9 +71,14 @@ function sandbox(exampleName: string): Sandbox {
 const podSpec = (sts: KubeObject) => (sts.spec as any).template.spec;
 const find = (list: KubeObject[], kind: string, name: string) => list.find((o) => o.kind === kind && o.metadata.name === name)!;
 
-const ids = { KAFKAPLANE_CLUSTER_ID: 'jAPM9iapWGNHRuO2edFKTw', KAFKAPLANE_DIRECTORY_ID_0: 'AAAAAAAAAAAAAAAAAAAAAg', KAFKAPLANE_DIRECTORY_ID_1: 'AAAAAAAAAAAAAAAAAAAAAw', KAFKAPLANE_DIRECTORY_ID_2: 'AAAAAAAAAAAAAAAAAAAABA' };
+const ids = {
+  KAFKAPLANE_CLUSTER_ID: 'jAPM9iapWGNHRuO2edFKTw',
+  KAFKAPLANE_DIRECTORY_ID_0: 'AAAAAAAAAAAAAAAAAAAAAg',
+  KAFKAPLANE_DIRECTORY_ID_1: 'AAAAAAAAAAAAAAAAAAAAAw',
+  KAFKAPLANE_DIRECTORY_ID_2: 'AAAAAAAAAAAAAAAAAAAABA',
+};
 
-test('entrypoint: node id from the ordinal, ids filled in, storage formatted once, then Kafka with the model\'s properties', (t) => {
+test("entrypoint: node id from the ordinal, ids filled in, storage formatted once, then Kafka with the model's properties", (t) => {
   const box = sandbox('seed-002-combined.yaml');
   t.after(() => rmSync(box.dir, { recursive: true, force: true }));
   const first = box.run({ HOSTNAME: 'kafka-dual-1', KAFKAPLANE_NODE_ID_OFFSET: '0', ...ids });
@@ -81,7 +86,7 @@ test('entrypoint: node id from the ordinal, ids filled in, storage formatted onc
   assert.match(first.stdout, /formatting .*kafka-log-1 for node 1/);
   const props = parseProperties(box.seen('server.properties'));
   const rendered = parseProperties(readFileSync(join(box.dir, 'config', 'node-1.properties'), 'utf8'));
-  assert.deepEqual(props, rendered, 'no tokens in node 1\'s file: Kafka gets it unchanged');
+  assert.deepEqual(props, rendered, "no tokens in node 1's file: Kafka gets it unchanged");
   assert.equal(props['node.id'], '1');
   assert.deepEqual(box.seen('format.args').trimEnd().split('\n'), [
     'format',
@@ -110,7 +115,7 @@ test('entrypoint: node id from the ordinal, ids filled in, storage formatted onc
 
 const INTERNAL_PASSWORD = '0123456789abcdef0123456789abcdef';
 
-test('entrypoint: a secured cluster\'s internal password from the Secret (or a file) goes into the JAAS lines; a missing or unsafe one is refused', (t) => {
+test("entrypoint: a secured cluster's internal password from the Secret (or a file) goes into the JAAS lines; a missing or unsafe one is refused", (t) => {
   const box = sandbox('topics-users.yaml');
   t.after(() => rmSync(box.dir, { recursive: true, force: true }));
   const env = { HOSTNAME: 'secured-dual-1', KAFKAPLANE_NODE_ID_OFFSET: '0', ...ids };
@@ -118,7 +123,10 @@ test('entrypoint: a secured cluster\'s internal password from the Secret (or a f
   assert.equal(ok.status, 0, ok.stderr);
   const props = parseProperties(box.seen('server.properties'));
   for (const l of ['replication', 'controller']) {
-    assert.equal(props[`listener.name.${l}.plain.sasl.jaas.config`], `org.apache.kafka.common.security.plain.PlainLoginModule required username="kafkaplane" password="${INTERNAL_PASSWORD}" user_kafkaplane="${INTERNAL_PASSWORD}";`);
+    assert.equal(
+      props[`listener.name.${l}.plain.sasl.jaas.config`],
+      `org.apache.kafka.common.security.plain.PlainLoginModule required username="kafkaplane" password="${INTERNAL_PASSWORD}" user_kafkaplane="${INTERNAL_PASSWORD}";`,
+    );
   }
   const file = join(box.dir, 'internal.password');
   writeFileSync(file, INTERNAL_PASSWORD.toUpperCase());
@@ -151,7 +159,13 @@ test('entrypoint: the node IP for nodeport listeners (IPv6 in brackets) and the 
   const racked = sandbox('seed-003-dedicated.yaml');
   t.after(() => rmSync(racked.dir, { recursive: true, force: true }));
   const rackFile = join(racked.dir, 'rack');
-  const broker = { HOSTNAME: 'data-on-eks-broker-0', KAFKAPLANE_NODE_ID_OFFSET: '0', KAFKAPLANE_CLUSTER_ID: ids.KAFKAPLANE_CLUSTER_ID, KAFKAPLANE_TLS_KEYSTORE_PASSWORD: 'pw', KAFKAPLANE_RACK_FILE: rackFile };
+  const broker = {
+    HOSTNAME: 'data-on-eks-broker-0',
+    KAFKAPLANE_NODE_ID_OFFSET: '0',
+    KAFKAPLANE_CLUSTER_ID: ids.KAFKAPLANE_CLUSTER_ID,
+    KAFKAPLANE_TLS_KEYSTORE_PASSWORD: 'pw',
+    KAFKAPLANE_RACK_FILE: rackFile,
+  };
   const noFile = racked.run(broker);
   assert.equal(noFile.status, 1);
   assert.match(noFile.stderr, /spec\.rack is set but .*\/rack is missing or empty: the rack init container writes it/);
@@ -176,7 +190,13 @@ test('entrypoint: a volume of another cluster is refused without advice to delet
   const brokers = sandbox('seed-003-dedicated.yaml');
   t.after(() => rmSync(brokers.dir, { recursive: true, force: true }));
   writeFileSync(join(brokers.dir, 'rack'), 'a');
-  const broker = brokers.run({ HOSTNAME: 'data-on-eks-broker-0', KAFKAPLANE_NODE_ID_OFFSET: '0', KAFKAPLANE_CLUSTER_ID: ids.KAFKAPLANE_CLUSTER_ID, KAFKAPLANE_TLS_KEYSTORE_PASSWORD: 'pw', KAFKAPLANE_RACK_FILE: join(brokers.dir, 'rack') });
+  const broker = brokers.run({
+    HOSTNAME: 'data-on-eks-broker-0',
+    KAFKAPLANE_NODE_ID_OFFSET: '0',
+    KAFKAPLANE_CLUSTER_ID: ids.KAFKAPLANE_CLUSTER_ID,
+    KAFKAPLANE_TLS_KEYSTORE_PASSWORD: 'pw',
+    KAFKAPLANE_RACK_FILE: join(brokers.dir, 'rack'),
+  });
   assert.equal(broker.status, 0, broker.stderr);
   assert.doesNotMatch(broker.stderr, /WARNING/);
 });
@@ -221,7 +241,16 @@ test('rack init container script: the zone label of the node from the API, or a 
   const script = (podSpec(find(renderKubernetes(renderInput(example('seed-003-dedicated.yaml'))).objects, 'StatefulSet', 'data-on-eks-broker')).initContainers[0].command as string[])[2]!;
   const run = (env: Record<string, string>) =>
     spawnSync(join(bin, 'sh'), ['-c', script], {
-      env: { PATH: bin, KAFKAPLANE_TOKEN_DIR: tokens, KAFKAPLANE_RACK_FILE: join(dir, 'rack'), KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443', NODE_NAME: 'node-a', TOPOLOGY_KEY: 'topology.kubernetes.io/zone', ...env },
+      env: {
+        PATH: bin,
+        KAFKAPLANE_TOKEN_DIR: tokens,
+        KAFKAPLANE_RACK_FILE: join(dir, 'rack'),
+        KUBERNETES_SERVICE_HOST: '10.0.0.1',
+        KUBERNETES_SERVICE_PORT: '443',
+        NODE_NAME: 'node-a',
+        TOPOLOGY_KEY: 'topology.kubernetes.io/zone',
+        ...env,
+      },
       encoding: 'utf8',
     });
   // The apiserver's answer as curl gets it (?pretty=false: one line), with a decoy in managedFields and annotations.
@@ -266,7 +295,13 @@ test('entrypoint: a keystore password with properties and sed metacharacters arr
   const password = String.raw`p&a|s\s=#!: w0rd$x`;
   const passwordFile = join(box.dir, 'password');
   writeFileSync(passwordFile, password);
-  const result = box.run({ HOSTNAME: 'data-on-eks-broker-1', KAFKAPLANE_NODE_ID_OFFSET: '0', KAFKAPLANE_CLUSTER_ID: ids.KAFKAPLANE_CLUSTER_ID, KAFKAPLANE_RACK: 'a', KAFKAPLANE_TLS_KEYSTORE_PASSWORD_FILE: passwordFile });
+  const result = box.run({
+    HOSTNAME: 'data-on-eks-broker-1',
+    KAFKAPLANE_NODE_ID_OFFSET: '0',
+    KAFKAPLANE_CLUSTER_ID: ids.KAFKAPLANE_CLUSTER_ID,
+    KAFKAPLANE_RACK: 'a',
+    KAFKAPLANE_TLS_KEYSTORE_PASSWORD_FILE: passwordFile,
+  });
   assert.equal(result.status, 0, result.stderr);
   const props = parseProperties(box.seen('server.properties'));
   assert.equal(props['listener.name.tls.ssl.keystore.password'], password);

@@ -47,7 +47,14 @@ test('names: DNS-1123 labels of at most 63 characters, StatefulSets at most 52, 
   assert.equal(fitName(long), cut);
   assert.notEqual(fitName(`${long}x`), cut, 'two long names that share a prefix stay distinct');
 
-  const longCluster = cluster('nodePools:\n  - {name: ' + 'p'.repeat(20) + ', roles: [broker, controller], replicas: 3}\nlisteners:\n  - {name: ' + 'e'.repeat(11) + ', port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}}}', 'c'.repeat(40));
+  const longCluster = cluster(
+    'nodePools:\n  - {name: ' +
+      'p'.repeat(20) +
+      ', roles: [broker, controller], replicas: 3}\nlisteners:\n  - {name: ' +
+      'e'.repeat(11) +
+      ', port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}}}',
+    'c'.repeat(40),
+  );
   const names = kubernetesNames(longCluster, kubernetesSettings(longCluster.spec));
   assert.ok(names.statefulSet('p'.repeat(20)).length <= MAX_STATEFULSET_NAME);
   for (const name of EXAMPLES) {
@@ -59,7 +66,20 @@ test('names: DNS-1123 labels of at most 63 characters, StatefulSets at most 52, 
       }
     }
   }
-  const rendered = renderKubernetes(renderInput(parseSpec(clusterYaml('nodePools:\n  - {name: ' + 'p'.repeat(20) + ', roles: [broker, controller], replicas: 3}\nlisteners:\n  - {name: ' + 'e'.repeat(11) + ', port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}}}', 'c'.repeat(40))))).objects;
+  const rendered = renderKubernetes(
+    renderInput(
+      parseSpec(
+        clusterYaml(
+          'nodePools:\n  - {name: ' +
+            'p'.repeat(20) +
+            ', roles: [broker, controller], replicas: 3}\nlisteners:\n  - {name: ' +
+            'e'.repeat(11) +
+            ', port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}}}',
+          'c'.repeat(40),
+        ),
+      ),
+    ),
+  ).objects;
   for (const o of rendered) assert.ok(o.metadata.name.length <= 63 && DNS1123_LABEL.test(o.metadata.name), `${o.kind} ${o.metadata.name}`);
   const sts = find(rendered, 'StatefulSet');
   assert.ok(sts.metadata.name.length <= MAX_STATEFULSET_NAME, sts.metadata.name);
@@ -82,8 +102,14 @@ test('internal listener: advertised as the pod DNS name on the headless Service'
 });
 
 test('nodeport listener: one NodePort Service per broker, advertised as <node IP>:<its node port>', () => {
-  const list = objects('listeners:\n  - {name: plain, port: 9092}\n  - {name: ext, port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}, brokers: [{broker: 2, nodePort: 32000}]}}');
-  for (const [id, port] of [[0, 31001], [1, 31002], [2, 32000]] as const) {
+  const list = objects(
+    'listeners:\n  - {name: plain, port: 9092}\n  - {name: ext, port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}, brokers: [{broker: 2, nodePort: 32000}]}}',
+  );
+  for (const [id, port] of [
+    [0, 31001],
+    [1, 31002],
+    [2, 32000],
+  ] as const) {
     assert.match(nodeProps(list, id)['advertised.listeners']!, new RegExp(`EXT://@KAFKAPLANE_HOST_IP@:${port}`));
     const service = find(list, 'Service', `demo-ext-${id}`);
     assert.equal((service.spec as any).type, 'NodePort');
@@ -120,15 +146,25 @@ test('external listeners that cannot be advertised are refused with their spec p
   const lb = renderErrorProblems(() => objects('listeners:\n  - {name: lb, port: 9095, type: loadbalancer}'));
   assert.equal(lb.length, 1);
   assert.match(lb[0]!, /^spec\.listeners\[0\]\.configuration\.advertisedHostTemplate: loadbalancer listener "lb" needs the address clients use for brokers 0, 1, 2/);
-  const clash = renderErrorProblems(() => objects('listeners:\n  - {name: a, port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}}}\n  - {name: b, port: 9095, type: nodeport, configuration: {bootstrap: {nodePort: 31002}}}'));
-  assert.ok(clash.some((p) => /node port 31002 .* is also used by listener a broker 1/.test(p)), clash.join('\n'));
+  const clash = renderErrorProblems(() =>
+    objects(
+      'listeners:\n  - {name: a, port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}}}\n  - {name: b, port: 9095, type: nodeport, configuration: {bootstrap: {nodePort: 31002}}}',
+    ),
+  );
+  assert.ok(
+    clash.some((p) => /node port 31002 .* is also used by listener a broker 1/.test(p)),
+    clash.join('\n'),
+  );
   const tooHigh = renderErrorProblems(() => objects('listeners:\n  - {name: a, port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 32766}}}'));
-  assert.ok(tooHigh.some((p) => /above the node port range/.test(p)), tooHigh.join('\n'));
+  assert.ok(
+    tooHigh.some((p) => /above the node port range/.test(p)),
+    tooHigh.join('\n'),
+  );
   // docker compose needs no LoadBalancer host: everything is published on localhost.
   assert.doesNotThrow(() => renderCompose(input('listeners:\n  - {name: lb, port: 9095, type: loadbalancer}')));
 });
 
-test('rack awareness: an init container reads the node\'s zone from the Kubernetes API, RBAC only with spec.rack', () => {
+test("rack awareness: an init container reads the node's zone from the Kubernetes API, RBAC only with spec.rack", () => {
   const spec = example('seed-003-dedicated.yaml');
   const list = renderKubernetes(renderInput(spec)).objects;
   assert.equal(nodeProps(list, 0)['broker.rack'], '@KAFKAPLANE_RACK@');
@@ -144,8 +180,14 @@ test('rack awareness: an init container reads the node\'s zone from the Kubernet
   ]);
   // Only the init container gets an API token; Kafka keeps none.
   assert.equal(pod.automountServiceAccountToken, false);
-  assert.deepEqual(init.volumeMounts.map((m: { name: string }) => m.name), ['run', 'rack-api-access']);
-  assert.equal(pod.containers[0].volumeMounts.some((m: { name: string }) => m.name === 'rack-api-access'), false);
+  assert.deepEqual(
+    init.volumeMounts.map((m: { name: string }) => m.name),
+    ['run', 'rack-api-access'],
+  );
+  assert.equal(
+    pod.containers[0].volumeMounts.some((m: { name: string }) => m.name === 'rack-api-access'),
+    false,
+  );
   assert.deepEqual(pod.volumes.find((v: { name: string }) => v.name === 'rack-api-access').projected.sources[0], { serviceAccountToken: { path: 'token', expirationSeconds: 600 } });
   assert.deepEqual(pod.topologySpreadConstraints[0], {
     maxSkew: 1,
@@ -160,13 +202,20 @@ test('rack awareness: an init container reads the node\'s zone from the Kubernet
   assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'data-on-eks-kafka', namespace: 'kafka' }]);
   assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name });
   const controllers = find(list, 'StatefulSet', 'data-on-eks-controller');
-  assert.equal(envOf(controllers).some((e) => e.name.startsWith('KAFKAPLANE_RACK')), false);
+  assert.equal(
+    envOf(controllers).some((e) => e.name.startsWith('KAFKAPLANE_RACK')),
+    false,
+  );
   assert.equal(podSpec(controllers).initContainers, undefined, 'controllers have no rack, so no init container');
 
   // Any node label works now (the API is read, not the downward API).
   const custom = objects('rack: {topologyKey: example.com/rack}');
   assert.equal(podSpec(find(custom, 'StatefulSet')).initContainers[0].env[1].value, 'example.com/rack');
-  assert.equal(objects('version: 4.1.2').some((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding'), false, 'no RBAC without spec.rack');
+  assert.equal(
+    objects('version: 4.1.2').some((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding'),
+    false,
+    'no RBAC without spec.rack',
+  );
   const required = objects('rack: {}\nkubernetes: {pod: {spread: required}}');
   const sts = find(required, 'StatefulSet');
   assert.equal(podSpec(sts).topologySpreadConstraints[0].whenUnsatisfiable, 'DoNotSchedule');
@@ -183,9 +232,10 @@ test('rack awareness: an init container reads the node\'s zone from the Kubernet
   assert.doesNotMatch(noRack.content, /topologySpreadConstraints/);
 });
 
-test('quorum inside pods: dynamic (4.1) bootstraps from the controllers\' DNS names and formats with --initial-controllers', () => {
+test("quorum inside pods: dynamic (4.1) bootstraps from the controllers' DNS names and formats with --initial-controllers", () => {
   const list = renderKubernetes(renderInput(example('seed-003-dedicated.yaml'))).objects;
-  const controllersAt = 'data-on-eks-controller-0.data-on-eks-controller.kafka.svc.cluster.local:9090,data-on-eks-controller-1.data-on-eks-controller.kafka.svc.cluster.local:9090,data-on-eks-controller-2.data-on-eks-controller.kafka.svc.cluster.local:9090';
+  const controllersAt =
+    'data-on-eks-controller-0.data-on-eks-controller.kafka.svc.cluster.local:9090,data-on-eks-controller-1.data-on-eks-controller.kafka.svc.cluster.local:9090,data-on-eks-controller-2.data-on-eks-controller.kafka.svc.cluster.local:9090';
   for (const id of [0, 100]) {
     assert.equal(nodeProps(list, id)['controller.quorum.bootstrap.servers'], controllersAt);
     assert.equal(nodeProps(list, id)['controller.quorum.voters'], undefined);
@@ -203,7 +253,10 @@ test('quorum inside pods: dynamic (4.1) bootstraps from the controllers\' DNS na
   const secret = find(list, 'Secret', 'data-on-eks-identity');
   assert.deepEqual(Object.keys(secret.stringData as object), ['cluster-id', 'directory-id-100', 'directory-id-101', 'directory-id-102']);
   const controllerEnv = envOf(find(list, 'StatefulSet', 'data-on-eks-controller')).map((e) => e.name);
-  assert.deepEqual(controllerEnv.filter((n) => n.startsWith('KAFKAPLANE_')), ['KAFKAPLANE_NODE_ID_OFFSET', 'KAFKAPLANE_CLUSTER_ID', 'KAFKAPLANE_DIRECTORY_ID_100', 'KAFKAPLANE_DIRECTORY_ID_101', 'KAFKAPLANE_DIRECTORY_ID_102']);
+  assert.deepEqual(
+    controllerEnv.filter((n) => n.startsWith('KAFKAPLANE_')),
+    ['KAFKAPLANE_NODE_ID_OFFSET', 'KAFKAPLANE_CLUSTER_ID', 'KAFKAPLANE_DIRECTORY_ID_100', 'KAFKAPLANE_DIRECTORY_ID_101', 'KAFKAPLANE_DIRECTORY_ID_102'],
+  );
   assert.equal(envOf(find(list, 'StatefulSet', 'data-on-eks-controller')).find((e) => e.name === 'KAFKAPLANE_NODE_ID_OFFSET')?.value, '100');
   const sts = find(list, 'StatefulSet', 'data-on-eks-broker');
   assert.equal((sts.spec as any).podManagementPolicy, 'Parallel');
@@ -253,7 +306,10 @@ test('pods: official image, no service links, non-root, heap from the memory req
   assert.ok(envOf(sts).every((e) => !/^KAFKA_(PORT|SERVICE)/.test(e.name)));
   assert.deepEqual((find(list, 'PodDisruptionBudget').spec as any).maxUnavailable, 1);
   const policy = find(list, 'NetworkPolicy').spec as any;
-  assert.deepEqual(policy.ingress[0].ports.map((p: { port: number }) => p.port), [9090, 9091]);
+  assert.deepEqual(
+    policy.ingress[0].ports.map((p: { port: number }) => p.port),
+    [9090, 9091],
+  );
   assert.deepEqual(policy.ingress[0].from, [{ podSelector: { matchLabels: { 'kafkaplane.io/cluster': 'kafka', 'app.kubernetes.io/instance': 'kafka' } } }]);
 
   const pinned = objects('kubernetes:\n  image: registry.example.com/kafka:4.1.2@sha256:' + 'a'.repeat(64));
@@ -267,15 +323,29 @@ test('monitoring: JMX exporter agent checked by SHA-256, PodMonitor, PrometheusR
   const list = renderKubernetes(renderInput(example('external-access.yaml'))).objects;
   const sts = find(list, 'StatefulSet', 'edge-broker');
   const init = podSpec(sts).initContainers[0];
-  assert.equal(init.env.find((e: { name: string }) => e.name === 'JMX_EXPORTER_URL').value, 'https://repo1.maven.org/maven2/io/prometheus/jmx/jmx_prometheus_javaagent/1.0.1/jmx_prometheus_javaagent-1.0.1.jar');
+  assert.equal(
+    init.env.find((e: { name: string }) => e.name === 'JMX_EXPORTER_URL').value,
+    'https://repo1.maven.org/maven2/io/prometheus/jmx/jmx_prometheus_javaagent/1.0.1/jmx_prometheus_javaagent-1.0.1.jar',
+  );
   assert.match(init.env.find((e: { name: string }) => e.name === 'JMX_EXPORTER_SHA256').value, /^[a-f0-9]{64}$/);
   assert.match(envOf(sts).find((e) => e.name === 'KAFKA_OPTS')!.value!, /^-javaagent:\/opt\/jmx-exporter\/jmx_prometheus_javaagent\.jar=9404:\/etc\/kafkaplane\/metrics\/metrics\.yaml$/);
   const rule = find(list, 'PrometheusRule');
   const alerts = (rule.spec as any).groups[0].rules.map((r: { alert: string }) => r.alert);
-  assert.deepEqual(alerts, ['KafkaOfflinePartitions', 'KafkaUnderReplicatedPartitions', 'KafkaUnderMinIsrPartitions', 'KafkaNoActiveController', 'KafkaNodeDown', 'KafkaStatefulSetReplicasNotReady', 'KafkaConsumerGroupLag']);
+  assert.deepEqual(alerts, [
+    'KafkaOfflinePartitions',
+    'KafkaUnderReplicatedPartitions',
+    'KafkaUnderMinIsrPartitions',
+    'KafkaNoActiveController',
+    'KafkaNodeDown',
+    'KafkaStatefulSetReplicasNotReady',
+    'KafkaConsumerGroupLag',
+  ]);
   // A pod that is gone has no `up` series: kube-state-metrics' StatefulSet replicas notice it.
   const notReady = (rule.spec as any).groups[0].rules.find((r: { alert: string }) => r.alert === 'KafkaStatefulSetReplicasNotReady');
-  assert.match(notReady.expr, /kube_statefulset_status_replicas_ready\{namespace="kafka",statefulset=~"edge-broker\|edge-controller"\}\) < max by \(namespace, statefulset\) \(kube_statefulset_replicas\{/);
+  assert.match(
+    notReady.expr,
+    /kube_statefulset_status_replicas_ready\{namespace="kafka",statefulset=~"edge-broker\|edge-controller"\}\) < max by \(namespace, statefulset\) \(kube_statefulset_replicas\{/,
+  );
   assert.equal(rule.metadata.labels?.release, 'kube-prometheus-stack');
   assert.ok(find(list, 'PodMonitor'));
   assert.ok(find(list, 'Deployment', 'edge-kafka-exporter'));
@@ -297,7 +367,10 @@ test('topic Job: kafka-topics.sh --create --if-not-exists per KafkaTopic, SCRAM 
   const container = (job.spec as any).template.spec.containers[0];
   const script: string = container.command[2];
   assert.match(script, /^summary=\$\(describe orders\)$/m);
-  assert.match(script, /^ {2}output=\$\("\$bin\/kafka-topics\.sh" --bootstrap-server "\$bootstrap" \$auth --create --if-not-exists --topic orders --partitions 6 --replication-factor 3 --config retention\.ms=604800000 --config cleanup\.policy=compact,delete\)$/m);
+  assert.match(
+    script,
+    /^ {2}output=\$\("\$bin\/kafka-topics\.sh" --bootstrap-server "\$bootstrap" \$auth --create --if-not-exists --topic orders --partitions 6 --replication-factor 3 --config retention\.ms=604800000 --config cleanup\.policy=compact,delete\)$/m,
+  );
   assert.match(script, /^ {2}check orders "\$summary" 6 3 retention\.ms=604800000 cleanup\.policy=compact,delete$/m);
   assert.match(script, /kafka-configs\.sh" .* --entity-name app --add-config "SCRAM-SHA-512=\[password=\$USER_PASSWORD_0\]"/);
   assert.match(script, /kafka-acls\.sh" .* --allow-principal User:app --allow-host '\*' --operation Read --operation Write --topic orders --resource-pattern-type literal/);
@@ -306,7 +379,11 @@ test('topic Job: kafka-topics.sh --create --if-not-exists per KafkaTopic, SCRAM 
   assert.deepEqual(container.env[0], { name: 'USER_PASSWORD_0', valueFrom: { secretKeyRef: { name: 'app-password', key: 'password' } } });
   const other = renderKubernetes(renderInput(parseSpec(clusterYaml('version: 4.1.2') + '---\napiVersion: kafkaplane.io/v1alpha1\nkind: KafkaTopic\nmetadata: {name: x}\n')));
   assert.notEqual(find(other.objects, 'Job').metadata.name, job.metadata.name);
-  assert.equal(objects('version: 4.1.2').some((o) => o.kind === 'Job'), false, 'no topics, no Job');
+  assert.equal(
+    objects('version: 4.1.2').some((o) => o.kind === 'Job'),
+    false,
+    'no topics, no Job',
+  );
   assert.equal(renderKubernetes(renderInput(example('topics-users.yaml'))).warnings.length, 3, 'users without a password Secret are reported (and the internal Secret to create)');
 });
 
@@ -337,14 +414,14 @@ test('a dedicated cluster model: ConfigMap holds one properties file and one for
 
 const configHashOf = (list: KubeObject[], sts: string) => (find(list, 'StatefulSet', sts).spec as any).template.metadata.annotations['kafkaplane.io/config-hash'] as string;
 
-test('rolling restarts: each pool\'s config hash covers only what its pods read, so scaling brokers does not roll controllers', () => {
+test("rolling restarts: each pool's config hash covers only what its pods read, so scaling brokers does not roll controllers", () => {
   // Controllers first: their node ids (0-2) do not move when the broker pool after them grows.
   const spec = (brokers: number, config = '') =>
     `nodePools:\n  - {name: controller, roles: [controller], replicas: 3}\n  - {name: broker, roles: [broker], replicas: ${brokers}}\nconfig: {min.insync.replicas: 2${config}}`;
   const before = objects(spec(3));
   const scaled = objects(spec(5));
-  assert.notEqual(configHashOf(scaled, 'demo-broker'), configHashOf(before, 'demo-broker'), 'the brokers\' files changed (new nodes)');
-  assert.equal(configHashOf(scaled, 'demo-controller'), configHashOf(before, 'demo-controller'), 'the controllers\' files did not');
+  assert.notEqual(configHashOf(scaled, 'demo-broker'), configHashOf(before, 'demo-broker'), "the brokers' files changed (new nodes)");
+  assert.equal(configHashOf(scaled, 'demo-controller'), configHashOf(before, 'demo-controller'), "the controllers' files did not");
   // A cluster-wide broker setting reaches every node's properties: both pools roll.
   const configured = objects(spec(3, ', num.io.threads: 16'));
   assert.notEqual(configHashOf(configured, 'demo-controller'), configHashOf(before, 'demo-controller'));
@@ -359,16 +436,25 @@ test('rolling restarts: each pool\'s config hash covers only what its pods read,
 test('port clashes: a client listener on the metrics port or named "metrics" is refused at its spec path; 9090/9091 stay kafkaplane\'s', () => {
   const monitored = (listeners: string, extra = '') => `listeners:\n${listeners}\nkubernetes:\n  monitoring:\n    enabled: true${extra}`;
   const onMetrics = renderErrorProblems(() => objects(monitored('  - {name: plain, port: 9092}\n  - {name: ext, port: 9404}')));
-  assert.deepEqual(onMetrics.map((p) => p.split(':')[0]), ['spec.listeners[1].port']);
+  assert.deepEqual(
+    onMetrics.map((p) => p.split(':')[0]),
+    ['spec.listeners[1].port'],
+  );
   assert.match(onMetrics[0]!, /9404 is the metrics port \(spec\.kubernetes\.monitoring\.port\)/);
   const named = renderErrorProblems(() => objects(monitored('  - {name: metrics, port: 9092}')));
-  assert.deepEqual(named.map((p) => p.split(':')[0]), ['spec.listeners[0].name']);
+  assert.deepEqual(
+    named.map((p) => p.split(':')[0]),
+    ['spec.listeners[0].name'],
+  );
   const movedMetrics = renderErrorProblems(() => objects(monitored('  - {name: plain, port: 9092}', '\n    port: 9091')));
   assert.match(movedMetrics[0]!, /^spec\.kubernetes\.monitoring\.port: 9091 is kafkaplane's REPLICATION listener port/);
   // Without monitoring, 9404 is an ordinary port.
   assert.doesNotThrow(() => objects('listeners:\n  - {name: plain, port: 9404}'));
   for (const port of [9090, 9091]) {
-    assert.match(problems(clusterYaml(`listeners:\n  - {name: plain, port: ${port}}`)).join('\n'), /spec\.listeners\[0\]\.port: ports 9090 and 9091 are reserved for kafkaplane's KRaft controller and inter-broker listeners/);
+    assert.match(
+      problems(clusterYaml(`listeners:\n  - {name: plain, port: ${port}}`)).join('\n'),
+      /spec\.listeners\[0\]\.port: ports 9090 and 9091 are reserved for kafkaplane's KRaft controller and inter-broker listeners/,
+    );
   }
 });
 
@@ -396,7 +482,10 @@ test('Kafka logs: stdout only (console log4j2 for 4.x, log4j 1 for 3.9), no GC l
   const sts = find(list, 'StatefulSet');
   assert.equal(envOf(sts).find((e) => e.name === 'KAFKA_LOG4J_OPTS')?.value, '-Dlog4j2.configurationFile=/etc/kafkaplane/config/log4j2.yaml');
   assert.equal(envOf(sts).find((e) => e.name === 'EXTRA_ARGS')?.value, '-name kafkaServer', 'kafka-server-start.sh without -loggc');
-  assert.deepEqual(podSpec(sts).volumes.find((v: { name: string }) => v.name === 'logs'), { name: 'logs', emptyDir: { sizeLimit: '128Mi' } });
+  assert.deepEqual(
+    podSpec(sts).volumes.find((v: { name: string }) => v.name === 'logs'),
+    { name: 'logs', emptyDir: { sizeLimit: '128Mi' } },
+  );
   const old = objects('version: 3.9.1');
   const properties = (find(old, 'ConfigMap', 'demo-config').data as Record<string, string>)['log4j.properties']!;
   assert.match(properties, /^log4j\.rootLogger=INFO, stdout$/m);
@@ -417,11 +506,14 @@ test('resources: a pool without resources gets requests from its heap (not BestE
   assert.deepEqual((pool.spec as any).resources, { requests: { cpu: '500m', memory: '2048Mi' } });
 });
 
-test('security: a secured cluster\'s own listeners log in with a password from a Secret; external listeners without authentication warn; the bootstrap Service is internal only', () => {
+test("security: a secured cluster's own listeners log in with a password from a Secret; external listeners without authentication warn; the bootstrap Service is internal only", () => {
   const secured = renderKubernetes(input('listeners:\n  - {name: scram, port: 9092, authentication: scram-sha-512}\nauthorization: {type: simple}\nkubernetes: {networkPolicy: {enabled: false}}'));
-  assert.deepEqual(secured.warnings.map((w) => w.replace(/\$\(openssl[^)]*\)/, 'PW')), [
-    'the cluster\'s own listeners authenticate (SASL/PLAIN as "kafkaplane"): create Secret demo-internal with key password before applying, e.g. kubectl -n default create secret generic demo-internal --from-literal=password=PW; pods wait until it exists',
-  ]);
+  assert.deepEqual(
+    secured.warnings.map((w) => w.replace(/\$\(openssl[^)]*\)/, 'PW')),
+    [
+      'the cluster\'s own listeners authenticate (SASL/PLAIN as "kafkaplane"): create Secret demo-internal with key password before applying, e.g. kubectl -n default create secret generic demo-internal --from-literal=password=PW; pods wait until it exists',
+    ],
+  );
   const pod = (find(secured.objects, 'StatefulSet').spec as any).template.spec.containers[0];
   assert.deepEqual(pod.env.find((e: { name: string }) => e.name === 'KAFKAPLANE_INTERNAL_PASSWORD').valueFrom, { secretKeyRef: { name: 'demo-internal', key: 'password' } });
   const props = nodeProps(secured.objects, 0);
@@ -429,7 +521,9 @@ test('security: a secured cluster\'s own listeners log in with a password from a
   assert.match(props['listener.name.replication.plain.sasl.jaas.config']!, /password="@KAFKAPLANE_INTERNAL_PASSWORD@" user_kafkaplane="@KAFKAPLANE_INTERNAL_PASSWORD@";$/);
   assert.equal(props['super.users'], 'User:kafkaplane');
   const own = renderKubernetes(input('listeners:\n  - {name: scram, port: 9092, authentication: scram-sha-512}\nkubernetes: {internal: {passwordSecret: {name: vault-kafka, key: internal}}}'));
-  assert.deepEqual((find(own.objects, 'StatefulSet').spec as any).template.spec.containers[0].env.find((e: { name: string }) => e.name === 'KAFKAPLANE_INTERNAL_PASSWORD').valueFrom, { secretKeyRef: { name: 'vault-kafka', key: 'internal' } });
+  assert.deepEqual((find(own.objects, 'StatefulSet').spec as any).template.spec.containers[0].env.find((e: { name: string }) => e.name === 'KAFKAPLANE_INTERNAL_PASSWORD').valueFrom, {
+    secretKeyRef: { name: 'vault-kafka', key: 'internal' },
+  });
   assert.equal(JSON.stringify(find(objects('{}'), 'StatefulSet')).includes('KAFKAPLANE_INTERNAL_PASSWORD'), false, 'an open cluster has no internal password');
 
   const open = renderKubernetes(input('listeners:\n  - {name: plain, port: 9092}\n  - {name: ext, port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}}}'));
@@ -440,13 +534,27 @@ test('security: a secured cluster\'s own listeners log in with a password from a
   assert.match(exampleWarnings[0]!, /create Secret edge-internal/);
 
   const list = renderKubernetes(renderInput(example('external-access.yaml'))).objects;
-  assert.deepEqual((find(list, 'Service', 'edge-bootstrap').spec as any).ports.map((p: { name: string }) => p.name), ['plain'], 'external listeners are not on the in-cluster bootstrap Service');
+  assert.deepEqual(
+    (find(list, 'Service', 'edge-bootstrap').spec as any).ports.map((p: { name: string }) => p.name),
+    ['plain'],
+    'external listeners are not on the in-cluster bootstrap Service',
+  );
   for (const name of ['edge-public-bootstrap', 'edge-public-0', 'edge-public-2']) assert.deepEqual((find(list, 'Service', name).spec as any).loadBalancerSourceRanges, ['203.0.113.0/24']);
   assert.equal((find(list, 'Service', 'edge-nodeport-0').spec as any).loadBalancerSourceRanges, undefined);
   const externalOnly = objects('listeners:\n  - {name: ext, port: 9094, type: nodeport, authentication: scram-sha-512, configuration: {bootstrap: {nodePort: 31000}}}');
-  assert.equal(externalOnly.some((o) => o.kind === 'Service' && o.metadata.name === 'demo-bootstrap'), false, 'no internal listener, no bootstrap Service');
-  assert.match(problems(clusterYaml('listeners:\n  - {name: ext, port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}, loadBalancerSourceRanges: [10.0.0.0/8]}}')).join('\n'), /spec\.listeners\[0\]\.configuration\.loadBalancerSourceRanges: only loadbalancer listeners/);
-  assert.match(problems(clusterYaml('listeners:\n  - {name: lb, port: 9094, type: loadbalancer, configuration: {advertisedHostTemplate: "k-{nodeId}", loadBalancerSourceRanges: [10.0.0.0]}}')).join('\n'), /loadBalancerSourceRanges\[0\]: must be a CIDR/);
+  assert.equal(
+    externalOnly.some((o) => o.kind === 'Service' && o.metadata.name === 'demo-bootstrap'),
+    false,
+    'no internal listener, no bootstrap Service',
+  );
+  assert.match(
+    problems(clusterYaml('listeners:\n  - {name: ext, port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}, loadBalancerSourceRanges: [10.0.0.0/8]}}')).join('\n'),
+    /spec\.listeners\[0\]\.configuration\.loadBalancerSourceRanges: only loadbalancer listeners/,
+  );
+  assert.match(
+    problems(clusterYaml('listeners:\n  - {name: lb, port: 9094, type: loadbalancer, configuration: {advertisedHostTemplate: "k-{nodeId}", loadBalancerSourceRanges: [10.0.0.0]}}')).join('\n'),
+    /loadBalancerSourceRanges\[0\]: must be a CIDR/,
+  );
 
   // The metrics port admits the configured scrapers only; unset, anyone (as before).
   const policy = (find(list, 'NetworkPolicy').spec as any).ingress;
@@ -472,7 +580,7 @@ test('labels: name/instance/component, version = the Kafka version, part-of = th
   }
 });
 
-test('strimzi: no apache/kafka image for Strimzi, dropped settings reported, PodMonitor and PrometheusRule for Strimzi\'s pods', () => {
+test("strimzi: no apache/kafka image for Strimzi, dropped settings reported, PodMonitor and PrometheusRule for Strimzi's pods", () => {
   const official = renderFormat(input('kubernetes: {image: "apache/kafka:4.1.2@sha256:' + 'a'.repeat(64) + '"}'), 'strimzi');
   assert.equal(((official.objects as KubeObject[])[0]!.spec as any).kafka.image, undefined);
   assert.match(official.warnings.join('\n'), /spec\.kubernetes\.image apache\/kafka:4\.1\.2@sha256:a+ is not passed to Strimzi \(spec\.kafka\.image\): Strimzi runs only its own Kafka images/);
@@ -480,7 +588,10 @@ test('strimzi: no apache/kafka image for Strimzi, dropped settings reported, Pod
   assert.equal(((mirror.objects as KubeObject[])[0]!.spec as any).kafka.image, 'registry.example.com/strimzi/kafka:0.48.0-kafka-4.1.0');
   assert.match(mirror.warnings.join('\n'), /must be built on a Strimzi Kafka image/);
   const dropped = renderFormat(input('kubernetes:\n  imagePullSecrets: [regcred]\n  pod: {nodeSelector: {disk: ssd}, priorityClassName: kafka, terminationGracePeriodSeconds: 300}'), 'strimzi');
-  assert.match(dropped.warnings.join('\n'), /leave out settings they have no field for or that Strimzi decides itself: spec\.kubernetes\.pod\.nodeSelector; spec\.kubernetes\.pod\.priorityClassName; spec\.kubernetes\.pod\.terminationGracePeriodSeconds; spec\.kubernetes\.imagePullSecrets/);
+  assert.match(
+    dropped.warnings.join('\n'),
+    /leave out settings they have no field for or that Strimzi decides itself: spec\.kubernetes\.pod\.nodeSelector; spec\.kubernetes\.pod\.priorityClassName; spec\.kubernetes\.pod\.terminationGracePeriodSeconds; spec\.kubernetes\.imagePullSecrets/,
+  );
   assert.deepEqual(renderFormat(input('version: 4.1.2'), 'strimzi').warnings, []);
 
   const list = renderExample('external-access.yaml', 'strimzi').objects as KubeObject[];
@@ -488,9 +599,12 @@ test('strimzi: no apache/kafka image for Strimzi, dropped settings reported, Pod
   assert.deepEqual((monitor.spec as any).selector, { matchLabels: { 'strimzi.io/cluster': 'edge', 'strimzi.io/kind': 'Kafka' } });
   assert.equal((monitor.spec as any).podMetricsEndpoints[0].port, 'tcp-prometheus');
   assert.equal(monitor.metadata.labels?.release, 'kube-prometheus-stack');
-  const alerts = ((find(list, 'PrometheusRule', 'edge-alerts').spec as any).groups[0].rules as { alert: string; expr: string }[]);
+  const alerts = (find(list, 'PrometheusRule', 'edge-alerts').spec as any).groups[0].rules as { alert: string; expr: string }[];
   assert.ok(alerts.some((a) => a.alert === 'KafkaUnderMinIsrPartitions'));
   // StrimziPodSets are not StatefulSets: the pods that should exist are counted instead.
   assert.equal(alerts.find((a) => a.alert === 'KafkaNodesMissing')?.expr, '(count(up{namespace="kafka",kafka_cluster="edge",container="kafka"}) or vector(0)) < 6');
-  assert.equal(alerts.some((a) => a.alert === 'KafkaStatefulSetReplicasNotReady'), false);
+  assert.equal(
+    alerts.some((a) => a.alert === 'KafkaStatefulSetReplicasNotReady'),
+    false,
+  );
 });

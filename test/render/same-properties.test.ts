@@ -12,14 +12,20 @@ import { EXAMPLES, renderInput } from '../helpers/render.ts';
 import { example } from '../helpers/spec.ts';
 
 /** Keys whose values come from the placement: addresses, ports, directories, rack, keystore. */
-const PLACEMENT_KEYS = /^(listeners|advertised\.listeners|controller\.quorum\.(bootstrap\.servers|voters)|log\.dirs|broker\.rack|listener\.name\.[a-z0-9]+\.ssl\.keystore\.(location|password)|listener\.name\.(replication|controller)\.plain\.sasl\.jaas\.config)$/;
+const PLACEMENT_KEYS =
+  /^(listeners|advertised\.listeners|controller\.quorum\.(bootstrap\.servers|voters)|log\.dirs|broker\.rack|listener\.name\.[a-z0-9]+\.ssl\.keystore\.(location|password)|listener\.name\.(replication|controller)\.plain\.sasl\.jaas\.config)$/;
 
 for (const name of EXAMPLES) {
   test(`local runtime and pod: same broker properties for every node of examples/${name}, apart from placement keys`, () => {
     const spec = example(name);
     const cluster = spec.clusters[0]!;
     const model = clusterModel(cluster);
-    const local = localPlacement({ portBase: 19092, dataDir: (n) => `/state/nodes/${n.id}/data`, tls: () => ({ keystoreLocation: '/state/tls/keystore.p12', keystorePassword: 'local', keystoreType: 'PKCS12' }), internalPassword: 'local-internal-password' });
+    const local = localPlacement({
+      portBase: 19092,
+      dataDir: (n) => `/state/nodes/${n.id}/data`,
+      tls: () => ({ keystoreLocation: '/state/tls/keystore.p12', keystorePassword: 'local', keystoreType: 'PKCS12' }),
+      internalPassword: 'local-internal-password',
+    });
     const rendered = renderKubernetes(renderInput(spec));
     const files = rendered.objects.find((o) => o.kind === 'ConfigMap')!.data as Record<string, string>;
     for (const node of model.nodes) {

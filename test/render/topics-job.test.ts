@@ -120,13 +120,19 @@ test('topic Job script: creates missing topics and reports only what it did', (t
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /^kafkaplane: created topic orders$/m);
   assert.match(result.stdout, /^kafkaplane: created topic audit\.log$/m);
-  assert.match(result.calls, /kafka-topics\.sh --bootstrap-server demo-dual-0:9091 --create --if-not-exists --topic orders --partitions 6 --replication-factor 3 --config retention\.ms=604800000 --config cleanup\.policy=compact,delete/);
+  assert.match(
+    result.calls,
+    /kafka-topics\.sh --bootstrap-server demo-dual-0:9091 --create --if-not-exists --topic orders --partitions 6 --replication-factor 3 --config retention\.ms=604800000 --config cleanup\.policy=compact,delete/,
+  );
   // --topic of --describe is a regular expression: the "." of audit.log is escaped.
   assert.match(result.calls, /--describe --topic audit\\\.log/);
   assert.match(result.stdout, /^kafkaplane: SCRAM credentials of user app set$/m);
   assert.match(result.stderr, /WARNING: SCRAM credentials were NOT created for nosecret: their KafkaUsers name no password Secret/);
   // Two users authenticate, one had a Secret: the summary says 1 of 2, not "2 users are in place".
-  assert.match(result.stdout, /kafkaplane: cluster demo: 3 topic\(s\) created, 0 already there \(0 differ from their KafkaTopic, see the warnings\), 0 not compared; SCRAM credentials set for 1 of 2 user\(s\); ACL entries added or already there: 1$/m);
+  assert.match(
+    result.stdout,
+    /kafkaplane: cluster demo: 3 topic\(s\) created, 0 already there \(0 differ from their KafkaTopic, see the warnings\), 0 not compared; SCRAM credentials set for 1 of 2 user\(s\); ACL entries added or already there: 1$/m,
+  );
   assert.deepEqual(script.warnings.length, 1);
 });
 
@@ -141,7 +147,10 @@ test('topic Job script: an existing topic that differs from its KafkaTopic gets 
   assert.equal(result.status, 0, result.stderr);
   assert.doesNotMatch(result.calls, /--create/, 'existing topics are not created again');
   assert.match(result.stderr, /WARNING: topic orders has 3 partitions, its KafkaTopic says 6/);
-  assert.match(result.stderr, /WARNING: topic orders does not have retention\.ms=604800000 from its KafkaTopic \(its non-default configs: cleanup\.policy=compact,delete,min\.insync\.replicas=2,retention\.ms=86400000\)/);
+  assert.match(
+    result.stderr,
+    /WARNING: topic orders does not have retention\.ms=604800000 from its KafkaTopic \(its non-default configs: cleanup\.policy=compact,delete,min\.insync\.replicas=2,retention\.ms=86400000\)/,
+  );
   assert.doesNotMatch(result.stderr, /does not have cleanup\.policy/, 'a value with commas is found');
   assert.match(result.stdout, /^kafkaplane: topic payments exists as its KafkaTopic says$/m);
   assert.match(result.stdout, /^kafkaplane: topic audit\.log exists as its KafkaTopic says$/m, 'no replicas in the KafkaTopic: replication factor not compared');
@@ -162,7 +171,10 @@ test('topic Job script: a topic that exists but cannot be described is not count
 test('topic Job script: a failing create fails the Job (so Kubernetes retries it)', (t) => {
   const box = sandbox();
   t.after(() => rmSync(box.dir, { recursive: true, force: true }));
-  writeFileSync(join(box.dir, 'kafka-bin', 'kafka-topics.sh'), `#!${join(box.dir, 'busybox-bin', 'sh')}\ncase " $* " in *" --list "*) exit 0 ;; *" --create "*) echo "Error: not authorized" >&2; exit 1 ;; *) exit 1 ;; esac\n`);
+  writeFileSync(
+    join(box.dir, 'kafka-bin', 'kafka-topics.sh'),
+    `#!${join(box.dir, 'busybox-bin', 'sh')}\ncase " $* " in *" --list "*) exit 0 ;; *" --create "*) echo "Error: not authorized" >&2; exit 1 ;; *) exit 1 ;; esac\n`,
+  );
   const result = box.run(script.script);
   assert.equal(result.status, 1);
   assert.doesNotMatch(result.stdout, /created topic/);
@@ -178,6 +190,16 @@ test('topic Job script on a secured cluster: every tool logs in to the internal 
   const result = box.run(secured.script, { KAFKAPLANE_INTERNAL_PASSWORD: 'abcdef0123456789abcdef' });
   assert.equal(result.status, 0, result.stderr);
   const configs = [...result.calls.matchAll(/--command-config (\S+)/g)].map((m) => m[1]!);
-  assert.ok(configs.length > 0 && result.calls.split('\n').filter((l) => l !== '').every((l) => l.includes('--command-config ')), result.calls);
-  assert.equal(readFileSync(configs[0]!, 'utf8'), 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="kafkaplane" password="abcdef0123456789abcdef";\n');
+  assert.ok(
+    configs.length > 0 &&
+      result.calls
+        .split('\n')
+        .filter((l) => l !== '')
+        .every((l) => l.includes('--command-config ')),
+    result.calls,
+  );
+  assert.equal(
+    readFileSync(configs[0]!, 'utf8'),
+    'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="kafkaplane" password="abcdef0123456789abcdef";\n',
+  );
 });

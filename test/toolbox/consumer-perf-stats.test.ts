@@ -18,6 +18,9 @@ test('detailed stats line: interval rates, thread id 0, zero fetch time gives 0 
   assert.match(consumerPerfIntervalLine({ bytes: 1, messages: 1, lastBytes: 0, lastMessages: 0, startMs: 0, endMs: 100, joinTimeMs: 100 }, date), /, 100, 0, 0\.0000, 0\.0000$/);
 });
 
-test('timeout warning is Kafka\'s sentence', () => {
-  assert.equal(consumerPerfTimeoutWarning(10000), 'WARNING: Exiting before consuming the expected number of messages: timeout (10000 ms) exceeded. You can use the --timeout option to increase the timeout.');
+test("timeout warning is Kafka's sentence", () => {
+  assert.equal(
+    consumerPerfTimeoutWarning(10000),
+    'WARNING: Exiting before consuming the expected number of messages: timeout (10000 ms) exceeded. You can use the --timeout option to increase the timeout.',
+  );
 });

@@ -30,7 +30,13 @@ function json(r: ConsumedRecord): string {
 }
 
 test('kcat tokens render topic, partition, offset, key, value, lengths, timestamp and headers', () => {
-  const r = record({ headers: [[Buffer.from('h1'), Buffer.from('x')], [Buffer.from('h2'), null], [Buffer.from('h1'), Buffer.from('')]] });
+  const r = record({
+    headers: [
+      [Buffer.from('h1'), Buffer.from('x')],
+      [Buffer.from('h2'), null],
+      [Buffer.from('h1'), Buffer.from('')],
+    ],
+  });
   assert.equal(render('%t|%p|%o|%k|%s|%K|%S|%T|%h|\\n', r).toString(), 'orders|2|41|k1|v1|2|2|1700000000123|h1=x,h2=NULL,h1=|\n');
 });
 
@@ -55,7 +61,10 @@ test('escapes in literals: \\t \\n \\r \\xHH, %% for a percent sign', () => {
 });
 
 test('malformed formats fail with the position and the list of tokens (exit code 2)', () => {
-  assert.throws(() => parseKcatFormat('%t %q'), (e: Error & { exitCode?: number; hint?: string }) => /unsupported token "%q" at position 4/.test(e.message) && e.exitCode === 2 && /%t topic/.test(e.hint ?? ''));
+  assert.throws(
+    () => parseKcatFormat('%t %q'),
+    (e: Error & { exitCode?: number; hint?: string }) => /unsupported token "%q" at position 4/.test(e.message) && e.exitCode === 2 && /%t topic/.test(e.hint ?? ''),
+  );
   assert.throws(() => parseKcatFormat('%s %'), /ends with a lone "%"/);
   assert.throws(() => parseKcatFormat('\\xZZ'), /hex digits/);
 });
@@ -64,13 +73,19 @@ test('-J envelope matches kcat 1.7 byte for byte (yajl escaping, headers as a fl
   const r = record({
     key: Buffer.from('k"1'),
     value: Buffer.from([0x61, 0x1f, 0x62, 0x7f, 0x63, 0x2f, 0x64, 0x08, 0x0c, 0x22, 0x5c, 0x09, 0x65, 0xc3, 0xa9, 0xff]),
-    headers: [[Buffer.from('h/1'), Buffer.from('v"1')], [Buffer.from('nullh'), null]],
+    headers: [
+      [Buffer.from('h/1'), Buffer.from('v"1')],
+      [Buffer.from('nullh'), null],
+    ],
   });
   assert.equal(
     json(r),
     '{"topic":"orders","partition":2,"offset":41,"tstype":"create","ts":1700000000123,"broker":1,"headers":["h/1","v\\"1","nullh",null],"key":"k\\"1","payload":"a\\u001Fb\x7fc/d\\b\\f\\"\\\\\\te\xc3\xa9\xff"}',
   );
-  assert.equal(json(record({ key: null, value: null, timestampType: 'logappend' })), '{"topic":"orders","partition":2,"offset":41,"tstype":"logappend","ts":1700000000123,"broker":1,"key":null,"payload":null}');
+  assert.equal(
+    json(record({ key: null, value: null, timestampType: 'logappend' })),
+    '{"topic":"orders","partition":2,"offset":41,"tstype":"logappend","ts":1700000000123,"broker":1,"key":null,"payload":null}',
+  );
 });
 
 test('the default output is the value and the delimiter; -K prefixes the key, -O the offset', () => {

@@ -22,7 +22,11 @@ test('timestamps: epoch milliseconds or ISO-8601 with a zone', () => {
 
 test('invalid offsets fail with exit code 2 and the accepted forms', () => {
   for (const bad of ['nope', '-0', '1.5', 's@', 'e@abc', '+3']) {
-    assert.throws(() => parseOffsetSpecs([bad]), (e: Error & { exitCode?: number; hint?: string }) => e.exitCode === 2 && /beginning/.test(e.hint ?? ''), bad);
+    assert.throws(
+      () => parseOffsetSpecs([bad]),
+      (e: Error & { exitCode?: number; hint?: string }) => e.exitCode === 2 && /beginning/.test(e.hint ?? ''),
+      bad,
+    );
   }
   assert.throws(() => parseOffsetSpecs(['1', '2']), /only one start offset/);
   assert.throws(() => parseOffsetSpecs(['e@1', 'e@2']), /only one e@/);

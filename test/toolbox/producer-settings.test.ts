@@ -7,7 +7,11 @@ test('Kafka 4 producer defaults: acks=all, idempotent, 16 KiB batches, 5 in flig
 });
 
 test('producer properties apply; idempotence turns off with acks=1 unless asked for', () => {
-  const { settings, ignored } = applyProducerProperties(defaultProducerSettings(), { acks: '1', 'compression.type': 'lz4', 'batch.size': '65536', 'linger.ms': '0', 'bootstrap.servers': 'x:1', 'key.serializer': 'x', 'foo.bar': '1' }, 'test');
+  const { settings, ignored } = applyProducerProperties(
+    defaultProducerSettings(),
+    { acks: '1', 'compression.type': 'lz4', 'batch.size': '65536', 'linger.ms': '0', 'bootstrap.servers': 'x:1', 'key.serializer': 'x', 'foo.bar': '1' },
+    'test',
+  );
   assert.equal(settings.acks, 1);
   assert.equal(settings.idempotent, false);
   assert.equal(settings.compression, 'lz4');
@@ -21,7 +25,10 @@ test('bad acks and compression values fail with exit code 2', () => {
   assert.equal(parseAcks('all'), -1);
   assert.equal(parseAcks('-1'), -1);
   assert.equal(parseAcks('0'), 0);
-  assert.throws(() => parseAcks('2'), (e: Error & { exitCode?: number }) => e.exitCode === 2);
+  assert.throws(
+    () => parseAcks('2'),
+    (e: Error & { exitCode?: number }) => e.exitCode === 2,
+  );
   assert.equal(parseCompression('ZSTD'), 'zstd');
   assert.throws(() => parseCompression('brotli'), /none, gzip, snappy, lz4, zstd/);
   assert.throws(() => applyProducerProperties(defaultProducerSettings(), { 'batch.size': 'big' }, 'p'), /batch.size must be a whole number/);

@@ -36,7 +36,11 @@ function pickUser(spec: SpecFile | undefined, cluster: string, name: string | un
     return { name, user: found };
   }
   if (users.length === 1) return { name: users[0]!.metadata.name, user: users[0] };
-  notes.push(users.length === 0 ? 'the listener needs a SCRAM user: pass --user (and create its credentials with a KafkaUser)' : `several users can log in (${users.map((u) => u.metadata.name).join(', ')}): pass --user to pick one`);
+  notes.push(
+    users.length === 0
+      ? 'the listener needs a SCRAM user: pass --user (and create its credentials with a KafkaUser)'
+      : `several users can log in (${users.map((u) => u.metadata.name).join(', ')}): pass --user to pick one`,
+  );
   return { name: undefined, user: undefined };
 }
 
@@ -64,7 +68,7 @@ async function kubernetesTarget(flags: ConnectInfoFlags): Promise<ClientTarget> 
     if (brokers.every((b) => b.host !== undefined)) bootstrap = brokers.map((b) => `${b.host}:${b.port}`).join(',');
     else if (plan.type === 'nodeport' && plan.bootstrap.nodePort !== undefined) {
       bootstrap = `<node-ip>:${plan.bootstrap.nodePort}`;
-      notes.push('replace <node-ip> with the address of any Kubernetes node (kubectl get nodes -o wide); brokers advertise their own node\'s IP on their node port');
+      notes.push("replace <node-ip> with the address of any Kubernetes node (kubectl get nodes -o wide); brokers advertise their own node's IP on their node port");
     } else {
       bootstrap = `<${listener.name}-bootstrap-address>:${listener.port}`;
       notes.push(`use the address of the ${names.externalBootstrapService(listener.name)} Service (kubectl -n ${names.namespace} get svc ${names.externalBootstrapService(listener.name)})`);
@@ -74,7 +78,7 @@ async function kubernetesTarget(flags: ConnectInfoFlags): Promise<ClientTarget> 
   const user = authenticates ? pickUser(spec, cluster.metadata.name, flags.user, notes) : { name: undefined, user: undefined };
   const ref = user.user?.spec.authentication?.password?.valueFrom.secretKeyRef;
   if (authenticates && user.name !== undefined && !ref) notes.push(`KafkaUser "${user.name}" names no password Secret (spec.authentication.password.valueFrom.secretKeyRef); put its password in one`);
-  if (listener.tls) notes.push('mount the CA that signed the brokers\' certificates at the CA path shown (a PEM file)');
+  if (listener.tls) notes.push("mount the CA that signed the brokers' certificates at the CA path shown (a PEM file)");
   return {
     cluster: cluster.metadata.name,
     namespace: names.namespace,
@@ -94,12 +98,14 @@ async function localTarget(flags: ConnectInfoFlags): Promise<ClientTarget> {
   const [{ locate }, { clientBootstraps }, { readSpecFile }] = await Promise.all([import('../../local/locate.ts'), import('../../local/local-cluster.ts'), import('../spec-file.ts')]);
   const spec = flags.file !== undefined ? await readSpecFile(flags.file) : undefined;
   const specCluster = spec && !flags.cluster && spec.clusters.length === 1 ? spec.clusters[0]!.metadata.name : undefined;
-  const local = await locate({ ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(flags.stateDir ? { stateDir: flags.stateDir } : {}), ...(specCluster ? { specCluster } : {}) }).catch((error: unknown) => {
-    if (error instanceof KafkaplaneError && (error.code === 'NO_CLUSTER_STATE' || error.code === 'AMBIGUOUS_CLUSTER')) {
-      throw new KafkaplaneError(error.code, error.message, { exitCode: 2, hint: 'start a local cluster with `kafkaplane up -f cluster.yaml`, or pass -f cluster.yaml for the Kubernetes addresses' });
-    }
-    throw error;
-  });
+  const local = await locate({ ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(flags.stateDir ? { stateDir: flags.stateDir } : {}), ...(specCluster ? { specCluster } : {}) }).catch(
+    (error: unknown) => {
+      if (error instanceof KafkaplaneError && (error.code === 'NO_CLUSTER_STATE' || error.code === 'AMBIGUOUS_CLUSTER')) {
+        throw new KafkaplaneError(error.code, error.message, { exitCode: 2, hint: 'start a local cluster with `kafkaplane up -f cluster.yaml`, or pass -f cluster.yaml for the Kubernetes addresses' });
+      }
+      throw error;
+    },
+  );
   const cluster = local.state.cluster;
   const listener = pickListener(cluster.spec.listeners, flags.listener, cluster.metadata.name);
   const endpoints = clientBootstraps(local).find((l) => l.name === listener.name)!;
@@ -109,10 +115,18 @@ async function localTarget(flags: ConnectInfoFlags): Promise<ClientTarget> {
   if (authenticates) {
     // The users `kafkaplane up` created credentials for: one password file each.
     const { readdir } = await import('node:fs/promises');
-    const known = (await readdir(join(local.layout.dir, 'users')).catch(() => [] as string[])).filter((f) => f.endsWith('.password')).map((f) => f.slice(0, -'.password'.length)).sort();
+    const known = (await readdir(join(local.layout.dir, 'users')).catch(() => [] as string[]))
+      .filter((f) => f.endsWith('.password'))
+      .map((f) => f.slice(0, -'.password'.length))
+      .sort();
     if (flags.user !== undefined) user = { name: flags.user };
     else if (known.length === 1) user = { name: known[0] };
-    else notes.push(known.length === 0 ? 'the listener needs a SCRAM user: pass --user (users come from KafkaUser documents given to `kafkaplane up`)' : `several users can log in (${known.join(', ')}): pass --user to pick one`);
+    else
+      notes.push(
+        known.length === 0
+          ? 'the listener needs a SCRAM user: pass --user (users come from KafkaUser documents given to `kafkaplane up`)'
+          : `several users can log in (${known.join(', ')}): pass --user to pick one`,
+      );
   }
   let password: ClientTarget['password'] = { kind: 'unknown' };
   if (user.name !== undefined) {

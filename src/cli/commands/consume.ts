@@ -54,10 +54,12 @@ export async function consume(flags: ConsumeFlags, io: Io): Promise<{ messages: 
   if (flags.group) {
     if (flags.partition?.length) throw new KafkaplaneError('BAD_USAGE', '--partition cannot be used with --group: the group assigns partitions');
     if (!['stored', 'beginning', 'end'].includes(spec.start.kind)) {
-      throw new KafkaplaneError('BAD_USAGE', 'with --group, --offset only says where to start when the group has nothing committed: beginning or end', { hint: 'to read from an exact offset or time, leave out --group, or reset the group\'s offsets first' });
+      throw new KafkaplaneError('BAD_USAGE', 'with --group, --offset only says where to start when the group has nothing committed: beginning or end', {
+        hint: "to read from an exact offset or time, leave out --group, or reset the group's offsets first",
+      });
     }
   } else if (spec.start.kind === 'stored') {
-    throw new KafkaplaneError('BAD_USAGE', '--offset stored needs --group (the offsets are the group\'s)');
+    throw new KafkaplaneError('BAD_USAGE', "--offset stored needs --group (the offsets are the group's)");
   }
   const topics = [...new Set(flags.topic)];
   const config = await resolveConnection(flags);
@@ -188,7 +190,11 @@ function planOutput(flags: ConsumeFlags, io: Io): OutputPlan {
   let tokens: FormatToken[];
   if (flags.format !== undefined) tokens = parseKcatFormat(flags.format);
   else {
-    tokens = defaultFormat({ delimiter, ...(flags.keyDelimiter !== undefined ? { keyDelimiter: unescapeBytes(flags.keyDelimiter, '--key-delimiter') } : {}), ...(flags.printOffset ? { printOffset: true } : {}) });
+    tokens = defaultFormat({
+      delimiter,
+      ...(flags.keyDelimiter !== undefined ? { keyDelimiter: unescapeBytes(flags.keyDelimiter, '--key-delimiter') } : {}),
+      ...(flags.printOffset ? { printOffset: true } : {}),
+    });
     if (flags.printOffset && flags.keyDelimiter === undefined) throw new KafkaplaneError('BAD_USAGE', '-O/--print-offset prints the offset with the -K delimiter: give -K too');
   }
   const marker = flags.nullMarker !== undefined ? Buffer.from(flags.nullMarker, 'utf8') : flags.nullLiteral ? Buffer.from('NULL') : undefined;
@@ -196,7 +202,12 @@ function planOutput(flags: ConsumeFlags, io: Io): OutputPlan {
 }
 
 /** Positions every partition as the offset spec says, checking the whole request before reading anything. */
-async function positionAll(consumer: import('@platformatic/kafka').Consumer, fetcher: RecordFetcher, wanted: { topic: string; partitions: number[] }[], spec: Required<Pick<OffsetSpec, 'start'>>): Promise<void> {
+async function positionAll(
+  consumer: import('@platformatic/kafka').Consumer,
+  fetcher: RecordFetcher,
+  wanted: { topic: string; partitions: number[] }[],
+  spec: Required<Pick<OffsetSpec, 'start'>>,
+): Promise<void> {
   const bounds = await partitionBounds(consumer, wanted);
   const problems: string[] = [];
   const starts: (TopicPartition & { offset: bigint })[] = [];

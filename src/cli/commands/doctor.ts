@@ -46,7 +46,13 @@ export async function doctor(flags: DoctorFlags, io: Io): Promise<DoctorReport> 
       progress: (m) => p.update(`doctor: ${m}…`),
     });
     const findings = diagnoseCluster(facts);
-    return { bootstrap: config.bootstrap, clusterId: facts.cluster?.clusterId ?? null, worst: worstSeverity(findings), exitCode: doctorExitCode(findings, { strict: flags.strict === true }), findings };
+    return {
+      bootstrap: config.bootstrap,
+      clusterId: facts.cluster?.clusterId ?? null,
+      worst: worstSeverity(findings),
+      exitCode: doctorExitCode(findings, { strict: flags.strict === true }),
+      findings,
+    };
   } finally {
     p.done();
   }

@@ -6,8 +6,14 @@ import { type ConnectionFlags, resolveConnection } from '../connection.ts';
 export async function groupsList(flags: ConnectionFlags & { state?: string; type?: string }): Promise<ConsumerGroupListing[]> {
   const config = await resolveConnection(flags);
   const { listConsumerGroups } = await import('../../kafka/groups.ts');
-  const states = flags.state?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-  const types = flags.type?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const states = flags.state
+    ?.split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  const types = flags.type
+    ?.split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const groups = await withAdmin(config, listConsumerGroups, { probe: true });
   return groups.filter((g) => (!states || states.includes(g.state.toLowerCase())) && (!types || types.includes(g.type)));
 }

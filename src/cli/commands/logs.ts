@@ -41,7 +41,11 @@ export async function logs(flags: LocateFlags & { node?: number; tail: number; f
         const buffer = Buffer.alloc(current - from);
         await handle.read(buffer, 0, buffer.length, from);
         await handle.close();
-        for (const line of buffer.toString('utf8').split('\n').filter((l) => l !== '')) io.stdout.write(logLine(f.node, line, several));
+        for (const line of buffer
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== ''))
+          io.stdout.write(logLine(f.node, line, several));
       }
       offsets.set(f.node, current);
     }

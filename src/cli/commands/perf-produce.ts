@@ -59,7 +59,8 @@ export async function perfProduce(flags: PerfProduceFlags, io: Io): Promise<Perf
 
   const payload = await payloadSource(flags, io);
   const connectionFlags: ConnectionFlags & { bootstrapServer?: string } = { ...flags };
-  if (connectionFlags.bootstrap === undefined && (flags as { bootstrapServer?: string }).bootstrapServer === undefined && props['bootstrap.servers']) connectionFlags.bootstrap = props['bootstrap.servers'];
+  if (connectionFlags.bootstrap === undefined && (flags as { bootstrapServer?: string }).bootstrapServer === undefined && props['bootstrap.servers'])
+    connectionFlags.bootstrap = props['bootstrap.servers'];
   if (connectionFlags.commandConfig === undefined && configFile) connectionFlags.commandConfig = configFile;
   const config = await resolveConnection(connectionFlags);
   const json = io.format === 'json';

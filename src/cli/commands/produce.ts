@@ -115,7 +115,11 @@ async function readDelimited(input: Readable, delimiter: Buffer, parse: RecordPa
         parsed.push(parseInputRecord(raw, parse, `record ${line}`));
       } catch (error) {
         if (error instanceof KafkaplaneError && sender.records > 0) {
-          throw new KafkaplaneError(error.code, `${error.message} (the ${sender.records} record${sender.records === 1 ? '' : 's'} before it ${sender.records === 1 ? 'was' : 'were'} produced; nothing after it was)`, { exitCode: error.exitCode });
+          throw new KafkaplaneError(
+            error.code,
+            `${error.message} (the ${sender.records} record${sender.records === 1 ? '' : 's'} before it ${sender.records === 1 ? 'was' : 'were'} produced; nothing after it was)`,
+            { exitCode: error.exitCode },
+          );
         }
         throw error;
       }

@@ -25,7 +25,9 @@ function pickCluster(spec: SpecFile, name: string | undefined, source: string): 
   }
   if (spec.clusters.length === 1) return spec.clusters[0]!;
   if (spec.clusters.length === 0) {
-    throw new KafkaplaneError('NO_CLUSTER', `${source} defines no KafkaCluster, so there is nothing to render`, { hint: 'render the file that holds the KafkaCluster (its KafkaTopic and KafkaUser documents may live beside it)' });
+    throw new KafkaplaneError('NO_CLUSTER', `${source} defines no KafkaCluster, so there is nothing to render`, {
+      hint: 'render the file that holds the KafkaCluster (its KafkaTopic and KafkaUser documents may live beside it)',
+    });
   }
   throw new KafkaplaneError('AMBIGUOUS_CLUSTER', `${source} defines ${spec.clusters.length} clusters (${names.join(', ')}); say which with --cluster`);
 }
@@ -118,7 +120,13 @@ async function writeFiles(outDir: string, result: RenderResult, cluster: string)
     removed.push(target);
     // Directories the previous render created and that are empty now (never outDir itself; rmdir refuses non-empty ones).
     for (let dir = dirname(target); insideOutDir(outDir, relative(outDir, dir)) !== undefined; dir = dirname(dir)) {
-      if (!(await rmdir(dir).then(() => true, () => false))) break;
+      if (
+        !(await rmdir(dir).then(
+          () => true,
+          () => false,
+        ))
+      )
+        break;
     }
   }
   const manifest: RenderManifest = { kind: 'KafkaplaneRender', format: result.format, cluster, files: result.files.map((f) => ({ path: f.path, sha256: sha256(f.content) })) };

@@ -30,6 +30,10 @@ export async function topicsCreate(flags: CreateFlags): Promise<CreateReport> {
   const config = await resolveConnection(flags);
   const { createTopic } = await import('../../kafka/topics.ts');
   const { name } = flags;
-  const result = await withAdmin(config, (admin) => createTopic(admin, { name, partitions: flags.partitions, replicationFactor: flags.replicationFactor, assignment, configs }, flags.ifNotExists ?? false), { probe: true });
+  const result = await withAdmin(
+    config,
+    (admin) => createTopic(admin, { name, partitions: flags.partitions, replicationFactor: flags.replicationFactor, assignment, configs }, flags.ifNotExists ?? false),
+    { probe: true },
+  );
   return { topic: name, created: result.created, ...(result.created ? { id: result.id, partitions: result.partitions, replicationFactor: result.replicationFactor } : {}) };
 }

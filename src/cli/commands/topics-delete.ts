@@ -21,7 +21,11 @@ export async function topicsDelete(flags: ConnectionFlags & { names: string[]; i
       const existing = names.filter((n) => metadata.topics.some((t) => t.name === n && t.error !== 'UNKNOWN_TOPIC_OR_PARTITION'));
       if (!flags.ifExists) requireTopics(metadata, names);
       const internal = metadata.topics.filter((t) => t.internal && existing.includes(t.name));
-      if (internal.length > 0) throw new KafkaplaneError('INTERNAL_TOPIC', `${internal.map((t) => t.name).join(', ')} ${internal.length === 1 ? 'is an internal topic' : 'are internal topics'}; kafkaplane does not delete them`);
+      if (internal.length > 0)
+        throw new KafkaplaneError(
+          'INTERNAL_TOPIC',
+          `${internal.map((t) => t.name).join(', ')} ${internal.length === 1 ? 'is an internal topic' : 'are internal topics'}; kafkaplane does not delete them`,
+        );
       await deleteTopics(admin, existing);
       return existing;
     },

@@ -49,7 +49,9 @@ export async function topicsDescribe(flags: DescribeFlags): Promise<TopicsDescri
   if (!flags.ifExists) {
     requireTopics(description.metadata, flags.topics);
     if (flags.topic !== undefined && description.topics.length === 0) {
-      throw new KafkaplaneError('UNKNOWN_TOPIC', `no topic matches --topic '${flags.topic}'`, { hint: 'list the topics with `kafkaplane topics list` (add --include-internal for internal ones), or pass --if-exists' });
+      throw new KafkaplaneError('UNKNOWN_TOPIC', `no topic matches --topic '${flags.topic}'`, {
+        hint: 'list the topics with `kafkaplane topics list` (add --include-internal for internal ones), or pass --if-exists',
+      });
     }
   }
   const filtered = Boolean(flags.underReplicatedPartitions || flags.underMinIsrPartitions || flags.atMinIsrPartitions || flags.unavailablePartitions);

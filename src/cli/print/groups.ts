@@ -14,7 +14,13 @@ const int64 = (v: bigint | null) => (v === null ? null : jsonInt64(v));
 
 export const groupsListPrinter: Printer<ConsumerGroupListing[]> = {
   text(groups, io) {
-    if (groups.length > 0) io.stdout.write(formatTable(['GROUP', 'TYPE', 'STATE'], groups.map((g) => [g.id, g.type === 'consumer' ? 'Consumer' : 'Classic', g.state])));
+    if (groups.length > 0)
+      io.stdout.write(
+        formatTable(
+          ['GROUP', 'TYPE', 'STATE'],
+          groups.map((g) => [g.id, g.type === 'consumer' ? 'Consumer' : 'Classic', g.state]),
+        ),
+      );
   },
 };
 
@@ -49,10 +55,21 @@ function membersTable(g: GroupReport, verbose: boolean): string | undefined {
     if (!tps || tps.length === 0) return '-';
     const byTopic = new Map<string, number[]>();
     for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
-    return [...byTopic].map(([t, ps]) => `${t}:${ps.sort((a, b) => a - b).join(',')}`).sort().join(';');
+    return [...byTopic]
+      .map(([t, ps]) => `${t}:${ps.sort((a, b) => a - b).join(',')}`)
+      .sort()
+      .join(';');
   };
   return formatTable(
-    ['GROUP', 'CONSUMER-ID', ...(withInstance ? ['GROUP-INSTANCE-ID'] : []), 'HOST', 'CLIENT-ID', '#PARTITIONS', ...(verbose ? ['CURRENT-EPOCH', 'CURRENT-ASSIGNMENT', 'TARGET-EPOCH', 'TARGET-ASSIGNMENT'] : [])],
+    [
+      'GROUP',
+      'CONSUMER-ID',
+      ...(withInstance ? ['GROUP-INSTANCE-ID'] : []),
+      'HOST',
+      'CLIENT-ID',
+      '#PARTITIONS',
+      ...(verbose ? ['CURRENT-EPOCH', 'CURRENT-ASSIGNMENT', 'TARGET-EPOCH', 'TARGET-ASSIGNMENT'] : []),
+    ],
     g.members.map((m) => [
       g.group,
       m.memberId,

@@ -45,7 +45,12 @@ export function describeUp(r: UpResult): string {
   const verb = r.created ? 'created and started' : r.started.length > 0 ? `started node${r.started.length > 1 ? 's' : ''} ${r.started.join(', ')} of` : 'already running:';
   lines.push(`Kafka ${r.kafkaVersion} cluster "${r.name}" ${verb} in ${(r.durationMs / 1000).toFixed(1)} s (cluster id ${r.clusterId})`);
   lines.push('');
-  lines.push(formatTable(['NODE', 'ROLES', 'PID', 'PORTS'], r.nodes.map((n) => [n.id, n.roles.join(','), n.pid, n.listeners.map((l) => `${l.name}:${l.port}`).join(' ')])).trimEnd());
+  lines.push(
+    formatTable(
+      ['NODE', 'ROLES', 'PID', 'PORTS'],
+      r.nodes.map((n) => [n.id, n.roles.join(','), n.pid, n.listeners.map((l) => `${l.name}:${l.port}`).join(' ')]),
+    ).trimEnd(),
+  );
   lines.push('');
   for (const l of r.listeners) lines.push(`bootstrap (${l.name}, ${l.securityProtocol}): ${l.bootstrap}`);
   for (const t of r.topics) lines.push(`topic ${t.topic}: ${t.action}${t.changes.length ? ` (${t.changes.join(', ')})` : ''}`);
@@ -110,7 +115,8 @@ export function describeStatus(r: StatusResult): string {
     ).trimEnd(),
   );
   lines.push('');
-  if (r.quorum) lines.push(`quorum: leader ${r.quorum.leaderId}, epoch ${r.quorum.leaderEpoch}, high watermark ${r.quorum.highWatermark}, voter lag ${r.quorum.voters.map((v) => `${v.id}:${v.lag}`).join(' ')}`);
+  if (r.quorum)
+    lines.push(`quorum: leader ${r.quorum.leaderId}, epoch ${r.quorum.leaderEpoch}, high watermark ${r.quorum.highWatermark}, voter lag ${r.quorum.voters.map((v) => `${v.id}:${v.lag}`).join(' ')}`);
   if (r.error) lines.push(`could not query the cluster: ${r.error}`);
   for (const l of r.listeners) lines.push(`bootstrap (${l.name}, ${l.securityProtocol}): ${l.bootstrap}`);
   lines.push(`state: ${r.stateDir}`);
@@ -130,7 +136,9 @@ export const validatePrinter: Printer<{ file: string; spec: SpecFile }> = {
   text(r, io) {
     const lines = [`${r.file} is valid:`];
     for (const c of r.spec.clusters) {
-      lines.push(`  KafkaCluster ${c.metadata.name}: Kafka ${c.spec.version}, ${countNodes(c, 'broker')} brokers, ${countNodes(c, 'controller')} controllers, listeners ${c.spec.listeners.map((l) => `${l.name}:${l.port}`).join(' ')}`);
+      lines.push(
+        `  KafkaCluster ${c.metadata.name}: Kafka ${c.spec.version}, ${countNodes(c, 'broker')} brokers, ${countNodes(c, 'controller')} controllers, listeners ${c.spec.listeners.map((l) => `${l.name}:${l.port}`).join(' ')}`,
+      );
     }
     for (const t of r.spec.topics) lines.push(`  KafkaTopic ${t.topic.metadata.name}${t.cluster ? ` (cluster ${t.cluster})` : ''}`);
     for (const u of r.spec.users) lines.push(`  KafkaUser ${u.user.metadata.name}${u.cluster ? ` (cluster ${u.cluster})` : ''}`);

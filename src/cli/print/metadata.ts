@@ -78,10 +78,19 @@ export const clusterDescribePrinter: Printer<ClusterReport> = {
   text(report, io) {
     const now = Date.now();
     const lines = [`Cluster id:  ${report.clusterId ?? '-'}`, `Brokers:     ${report.brokers.length} (metadata names broker ${report.controllerId} as controller)`, ''];
-    lines.push(formatTable(['BROKER', 'HOST', 'PORT', 'RACK'], report.brokers.map((b) => [b.id, b.host, b.port, b.rack])).trimEnd(), '');
+    lines.push(
+      formatTable(
+        ['BROKER', 'HOST', 'PORT', 'RACK'],
+        report.brokers.map((b) => [b.id, b.host, b.port, b.rack]),
+      ).trimEnd(),
+      '',
+    );
     if (report.quorum) {
       const q = report.quorum;
-      lines.push(`KRaft quorum: leader ${q.leaderId} (the active controller), epoch ${q.leaderEpoch}, high watermark ${q.highWatermark}, max follower lag ${q.maxFollowerLag} (${q.maxFollowerLagTimeMs} ms)`, '');
+      lines.push(
+        `KRaft quorum: leader ${q.leaderId} (the active controller), epoch ${q.leaderEpoch}, high watermark ${q.highWatermark}, max follower lag ${q.maxFollowerLag} (${q.maxFollowerLagTimeMs} ms)`,
+        '',
+      );
       lines.push(
         formatTable(
           ['NODE', 'DIRECTORY-ID', 'LOG-END-OFFSET', 'LAG', 'LAST-FETCH', 'LAST-CAUGHT-UP', 'STATUS'],

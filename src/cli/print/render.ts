@@ -33,7 +33,8 @@ export const renderPrinter: Printer<RenderReport> = {
         : r.format === 'compose'
           ? `docker compose -f ${paths[0]} up -d`
           : `kubectl apply --server-side -f ${paths[0]}`;
-    const stale = removed.length > 0 ? `removed ${removed.length} file${removed.length === 1 ? '' : 's'} of the previous render that this one does not produce:\n${removed.map((p) => `  ${p}`).join('\n')}\n` : '';
+    const stale =
+      removed.length > 0 ? `removed ${removed.length} file${removed.length === 1 ? '' : 's'} of the previous render that this one does not produce:\n${removed.map((p) => `  ${p}`).join('\n')}\n` : '';
     io.stdout.write(`wrote ${paths.length} file${paths.length === 1 ? '' : 's'} for cluster ${r.cluster} (${r.format}):\n${paths.map((w) => `  ${w}`).join('\n')}\n${stale}next: ${next}\n`);
   },
 };

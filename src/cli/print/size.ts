@@ -30,7 +30,14 @@ export const sizePrinter: Printer<SizeReport> = {
     );
     if (plan.notes.length > 0) lines.push('', 'Notes:', ...notes(r).map((n) => `  - ${n}`));
     if (r.spec) {
-      lines.push('', `Spec ${r.spec.file} (cluster "${r.spec.cluster}"):`, formatTable(['RESOURCE', 'SPEC', 'NEEDED', 'VERDICT'], r.spec.comparison.map((c) => [c.resource, c.spec, c.needed, c.verdict])).trimEnd());
+      lines.push(
+        '',
+        `Spec ${r.spec.file} (cluster "${r.spec.cluster}"):`,
+        formatTable(
+          ['RESOURCE', 'SPEC', 'NEEDED', 'VERDICT'],
+          r.spec.comparison.map((c) => [c.resource, c.spec, c.needed, c.verdict]),
+        ).trimEnd(),
+      );
     }
     io.stdout.write(`${lines.join('\n')}\n`);
   },

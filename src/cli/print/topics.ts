@@ -28,7 +28,9 @@ function formatDescribe(report: TopicsDescribeReport): string {
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([k, v]) => `${k}=${v ?? 'null'}`)
         .join(',');
-      lines.push(`Topic: ${t.name}${t.id === 'AAAAAAAAAAAAAAAAAAAAAA' ? '' : `\tTopicId: ${t.id}`}\tPartitionCount: ${t.partitionCount}\tReplicationFactor: ${t.replicationFactor}\tConfigs: ${configs}`);
+      lines.push(
+        `Topic: ${t.name}${t.id === 'AAAAAAAAAAAAAAAAAAAAAA' ? '' : `\tTopicId: ${t.id}`}\tPartitionCount: ${t.partitionCount}\tReplicationFactor: ${t.replicationFactor}\tConfigs: ${configs}`,
+      );
     }
     for (const p of t.partitions) {
       let line = `\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leader >= 0 ? p.leader : 'none'}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}`;

@@ -29,7 +29,13 @@ export async function applyResources(local: LocalCluster, spec: SpecFile, emit: 
   emit({ type: 'step', message: `applying ${plural(topics.length, 'topic')} and ${plural(users.length, 'user')}` });
   const authorization = local.state.cluster.spec.authorization !== undefined;
   return withAdmin(adminConnection(local, 30_000), async (admin) => {
-    const topicPlan = planTopics(topics, await observeTopics(admin, topics.map((t) => t.name)));
+    const topicPlan = planTopics(
+      topics,
+      await observeTopics(
+        admin,
+        topics.map((t) => t.name),
+      ),
+    );
     const refused = refusedTopicActions(topicPlan);
     if (refused) throw refused;
     const topicFailure = (await applyTopicActions(admin, topicPlan)).find((r) => r.error)?.error;

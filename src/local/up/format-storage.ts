@@ -20,7 +20,11 @@ export async function formatStorage(local: LocalCluster, java: string, distribut
   }
   if (toFormat.length === 0) return;
   emit({ type: 'step', message: `formatting storage of node${toFormat.length > 1 ? 's' : ''} ${toFormat.map((n) => n.id).join(', ')} (cluster id ${state.identity.clusterId})` });
-  const quorum = voters(model.nodes.filter((n) => n.controller), model.listeners.controller, placement);
+  const quorum = voters(
+    model.nodes.filter((n) => n.controller),
+    model.listeners.controller,
+    placement,
+  );
   await Promise.all(
     toFormat.map((node) =>
       runStorageTool({

@@ -25,7 +25,10 @@ export async function writeConfigs(local: LocalCluster, distribution: Distributi
     const props = brokerProperties(model, node, placement);
     if (running.has(node.id) && existsSync(layout.propertiesFile(node.id))) {
       const changed = changedProperties(parseProperties(await readFile(layout.propertiesFile(node.id), 'utf8')), props);
-      if (changed.length > 0) warnings.push(hint`node ${node.id} is running with its previous configuration (${changed.join(', ')} changed in the spec); restart the cluster to apply it: ${action('down')} && ${action('up')}`);
+      if (changed.length > 0)
+        warnings.push(
+          hint`node ${node.id} is running with its previous configuration (${changed.join(', ')} changed in the spec); restart the cluster to apply it: ${action('down')} && ${action('up')}`,
+        );
     }
     await writeFile(layout.propertiesFile(node.id), formatProperties(props, `node ${node.id} of cluster ${state.name}: written by kafkaplane from the spec on every up; edits here are overwritten`));
     const nodeLogging = loggingConfig(distribution.logging, layout.logFile(node.id));

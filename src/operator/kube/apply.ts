@@ -1,4 +1,4 @@
-import { type KubeClient, type KubeObject, type OwnerReference } from './client.ts';
+import type { KubeClient, KubeObject, OwnerReference } from './client.ts';
 import { collectionPath, resourceType } from './resources.ts';
 
 /** Marks what the operator applied for an owner, so it can find (and prune) it again, cluster-scoped objects too. */
@@ -42,7 +42,13 @@ export interface ApplyReport {
  * `kafkaplane`), then deletion of objects of `kinds` this owner applied before that are no longer desired. `changed`
  * tells whether the apiserver stored a new version (a no-op apply keeps the resourceVersion).
  */
-export async function applyDesired(client: KubeClient, owner: KubeObject, desired: readonly KubeObject[], kinds: readonly string[], options: { selector: string; keep?: (object: KubeObject) => boolean }): Promise<ApplyReport> {
+export async function applyDesired(
+  client: KubeClient,
+  owner: KubeObject,
+  desired: readonly KubeObject[],
+  kinds: readonly string[],
+  options: { selector: string; keep?: (object: KubeObject) => boolean },
+): Promise<ApplyReport> {
   const report: ApplyReport = { applied: [], pruned: [] };
   const wanted = new Set<string>();
   for (const object of desired) {

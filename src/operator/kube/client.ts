@@ -123,7 +123,12 @@ export class KubeClient {
 
   /** Deletes an object; true when it existed. */
   async delete(kind: string, namespace: string | undefined, name: string, options: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; preconditionUid?: string } = {}): Promise<boolean> {
-    const body = { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: options.propagationPolicy ?? 'Background', ...(options.preconditionUid ? { preconditions: { uid: options.preconditionUid } } : {}) };
+    const body = {
+      apiVersion: 'v1',
+      kind: 'DeleteOptions',
+      propagationPolicy: options.propagationPolicy ?? 'Background',
+      ...(options.preconditionUid ? { preconditions: { uid: options.preconditionUid } } : {}),
+    };
     try {
       await this.request('DELETE', objectPath(kind, namespace, name), body);
       return true;

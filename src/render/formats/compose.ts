@@ -43,7 +43,11 @@ export function renderCompose(input: RenderInput): ComposeRender {
     });
   });
   if (problems.length > 0) {
-    throw new RenderError(input.source ?? 'the spec', 'a docker compose file', problems.map((p) => ({ ...p, document: `KafkaCluster "${cluster.metadata.name}"` })));
+    throw new RenderError(
+      input.source ?? 'the spec',
+      'a docker compose file',
+      problems.map((p) => ({ ...p, document: `KafkaCluster "${cluster.metadata.name}"` })),
+    );
   }
   // The cluster as compose runs it: with the docker host's twin of the first listener (model/placement-compose.ts).
   const model = clusterModel(plan.cluster);
@@ -73,7 +77,9 @@ export function renderCompose(input: RenderInput): ComposeRender {
     if (secured) environment.KAFKAPLANE_INTERNAL_PASSWORD_FILE = COMPOSE_INTERNAL_PASSWORD_FILE;
     const heap = heapSize(pool, 'kubernetes');
     environment.KAFKA_HEAP_OPTS = `-Xms${heap} -Xmx${heap}`;
-    environment.KAFKA_JVM_PERFORMANCE_OPTS = jvmOptions(pool, 'kubernetes').filter((o) => !o.startsWith('-Xms') && !o.startsWith('-Xmx')).join(' ');
+    environment.KAFKA_JVM_PERFORMANCE_OPTS = jvmOptions(pool, 'kubernetes')
+      .filter((o) => !o.startsWith('-Xms') && !o.startsWith('-Xmx'))
+      .join(' ');
     // Logs to stdout only (docker compose logs), no GC log file: render/logging.ts.
     environment.KAFKA_LOG4J_OPTS = log.log4jOpts;
     environment.EXTRA_ARGS = KAFKA_SERVER_EXTRA_ARGS;
@@ -109,10 +115,7 @@ export function renderCompose(input: RenderInput): ComposeRender {
             ],
           }
         : {}),
-      volumes: [
-        pool.storage.type === 'persistent-claim' ? { type: 'volume', source: dataVolume, target: DATA_DIR } : { type: 'tmpfs', target: DATA_DIR },
-        { type: 'tmpfs', target: RUN_DIR },
-      ],
+      volumes: [pool.storage.type === 'persistent-claim' ? { type: 'volume', source: dataVolume, target: DATA_DIR } : { type: 'tmpfs', target: DATA_DIR }, { type: 'tmpfs', target: RUN_DIR }],
       ...(ports.length > 0 ? { ports } : {}),
       restart: 'unless-stopped',
       stop_grace_period: `${settings.pod.terminationGracePeriodSeconds}s`,

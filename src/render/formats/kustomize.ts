@@ -14,7 +14,7 @@ const KUSTOMIZATION = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Ku
 const BASE_NOTE = [
   ' Rendered by kafkaplane; change the spec and render again rather than editing these files.',
   ' Do not set namespace, namePrefix or nameSuffix here or in an overlay: pod and Service DNS names are part of',
-  ' every broker\'s configuration (ConfigMap), so renamed objects would advertise addresses that do not exist.',
+  " every broker's configuration (ConfigMap), so renamed objects would advertise addresses that do not exist.",
   ' Safe to patch in overlays: labels, annotations, CPU, nodeSelector, tolerations, affinity, priorityClassName.',
   ' Not safe: replicas, memory (the heap is computed from it), ports, storage size (volumeClaimTemplates are immutable).',
 ].join('\n');
@@ -80,16 +80,12 @@ export function renderKustomize(rendered: KubernetesRender, header: string): Ren
                 affinity: {
                   podAntiAffinity: {
                     $patch: 'replace',
-                    requiredDuringSchedulingIgnoredDuringExecution: [
-                      { labelSelector: { matchLabels: poolSelectorLabels(context.names, pool.name) }, topologyKey: 'kubernetes.io/hostname' },
-                    ],
+                    requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: poolSelectorLabels(context.names, pool.name) }, topologyKey: 'kubernetes.io/hostname' }],
                   },
                 },
                 // With spec.rack: never more than one Kafka node of a pool more in one zone than in another, so
                 // losing a zone loses at most a third of a 3-zone pool's replicas.
-                ...(context.cluster.spec.rack
-                  ? { topologySpreadConstraints: [{ $patch: 'replace' }, zoneSpread(context, pool.name, 'DoNotSchedule')] }
-                  : {}),
+                ...(context.cluster.spec.rack ? { topologySpreadConstraints: [{ $patch: 'replace' }, zoneSpread(context, pool.name, 'DoNotSchedule')] } : {}),
               },
             },
           },

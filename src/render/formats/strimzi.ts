@@ -43,8 +43,10 @@ function droppedSettings(settings: KubernetesSpec): string[] {
   if (settings.imagePullPolicy !== defaults.imagePullPolicy) dropped.push('spec.kubernetes.imagePullPolicy');
   if (settings.clusterDomain !== defaults.clusterDomain) dropped.push('spec.kubernetes.clusterDomain (the Strimzi operator reads KUBERNETES_SERVICE_DNS_DOMAIN)');
   if (!settings.serviceAccount.create || settings.serviceAccount.name !== undefined || settings.serviceAccount.annotations !== undefined) dropped.push('spec.kubernetes.serviceAccount');
-  if (!settings.networkPolicy.enabled) dropped.push('spec.kubernetes.networkPolicy.enabled: false (Strimzi always creates its NetworkPolicies unless the operator runs with STRIMZI_NETWORK_POLICY_GENERATION=false)');
-  if (settings.tls.secretName !== undefined || settings.tls.passwordSecret !== undefined || settings.tls.keystoreKey !== defaults.tls.keystoreKey) dropped.push('spec.kubernetes.tls (Strimzi issues the listener certificates from its own CA)');
+  if (!settings.networkPolicy.enabled)
+    dropped.push('spec.kubernetes.networkPolicy.enabled: false (Strimzi always creates its NetworkPolicies unless the operator runs with STRIMZI_NETWORK_POLICY_GENERATION=false)');
+  if (settings.tls.secretName !== undefined || settings.tls.passwordSecret !== undefined || settings.tls.keystoreKey !== defaults.tls.keystoreKey)
+    dropped.push('spec.kubernetes.tls (Strimzi issues the listener certificates from its own CA)');
   if (settings.identity !== undefined) dropped.push('spec.kubernetes.identity (Strimzi chooses the cluster id and directory ids)');
   if (settings.rackInit.image !== defaults.rackInit.image) dropped.push('spec.kubernetes.rackInit.image (Strimzi reads the zone with its own kafka-init container)');
   const jmx = settings.monitoring.jmxExporter;
@@ -53,7 +55,7 @@ function droppedSettings(settings: KubernetesSpec): string[] {
   }
   if (settings.monitoring.kafkaExporter.image !== KAFKA_EXPORTER_IMAGE) dropped.push('spec.kubernetes.monitoring.kafkaExporter.image (Strimzi runs its own kafka_exporter image)');
   if (settings.monitoring.port !== defaults.monitoring.port) dropped.push('spec.kubernetes.monitoring.port (Strimzi always uses 9404)');
-  if (settings.monitoring.scrapers !== undefined) dropped.push('spec.kubernetes.monitoring.scrapers (Strimzi\'s NetworkPolicy admits anyone to the metrics port)');
+  if (settings.monitoring.scrapers !== undefined) dropped.push("spec.kubernetes.monitoring.scrapers (Strimzi's NetworkPolicy admits anyone to the metrics port)");
   return dropped;
 }
 
@@ -71,7 +73,12 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
     }
   });
   problems.push(...heapProblems(spec.nodePools));
-  if (problems.length > 0) throw new RenderError(input.source ?? 'the spec', 'Strimzi resources', problems.map((p) => ({ ...p, document: `KafkaCluster "${name}"` })));
+  if (problems.length > 0)
+    throw new RenderError(
+      input.source ?? 'the spec',
+      'Strimzi resources',
+      problems.map((p) => ({ ...p, document: `KafkaCluster "${name}"` })),
+    );
 
   const warnings: string[] = [...externalListenerWarnings(cluster)];
   let image: string | undefined;
@@ -148,9 +155,7 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
         ...(spec.authorization ? { authorization: { type: 'simple', superUsers: spec.authorization.superUsers } } : {}),
         ...(spec.rack ? { rack: { topologyKey: spec.rack.topologyKey } } : {}),
         ...(image !== undefined ? { image } : {}),
-        ...(monitoring
-          ? { metricsConfig: { type: 'jmxPrometheusExporter', valueFrom: { configMapKeyRef: { name: metricsConfigMap, key: METRICS_FILE } } } }
-          : {}),
+        ...(monitoring ? { metricsConfig: { type: 'jmxPrometheusExporter', valueFrom: { configMapKeyRef: { name: metricsConfigMap, key: METRICS_FILE } } } } : {}),
       },
       // The Topic and User Operators reconcile the KafkaTopic and KafkaUser resources below.
       entityOperator: { topicOperator: {}, userOperator: {} },
@@ -215,10 +220,7 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
               authorization: {
                 type: 'simple',
                 acls: u.spec.authorization.acls.map((a) => ({
-                  resource:
-                    a.resource.type === 'cluster'
-                      ? { type: 'cluster' }
-                      : { type: a.resource.type, name: a.resource.name, patternType: a.resource.patternType },
+                  resource: a.resource.type === 'cluster' ? { type: 'cluster' } : { type: a.resource.type, name: a.resource.name, patternType: a.resource.patternType },
                   operations: a.operations,
                   host: a.host,
                   type: a.type,

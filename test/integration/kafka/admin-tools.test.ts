@@ -83,7 +83,12 @@ function parseTopicDescribe(text: string) {
   for (const line of text.split('\n')) {
     if (line.startsWith('Topic: ')) {
       const field = (name: string) => new RegExp(`${name}: ([^\\t]*)`).exec(line)?.[1] ?? '';
-      topics.set(field('Topic'), { id: field('TopicId'), partitionCount: Number(field('PartitionCount')), replicationFactor: Number(field('ReplicationFactor')), configs: field('Configs').split(',').filter(Boolean).sort() });
+      topics.set(field('Topic'), {
+        id: field('TopicId'),
+        partitionCount: Number(field('PartitionCount')),
+        replicationFactor: Number(field('ReplicationFactor')),
+        configs: field('Configs').split(',').filter(Boolean).sort(),
+      });
     } else if (line.startsWith('\tTopic: ')) partitions.push(line);
   }
   return { topics, partitions: partitions.sort() };
@@ -248,7 +253,23 @@ test('groups describe/list match kafka-consumer-groups for a classic group and a
   // A KIP-848 ("consumer" protocol) group that stays active: Kafka's console consumer until it has 35 records.
   activeConsumer = runKafkaTool(
     KAFKA_TOOLS.consoleConsumer,
-    ['--bootstrap-server', bootstrap, '--topic', groupsTopic, '--group', activeGroup, '--from-beginning', '--max-messages', '35', '--consumer-property', 'group.protocol=consumer', '--consumer-property', 'auto.commit.interval.ms=500', '--timeout-ms', '240000'],
+    [
+      '--bootstrap-server',
+      bootstrap,
+      '--topic',
+      groupsTopic,
+      '--group',
+      activeGroup,
+      '--from-beginning',
+      '--max-messages',
+      '35',
+      '--consumer-property',
+      'group.protocol=consumer',
+      '--consumer-property',
+      'auto.commit.interval.ms=500',
+      '--timeout-ms',
+      '240000',
+    ],
     { timeoutMs: 300_000 },
   );
   await eventually('the KIP-848 group to commit all 30 records', async () => {
@@ -266,30 +287,46 @@ test('groups describe/list match kafka-consumer-groups for a classic group and a
     assert.deepEqual(parseTable(ours.stdout).map(offsetRow).sort(), parseTable(reference.stdout).map(offsetRow).sort(), group);
   }
   const classicRows = parseTable((await cli('groups', 'describe', classicGroup, '-b', bootstrap)).stdout);
-  assert.equal(classicRows.reduce((n, r) => n + Number(r['CURRENT-OFFSET']), 0), 20);
+  assert.equal(
+    classicRows.reduce((n, r) => n + Number(r['CURRENT-OFFSET']), 0),
+    20,
+  );
 
   const members = parseTable((await cli('groups', 'describe', activeGroup, '--members', '-b', bootstrap)).stdout);
   const refMembers = parseTable((await kafkaTool(KAFKA_TOOLS.consumerGroups, ['--describe', '--group', activeGroup, '--members'])).stdout);
-  assert.deepEqual(members.map((m) => [m['CONSUMER-ID'], m['#PARTITIONS']]), refMembers.map((m) => [m['CONSUMER-ID'], m['#PARTITIONS']]));
+  assert.deepEqual(
+    members.map((m) => [m['CONSUMER-ID'], m['#PARTITIONS']]),
+    refMembers.map((m) => [m['CONSUMER-ID'], m['#PARTITIONS']]),
+  );
 
   const listed = parseTable((await cli('groups', 'list', '-b', bootstrap)).stdout);
   const refList = (await kafkaTool(KAFKA_TOOLS.consumerGroups, ['--list'])).stdout.trim().split('\n').filter(Boolean);
   assert.deepEqual(listed.map((g) => g.GROUP).sort(), refList.sort());
-  assert.deepEqual(listed.filter((g) => g.GROUP === activeGroup).map((g) => [g.TYPE, g.STATE]), [['Consumer', 'Stable']]);
+  assert.deepEqual(
+    listed.filter((g) => g.GROUP === activeGroup).map((g) => [g.TYPE, g.STATE]),
+    [['Consumer', 'Stable']],
+  );
 
   const unknown = await cli('groups', 'describe', `adm-${run}-nobody`, '-b', bootstrap);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /consumer group 'adm-.*-nobody' does not exist/);
 });
 
-test('reset-offsets --execute on an active group is refused with Kafka\'s message, and nothing changes', async () => {
-  const before = parseTable((await cli('groups', 'describe', activeGroup, '-b', bootstrap)).stdout).map(offsetRow).sort();
+test("reset-offsets --execute on an active group is refused with Kafka's message, and nothing changes", async () => {
+  const before = parseTable((await cli('groups', 'describe', activeGroup, '-b', bootstrap)).stdout)
+    .map(offsetRow)
+    .sort();
   const refused = await cli('groups', 'reset-offsets', activeGroup, '--all-topics', '--to-earliest', '--execute', '-b', bootstrap);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, new RegExp(`Assignments can only be reset if the group '${activeGroup}' is inactive, but the current state is Stable\\.`));
   const reference = await kafkaTool(KAFKA_TOOLS.consumerGroups, ['--group', activeGroup, '--reset-offsets', '--all-topics', '--to-earliest', '--execute']);
   assert.match(reference.stdout, new RegExp(`Assignments can only be reset if the group '${activeGroup}' is inactive, but the current state is Stable\\.`));
-  assert.deepEqual(parseTable((await cli('groups', 'describe', activeGroup, '-b', bootstrap)).stdout).map(offsetRow).sort(), before);
+  assert.deepEqual(
+    parseTable((await cli('groups', 'describe', activeGroup, '-b', bootstrap)).stdout)
+      .map(offsetRow)
+      .sort(),
+    before,
+  );
   const deleting = await cli('groups', 'delete', activeGroup, '-b', bootstrap);
   assert.equal(deleting.code, 1);
   assert.match(deleting.stderr, /has 1 active member/);
@@ -300,7 +337,7 @@ test('reset-offsets --execute on an active group is refused with Kafka\'s messag
   assert.equal(finished.code, 0, finished.stderr);
 });
 
-test('reset-offsets plans equal kafka-consumer-groups\' for the same inputs; --execute commits them', async () => {
+test("reset-offsets plans equal kafka-consumer-groups' for the same inputs; --execute commits them", async () => {
   const scope = ['--topic', groupsTopic];
   // Start from a known committed offset on every partition (so --shift-by has something to shift).
   const seeded = await cli('groups', 'reset-offsets', classicGroup, ...scope, '--to-offset', '5', '--execute', '-b', bootstrap);
@@ -320,7 +357,12 @@ test('reset-offsets plans equal kafka-consumer-groups\' for the same inputs; --e
     ['--to-datetime', '2099-01-01T00:00:00.000'],
     ['--by-duration', 'PT1H'],
   ];
-  const csv = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => /^[^,\s]+,\d+,\d+$/.test(l)).sort();
+  const csv = (text: string) =>
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /^[^,\s]+,\d+,\d+$/.test(l))
+      .sort();
   for (const scenario of scenarios) {
     const ours = await cli('groups', 'reset-offsets', classicGroup, ...scope, ...scenario, '--export', '-b', bootstrap);
     assert.equal(ours.code, 0, `${scenario.join(' ')}: ${ours.stderr}`);
@@ -334,10 +376,16 @@ test('reset-offsets plans equal kafka-consumer-groups\' for the same inputs; --e
   assert.equal(dry.code, 0, dry.stderr);
   assert.match(dry.stdout, /^GROUP +TOPIC +PARTITION +NEW-OFFSET\n/);
   assert.equal(dry.stderr, 'dry run: nothing was changed (add --execute to commit these offsets)\n');
-  assert.ok(dry.stderrWrites.every((w) => w.endsWith('\n')), JSON.stringify(dry.stderrWrites));
+  assert.ok(
+    dry.stderrWrites.every((w) => w.endsWith('\n')),
+    JSON.stringify(dry.stderrWrites),
+  );
   const nobody = await cli('groups', 'reset-offsets', `adm-${run}-nobody`, ...scope, '--to-earliest', '-b', bootstrap);
   assert.equal(nobody.code, 1);
-  assert.equal(nobody.stderr, `error: consumer group 'adm-${run}-nobody' does not exist\nhint: check the name (\`kafkaplane groups list\`); to give a new group its starting offsets, add --allow-new-group\n`);
+  assert.equal(
+    nobody.stderr,
+    `error: consumer group 'adm-${run}-nobody' does not exist\nhint: check the name (\`kafkaplane groups list\`); to give a new group its starting offsets, add --allow-new-group\n`,
+  );
   // --from-file: our CSV export is the tool's input format, and the other way round.
   const planFile = join(tmpdir(), `adm-${run}-plan.csv`);
   await writeFile(planFile, `${groupsTopic},0,1\n${groupsTopic},2,999999\n`);
@@ -350,7 +398,12 @@ test('reset-offsets plans equal kafka-consumer-groups\' for the same inputs; --e
   assert.equal(badFile.code, 2);
   assert.match(badFile.stderr, /plan\.csv:1: partition "zero" is not a number/);
 
-  for (const bad of [['--to-datetime', '2024-02-30T00:00:00.000'], ['--by-duration', '3 hours'], ['--to-offset', 'ten'], ['--to-earliest', '--to-latest']]) {
+  for (const bad of [
+    ['--to-datetime', '2024-02-30T00:00:00.000'],
+    ['--by-duration', '3 hours'],
+    ['--to-offset', 'ten'],
+    ['--to-earliest', '--to-latest'],
+  ]) {
     const r = await cli('groups', 'reset-offsets', classicGroup, ...scope, ...bad, '-b', bootstrap);
     assert.equal(r.code, 2, `${bad.join(' ')}: ${r.stderr}`);
   }
@@ -361,10 +414,14 @@ test('reset-offsets plans equal kafka-consumer-groups\' for the same inputs; --e
   const executed = await cli('groups', 'reset-offsets', classicGroup, ...scope, '--to-offset', '2', '--execute', '-b', bootstrap);
   assert.equal(executed.code, 0, executed.stderr);
   const after = parseTable((await kafkaTool(KAFKA_TOOLS.consumerGroups, ['--describe', '--group', classicGroup])).stdout);
-  assert.deepEqual(after.map((r) => [r.PARTITION, r['CURRENT-OFFSET']]).sort(), [['0', '2'], ['1', '2'], ['2', '2']]);
+  assert.deepEqual(after.map((r) => [r.PARTITION, r['CURRENT-OFFSET']]).sort(), [
+    ['0', '2'],
+    ['1', '2'],
+    ['2', '2'],
+  ]);
 });
 
-test('reset-offsets --to-datetime and --by-duration in the middle of the log: the plan equals kafka-consumer-groups\'', async () => {
+test("reset-offsets --to-datetime and --by-duration in the middle of the log: the plan equals kafka-consumer-groups'", async () => {
   const topic = topicName('bytime');
   const group = `adm-${run}-bytime`;
   assert.equal((await cli('topics', 'create', topic, '--partitions', '3', '-b', bootstrap)).code, 0);
@@ -379,7 +436,12 @@ test('reset-offsets --to-datetime and --by-duration in the middle of the log: th
   const created = await cli('groups', 'reset-offsets', group, '--topic', topic, '--to-earliest', '--execute', '--allow-new-group', '-b', bootstrap);
   assert.equal(created.code, 0, created.stderr);
   const scope = ['--topic', topic];
-  const csv = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => /^[^,\s]+,\d+,\d+$/.test(l)).sort();
+  const csv = (text: string) =>
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /^[^,\s]+,\d+,\d+$/.test(l))
+      .sort();
   // --to-datetime with a zone other than UTC (+02:00), so the zone is parsed, not ignored.
   const local = new Date(boundary + 2 * 3600_000).toISOString().replace('Z', '+02:00');
   // --by-duration is relative to each tool's own clock, and Kafka's JVM starts seconds after ours: aim at the first
@@ -394,7 +456,11 @@ test('reset-offsets --to-datetime and --by-duration in the middle of the log: th
     assert.deepEqual(csv(ours.stdout), csv(reference.stdout), scenario.join(' '));
     // In the middle: every partition moves to the end of batch A, i.e. 12 records in all are before the time.
     const offsets = csv(ours.stdout).map((l) => Number(l.split(',')[2]));
-    assert.equal(offsets.reduce((n, o) => n + o, 0), 12, `${scenario.join(' ')}: ${ours.stdout}`);
+    assert.equal(
+      offsets.reduce((n, o) => n + o, 0),
+      12,
+      `${scenario.join(' ')}: ${ours.stdout}`,
+    );
   }
   assert.equal((await cli('groups', 'delete', group, '-b', bootstrap)).code, 0);
 });
@@ -439,24 +505,36 @@ test('metadata prints what kcat -L prints', async () => {
   assert.equal(a.controllers, 1);
   assert.match(ours.stdout, /^Metadata for all topics \(from broker \d: 127\.0\.0\.1:\d+\/\d\):\n 3 brokers:\n/);
   const json = await cliJson<{ brokers: { id: number; name: string }[]; topics: { topic: string }[] }>('metadata', '-t', groupsTopic, '-b', bootstrap);
-  assert.deepEqual(json.topics.map((t) => t.topic), [groupsTopic]);
+  assert.deepEqual(
+    json.topics.map((t) => t.topic),
+    [groupsTopic],
+  );
   assert.equal(json.brokers.length, 3);
 });
 
 test('cluster describe reports the quorum MetadataQuorumCommand reports', async () => {
-  const report = await cliJson<{ clusterId: string; brokers: unknown[]; quorum: { leaderId: number; voters: { id: number; directoryId: string; status: string }[]; observers: unknown[] } }>('cluster', 'describe', '-b', bootstrap);
+  const report = await cliJson<{ clusterId: string; brokers: unknown[]; quorum: { leaderId: number; voters: { id: number; directoryId: string; status: string }[]; observers: unknown[] } }>(
+    'cluster',
+    'describe',
+    '-b',
+    bootstrap,
+  );
   const status = await kafkaTool(KAFKA_TOOLS.metadataQuorum, ['describe', '--status']);
   assert.equal(status.code, 0, status.stderr);
   assert.match(status.stdout, new RegExp(`ClusterId:\\s+${report.clusterId}`));
   assert.match(status.stdout, new RegExp(`LeaderId:\\s+${report.quorum.leaderId}\\b`));
   // Node, directory id, status, LogEndOffset and Lag, as `describe --replication` shows them.
-  await compareQuorum(() => cliJson('cluster', 'describe', '-b', bootstrap), () => kafkaTool(KAFKA_TOOLS.metadataQuorum, ['describe', '--replication']), { voters: 3, observers: 0 });
+  await compareQuorum(
+    () => cliJson('cluster', 'describe', '-b', bootstrap),
+    () => kafkaTool(KAFKA_TOOLS.metadataQuorum, ['describe', '--replication']),
+    { voters: 3, observers: 0 },
+  );
   assert.equal(report.brokers.length, 3);
   const text = await cli('cluster', 'describe', '-b', bootstrap);
   assert.match(text.stdout, new RegExp(`KRaft quorum: leader ${report.quorum.leaderId} \\(the active controller\\)`));
 });
 
-test('connect-info --format properties works as --command-config for kafkaplane and for Kafka\'s own tools', async () => {
+test("connect-info --format properties works as --command-config for kafkaplane and for Kafka's own tools", async () => {
   const props = await cli('connect-info', '--state-dir', cluster.stateDir, '--format', 'properties');
   assert.equal(props.code, 0, props.stderr);
   assert.match(props.stdout, new RegExp(`bootstrap\\.servers=${bootstrap.replaceAll('.', '\\.')}`));
@@ -481,7 +559,7 @@ test('connect-info --format properties works as --command-config for kafkaplane 
   assert.match(kcat.stdout, / 3 brokers:/);
 });
 
-test('a SCRAM listener: connect-info\'s properties log kafkaplane and Kafka\'s tools in; a wrong password is named as such', async () => {
+test("a SCRAM listener: connect-info's properties log kafkaplane and Kafka's tools in; a wrong password is named as such", async () => {
   const props = await cli('connect-info', '--state-dir', cluster.stateDir, '--listener', 'scram', '--user', 'app', '--format', 'properties', '--reveal-password');
   assert.equal(props.code, 0, props.stderr);
   assert.match(props.stdout, /security\.protocol=SASL_PLAINTEXT\nsasl\.mechanism=SCRAM-SHA-512\nsasl\.jaas\.config=.*username="app" password="[^<]/);
@@ -515,7 +593,12 @@ test('a SCRAM listener: connect-info\'s properties log kafkaplane and Kafka\'s t
   assert.equal(doc.spring.kafka.properties['sasl.jaas.config'], 'org.apache.kafka.common.security.scram.ScramLoginModule required username="app" password="${KAFKA_SASL_PASSWORD}";');
   const password = (await readFile(join(cluster.stateDir, 'users', 'app.password'), 'utf8')).trim();
   const springProps = join(tmpdir(), `adm-${run}-spring.properties`);
-  await writeFile(springProps, Object.entries(doc.spring.kafka.properties).map(([k, v]) => `${k}=${v.replace('${KAFKA_SASL_PASSWORD}', () => password)}`).join('\n'));
+  await writeFile(
+    springProps,
+    Object.entries(doc.spring.kafka.properties)
+      .map(([k, v]) => `${k}=${v.replace('${KAFKA_SASL_PASSWORD}', () => password)}`)
+      .join('\n'),
+  );
   try {
     const viaSpring = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', doc.spring.kafka['bootstrap-servers'], '--command-config', springProps, '--list']);
     assert.equal(viaSpring.code, 0, viaSpring.stderr);
@@ -554,7 +637,10 @@ test('doctor on the healthy cluster: no warning, nothing critical, exit 0 — al
   const leftovers = groups.map((g) => g.id).filter((id) => id.startsWith(`adm-${run}-`));
   if (leftovers.length > 0) assert.equal((await cli('groups', 'delete', ...leftovers, '-b', bootstrap)).code, 0);
   const report = await doctor('-b', bootstrap, '--strict');
-  assert.deepEqual(report.findings.filter((f) => f.severity !== 'ok'), []);
+  assert.deepEqual(
+    report.findings.filter((f) => f.severity !== 'ok'),
+    [],
+  );
   assert.equal(report.code, 0);
   assert.equal(report.exitCode, 0);
   assert.ok(report.findings.some((f) => f.check === 'advertised-listeners' && f.severity === 'ok'));
@@ -563,9 +649,15 @@ test('doctor on the healthy cluster: no warning, nothing critical, exit 0 — al
   const local = await doctor('--state-dir', cluster.stateDir, '--strict');
   assert.equal(local.code, 0, JSON.stringify(local.findings.filter((f) => f.severity !== 'ok')));
   const titles = local.findings.filter((f) => f.check === 'advertised-listeners').map((f) => f.title);
-  assert.ok(titles.some((t) => /^every advertised address on the internal REPLICATION listener is reachable/.test(t)), titles.join('\n'));
+  assert.ok(
+    titles.some((t) => /^every advertised address on the internal REPLICATION listener is reachable/.test(t)),
+    titles.join('\n'),
+  );
   assert.ok(titles.includes('listener plain (PLAINTEXT): every advertised address is reachable from here (3 brokers)'), titles.join('\n'));
-  assert.ok(titles.some((t) => /^listener scram \(SASL_PLAINTEXT\): every advertised address is reachable from here \(3 brokers\); authentication not checked/.test(t)), titles.join('\n'));
+  assert.ok(
+    titles.some((t) => /^listener scram \(SASL_PLAINTEXT\): every advertised address is reachable from here \(3 brokers\); authentication not checked/.test(t)),
+    titles.join('\n'),
+  );
 });
 
 test('doctor finds a stopped broker and a partition under min.insync.replicas', async () => {
@@ -587,7 +679,10 @@ test('doctor finds a stopped broker and a partition under min.insync.replicas', 
   assert.match(report.findings.find((f) => f.check === 'brokers')!.title, /broker down: 2/);
   const underMinIsr = report.findings.find((f) => /under min\.insync\.replicas/.test(f.title))!;
   assert.equal(underMinIsr.severity, 'critical');
-  assert.ok(underMinIsr.detail.some((d) => d.startsWith(`${strict}-0: ISR`)), JSON.stringify(underMinIsr.detail));
+  assert.ok(
+    underMinIsr.detail.some((d) => d.startsWith(`${strict}-0: ISR`)),
+    JSON.stringify(underMinIsr.detail),
+  );
 
   // acks: with the ISR below min.insync.replicas, acks=all is refused and --acks 1 is not (what `--acks 1` sends).
   // (Files as the records: each file is one record, and the test's own stdin stays out of it.)
@@ -620,16 +715,25 @@ test('doctor finds a stopped broker and a partition under min.insync.replicas', 
   assert.ok(parseTopicDescribe(ours.stdout).partitions.some((l) => l.includes(strict)));
 
   // The other filters, now that they select something: the same partition lines as kafka-topics'.
-  for (const [filter, expected] of [['--under-replicated-partitions', strict], ['--unavailable-partitions', onlyOn2]] as const) {
+  for (const [filter, expected] of [
+    ['--under-replicated-partitions', strict],
+    ['--unavailable-partitions', onlyOn2],
+  ] as const) {
     const o = await cli('topics', 'describe', filter, '-b', alive);
     assert.equal(o.code, 0, o.stderr);
     const r = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', alive, '--describe', filter, '--exclude-internal']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(parseTopicDescribe(o.stdout).partitions, parseTopicDescribe(r.stdout).partitions, filter);
-    assert.ok(parseTopicDescribe(o.stdout).partitions.some((l) => l.includes(`Topic: ${expected}\t`)), `${filter}: ${o.stdout}`);
+    assert.ok(
+      parseTopicDescribe(o.stdout).partitions.some((l) => l.includes(`Topic: ${expected}\t`)),
+      `${filter}: ${o.stdout}`,
+    );
   }
   const unavailable = parseTopicDescribe((await cli('topics', 'describe', '--unavailable-partitions', '-b', alive)).stdout).partitions;
-  assert.deepEqual(unavailable.filter((l) => l.includes(onlyOn2)).map((l) => /Leader: (\S+)/.exec(l)![1]), ['none', 'none']);
+  assert.deepEqual(
+    unavailable.filter((l) => l.includes(onlyOn2)).map((l) => /Leader: (\S+)/.exec(l)![1]),
+    ['none', 'none'],
+  );
   const offline = report.findings.find((f) => f.check === 'partitions' && /offline/.test(f.title))!;
   assert.equal(offline.severity, 'critical');
   assert.match(offline.detail.join(' '), new RegExp(`${onlyOn2}-0, ${onlyOn2}-1`));
@@ -649,10 +753,14 @@ test('doctor finds a broker that advertises an address this machine cannot reach
   const args = command.slice(1).map((a) => a.replaceAll(`${layout.nodeDir(1)}`, `${layout.nodeDir(2)}`));
   await startDetached({ command: command[0]!, args, outputFile: layout.stdoutFile(2), pidFile: layout.pidFile(2), marker: `-Dkafkaplane.node=${layout.nodeDir(2)}`, cwd: layout.nodeDir(2) });
 
-  await eventually('broker 2 to register with its new address', async () => {
-    const metadata = await cli('metadata', '-o', 'json', '-b', bootstrap);
-    return metadata.code === 0 && metadata.stdout.includes(host) ? true : undefined;
-  }, 120_000);
+  await eventually(
+    'broker 2 to register with its new address',
+    async () => {
+      const metadata = await cli('metadata', '-o', 'json', '-b', bootstrap);
+      return metadata.code === 0 && metadata.stdout.includes(host) ? true : undefined;
+    },
+    120_000,
+  );
   const report = await doctor('-b', bootstrap);
   const advertised = report.findings.find((f) => f.check === 'advertised-listeners')!;
   assert.equal(advertised.severity, 'critical');

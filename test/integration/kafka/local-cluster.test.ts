@@ -110,7 +110,7 @@ test('kcat -L lists 3 brokers, and the cluster reports itself healthy', async ()
   assert.equal(s.nodes.filter((n) => n.quorum === 'leader').length, 1);
 });
 
-test('the CLI: status -o json for scripts, and the quorum as Kafka\'s MetadataQuorumCommand sees it', async () => {
+test("the CLI: status -o json for scripts, and the quorum as Kafka's MetadataQuorumCommand sees it", async () => {
   const json = await runCliJson<{ bootstrap: string; healthy: boolean; quorum: { leaderId: number } }>(['status', '--state-dir', cluster.stateDir], { quiet: true });
   assert.equal(json.bootstrap, cluster.bootstrap);
   const tool = await runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-server', cluster.bootstrap, 'describe', '--status']);
@@ -119,7 +119,7 @@ test('the CLI: status -o json for scripts, and the quorum as Kafka\'s MetadataQu
   assert.match(tool.stdout, /CurrentVoters:\s+\[.*"id":\s*0.*"id":\s*1.*"id":\s*2/s);
 });
 
-test('the TLS listener: kcat verifies the brokers\' certificates against the cluster\'s CA', async () => {
+test("the TLS listener: kcat verifies the brokers' certificates against the cluster's CA", async () => {
   const tls = cluster.result.listeners.find((l) => l.name === 'tls')!;
   assert.equal(tls.securityProtocol, 'SSL');
   assert.equal(tls.bootstrap, `127.0.0.1:${PORT_BASE + 300},127.0.0.1:${PORT_BASE + 301},127.0.0.1:${PORT_BASE + 302}`);
@@ -146,13 +146,31 @@ test('@platformatic/kafka produces with acks=all and reads every message back', 
   assert.deepEqual([...read].sort(), [...values].sort());
 });
 
-test('Kafka\'s own console producer and consumer (from the same jars) work against it', async () => {
+test("Kafka's own console producer and consumer (from the same jars) work against it", async () => {
   const topic = `it-console-${randomUUID().slice(0, 8)}`;
   await createTopic(topic, 1);
   const lines = Array.from({ length: 20 }, (_, i) => `k${i}:console-${i}`);
-  const produced = await runKafkaTool(KAFKA_TOOLS.consoleProducer, ['--bootstrap-server', cluster.bootstrap, '--topic', topic, '--property', 'parse.key=true', '--property', 'key.separator=:', '--producer-property', 'acks=all'], { input: `${lines.join('\n')}\n` });
+  const produced = await runKafkaTool(
+    KAFKA_TOOLS.consoleProducer,
+    ['--bootstrap-server', cluster.bootstrap, '--topic', topic, '--property', 'parse.key=true', '--property', 'key.separator=:', '--producer-property', 'acks=all'],
+    { input: `${lines.join('\n')}\n` },
+  );
   assert.equal(produced.code, 0, produced.stderr);
-  const consumed = await runKafkaTool(KAFKA_TOOLS.consoleConsumer, ['--bootstrap-server', cluster.bootstrap, '--topic', topic, '--from-beginning', '--max-messages', '20', '--property', 'print.key=true', '--property', 'key.separator=:', '--timeout-ms', '30000']);
+  const consumed = await runKafkaTool(KAFKA_TOOLS.consoleConsumer, [
+    '--bootstrap-server',
+    cluster.bootstrap,
+    '--topic',
+    topic,
+    '--from-beginning',
+    '--max-messages',
+    '20',
+    '--property',
+    'print.key=true',
+    '--property',
+    'key.separator=:',
+    '--timeout-ms',
+    '30000',
+  ]);
   assert.equal(consumed.code, 0, consumed.stderr);
   assert.deepEqual(consumed.stdout.trim().split('\n'), lines);
 });
@@ -216,7 +234,10 @@ test('down then up keeps every message; the cluster id never changes', async () 
   const stopped = await down({ stateDir: cluster.stateDir, graceMs: 60_000 });
   // Each node stops with a controlled shutdown — or, if it was too slow to ask for one while two controllers were
   // still up, is killed at once (it could only wait for a quorum that is gone); data survives either way (below).
-  assert.ok(stopped.nodes.every((n) => n.result === 'stopped' || (n.result === 'killed' && n.reason === 'no-quorum')), JSON.stringify(stopped.nodes));
+  assert.ok(
+    stopped.nodes.every((n) => n.result === 'stopped' || (n.result === 'killed' && n.reason === 'no-quorum')),
+    JSON.stringify(stopped.nodes),
+  );
   assert.ok(stopped.nodes.filter((n) => n.result === 'stopped').length >= 2, JSON.stringify(stopped.nodes));
   assert.equal((await status({ stateDir: cluster.stateDir })).running, false);
 

@@ -37,14 +37,16 @@ after(async () => {
 test('brokers are 0-1, controllers 100-102 (a block of ids per pool); the quorum has 3 voters and the brokers observe it', async () => {
   const s = await status({ stateDir: cluster.stateDir });
   assert.equal(s.healthy, true);
-  assert.deepEqual(s.nodes.map((n) => `${n.id}:${n.roles.join('+')}:${n.quorum}`), [
-    '0:broker:observer',
-    '1:broker:observer',
-    ...s.nodes.slice(2).map((n) => `${n.id}:controller:${n.quorum}`),
-  ]);
+  assert.deepEqual(
+    s.nodes.map((n) => `${n.id}:${n.roles.join('+')}:${n.quorum}`),
+    ['0:broker:observer', '1:broker:observer', ...s.nodes.slice(2).map((n) => `${n.id}:controller:${n.quorum}`)],
+  );
   assert.deepEqual(s.quorum?.voters.map((v) => v.id).sort(), [100, 101, 102]);
   assert.ok([100, 101, 102].includes(s.quorum!.leaderId));
-  assert.deepEqual(s.nodes.slice(2).map((n) => n.listeners.map((l) => l.name)), [['CONTROLLER'], ['CONTROLLER'], ['CONTROLLER']]);
+  assert.deepEqual(
+    s.nodes.slice(2).map((n) => n.listeners.map((l) => l.name)),
+    [['CONTROLLER'], ['CONTROLLER'], ['CONTROLLER']],
+  );
 });
 
 test('clients see the two brokers and nothing else; messages flow', async () => {
@@ -61,15 +63,31 @@ test('cluster describe: 3 voters and the 2 brokers as observers, log end offsets
   const ours = async () => {
     const r = await cli('cluster', 'describe', '-b', cluster.bootstrap, '-o', 'json');
     assert.equal(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout) as { quorum: { leaderId: number; voters: { id: number; directoryId: string; status: string; logEndOffset: number; lag: number }[]; observers: { id: number; directoryId: string; status: string; logEndOffset: number; lag: number }[] } };
+    return JSON.parse(r.stdout) as {
+      quorum: {
+        leaderId: number;
+        voters: { id: number; directoryId: string; status: string; logEndOffset: number; lag: number }[];
+        observers: { id: number; directoryId: string; status: string; logEndOffset: number; lag: number }[];
+      };
+    };
   };
   await compareQuorum(ours, () => runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-server', cluster.bootstrap, 'describe', '--replication']), { voters: 3, observers: 2 });
   // Voters are the controller nodes, observers the broker nodes (ids as the local runtime numbers them).
   const nodes = (await status({ stateDir: cluster.stateDir })).nodes;
-  const ids = (role: string) => nodes.filter((n) => n.roles.includes(role)).map((n) => n.id).sort((a, b) => a - b);
+  const ids = (role: string) =>
+    nodes
+      .filter((n) => n.roles.includes(role))
+      .map((n) => n.id)
+      .sort((a, b) => a - b);
   const report = await ours();
-  assert.deepEqual(report.quorum.voters.map((v) => v.id).sort((a, b) => a - b), ids('controller'));
-  assert.deepEqual(report.quorum.observers.map((o) => o.id).sort((a, b) => a - b), ids('broker'));
+  assert.deepEqual(
+    report.quorum.voters.map((v) => v.id).sort((a, b) => a - b),
+    ids('controller'),
+  );
+  assert.deepEqual(
+    report.quorum.observers.map((o) => o.id).sort((a, b) => a - b),
+    ids('broker'),
+  );
   assert.ok(report.quorum.observers.every((o) => o.status === 'Observer'));
   const text = await cli('cluster', 'describe', '-b', cluster.bootstrap);
   assert.match(text.stdout, new RegExp(`^${ids('broker')[0]} +\\S+ +\\d+ +\\d+ +.* Observer$`, 'm'));
@@ -89,9 +107,15 @@ test('a third broker joins a running cluster; the controllers keep their ids and
   assert.deepEqual(grown.started, [2]);
   const s = await status({ stateDir: cluster.stateDir });
   assert.equal(s.healthy, true);
-  assert.deepEqual(s.nodes.filter((n) => n.roles.includes('controller')).map((n) => `${n.id}:${n.listeners[0]!.port}`), controllersBefore);
+  assert.deepEqual(
+    s.nodes.filter((n) => n.roles.includes('controller')).map((n) => `${n.id}:${n.listeners[0]!.port}`),
+    controllersBefore,
+  );
   // The new broker takes the next free port index: after the five existing nodes.
-  assert.deepEqual(s.nodes.find((n) => n.id === 2)!.listeners.map((l) => l.port), [PORT_BASE + 5, PORT_BASE + 105]);
+  assert.deepEqual(
+    s.nodes.find((n) => n.id === 2)!.listeners.map((l) => l.port),
+    [PORT_BASE + 5, PORT_BASE + 105],
+  );
   const meta = await runKcat(['-b', cluster.bootstrap, '-L']);
   assert.equal(meta.code, 0, meta.stderr);
   assert.match(meta.stdout, / 3 brokers:/);
@@ -99,5 +123,8 @@ test('a third broker joins a running cluster; the controllers keep their ids and
 
 test('down stops brokers, then controllers, each with a controlled shutdown', async () => {
   const result = await down({ stateDir: cluster.stateDir, graceMs: 60_000 });
-  assert.deepEqual(result.nodes.map((n) => n.result), ['stopped', 'stopped', 'stopped', 'stopped', 'stopped', 'stopped']);
+  assert.deepEqual(
+    result.nodes.map((n) => n.result),
+    ['stopped', 'stopped', 'stopped', 'stopped', 'stopped', 'stopped'],
+  );
 });

@@ -62,7 +62,10 @@ test('down: a node stuck while the other two are gone waits for a quorum that ca
   const t0 = Date.now();
   const result = await down({ stateDir, graceMs: 120_000 });
   const elapsed = Date.now() - t0;
-  assert.deepEqual(result.nodes.map((n) => `${n.id}:${n.result}${n.reason ? `:${n.reason}` : ''}`), ['0:stopped', '1:stopped', '2:killed:no-quorum']);
+  assert.deepEqual(
+    result.nodes.map((n) => `${n.id}:${n.result}${n.reason ? `:${n.reason}` : ''}`),
+    ['0:stopped', '1:stopped', '2:killed:no-quorum'],
+  );
   assert.ok(elapsed < 60_000, `down took ${elapsed} ms; a node without a quorum must not wait out the 120 s grace period`);
   assert.deepEqual(nodeJvms(stateDir), []);
   // Nothing was lost by it: the cluster comes back.

@@ -34,14 +34,34 @@ const password = async (user: string) => (await readFile(cluster.result.users.fi
 async function clientConfig(user: string, pw?: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'kafkaplane-client-'));
   const file = join(dir, `${user}.properties`);
-  await writeFile(file, `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${user}" password="${pw ?? (await password(user))}";\n`);
+  await writeFile(
+    file,
+    `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${user}" password="${pw ?? (await password(user))}";\n`,
+  );
   return file;
 }
 
 const produce = async (user: string, topic: string, lines: string[], pw?: string) =>
-  runKafkaTool(KAFKA_TOOLS.consoleProducer, ['--bootstrap-server', cluster.bootstrap, '--topic', topic, '--producer.config', await clientConfig(user, pw), '--producer-property', 'max.block.ms=15000', '--producer-property', 'delivery.timeout.ms=20000', '--producer-property', 'request.timeout.ms=10000'], { input: `${lines.join('\n')}\n`, timeoutMs: 90_000 });
+  runKafkaTool(
+    KAFKA_TOOLS.consoleProducer,
+    [
+      '--bootstrap-server',
+      cluster.bootstrap,
+      '--topic',
+      topic,
+      '--producer.config',
+      await clientConfig(user, pw),
+      '--producer-property',
+      'max.block.ms=15000',
+      '--producer-property',
+      'delivery.timeout.ms=20000',
+      '--producer-property',
+      'request.timeout.ms=10000',
+    ],
+    { input: `${lines.join('\n')}\n`, timeoutMs: 90_000 },
+  );
 
-test('up applies the file\'s topics and users', async () => {
+test("up applies the file's topics and users", async () => {
   assert.deepEqual(cluster.result.topics.map((t) => `${t.topic}:${t.action}`).sort(), ['orders:created', 'payments:created']);
   assert.deepEqual(cluster.result.users.map((u) => u.user).sort(), ['admin', 'orders-app']);
   const local = await locate({ stateDir: cluster.stateDir });
@@ -54,10 +74,17 @@ test('up applies the file\'s topics and users', async () => {
   ]);
 });
 
-test('Kafka\'s own tools log in with the generated SCRAM-SHA-512 password; a wrong password is refused', async () => {
+test("Kafka's own tools log in with the generated SCRAM-SHA-512 password; a wrong password is refused", async () => {
   const ok = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', cluster.bootstrap, '--list', '--command-config', await clientConfig('admin')]);
   assert.equal(ok.code, 0, ok.stderr);
-  assert.deepEqual(ok.stdout.trim().split('\n').filter((t) => !t.startsWith('__')).sort(), ['orders', 'payments']);
+  assert.deepEqual(
+    ok.stdout
+      .trim()
+      .split('\n')
+      .filter((t) => !t.startsWith('__'))
+      .sort(),
+    ['orders', 'payments'],
+  );
   const bad = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', cluster.bootstrap, '--list', '--command-config', await clientConfig('admin', 'wrong-password')], { timeoutMs: 90_000 });
   assert.notEqual(bad.code, 0);
   assert.match(bad.stdout + bad.stderr, /Authentication failed.*invalid credentials/);
@@ -66,10 +93,46 @@ test('Kafka\'s own tools log in with the generated SCRAM-SHA-512 password; a wro
 test('ACLs hold: orders-app may write and read orders (in an orders- group) but not payments', async () => {
   const write = await produce('orders-app', 'orders', ['order-1', 'order-2']);
   assert.equal(write.code, 0, write.stderr);
-  const read = await runKafkaTool(KAFKA_TOOLS.consoleConsumer, ['--bootstrap-server', cluster.bootstrap, '--topic', 'orders', '--group', 'orders-readers', '--from-beginning', '--max-messages', '2', '--timeout-ms', '60000', '--consumer.config', await clientConfig('orders-app')], { timeoutMs: 90_000 });
+  const read = await runKafkaTool(
+    KAFKA_TOOLS.consoleConsumer,
+    [
+      '--bootstrap-server',
+      cluster.bootstrap,
+      '--topic',
+      'orders',
+      '--group',
+      'orders-readers',
+      '--from-beginning',
+      '--max-messages',
+      '2',
+      '--timeout-ms',
+      '60000',
+      '--consumer.config',
+      await clientConfig('orders-app'),
+    ],
+    { timeoutMs: 90_000 },
+  );
   assert.equal(read.code, 0, read.stderr);
   assert.deepEqual(read.stdout.trim().split('\n').sort(), ['order-1', 'order-2']);
-  const otherGroup = await runKafkaTool(KAFKA_TOOLS.consoleConsumer, ['--bootstrap-server', cluster.bootstrap, '--topic', 'orders', '--group', 'analytics', '--from-beginning', '--max-messages', '1', '--timeout-ms', '20000', '--consumer.config', await clientConfig('orders-app')], { timeoutMs: 60_000 });
+  const otherGroup = await runKafkaTool(
+    KAFKA_TOOLS.consoleConsumer,
+    [
+      '--bootstrap-server',
+      cluster.bootstrap,
+      '--topic',
+      'orders',
+      '--group',
+      'analytics',
+      '--from-beginning',
+      '--max-messages',
+      '1',
+      '--timeout-ms',
+      '20000',
+      '--consumer.config',
+      await clientConfig('orders-app'),
+    ],
+    { timeoutMs: 60_000 },
+  );
   assert.match(otherGroup.stdout + otherGroup.stderr, /GroupAuthorizationException|Not authorized to access group/);
   const denied = await produce('orders-app', 'payments', ['nope']);
   assert.match(denied.stdout + denied.stderr, /TopicAuthorizationException|Not authorized to access topics/);
@@ -83,17 +146,32 @@ test('a second up keeps passwords and makes ACLs exactly the spec again', async 
   // Someone adds an ACL by hand: the spec is the truth, so up removes it.
   await withAdmin(adminConnection(local), async (admin) => {
     const { AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes } = await import('@platformatic/kafka');
-    await admin.createAcls({ creations: [{ principal: 'User:orders-app', host: '*', resourceType: ResourceTypes.TOPIC, resourceName: 'payments', resourcePatternType: ResourcePatternTypes.LITERAL, operation: AclOperations.READ, permissionType: AclPermissionTypes.ALLOW }] });
+    await admin.createAcls({
+      creations: [
+        {
+          principal: 'User:orders-app',
+          host: '*',
+          resourceType: ResourceTypes.TOPIC,
+          resourceName: 'payments',
+          resourcePatternType: ResourcePatternTypes.LITERAL,
+          operation: AclOperations.READ,
+          permissionType: AclPermissionTypes.ALLOW,
+        },
+      ],
+    });
   });
   const again = await up({ spec: parseSpec(SPEC), stateDir: cluster.stateDir, heap: '384m' });
   assert.deepEqual(again.started, []);
   assert.equal(await password('orders-app'), before);
   const acls = await withAdmin(adminConnection(local), (admin) => principalAcls(admin, 'User:orders-app'));
-  assert.equal(acls.some((a) => a.resourceName === 'payments'), false);
+  assert.equal(
+    acls.some((a) => a.resourceName === 'payments'),
+    false,
+  );
   assert.equal(acls.length, 4);
 });
 
-test('kafkaplane\'s own listeners are no way around the ACLs: anonymous and wrong logins are refused there, the internal one works', async () => {
+test("kafkaplane's own listeners are no way around the ACLs: anonymous and wrong logins are refused there, the internal one works", async () => {
   const replication = `127.0.0.1:${PORT_BASE + 100}`;
   const controller = `127.0.0.1:${PORT_BASE + 200}`;
   const internalPassword = (await readFile(join(cluster.stateDir, 'internal.password'), 'utf8')).trim();
@@ -115,7 +193,10 @@ test('kafkaplane\'s own listeners are no way around the ACLs: anonymous and wron
   const quorumNoLogin = await runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-controller', controller, '--command-config', impatient, 'describe', '--status'], { timeoutMs: 60_000 });
   assert.notEqual(quorumNoLogin.code, 0);
   const config = join(dir, 'internal.properties');
-  await writeFile(config, `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="kafkaplane" password="${internalPassword}";\n`);
+  await writeFile(
+    config,
+    `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="kafkaplane" password="${internalPassword}";\n`,
+  );
   const quorum = await runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-controller', controller, '--command-config', config, 'describe', '--status'], { timeoutMs: 60_000 });
   assert.equal(quorum.code, 0, quorum.stderr);
   assert.match(quorum.stdout, /CurrentVoters:\s+\[/);

@@ -51,7 +51,7 @@ test('an address that accepts connections and never answers: every Admin command
   assert.match(doctor.stdout, /CRITICAL +the bootstrap address answered, but Kafka did not/);
 });
 
-test('with the default timeout too, a silent address fails in about 15 s, not after the client\'s retries', async () => {
+test("with the default timeout too, a silent address fails in about 15 s, not after the client's retries", async () => {
   const r = await cli('topics', 'describe', '-b', silent.address);
   assert.equal(r.code, 1, r.stderr);
   assert.ok(r.ms >= 14_000 && r.ms < 15_000 + SLACK_MS, `took ${r.ms} ms`);
@@ -59,7 +59,11 @@ test('with the default timeout too, a silent address fails in about 15 s, not af
 
 test('a broker that answers the first contact and then goes silent: the command fails within the timeout, naming where it waited', async () => {
   const limit = stallLimitMs({ bootstrap: [half.address], timeoutMs: TIMEOUT_S * 1000 });
-  for (const args of [['topics', 'describe'], ['groups', 'describe', 'billing'], ['topics', 'alter', 'orders', '--partitions', '4']]) {
+  for (const args of [
+    ['topics', 'describe'],
+    ['groups', 'describe', 'billing'],
+    ['topics', 'alter', 'orders', '--partitions', '4'],
+  ]) {
     half.requests.length = 0;
     const r = await cli(...args, '-b', half.address, '--timeout', String(TIMEOUT_S));
     assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
@@ -78,7 +82,10 @@ test('a broker that answers the first contact and then goes silent: the command 
 });
 
 test('the process exits when the command fails: the client is closed and nothing keeps Node running', async () => {
-  for (const args of [['topics', 'describe', '-b', silent.address], ['groups', 'describe', 'billing', '-b', half.address]]) {
+  for (const args of [
+    ['topics', 'describe', '-b', silent.address],
+    ['groups', 'describe', 'billing', '-b', half.address],
+  ]) {
     const started = Date.now();
     const { code } = await spawnCli([...args, '--timeout', String(TIMEOUT_S)], { timeoutMs: 30_000 });
     assert.equal(code, 1, args.join(' '));

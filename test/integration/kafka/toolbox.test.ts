@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { withAdmin } from '../../../src/kafka/admin-session.ts';
-import { type ConnectionConfig } from '../../../src/kafka/client.ts';
+import type { ConnectionConfig } from '../../../src/kafka/client.ts';
 import { runCli, spawnCli } from '../../helpers/cli.ts';
 import { KAFKA_TOOLS, runKafkaTool } from '../../helpers/kafka-tools.ts';
 import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
@@ -198,7 +198,7 @@ test('kafkaplane consume prints exactly what kcat prints: -J envelope and -f for
   assert.ok(raw.stdout.includes(Buffer.concat([Buffer.from('bin:'), binary])));
 });
 
-test('Kafka\'s console producer and consumer interoperate, and keys land in the partition Java clients pick', async (t) => {
+test("Kafka's console producer and consumer interoperate, and keys land in the partition Java clients pick", async (t) => {
   const javaTopic = await createTopic(t, 6);
   const ourTopic = await createTopic(t, 6);
   const keys = Array.from({ length: 24 }, (_, i) => `key-${i}`);
@@ -213,7 +213,21 @@ test('Kafka\'s console producer and consumer interoperate, and keys land in the 
   assert.equal(javaPartitions.size, 24);
   assert.deepEqual(await partitionsOf(ourTopic), javaPartitions);
 
-  const consoleConsumer = await runKafkaTool(KAFKA_TOOLS.consoleConsumer, ['--bootstrap-server', B, '--topic', ourTopic, '--from-beginning', '--max-messages', '24', '--property', 'print.key=true', '--property', 'key.separator=|', '--timeout-ms', '30000']);
+  const consoleConsumer = await runKafkaTool(KAFKA_TOOLS.consoleConsumer, [
+    '--bootstrap-server',
+    B,
+    '--topic',
+    ourTopic,
+    '--from-beginning',
+    '--max-messages',
+    '24',
+    '--property',
+    'print.key=true',
+    '--property',
+    'key.separator=|',
+    '--timeout-ms',
+    '30000',
+  ]);
   assert.equal(consoleConsumer.code, 0, consoleConsumer.stderr);
   assert.deepEqual(consoleConsumer.stdout.split('\n').filter(Boolean).sort(), keys.map((k) => `${k}|value of ${k}`).sort());
   const readBack = await kp(['consume', '-b', B, '-t', javaTopic, '-e', '-q', '-K', ':']);
@@ -229,12 +243,30 @@ test('offsets: N, -N, s@ and e@ times, -c and -e select the records kcat selects
   assert.equal((await kpProcess(['produce', '-b', B, '-t', topic], 'b5\nb6\nb7\nb8\nb9\n')).code, 0);
 
   const cases: [string[], string[]][] = [
-    [['--offset', '-3', '-e'], ['-o', '-3', '-e']],
-    [['--offset', '4', '-c', '3'], ['-o', '4', '-c', '3']],
-    [['--offset', `s@${boundary}`, '-e'], ['-o', `s@${boundary}`, '-e']],
-    [['--offset', 'beginning', '--offset', `e@${boundary}`], ['-o', 'beginning', '-o', `e@${boundary}`]],
-    [['--offset', 'end', '-e'], ['-o', 'end', '-e']],
-    [['--from-beginning', '-c', '2'], ['-o', 'beginning', '-c', '2']],
+    [
+      ['--offset', '-3', '-e'],
+      ['-o', '-3', '-e'],
+    ],
+    [
+      ['--offset', '4', '-c', '3'],
+      ['-o', '4', '-c', '3'],
+    ],
+    [
+      ['--offset', `s@${boundary}`, '-e'],
+      ['-o', `s@${boundary}`, '-e'],
+    ],
+    [
+      ['--offset', 'beginning', '--offset', `e@${boundary}`],
+      ['-o', 'beginning', '-o', `e@${boundary}`],
+    ],
+    [
+      ['--offset', 'end', '-e'],
+      ['-o', 'end', '-e'],
+    ],
+    [
+      ['--from-beginning', '-c', '2'],
+      ['-o', 'beginning', '-c', '2'],
+    ],
   ];
   for (const [ours, theirs] of cases) {
     const a = await kp(['consume', '-b', B, '-t', topic, '-q', '-f', '%o:%s\\n', ...ours]);
@@ -261,7 +293,10 @@ test('produce --acks 1, --no-idempotence and --null-marker: what kcat reads, wha
   // --null-marker turns an input key, value or header value equal to the marker into null (console producer input:
   // headers TAB key TAB value); a fixed -H header is not input (`-H name` without "=" is its null).
   const input = 'trace:NIL,keep:yes\tk1\tv1\ntrace:t2\tNIL\tno key\ntrace:t3\tk3\tNIL\n';
-  const loose = await kpProcess(['produce', '-b', B, '-t', topic, '-p', '0', '--property', 'parse.key=true', '--property', 'parse.headers=true', '--acks', '1', '--no-idempotence', '--null-marker', 'NIL', '-H', 'fixed=NIL'], input);
+  const loose = await kpProcess(
+    ['produce', '-b', B, '-t', topic, '-p', '0', '--property', 'parse.key=true', '--property', 'parse.headers=true', '--acks', '1', '--no-idempotence', '--null-marker', 'NIL', '-H', 'fixed=NIL'],
+    input,
+  );
   assert.equal(loose.code, 0, loose.stderr);
   assert.match(loose.stderr, /produced 3 messages/);
   const read = await kcat(['-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%K:%k|%S:%s|%h\n']);
@@ -368,7 +403,10 @@ test('perf produce prints kafka-producer-perf-test lines: one set of regexes par
   assert.equal(java.code, 0, java.stderr);
   const ours = await kp(['perf', 'produce', ...args]);
   assert.equal(ours.code, 0, ours.stderr);
-  for (const [who, out] of [['kafka', java.stdout], ['kafkaplane', ours.stdout.toString()]] as const) {
+  for (const [who, out] of [
+    ['kafka', java.stdout],
+    ['kafkaplane', ours.stdout.toString()],
+  ] as const) {
     const lines = out.split('\n').filter(Boolean);
     assert.ok(lines.length >= 1, who);
     for (const line of lines.slice(0, -1)) assert.match(line, PRODUCER_WINDOW, `${who}: ${line}`);
@@ -378,7 +416,10 @@ test('perf produce prints kafka-producer-perf-test lines: one set of regexes par
   // Throttled: both print 5-second window lines, and kafkaplane keeps to the requested rate.
   const throttled = ['--topic', topic, '--num-records', '6000', '--record-size', '512', '--throughput', '1000', '--producer-props', `bootstrap.servers=${B}`, 'compression.type=gzip'];
   const [javaSlow, oursSlow] = await Promise.all([runKafkaTool(KAFKA_TOOLS.producerPerf, throttled, { timeoutMs: 240_000 }), kp(['perf', 'produce', ...throttled])]);
-  for (const [who, out] of [['kafka', javaSlow.stdout], ['kafkaplane', oursSlow.stdout.toString()]] as const) {
+  for (const [who, out] of [
+    ['kafka', javaSlow.stdout],
+    ['kafkaplane', oursSlow.stdout.toString()],
+  ] as const) {
     const lines = out.split('\n').filter(Boolean);
     assert.ok(lines.length >= 2, `${who} printed no window line:\n${out}`);
     for (const line of lines.slice(0, -1)) assert.match(line, PRODUCER_WINDOW, `${who}: ${line}`);
@@ -398,7 +439,10 @@ test('perf consume prints kafka-consumer-perf-test lines: header, summary and de
   assert.equal(java.code, 0, java.stderr);
   const ours = await kp(['perf', 'consume', ...args]);
   assert.equal(ours.code, 0, ours.stderr);
-  for (const [who, out] of [['kafka', java.stdout], ['kafkaplane', ours.stdout.toString()]] as const) {
+  for (const [who, out] of [
+    ['kafka', java.stdout],
+    ['kafkaplane', ours.stdout.toString()],
+  ] as const) {
     const lines = out.split('\n').filter(Boolean);
     assert.equal(lines[0], CONSUMER_HEADER, who);
     assert.match(lines[1]!, CONSUMER_SUMMARY, `${who}: ${lines[1]}`);
@@ -413,7 +457,10 @@ test('perf consume prints kafka-consumer-perf-test lines: header, summary and de
     runKafkaTool(KAFKA_TOOLS.consumerPerf, [...detailed, '--group', `gj-${randomUUID().slice(0, 6)}`], { timeoutMs: 240_000 }),
     kp(['perf', 'consume', ...detailed, '--group', `gk-${randomUUID().slice(0, 6)}`]),
   ]);
-  for (const [who, out] of [['kafka', javaD.stdout], ['kafkaplane', oursD.stdout.toString()]] as const) {
+  for (const [who, out] of [
+    ['kafka', javaD.stdout],
+    ['kafkaplane', oursD.stdout.toString()],
+  ] as const) {
     const lines = out.split('\n').filter(Boolean);
     assert.equal(lines[0], CONSUMER_DETAILED_HEADER, who);
     assert.match(lines.at(-1)!, /^WARNING: Exiting before consuming the expected number of messages: timeout \(3000 ms\) exceeded\. You can use the --timeout option to increase the timeout\.$/, who);
@@ -434,13 +481,31 @@ test('TLS and SCRAM listeners: the toolbox connects with --tls/--tls-ca and with
   assert.equal(scram.securityProtocol, 'SASL_PLAINTEXT');
   const password = (await readFile(cluster.result.users.find((u) => u.user === 'toolbox')!.passwordFile, 'utf8')).trim();
   const props = join(scratch, 'toolbox-scram.properties');
-  await writeFile(props, `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="toolbox" password="${password}";\n`);
+  await writeFile(
+    props,
+    `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="toolbox" password="${password}";\n`,
+  );
 
   const overTls = await kpProcess(['produce', '-b', tls.bootstrap, '--tls', '--tls-ca', cluster.result.caFile!, '-t', topic, '-K', ':'], 'tls-key:over tls\n');
   assert.equal(overTls.code, 0, overTls.stderr);
   const overScram = await kpProcess(['produce', '-b', scram.bootstrap, '--command-config', props, '-t', topic, '-K', ':'], 'scram-key:over scram\n');
   assert.equal(overScram.code, 0, overScram.stderr);
-  const perf = await kp(['perf', 'produce', '--topic', topic, '--num-records', '1000', '--record-size', '10', '--throughput', '-1', '--producer.config', props, '--producer-props', `bootstrap.servers=${scram.bootstrap}`]);
+  const perf = await kp([
+    'perf',
+    'produce',
+    '--topic',
+    topic,
+    '--num-records',
+    '1000',
+    '--record-size',
+    '10',
+    '--throughput',
+    '-1',
+    '--producer.config',
+    props,
+    '--producer-props',
+    `bootstrap.servers=${scram.bootstrap}`,
+  ]);
   assert.equal(perf.code, 0, perf.stderr);
   assert.match(lastLineOf(perf.stdout), PRODUCER_TOTAL);
 

@@ -95,10 +95,7 @@ test('real kube-apiserver: version, server-side apply dry run, kubectl, kustomiz
   await t.test('kubectl kustomize builds a kustomization, and kubectl server-side dry-run applies it', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kafkaplane-kustomize-'));
     t.after(() => fs.rm(dir, { recursive: true, force: true }));
-    await fs.writeFile(
-      path.join(dir, 'configmap.yaml'),
-      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broker-config\ndata:\n  num.partitions: "3"\n',
-    );
+    await fs.writeFile(path.join(dir, 'configmap.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broker-config\ndata:\n  num.partitions: "3"\n');
     await fs.writeFile(
       path.join(dir, 'kustomization.yaml'),
       [
@@ -121,11 +118,9 @@ test('real kube-apiserver: version, server-side apply dry run, kubectl, kustomiz
 
     const outFile = path.join(dir, 'out.yaml');
     await fs.writeFile(outFile, built);
-    const { stdout: applied } = await run(
-      cp.kubectl,
-      ['--kubeconfig', cp.kubeconfigPath, 'apply', '--server-side', '--dry-run=server', '--field-manager=kafkaplane-test', '-f', outFile],
-      { timeout: 30_000 },
-    );
+    const { stdout: applied } = await run(cp.kubectl, ['--kubeconfig', cp.kubeconfigPath, 'apply', '--server-side', '--dry-run=server', '--field-manager=kafkaplane-test', '-f', outFile], {
+      timeout: 30_000,
+    });
     assert.match(applied, /configmap\/kp-broker-config serverside-applied \(server dry run\)/);
   });
 });

@@ -40,7 +40,8 @@ test('kafkaplane CRDs on a real apiserver: examples accepted, bad fields refused
   });
 
   await t.test('the apiserver refuses what the schema refuses, naming the field', async () => {
-    const bad = (spec: unknown) => serverSideApply(cp, path('KafkaCluster', 'bad'), { apiVersion: `${API_GROUP}/${API_GROUP_VERSION}`, kind: 'KafkaCluster', metadata: { name: 'bad', namespace: NS }, spec });
+    const bad = (spec: unknown) =>
+      serverSideApply(cp, path('KafkaCluster', 'bad'), { apiVersion: `${API_GROUP}/${API_GROUP_VERSION}`, kind: 'KafkaCluster', metadata: { name: 'bad', namespace: NS }, spec });
     const role = await bad({ nodePools: [{ name: 'dual', roles: ['borker'], replicas: 3 }] });
     assert.equal(role.status, 422, role.body);
     assert.match(role.json().message, /spec\.nodePools\[0\]\.roles\[0\]: Unsupported value: "borker"/);
@@ -50,15 +51,35 @@ test('kafkaplane CRDs on a real apiserver: examples accepted, bad fields refused
     const port = await bad({ listeners: [{ name: 'plain', port: 80 }] });
     assert.equal(port.status, 422, port.body);
     assert.match(port.json().message, /spec\.listeners\[0\]\.port: Invalid value: 80/);
-    const size = await bad({ nodePools: [{ name: 'dual', roles: ['broker', 'controller'], replicas: 3, storage: { size: '10Gi' } }], config: { 'num.partitions': 6, 'auto.create.topics.enable': false } });
+    const size = await bad({
+      nodePools: [{ name: 'dual', roles: ['broker', 'controller'], replicas: 3, storage: { size: '10Gi' } }],
+      config: { 'num.partitions': 6, 'auto.create.topics.enable': false },
+    });
     assert.ok(size.status === 200 || size.status === 201, `int-or-string sizes and free-form config values are accepted: ${size.body.slice(0, 400)}`);
   });
 
   await t.test('status is a subresource with its own schema', async () => {
-    const status = { observedGeneration: 1, kafkaVersion: '4.1.2', readyBrokers: '3/3', conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: 'all brokers registered', lastTransitionTime: '2026-12-04T00:00:00Z' }] };
-    const res = await kubeRequest(cp, 'PATCH', `${path('KafkaCluster', 'kafka')}/status?fieldManager=test&force=true`, { apiVersion: `${API_GROUP}/${API_GROUP_VERSION}`, kind: 'KafkaCluster', metadata: { name: 'kafka', namespace: NS }, status }, 'application/apply-patch+yaml');
+    const status = {
+      observedGeneration: 1,
+      kafkaVersion: '4.1.2',
+      readyBrokers: '3/3',
+      conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: 'all brokers registered', lastTransitionTime: '2026-12-04T00:00:00Z' }],
+    };
+    const res = await kubeRequest(
+      cp,
+      'PATCH',
+      `${path('KafkaCluster', 'kafka')}/status?fieldManager=test&force=true`,
+      { apiVersion: `${API_GROUP}/${API_GROUP_VERSION}`, kind: 'KafkaCluster', metadata: { name: 'kafka', namespace: NS }, status },
+      'application/apply-patch+yaml',
+    );
     assert.equal(res.status, 200, res.body);
-    const badStatus = await kubeRequest(cp, 'PATCH', `${path('KafkaCluster', 'kafka')}/status?fieldManager=test&force=true`, { apiVersion: `${API_GROUP}/${API_GROUP_VERSION}`, kind: 'KafkaCluster', metadata: { name: 'kafka', namespace: NS }, status: { conditions: [{ type: 'Ready', status: 'Maybe' }] } }, 'application/apply-patch+yaml');
+    const badStatus = await kubeRequest(
+      cp,
+      'PATCH',
+      `${path('KafkaCluster', 'kafka')}/status?fieldManager=test&force=true`,
+      { apiVersion: `${API_GROUP}/${API_GROUP_VERSION}`, kind: 'KafkaCluster', metadata: { name: 'kafka', namespace: NS }, status: { conditions: [{ type: 'Ready', status: 'Maybe' }] } },
+      'application/apply-patch+yaml',
+    );
     assert.equal(badStatus.status, 422, badStatus.body);
     const { stdout } = await run(cp.kubectl, ['--kubeconfig', cp.kubeconfigPath, 'get', 'kafkaclusters', '-n', NS, 'kafka'], { timeout: 30_000 });
     assert.match(stdout, /^NAME\s+READY\s+BROKERS\s+VERSION\s+AGE/m);

@@ -79,7 +79,12 @@ async function applyAll(cp: ControlPlane, objects: KubeObject[], what: string): 
 }
 
 function fixtureCrds(): KubeObject[] {
-  const files = ['', ...CRD_SUBDIRS].flatMap((dir) => readdirSync(join(CRDS, dir)).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(dir, f)));
+  const files = ['', ...CRD_SUBDIRS].flatMap((dir) =>
+    readdirSync(join(CRDS, dir))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => join(dir, f)),
+  );
   return files.map((file) => parse(readFileSync(join(CRDS, file), 'utf8')) as KubeObject);
 }
 
@@ -97,7 +102,8 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
   const crds = await installCrds(cp, fixtureCrds());
   t.diagnostic(`installed CRDs: ${crds.join(', ')}`);
   const namespaces = new Set<string>();
-  for (const name of EXAMPLES) for (const format of ['yaml', 'strimzi'] as const) for (const o of renderExample(name, format).objects as KubeObject[]) if (o.metadata.namespace) namespaces.add(o.metadata.namespace);
+  for (const name of EXAMPLES)
+    for (const format of ['yaml', 'strimzi'] as const) for (const o of renderExample(name, format).objects as KubeObject[]) if (o.metadata.namespace) namespaces.add(o.metadata.namespace);
   for (const namespace of namespaces) await ensureNamespace(cp, namespace);
 
   for (const name of EXAMPLES) {
@@ -127,7 +133,11 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
           else {
             assert.deepEqual(Object.keys(pod.affinity.podAntiAffinity), ['requiredDuringSchedulingIgnoredDuringExecution']);
             // With spec.rack the zone spread is strict in prod, and stays one constraint (replaced, not appended).
-            if (pod.topologySpreadConstraints) assert.deepEqual(pod.topologySpreadConstraints.map((c: { whenUnsatisfiable: string }) => c.whenUnsatisfiable), ['DoNotSchedule']);
+            if (pod.topologySpreadConstraints)
+              assert.deepEqual(
+                pod.topologySpreadConstraints.map((c: { whenUnsatisfiable: string }) => c.whenUnsatisfiable),
+                ['DoNotSchedule'],
+              );
             assert.deepEqual(sts.spec.selector, (base.find((o) => o.kind === 'StatefulSet' && o.metadata.name === sts.metadata.name) as any).spec.selector, 'selectors untouched');
           }
         }

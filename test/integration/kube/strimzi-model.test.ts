@@ -37,7 +37,9 @@ async function strimziClasspath(): Promise<string> {
       pom,
       `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion><groupId>kafkaplane</groupId><artifactId>strimzi-api-check</artifactId><version>1</version><dependencies><dependency><groupId>io.strimzi</groupId><artifactId>api</artifactId><version>${STRIMZI_API}</version></dependency></dependencies></project>\n`,
     );
-    await run('mvn', ['-B', '-q', '-f', pom, 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${jars}`], { timeout: 600_000 }).catch((error: Error) => {
+    await run('mvn', ['-B', '-q', '-f', pom, 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${jars}`], {
+      timeout: 600_000,
+    }).catch((error: Error) => {
       throw new Error(`cannot fetch io.strimzi:api:${STRIMZI_API} and its dependencies with mvn (is Maven installed?): ${error.message}`);
     });
   }
@@ -92,7 +94,10 @@ test(`strimzi format: every resource reads cleanly into Strimzi's own model (io.
     const result = await check(classpath, objects, dir, 'tampered');
     assert.equal(result.code, 1);
     assert.ok(result.lines.includes('problem Kafka/edge: unknown property .spec.kafka.listenerz'), result.lines.join('\n'));
-    assert.ok(result.lines.some((l) => /^problem Kafka\/edge: unknown property \.spec\.kafka\.listeners\[1\]\.configuration\.bootstrap\.nodeport$/.test(l)), result.lines.join('\n'));
+    assert.ok(
+      result.lines.some((l) => /^problem Kafka\/edge: unknown property \.spec\.kafka\.listeners\[1\]\.configuration\.bootstrap\.nodeport$/.test(l)),
+      result.lines.join('\n'),
+    );
     const badEnum = strimziOnly();
     badEnum.find((o) => o.kind === 'Kafka').spec.kafka.listeners[0].type = 'clusterip2';
     badEnum.find((o) => o.kind === 'KafkaNodePool').spec.storage.type = 'nfs';

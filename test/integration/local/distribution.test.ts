@@ -66,7 +66,12 @@ test('the pinned jars are downloaded, verified and reported as they come; a seco
   const files = readdirSync(join(cache, 'kafka', VERSION, 'lib')).sort();
   assert.deepEqual(files, lock.artifacts.map((a) => a.file).sort(), 'exactly the pinned jars, no partial files');
   for (const a of lock.artifacts.slice(0, 5)) {
-    assert.equal(createHash('sha256').update(readFileSync(join(cache, 'kafka', VERSION, 'lib', a.file))).digest('hex'), a.sha256);
+    assert.equal(
+      createHash('sha256')
+        .update(readFileSync(join(cache, 'kafka', VERSION, 'lib', a.file)))
+        .digest('hex'),
+      a.sha256,
+    );
   }
   // Progress: starts at zero, never goes back, ends with every byte and file.
   const total = lock.artifacts.reduce((n, a) => n + a.size, 0);
@@ -98,7 +103,11 @@ test('a jar whose SHA-256 differs from the pinned one is refused and never lands
   }
   const lib = join(cache, 'kafka', VERSION, 'lib');
   assert.equal(existsSync(join(lib, victim.file)), false, 'the bad file is not kept');
-  assert.equal(readdirSync(lib).some((f) => f.endsWith('.part')), false, 'no partial files are left');
+  assert.equal(
+    readdirSync(lib).some((f) => f.endsWith('.part')),
+    false,
+    'no partial files are left',
+  );
   assert.equal(existsSync(join(cache, 'kafka', VERSION, 'complete.json')), false, 'the cache is not marked complete');
 });
 

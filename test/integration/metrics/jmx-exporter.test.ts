@@ -26,7 +26,11 @@ async function agentJar(): Promise<string> {
   const repository = join(homedir(), '.m2', 'repository');
   const jar = join(repository, 'io', 'prometheus', 'jmx', 'jmx_prometheus_javaagent', JMX_EXPORTER_VERSION, `jmx_prometheus_javaagent-${JMX_EXPORTER_VERSION}.jar`);
   if (!existsSync(jar)) {
-    await run('mvn', ['-B', '-q', 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get', `-Dartifact=io.prometheus.jmx:jmx_prometheus_javaagent:${JMX_EXPORTER_VERSION}`, '-Dtransitive=false'], { timeout: 300_000 }).catch((error: Error) => {
+    await run(
+      'mvn',
+      ['-B', '-q', 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get', `-Dartifact=io.prometheus.jmx:jmx_prometheus_javaagent:${JMX_EXPORTER_VERSION}`, '-Dtransitive=false'],
+      { timeout: 300_000 },
+    ).catch((error: Error) => {
       throw new Error(`cannot fetch the JMX exporter agent with mvn (is Maven installed?): ${error.message}`);
     });
   }
@@ -82,7 +86,15 @@ test('JMX exporter: the pinned agent matches its SHA-256 and the rendered rules 
     await new Promise((r) => setTimeout(r, 300));
   }
 
-  const sample = (line: RegExp) => assert.match(body, line, body.split('\n').filter((l) => l.startsWith('kafka_')).join('\n'));
+  const sample = (line: RegExp) =>
+    assert.match(
+      body,
+      line,
+      body
+        .split('\n')
+        .filter((l) => l.startsWith('kafka_'))
+        .join('\n'),
+    );
   sample(/^kafka_server_replicamanager_underreplicatedpartitions 2\.0$/m);
   sample(/^kafka_server_replicamanager_underminisrpartitioncount 1\.0$/m);
   sample(/^kafka_controller_kafkacontroller_offlinepartitionscount 3\.0$/m);
