@@ -22,10 +22,10 @@ import { resolveDistribution } from '../src/local/distribution.ts';
 import { findJava } from '../src/local/java.ts';
 import { toolLoggingConfig } from '../src/local/logging.ts';
 import { DEFAULT_KAFKA_VERSION } from '../src/api/kafka-cluster.ts';
-import { clusterSpec, startTestCluster } from '../test/helpers/local-cluster.ts';
+import { startTestCluster, TEST_PORTS, testClusterSpec } from '../test/helpers/local-cluster.ts';
 import { CONSUMER_SUMMARY, PRODUCER_TOTAL, parseConsumerSummary, parseProducerTotal } from '../test/helpers/perf-lines.ts';
 
-const PORT_BASE = 17092; // below the ephemeral port range (32768-60999)
+const PORT_BASE = TEST_PORTS.bench;
 const BIN = fileURLToPath(new URL('../bin/kafkaplane.js', import.meta.url));
 /** Kafka's scripts: kafka-run-class.sh KAFKA_JVM_PERFORMANCE_OPTS, and the -Xmx512M the perf scripts set. */
 const KAFKA_SCRIPT_JVM = [
@@ -111,16 +111,7 @@ log(
     .join(' ')}`,
 );
 log(`starting a 3-node cluster on ports ${PORT_BASE}+ …`);
-const spec = clusterSpec(
-  'bench',
-  `config:
-  num.partitions: 3
-  default.replication.factor: 3
-  min.insync.replicas: 2
-  group.initial.rebalance.delay.ms: 0
-  offsets.topic.num.partitions: 5
-  transaction.state.log.num.partitions: 5`,
-);
+const spec = testClusterSpec('bench', '', { 'default.replication.factor': 3, 'min.insync.replicas': 2 });
 const cluster = await startTestCluster(spec, { portBase: PORT_BASE, heap: '768m', log: (l) => log(l) });
 const B = cluster.bootstrap;
 const loadAtStart = loadavg();

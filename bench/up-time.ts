@@ -23,13 +23,14 @@ import { clusterModel } from '../src/model/broker-properties.ts';
 import { jvmOptions } from '../src/model/jvm.ts';
 import { voters, formatArguments } from '../src/model/quorum.ts';
 import { localPlacement } from '../src/model/placement.ts';
+import { TEST_PORTS } from '../test/helpers/local-cluster.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1]! : fallback;
 };
 const rounds = Number(arg('--rounds', '3'));
-const portBase = Number(arg('--port-base', '15092'));
+const portBase = Number(arg('--port-base', String(TEST_PORTS.benchUp)));
 const bin = new URL('../bin/kafkaplane.js', import.meta.url).pathname;
 const example = new URL('../examples/seed-002-combined.yaml', import.meta.url).pathname;
 const replicationBootstrap = [0, 1, 2].map((i) => `127.0.0.1:${portBase + 100 + i}`);

@@ -71,15 +71,39 @@ export function clusterSpec(name: string, specBody: string): string {
     .join('\n')}\n`;
 }
 
-/** Three combined nodes, RF 3, min ISR 2 (seed 002), tuned for fast tests. */
-export const THREE_NODES = clusterSpec(
-  'it',
-  `config:
-  num.partitions: 3
-  group.initial.rebalance.delay.ms: 0
-  offsets.topic.num.partitions: 5
-  transaction.state.log.num.partitions: 5`,
-);
+/**
+ * The one test-cluster configuration: small internal topics and no rebalance delay, so JVMs on two cores form a
+ * cluster and serve groups quickly. `extra` adds or overrides broker properties.
+ */
+export const FAST_CONFIG: Readonly<Record<string, string | number>> = {
+  'num.partitions': 3,
+  'group.initial.rebalance.delay.ms': 0,
+  'offsets.topic.num.partitions': 5,
+  'transaction.state.log.num.partitions': 5,
+};
+
+/** A KafkaCluster for tests: `specBody` (without `config:`) plus FAST_CONFIG and `extra` as its config. */
+export function testClusterSpec(name: string, specBody: string, extra: Record<string, string | number> = {}): string {
+  const config = Object.entries({ ...FAST_CONFIG, ...extra }).map(([k, v]) => `  ${k}: ${v}`);
+  return clusterSpec(name, `${specBody === '' ? '' : `${specBody}\n`}config:\n${config.join('\n')}`);
+}
+
+/**
+ * Fixed port bases, one per test file that starts a cluster (below Linux's ephemeral range, 32768-60999, where a
+ * client socket could take a node's port). 9092-9094 are the quick start's; a new file takes a free base here.
+ */
+export const TEST_PORTS = {
+  benchUp: 15092,
+  bench: 17092,
+  localCluster: 19092,
+  localFailures: 20092,
+  localSecurity: 21092,
+  kafka39: 22092,
+  quickStart: 23092,
+  dedicated: 25092,
+  adminTools: 29092,
+  toolbox: 31092,
+} as const;
 
 /** Live JVMs of a state directory's nodes: every node's command line carries -Dkafkaplane.node=<its dir>. */
 export function nodeJvms(stateDir: string): number[] {

@@ -15,25 +15,20 @@ import { readPid, startDetached, stopProcess } from '../../../src/local/processe
 import { stateLayout } from '../../../src/local/state.ts';
 import { runCli, runCliJson } from '../../helpers/cli.ts';
 import { KAFKA_TOOLS, type ToolResult, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
-import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
+import { startTestCluster, TEST_PORTS, type TestCluster, testClusterSpec } from '../../helpers/local-cluster.ts';
 import { compareQuorum } from '../../helpers/quorum-compare.ts';
 import { spawnWithTimeout } from '../../helpers/spawn.ts';
 
-const PORT_BASE = 29092;
-const SPEC = `${clusterSpec(
+const PORT_BASE = TEST_PORTS.adminTools;
+const SPEC = `${testClusterSpec(
   'toolbox-admin',
   `listeners:
   - name: plain
     port: 9092
   - name: scram
     port: 9093
-    authentication: scram-sha-512
-config:
-  num.partitions: 3
-  min.insync.replicas: 2
-  group.initial.rebalance.delay.ms: 0
-  offsets.topic.num.partitions: 5
-  transaction.state.log.num.partitions: 5`,
+    authentication: scram-sha-512`,
+  { 'min.insync.replicas': 2 },
 )}---
 apiVersion: kafkaplane.io/v1alpha1
 kind: KafkaUser

@@ -17,23 +17,18 @@ import { readPid, stopProcess } from '../../../src/local/processes.ts';
 import { parseSpec } from '../../../src/api/load.ts';
 import { runCliJson } from '../../helpers/cli.ts';
 import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
-import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
+import { clusterSpec, startTestCluster, TEST_PORTS, type TestCluster, testClusterSpec } from '../../helpers/local-cluster.ts';
 import { cliHint } from '../../../src/cli/hints.ts';
 
-const PORT_BASE = 19092;
+const PORT_BASE = TEST_PORTS.localCluster;
 let cluster: TestCluster;
 
 // Seed 002's shape plus a TLS listener (the local runtime makes a CA and a broker certificate for it).
-const SPEC = clusterSpec(
+const SPEC = testClusterSpec(
   'it',
   `listeners:
   - {name: plain, port: 9092}
-  - {name: tls, port: 9093, tls: true}
-config:
-  num.partitions: 3
-  group.initial.rebalance.delay.ms: 0
-  offsets.topic.num.partitions: 5
-  transaction.state.log.num.partitions: 5`,
+  - {name: tls, port: 9093, tls: true}`,
 );
 
 before(async () => {

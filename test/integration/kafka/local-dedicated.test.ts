@@ -10,20 +10,18 @@ import { up } from '../../../src/local/up.ts';
 import { parseSpec } from '../../../src/api/load.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
-import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
+import { startTestCluster, TEST_PORTS, type TestCluster, testClusterSpec } from '../../helpers/local-cluster.ts';
 import { compareQuorum } from '../../helpers/quorum-compare.ts';
 
 const cli = (...args: string[]) => runCli(args, { quiet: true });
 
-const PORT_BASE = 25092;
-const SPEC = clusterSpec(
+const PORT_BASE = TEST_PORTS.dedicated;
+const SPEC = testClusterSpec(
   'dedicated',
   `nodePools:
   - {name: broker, roles: [broker], replicas: 2}
-  - {name: controller, roles: [controller], replicas: 3}
-config:
-  group.initial.rebalance.delay.ms: 0
-  offsets.topic.num.partitions: 3`,
+  - {name: controller, roles: [controller], replicas: 3}`,
+  { 'offsets.topic.num.partitions': 3 },
 );
 let cluster: TestCluster;
 

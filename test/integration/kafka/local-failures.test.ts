@@ -12,10 +12,10 @@ import { down } from '../../../src/local/down.ts';
 import { status } from '../../../src/local/status.ts';
 import { up } from '../../../src/local/up.ts';
 import { parseSpec } from '../../../src/api/load.ts';
-import { clusterSpec, nodeJvms } from '../../helpers/local-cluster.ts';
+import { clusterSpec, nodeJvms, TEST_PORTS } from '../../helpers/local-cluster.ts';
 import { cliHint } from '../../../src/cli/hints.ts';
 
-const PORT_BASE = 20092;
+const PORT_BASE = TEST_PORTS.localFailures;
 
 test('a port in use: which port, which listener, which pid; nothing is started', async (t) => {
   const stateDir = await mkdtemp(join(tmpdir(), 'kafkaplane-fail-'));

@@ -11,17 +11,10 @@ import { up } from '../../../src/local/up.ts';
 import { parseProperties } from '../../../src/model/properties-format.ts';
 import { parseSpec } from '../../../src/api/load.ts';
 import { runKcat } from '../../helpers/kafka-tools.ts';
-import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
+import { startTestCluster, TEST_PORTS, type TestCluster, testClusterSpec } from '../../helpers/local-cluster.ts';
 
-const PORT_BASE = 22092;
-const SPEC = clusterSpec(
-  'legacy',
-  `version: 3.9.2
-config:
-  num.partitions: 3
-  group.initial.rebalance.delay.ms: 0
-  offsets.topic.num.partitions: 3`,
-);
+const PORT_BASE = TEST_PORTS.kafka39;
+const SPEC = testClusterSpec('legacy', 'version: 3.9.2', { 'offsets.topic.num.partitions': 3 });
 let cluster: TestCluster;
 
 before(async () => {

@@ -15,9 +15,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
-import { type TestCluster, startTestCluster } from '../../helpers/local-cluster.ts';
+import { startTestCluster, TEST_PORTS, type TestCluster } from '../../helpers/local-cluster.ts';
 
-const PORT_BASE = 21092;
+const PORT_BASE = TEST_PORTS.localSecurity;
 const SPEC = (await readFile(new URL('../../../examples/topics-users.yaml', import.meta.url), 'utf8')).replace('num.partitions: 3', 'num.partitions: 3\n    group.initial.rebalance.delay.ms: 0');
 let cluster: TestCluster;
 

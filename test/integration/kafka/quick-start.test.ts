@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { spawnCli } from '../../helpers/cli.ts';
 import { runKcat } from '../../helpers/kafka-tools.ts';
-import { nodeJvms } from '../../helpers/local-cluster.ts';
+import { nodeJvms, TEST_PORTS } from '../../helpers/local-cluster.ts';
 import type { SpawnOptions } from '../../helpers/spawn.ts';
 
-const PORT_BASE = 23092;
+const PORT_BASE = TEST_PORTS.quickStart;
 const EXAMPLE = new URL('../../../examples/seed-002-combined.yaml', import.meta.url).pathname;
 const stateDirs: string[] = [];
 

@@ -12,27 +12,22 @@ import { withAdmin } from '../../../src/kafka/admin-session.ts';
 import type { ConnectionConfig } from '../../../src/kafka/client.ts';
 import { runCli, spawnCli } from '../../helpers/cli.ts';
 import { KAFKA_TOOLS, runKafkaTool } from '../../helpers/kafka-tools.ts';
-import { type TestCluster, clusterSpec, startTestCluster } from '../../helpers/local-cluster.ts';
+import { startTestCluster, TEST_PORTS, type TestCluster, testClusterSpec } from '../../helpers/local-cluster.ts';
 import { CONSUMER_DETAILED, CONSUMER_DETAILED_HEADER, CONSUMER_HEADER, CONSUMER_SUMMARY, PRODUCER_TOTAL, PRODUCER_WINDOW, parseConsumerSummary, parseProducerTotal } from '../../helpers/perf-lines.ts';
 import { spawnWithTimeout } from '../../helpers/spawn.ts';
 
-const PORT_BASE = 31092; // below the ephemeral port range (32768-60999), where client sockets could take a node's port
+const PORT_BASE = TEST_PORTS.toolbox;
 let cluster: TestCluster;
 let B: string;
 let scratch: string;
 
 // Three combined nodes with a plaintext, a TLS and a SCRAM-SHA-512 listener, and one SCRAM user.
-const SPEC = `${clusterSpec(
+const SPEC = `${testClusterSpec(
   'toolbox',
   `listeners:
   - {name: plain, port: 9092}
   - {name: tls, port: 9093, tls: true}
-  - {name: scram, port: 9094, authentication: scram-sha-512}
-config:
-  num.partitions: 3
-  group.initial.rebalance.delay.ms: 0
-  offsets.topic.num.partitions: 5
-  transaction.state.log.num.partitions: 5`,
+  - {name: scram, port: 9094, authentication: scram-sha-512}`,
 )}---
 apiVersion: kafkaplane.io/v1alpha1
 kind: KafkaUser
