@@ -17,7 +17,7 @@ module.exports = {
       comment: 'The pure core may use zod (schemas) and yaml (formats) from npm, nothing that talks to the world.',
       severity: 'error',
       from: { path: PURE },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: '^node_modules/(zod|yaml)/' },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: '(^|/)node_modules/(zod|yaml)/' },
     },
     {
       name: 'pure-core-no-side-effect-layers',

@@ -207,6 +207,12 @@ export async function partitionOffsets(admin: Admin, metadata: ClusterMetadata, 
     byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
   }
   if (byTopic.size === 0) return result;
+  // @platformatic/kafka keeps no metadata for some topics it is told about (internal ones such as __consumer_offsets
+  // come back without an entry), and its listOffsets then throws a TypeError from a callback, which ends the process.
+  // Ask only for topics its metadata knows.
+  const known = await admin.metadata({ topics: [...byTopic.keys()] });
+  for (const name of [...byTopic.keys()]) if (known.topics.get(name) === undefined) byTopic.delete(name);
+  if (byTopic.size === 0) return result;
   const timestamp = query === 'earliest' ? -2n : query === 'latest' ? -1n : BigInt(query.timestamp);
   const listed = await admin.listOffsets({ topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex, timestamp })) })) });
   for (const t of listed) for (const p of t.partitions) result.set(partitionKey({ topic: t.name, partition: p.partitionIndex }), p.offset < 0n ? null : p.offset);

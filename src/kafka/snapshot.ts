@@ -41,10 +41,10 @@ export class SnapshotCollector {
     const described = await part('brokers', () => describeCluster(admin), { clusterId: '', controllerId: -1, brokers: [] });
     const metadata = await clusterMetadata(admin);
     const all = metadata.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
-    const [earliest, latest] = await Promise.all([
-      part('offsets', () => partitionOffsets(admin, metadata, all, 'earliest'), new Map<string, bigint | null>()),
-      part('offsets', () => partitionOffsets(admin, metadata, all, 'latest'), new Map<string, bigint | null>()),
-    ]);
+    // One after the other: @platformatic/kafka's listOffsets races its own metadata cache when two run at once (a
+    // TypeError thrown from a callback, which takes the process down).
+    const earliest = await part('offsets', () => partitionOffsets(admin, metadata, all, 'earliest'), new Map<string, bigint | null>());
+    const latest = await part('offsets', () => partitionOffsets(admin, metadata, all, 'latest'), new Map<string, bigint | null>());
     const minIsr = await part(
       'topic configs',
       () =>

@@ -38,6 +38,7 @@ export const KAFKA_TOOLS = {
   consumerPerf: 'org.apache.kafka.tools.ConsumerPerformance',
   metadataQuorum: 'org.apache.kafka.tools.MetadataQuorumCommand',
   transactions: 'org.apache.kafka.tools.TransactionsCommand',
+  getOffsetShell: 'org.apache.kafka.tools.GetOffsetShell',
 } as const;
 
 /** Runs kcat (Debian's package; the test command installs it). */

@@ -101,6 +101,7 @@ export const TEST_PORTS = {
   kafka39: 22092,
   quickStart: 23092,
   dedicated: 25092,
+  exporter: 26092,
   adminTools: 29092,
   toolbox: 31092,
 } as const;
