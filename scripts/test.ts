@@ -1,5 +1,6 @@
 // The one test command (`npm test`): installs what the tests need, then runs every test, unit and integration.
 //   - kcat (Debian package) — a Kafka client nobody here wrote
+//   - a JDK and Maven (Debian packages) when missing; Prometheus and promtool (Debian package)
 //   - busybox (Debian package) — the shell and tools of the official apache/kafka image, for the rendered entrypoint
 //   - the Kafka jars of the default version (Maven Central, checksummed, cached per user)
 //   - etcd + kube-apiserver + kubectl built from the Go module proxy (cached per user)
@@ -49,6 +50,11 @@ if (!process.argv.includes('--no-lint')) {
 ensureDebianPackage('busybox', 'busybox');
 if (!onlyUnit) {
   ensureDebianPackage('kcat', 'kcat');
+  // A JDK runs Kafka, its tools and keytool (TLS tests) and compiles the Strimzi model check; Maven fetches jars for it.
+  ensureDebianPackage('javac', 'openjdk-17-jdk-headless');
+  ensureDebianPackage('mvn', 'maven');
+  // Prometheus and promtool: the exporter, dashboards and alert rules are tested against a real Prometheus.
+  ensureDebianPackage('promtool', 'prometheus');
   // The default release, and 3.9 for the static-quorum test (test/integration/kafka/local-kafka39.test.ts).
   for (const version of [DEFAULT_KAFKA_VERSION, '3.9.2']) {
     log(`Kafka ${version} jars…`);

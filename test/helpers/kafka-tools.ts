@@ -50,3 +50,15 @@ export async function runKcat(args: string[], options: { input?: string | Buffer
   });
   return { code: r.code, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** Values written to partition 0 of `topic` with acks=all, every record with the CreateTime `timestampMs`. */
+export async function produceAt(bootstrap: string, topic: string, values: readonly string[], timestampMs: number): Promise<void> {
+  const { Producer, ProduceAcks, stringSerializers } = await import('@platformatic/kafka');
+  const producer = new Producer({ clientId: 'test-timestamps', bootstrapBrokers: bootstrap.split(','), serializers: stringSerializers, retries: 5, retryDelay: 500, timeout: 20_000 });
+  try {
+    // acks with the send: @platformatic/kafka ignores a constructor acks for a non-idempotent producer.
+    await producer.send({ messages: values.map((value) => ({ topic, partition: 0, value, timestamp: BigInt(timestampMs) })), acks: ProduceAcks.ALL });
+  } finally {
+    await producer.close();
+  }
+}

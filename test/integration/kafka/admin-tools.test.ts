@@ -61,11 +61,15 @@ async function kafkaTool(tool: string, args: string[]): Promise<ToolResult> {
   return result;
 }
 
-async function produce(topic: string, count: number, prefix: string): Promise<void> {
+/** `count` keyed records; with `timestampMs`, every record carries that CreateTime (no waiting for time to pass). */
+async function produce(topic: string, count: number, prefix: string, timestampMs?: number): Promise<void> {
   // acks goes with the send: @platformatic/kafka 2.12 ignores a constructor `acks` and sends acks=1 unless idempotent.
   const producer = new Producer({ clientId: 'adm-producer', bootstrapBrokers: bootstrap.split(','), serializers: stringSerializers, retries: 5, retryDelay: 500, timeout: 20_000 });
   try {
-    await producer.send({ messages: Array.from({ length: count }, (_, i) => ({ topic, key: `${prefix}-${i}`, value: `${prefix}-value-${i}` })), acks: ProduceAcks.ALL });
+    await producer.send({
+      messages: Array.from({ length: count }, (_, i) => ({ topic, key: `${prefix}-${i}`, value: `${prefix}-value-${i}`, ...(timestampMs !== undefined ? { timestamp: BigInt(timestampMs) } : {}) })),
+      acks: ProduceAcks.ALL,
+    });
   } finally {
     await producer.close();
   }
@@ -420,14 +424,13 @@ test("reset-offsets --to-datetime and --by-duration in the middle of the log: th
   const topic = topicName('bytime');
   const group = `adm-${run}-bytime`;
   assert.equal((await cli('topics', 'create', topic, '--partitions', '3', '-b', bootstrap)).code, 0);
-  // Two batches with a quiet gap between them: every time in the gap falls after batch A and before batch B.
-  const gapMs = 20_000;
-  await produce(topic, 12, 'a');
-  const afterA = Date.now();
-  await new Promise((r) => setTimeout(r, gapMs / 2));
-  const boundary = Date.now();
-  await new Promise((r) => setTimeout(r, gapMs / 2));
-  await produce(topic, 12, 'b');
+  // Two batches 40 s apart by their record timestamps (CreateTime set by the producer): every time in the gap falls
+  // after batch A and before batch B, without waiting for the time to pass.
+  const gapMs = 40_000;
+  const afterA = Date.now() - 60_000;
+  await produce(topic, 12, 'a', afterA);
+  await produce(topic, 12, 'b', afterA + gapMs);
+  const boundary = afterA + gapMs / 2;
   const created = await cli('groups', 'reset-offsets', group, '--topic', topic, '--to-earliest', '--execute', '--allow-new-group', '-b', bootstrap);
   assert.equal(created.code, 0, created.stderr);
   const scope = ['--topic', topic];
@@ -439,9 +442,9 @@ test("reset-offsets --to-datetime and --by-duration in the middle of the log: th
       .sort();
   // --to-datetime with a zone other than UTC (+02:00), so the zone is parsed, not ignored.
   const local = new Date(boundary + 2 * 3600_000).toISOString().replace('Z', '+02:00');
-  // --by-duration is relative to each tool's own clock, and Kafka's JVM starts seconds after ours: aim at the first
-  // quarter of the gap (computed just before the run) so that both "now minus the duration" land in it.
-  const byDuration = () => ['--by-duration', `PT${Math.round((Date.now() - (afterA + gapMs / 4)) / 1000)}S`];
+  // --by-duration is relative to each tool's own clock, and Kafka's JVM starts seconds after ours: aim at the middle
+  // of the gap (computed just before the run), 20 s from either batch, so that both "now minus the duration" land in it.
+  const byDuration = () => ['--by-duration', `PT${Math.round((Date.now() - boundary) / 1000)}S`];
   for (const next of [() => ['--to-datetime', local], byDuration]) {
     const scenario = next();
     const ours = await cli('groups', 'reset-offsets', group, ...scope, ...scenario, '--export', '-b', bootstrap);

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { withAdmin } from '../../../src/kafka/admin-session.ts';
 import type { ConnectionConfig } from '../../../src/kafka/client.ts';
 import { runCli, spawnCli } from '../../helpers/cli.ts';
-import { KAFKA_TOOLS, runKafkaTool } from '../../helpers/kafka-tools.ts';
+import { KAFKA_TOOLS, produceAt, runKafkaTool } from '../../helpers/kafka-tools.ts';
 import { startTestCluster, TEST_PORTS, type TestCluster, testClusterSpec } from '../../helpers/local-cluster.ts';
 import { CONSUMER_DETAILED, CONSUMER_DETAILED_HEADER, CONSUMER_HEADER, CONSUMER_SUMMARY, PRODUCER_TOTAL, PRODUCER_WINDOW, parseConsumerSummary, parseProducerTotal } from '../../helpers/perf-lines.ts';
 import { spawnWithTimeout } from '../../helpers/spawn.ts';
@@ -231,11 +231,10 @@ test("Kafka's console producer and consumer interoperate, and keys land in the p
 
 test('offsets: N, -N, s@ and e@ times, -c and -e select the records kcat selects', async (t) => {
   const topic = await createTopic(t, 1);
-  assert.equal((await kpProcess(['produce', '-b', B, '-t', topic], 'a0\na1\na2\na3\na4\n')).code, 0);
-  await new Promise((r) => setTimeout(r, 1500));
-  const boundary = Date.now();
-  await new Promise((r) => setTimeout(r, 1500));
-  assert.equal((await kpProcess(['produce', '-b', B, '-t', topic], 'b5\nb6\nb7\nb8\nb9\n')).code, 0);
+  // Two batches whose records carry timestamps 3 s apart (CreateTime set by the producer): `boundary` lies between.
+  const boundary = Date.now() - 5_000;
+  await produceAt(B, topic, ['a0', 'a1', 'a2', 'a3', 'a4'], boundary - 1_500);
+  await produceAt(B, topic, ['b5', 'b6', 'b7', 'b8', 'b9'], boundary + 1_500);
 
   const cases: [string[], string[]][] = [
     [
