@@ -2,6 +2,7 @@
 // and never says a word (a wrong port, a proxy, a TLS listener spoken to in plaintext), and one that answers the
 // first contact (ApiVersions, Metadata) like a broker and then stops answering (a broker that hangs mid-command).
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
+import { after, before } from 'node:test';
 
 export interface FakeBroker {
   address: string;
@@ -138,4 +139,19 @@ export function startHalfBroker(options: { topics?: string[]; answerDelayMs?: nu
     port = broker.port;
     return broker;
   });
+}
+
+/** A silent server and a half broker (with topic "orders") for the whole test file, closed after it. */
+export function useMisbehavingBrokers(): { silent: () => FakeBroker; half: () => FakeBroker } {
+  let silent: FakeBroker | undefined;
+  let half: FakeBroker | undefined;
+  before(async () => {
+    silent = await startSilentServer();
+    half = await startHalfBroker({ topics: ['orders'] });
+  });
+  after(async () => {
+    await silent?.close();
+    await half?.close();
+  });
+  return { silent: () => silent!, half: () => half! };
 }

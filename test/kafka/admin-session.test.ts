@@ -3,26 +3,17 @@
 // mid-session fails the stall deadline, and neither a slow-but-answering broker nor a deliberate pause is cut short.
 // The same through the CLI, in whole seconds: test/integration/kafka/never-a-hang.test.ts.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { cliHint } from '../../src/cli/hints.ts';
 import { KafkaplaneError } from '../../src/errors.ts';
 import { pause, stallLimitMs, withAdmin } from '../../src/kafka/admin-session.ts';
-import { type FakeBroker, startHalfBroker, startSilentServer } from '../helpers/fake-brokers.ts';
+import { startHalfBroker, useMisbehavingBrokers } from '../helpers/fake-brokers.ts';
 
 const TIMEOUT_MS = 300;
 /** What "within the timeout" allows on top of it: closing the client, a loaded machine. */
 const SLACK_MS = 1_500;
 
-let silent: FakeBroker;
-let half: FakeBroker;
-before(async () => {
-  silent = await startSilentServer();
-  half = await startHalfBroker({ topics: ['orders'] });
-});
-after(async () => {
-  await silent?.close();
-  await half?.close();
-});
+const brokers = useMisbehavingBrokers();
 
 const failure = (code: string) => (error: unknown) => error instanceof KafkaplaneError && error.code === code;
 
@@ -35,10 +26,10 @@ test('the stall limit is the timeout plus half of it, at most 5 s more', () => {
 test('an address that takes connections and never answers fails the first contact within the timeout, naming it', async () => {
   const started = Date.now();
   await assert.rejects(
-    withAdmin({ bootstrap: [silent.address], timeoutMs: TIMEOUT_MS }, (admin) => admin.listTopics(), { probe: true }),
+    withAdmin({ bootstrap: [brokers.silent().address], timeoutMs: TIMEOUT_MS }, (admin) => admin.listTopics(), { probe: true }),
     (error: unknown) => {
       assert.ok(failure('KAFKA_UNREACHABLE')(error));
-      assert.match((error as Error).message, new RegExp(`cannot reach Kafka at ${silent.address.replaceAll('.', '\\.')}: no answer to a metadata request within 0.3 s`));
+      assert.match((error as Error).message, new RegExp(`cannot reach Kafka at ${brokers.silent().address.replaceAll('.', '\\.')}: no answer to a metadata request within 0.3 s`));
       assert.match(cliHint((error as KafkaplaneError).hint) ?? '', /does not answer as Kafka: a wrong port, a TLS listener spoken to in plaintext \(--tls\)/);
       return true;
     },
@@ -47,7 +38,7 @@ test('an address that takes connections and never answers fails the first contac
 });
 
 test('without the probe, the stall deadline still ends a session that never got an answer', async () => {
-  const config = { bootstrap: [silent.address], timeoutMs: TIMEOUT_MS };
+  const config = { bootstrap: [brokers.silent().address], timeoutMs: TIMEOUT_MS };
   const started = Date.now();
   await assert.rejects(
     withAdmin(config, (admin) => admin.listTopics()),
@@ -57,19 +48,19 @@ test('without the probe, the stall deadline still ends a session that never got 
 });
 
 test('a broker that answers the first contact and then goes silent: KAFKA_TIMEOUT within the stall limit, naming where it waited', async () => {
-  const config = { bootstrap: [half.address], timeoutMs: TIMEOUT_MS };
+  const config = { bootstrap: [brokers.half().address], timeoutMs: TIMEOUT_MS };
   const started = Date.now();
-  half.requests.length = 0;
+  brokers.half().requests.length = 0;
   await assert.rejects(
     withAdmin(config, (admin) => admin.describeConfigs({ resources: [{ resourceType: 2, resourceName: 'orders' }] }), { probe: true }),
     (error: unknown) => {
       assert.ok(error instanceof KafkaplaneError, String(error));
       assert.ok(error.code === 'KAFKA_TIMEOUT' || error.code === 'KAFKA_UNREACHABLE', error.code);
-      assert.match(error.message, new RegExp(half.address.replaceAll('.', '\\.')));
+      assert.match(error.message, new RegExp(brokers.half().address.replaceAll('.', '\\.')));
       return true;
     },
   );
-  assert.ok(half.requests.includes(3), 'the broker did answer Metadata (first contact passed)');
+  assert.ok(brokers.half().requests.includes(3), 'the broker did answer Metadata (first contact passed)');
   assert.ok(Date.now() - started < stallLimitMs(config) + SLACK_MS, `took ${Date.now() - started} ms`);
 });
 

@@ -3,8 +3,7 @@ import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/pro
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { KafkaplaneError } from '../../errors.ts';
 import { type RenderFormat, type RenderResult, renderFormat } from '../../render/index.ts';
-import type { KafkaCluster } from '../../api/kafka-cluster.ts';
-import type { SpecFile } from '../../api/load.ts';
+import { selectCluster } from '../../api/select-cluster.ts';
 import { type Io, writeStderrLine } from '../output.ts';
 import { readSpecFile } from '../spec-file.ts';
 
@@ -14,22 +13,6 @@ export interface RenderFlags {
   outDir?: string;
   cluster?: string;
   namespace?: string;
-}
-
-function pickCluster(spec: SpecFile, name: string | undefined, source: string): KafkaCluster {
-  const names = spec.clusters.map((c) => c.metadata.name);
-  if (name !== undefined) {
-    const found = spec.clusters.find((c) => c.metadata.name === name);
-    if (!found) throw new KafkaplaneError('NO_SUCH_CLUSTER', `${source} has no KafkaCluster named "${name}" (it has: ${names.join(', ') || 'none'})`);
-    return found;
-  }
-  if (spec.clusters.length === 1) return spec.clusters[0]!;
-  if (spec.clusters.length === 0) {
-    throw new KafkaplaneError('NO_CLUSTER', `${source} defines no KafkaCluster, so there is nothing to render`, {
-      hint: 'render the file that holds the KafkaCluster (its KafkaTopic and KafkaUser documents may live beside it)',
-    });
-  }
-  throw new KafkaplaneError('AMBIGUOUS_CLUSTER', `${source} defines ${spec.clusters.length} clusters (${names.join(', ')}); say which with --cluster`);
 }
 
 /**
@@ -148,7 +131,10 @@ export interface RenderReport {
  */
 export async function render(flags: RenderFlags, io: Io): Promise<RenderReport> {
   const spec = await readSpecFile(flags.file);
-  const cluster = pickCluster(spec, flags.cluster, flags.file);
+  const cluster = selectCluster(spec, flags.cluster, flags.file, {
+    nothingTo: 'render',
+    hint: 'render the file that holds the KafkaCluster (its KafkaTopic and KafkaUser documents may live beside it)',
+  });
   const mine = (owner: string | undefined) => owner === undefined || owner === cluster.metadata.name;
   const result = renderFormat(
     {
