@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { KafkaplaneError, errorMessage } from '../errors.ts';
 import { cacheRoot } from './paths.ts';
-import { type DistributionLock, MAVEN_CENTRAL, artifactUrl, loggingFor, resolveWithMaven } from './maven.ts';
+import { type DistributionLock, MAVEN_CENTRAL, type PinnedArtifact, artifactUrl, loggingFor, resolveWithMaven } from './maven.ts';
 
 /** A Kafka release ready to run: the jars on its classpath and how it logs. */
 export interface Distribution {
@@ -187,6 +187,20 @@ async function fetchVerified(url: string, target: string, expected: string, onBy
     cause: lastError,
     hint: 'check network access to Maven Central (or set KAFKAPLANE_MAVEN_REPO to a mirror), or set KAFKA_HOME to an unpacked Kafka download',
   });
+}
+
+/**
+ * One pinned artifact from Maven Central (or KAFKAPLANE_MAVEN_REPO), checksummed and cached: the path of the file.
+ * The Prometheus JMX exporter agent of `up --monitoring` comes this way.
+ */
+export async function resolveArtifact(artifact: Pick<PinnedArtifact, 'group' | 'artifact' | 'version' | 'file' | 'sha256'>, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const dir = join(cacheRoot(env), 'artifacts', artifact.group, artifact.artifact, artifact.version);
+  const target = join(dir, artifact.file);
+  if (existsSync(target) && (await sha256(target)) === artifact.sha256) return target;
+  await mkdir(dir, { recursive: true });
+  const repository = (env.KAFKAPLANE_MAVEN_REPO ?? MAVEN_CENTRAL).replace(/\/$/, '');
+  await fetchVerified(artifactUrl(repository, artifact), target, artifact.sha256, () => undefined);
+  return target;
 }
 
 async function sha256(file: string): Promise<string> {

@@ -6,6 +6,7 @@ import type { ClusterNode } from '../model/nodes.ts';
 import type { Distribution } from './distribution.ts';
 import type { LocalCluster } from './local-cluster.ts';
 import { loggingConfig } from './logging.ts';
+import { metricsAgentFlag } from './metrics-agent.ts';
 import { isOurProcess, readPid, removePidFile, startDetached, stopProcess, tailLines } from './processes.ts';
 import type { StateLayout } from './state.ts';
 
@@ -16,15 +17,17 @@ export async function runningPid(layout: StateLayout, id: number): Promise<numbe
 }
 
 /** Starts one node's JVM (kafka.Kafka server.properties), detached, logging to its log directory. */
-export async function startNode(local: LocalCluster, node: ClusterNode, java: string, distribution: Distribution): Promise<number> {
+export async function startNode(local: LocalCluster, node: ClusterNode, java: string, distribution: Distribution, metricsAgentJar?: string): Promise<number> {
   const { layout, model } = local;
   const pool = model.cluster.spec.nodePools.find((p) => p.name === node.pool)!;
   const nodeLogging = loggingConfig(distribution.logging, layout.logFile(node.id));
   const marker = `-Dkafkaplane.node=${layout.nodeDir(node.id)}`;
+  const agent = metricsAgentJar ? [await metricsAgentFlag(local, node, metricsAgentJar)] : [];
   return startDetached({
     command: java,
     args: [
       ...jvmOptions(pool, 'local', local.heap),
+      ...agent,
       `${nodeLogging.jvmFlag}${join(layout.nodeDir(node.id), nodeLogging.fileName)}`,
       `-Dkafka.logs.dir=${join(layout.nodeDir(node.id), 'logs')}`,
       marker,

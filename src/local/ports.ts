@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { KafkaplaneError, action, hint, setting } from '../errors.ts';
 import { type ClusterModel, nodeListeners } from '../model/broker-properties.ts';
 import type { ClusterNode } from '../model/nodes.ts';
-import { localPlacement } from '../model/placement.ts';
+import { localMetricsPort, localPlacement } from '../model/placement.ts';
 import type { LocalCluster } from './local-cluster.ts';
 import { portHolder, portIsFree } from './processes.ts';
 
@@ -16,6 +16,11 @@ export async function checkPorts(local: LocalCluster, nodes: readonly ClusterNod
         const holder = await portHolder(port);
         busy.push(`port ${port} (node ${node.id}, listener ${listener.name}) is in use${holder ? ` by pid ${holder.pid} (${holder.command})` : ''}`);
       }
+    }
+    const metrics = local.state.monitoring ? localMetricsPort(local.state.portBase, node) : undefined;
+    if (metrics !== undefined && !(await portIsFree(metrics))) {
+      const holder = await portHolder(metrics);
+      busy.push(`port ${metrics} (node ${node.id}, metrics agent) is in use${holder ? ` by pid ${holder.pid} (${holder.command})` : ''}`);
     }
   }
   if (busy.length > 0) {

@@ -11,6 +11,7 @@ import type { Emit } from './events.ts';
 import { throwIfInterrupted } from './interrupt.ts';
 import { findJava } from './java.ts';
 import { type ClientBootstrap, clientBootstraps, localCluster } from './local-cluster.ts';
+import { type MetricsTarget, metricsAgent, metricsTargets, writeScrapeTargets } from './metrics-agent.ts';
 import { runningPid } from './node-process.ts';
 import { checkPorts, ephemeralPortsWarning } from './ports.ts';
 import { waitReady } from './readiness.ts';
@@ -36,6 +37,8 @@ export interface UpOptions {
   portBase?: number;
   /** Overrides every pool's heap (-Xms/-Xmx) for this machine. */
   heap?: string;
+  /** Run the Prometheus JMX exporter agent on every node (true), stop running it (false), keep as it was (undefined). */
+  monitoring?: boolean;
   readyTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   onEvent?: Emit;
@@ -57,6 +60,8 @@ export interface UpResult {
   users: UserCredential[];
   /** PEM CA that signed the brokers' certificates, when a client listener uses TLS. */
   caFile: string | null;
+  /** `--monitoring`: each node's metrics endpoint, and a Prometheus file_sd file listing them. */
+  metrics: { targets: MetricsTarget[]; targetsFile: string | null };
   /** Things that did not stop the cluster but need the user's attention (a node running an older config, …). */
   warnings: (string | Hint)[];
   durationMs: number;
@@ -75,7 +80,7 @@ export async function up(options: UpOptions, source = 'spec'): Promise<UpResult>
   const env = options.env ?? process.env;
 
   const { cluster, layout, previous } = await resolveState({ ...options, source });
-  const state = planNodes(cluster, previous, options.portBase, newIdentity);
+  const state = planNodes(cluster, previous, { portBase: options.portBase, monitoring: options.monitoring }, newIdentity);
   const warnings: (string | Hint)[] = [];
 
   // Java first: without it there is no point downloading ~100 MB of jars.
@@ -103,13 +108,17 @@ export async function up(options: UpOptions, source = 'spec'): Promise<UpResult>
   await writeState(layout, state);
 
   const configs = await writeConfigs(local, distribution, running);
+  const agent = state.monitoring ? await metricsAgent(env) : undefined;
+  if (previous && previous.monitoring !== state.monitoring && running.size > 0) {
+    warnings.push(`the metrics agents are turned ${state.monitoring ? 'on' : 'off'} for nodes started from now on; running nodes keep how they started until the cluster is restarted`);
+  }
   warnings.push(...configs.warnings);
   await formatStorage(local, java.bin, distribution, configs.toolLoggingFlag, emit);
 
   const startedNow: number[] = [];
   try {
     const deadline = Date.now() + (options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
-    await startWaves(local, toStart, { java, distribution }, deadline, emit, options.signal, startedNow);
+    await startWaves(local, toStart, { java, distribution, metricsAgent: agent }, deadline, emit, options.signal, startedNow);
     warnings.push(...(await waitReady(local, Math.max(1_000, deadline - Date.now()), emit, options.signal)));
   } catch (error) {
     await stopStarted(local, startedNow, emit);
@@ -131,6 +140,7 @@ export async function up(options: UpOptions, source = 'spec'): Promise<UpResult>
     topics: resources.topics,
     users: resources.users,
     caFile: tls?.caFile ?? null,
+    metrics: { targets: metricsTargets(local), targetsFile: (await writeScrapeTargets(local)) ?? null },
     warnings,
     durationMs: Date.now() - startedAt,
   };

@@ -36,6 +36,8 @@ export const localState = z.object({
   }),
   portBase: z.int().min(1).max(65535),
   nodes: z.array(stateNode),
+  /** `up --monitoring`: every node runs the Prometheus JMX exporter agent (kept until turned off). */
+  monitoring: z.boolean().default(false),
   /** The KafkaCluster as last applied, parsed again on every read so later defaults fill in. */
   cluster: kafkaCluster,
 });

@@ -74,6 +74,16 @@ export function localPlacement(options: LocalPlacementOptions): Placement {
   };
 }
 
+/**
+ * The JMX exporter agent's port of a local node (`up --monitoring`): a slot of its own after every listener's, so
+ * adding or removing a client listener never moves it.
+ */
+export const METRICS_SLOT = 9;
+
+export function localMetricsPort(portBase: number, node: ClusterNode): number {
+  return portBase + PORT_STRIDE * METRICS_SLOT + node.index;
+}
+
 /** Every port a local cluster will bind, so `up` can check them all before starting anything. */
 export function localPorts(placement: Placement, nodes: readonly ClusterNode[], listenersOf: (node: ClusterNode) => KafkaListener[]): { node: ClusterNode; listener: KafkaListener; port: number }[] {
   return nodes.flatMap((node) => listenersOf(node).map((listener) => ({ node, listener, port: placement.port(node, listener) })));
@@ -86,6 +96,7 @@ export function localPorts(placement: Placement, nodes: readonly ClusterNode[], 
 export function localPortPlanProblems(
   model: { nodes: readonly ClusterNode[]; listeners: { client: readonly KafkaListener[]; replication: KafkaListener; controller: KafkaListener } },
   portBase: number,
+  options: { monitoring?: boolean } = {},
 ): string[] {
   const problems: string[] = [];
   const lastIndex = Math.max(...model.nodes.map((n) => n.index));
@@ -97,5 +108,9 @@ export function localPortPlanProblems(
     const top = listeners.find((l) => l.slot === highestSlot)!;
     problems.push(`listener ${top.name} would need ports up to ${highest} with port base ${portBase} (the highest port is 65535)`);
   }
+  if (highestSlot >= METRICS_SLOT)
+    problems.push(`${listeners.length} listeners reach the port block of the metrics agents (slot ${METRICS_SLOT}); run at most ${METRICS_SLOT - 2} client listeners locally`);
+  const metricsTop = portBase + PORT_STRIDE * METRICS_SLOT + lastIndex;
+  if (options.monitoring && metricsTop > 65535) problems.push(`the metrics agents would need ports up to ${metricsTop} with port base ${portBase} (the highest port is 65535)`);
   return problems;
 }

@@ -1,6 +1,7 @@
 import { INTERNAL_USER } from '../model/listeners.ts';
 import { brokers } from '../model/nodes.ts';
 import { JMX_EXPORTER_SHA256, JMX_EXPORTER_VERSION, type KubernetesSpec } from '../api/kubernetes.ts';
+import { prometheusAlerts } from './alerts.ts';
 import { CONTAINER_SECURITY_CONTEXT, type KubeObject, type RenderContext, meta, podSecurityContext, standardLabels } from './objects.ts';
 
 /**
@@ -211,131 +212,17 @@ export function renderPodMonitor(ctx: RenderContext): KubeObject {
   };
 }
 
-export interface AlertOptions {
-  namespace: string;
-  cluster: string;
-  kafkaExporter: boolean;
-  consumerLagThreshold: number;
-  /**
-   * How a Kafka pod that no longer exists is noticed — KafkaNodeDown cannot fire for a pod that is gone (no scrape
-   * target, no `up` series). StatefulSets: kube-state-metrics' ready replicas against desired replicas. Strimzi runs
-   * pods from StrimziPodSets, which kube-state-metrics does not know: the number of scraped Kafka pods against the
-   * number of nodes in the spec.
-   */
-  missingPods: { statefulSets: string[] } | { expectedNodes: number };
-}
-
-/** The alerts every Kafka on-call wants first. Metric names come from JMX_EXPORTER_CONFIG and kafka_exporter (reference §6). */
-export function prometheusAlerts(options: AlertOptions): Record<string, unknown>[] {
-  const sel = `namespace="${options.namespace}",kafka_cluster="${options.cluster}"`;
-  const cluster = `Kafka cluster ${options.namespace}/${options.cluster}`;
-  const rules: Record<string, unknown>[] = [
-    {
-      alert: 'KafkaOfflinePartitions',
-      expr: `max(kafka_controller_kafkacontroller_offlinepartitionscount{${sel}}) > 0`,
-      for: '1m',
-      labels: { severity: 'critical' },
-      annotations: {
-        summary: `${cluster} has offline partitions`,
-        description: '{{ $value }} partitions have no leader: producers and consumers of them are stuck. Check which brokers are down (kubectl get pods) and their logs.',
-      },
-    },
-    {
-      alert: 'KafkaUnderReplicatedPartitions',
-      expr: `sum(kafka_server_replicamanager_underreplicatedpartitions{${sel}}) > 0`,
-      for: '5m',
-      labels: { severity: 'warning' },
-      annotations: {
-        summary: `${cluster} has under-replicated partitions`,
-        description: '{{ $value }} partitions have fewer in-sync replicas than replicas for 5 minutes: a broker is down, slow or cannot keep up (disk, network).',
-      },
-    },
-    {
-      alert: 'KafkaUnderMinIsrPartitions',
-      expr: `sum(kafka_server_replicamanager_underminisrpartitioncount{${sel}}) > 0`,
-      for: '1m',
-      labels: { severity: 'critical' },
-      annotations: {
-        summary: `${cluster} has partitions under min.insync.replicas`,
-        description: '{{ $value }} partitions have fewer in-sync replicas than min.insync.replicas: acks=all producers to them fail with NotEnoughReplicas.',
-      },
-    },
-    {
-      alert: 'KafkaNoActiveController',
-      expr: `(sum(kafka_controller_kafkacontroller_activecontrollercount{${sel}}) != 1) or absent(kafka_controller_kafkacontroller_activecontrollercount{${sel}})`,
-      for: '1m',
-      labels: { severity: 'critical' },
-      annotations: {
-        summary: `${cluster} has no active KRaft controller`,
-        description:
-          'The number of active controllers is not 1 (or no controller reports metrics): metadata changes, leader elections and new topics are blocked. Check that a majority of controllers is running.',
-      },
-    },
-    {
-      alert: 'KafkaNodeDown',
-      expr: `up{${sel},container="kafka"} == 0`,
-      for: '5m',
-      labels: { severity: 'warning' },
-      annotations: {
-        summary: `Kafka node {{ $labels.pod }} of ${cluster} is not scraped`,
-        description: 'Prometheus cannot scrape this Kafka pod for 5 minutes: it is down, restarting or its metrics agent failed.',
-      },
-    },
-  ];
-  const missing = options.missingPods;
-  if ('statefulSets' in missing) {
-    const sts = `namespace="${options.namespace}",statefulset=~"${missing.statefulSets.join('|')}"`;
-    const byStatefulSet = (metric: string) => `max by (namespace, statefulset) (${metric})`;
-    rules.push({
-      alert: 'KafkaStatefulSetReplicasNotReady',
-      // A rolling update takes one pod down at a time and keeps changing the updated-replica count; only a
-      // shortfall that persists while nothing progresses is an alert (the pattern of kube-prometheus'
-      // KubeStatefulSetReplicasMismatch). max by: kube-state-metrics may run with more than one replica.
-      expr: `(${byStatefulSet(`kube_statefulset_status_replicas_ready{${sts}}`)} < ${byStatefulSet(`kube_statefulset_replicas{${sts}}`)}) and on (namespace, statefulset) (${byStatefulSet(`changes(kube_statefulset_status_replicas_updated{${sts}}[10m])`)} == 0)`,
-      for: '10m',
-      labels: { severity: 'warning' },
-      annotations: {
-        summary: `StatefulSet {{ $labels.statefulset }} of ${cluster} has pods missing or not ready`,
-        description:
-          "Fewer Kafka pods are ready than the StatefulSet wants, for 10 minutes with no rollout progressing: a pod is Pending (no node fits, a volume cannot bind), crash-looping or was deleted and not recreated. kubectl describe statefulset and the pods' events say why. Needs kube-state-metrics.",
-      },
-    });
-  } else {
-    rules.push({
-      alert: 'KafkaNodesMissing',
-      expr: `(count(up{${sel},container="kafka"}) or vector(0)) < ${missing.expectedNodes}`,
-      for: '10m',
-      labels: { severity: 'warning' },
-      annotations: {
-        summary: `${cluster} has fewer Kafka pods than the ${missing.expectedNodes} nodes of its spec`,
-        description:
-          "Only {{ $value }} Kafka pods are scraped for 10 minutes: pods are Pending, were deleted, or the operator did not create them. Check the Kafka and KafkaNodePool status and the pods' events.",
-      },
-    });
-  }
-  if (options.kafkaExporter) {
-    rules.push({
-      alert: 'KafkaConsumerGroupLag',
-      expr: `sum by (consumergroup, topic) (kafka_consumergroup_lag_sum{${sel}}) > ${options.consumerLagThreshold}`,
-      for: '10m',
-      labels: { severity: 'warning' },
-      annotations: {
-        summary: 'Consumer group {{ $labels.consumergroup }} lags on {{ $labels.topic }}',
-        description: `The group is {{ $value }} messages behind on {{ $labels.topic }} (threshold ${options.consumerLagThreshold}) for 10 minutes: consumers are down or too slow.`,
-      },
-    });
-  }
-  return rules;
-}
-
 export function renderPrometheusRule(ctx: RenderContext): KubeObject {
   const { names, settings } = ctx;
+  const statefulSets = ctx.cluster.spec.nodePools.map((p) => names.statefulSet(p.name));
   const rules = prometheusAlerts({
     namespace: names.namespace,
     cluster: names.cluster,
-    kafkaExporter: settings.monitoring.kafkaExporter.enabled,
+    exporter: settings.monitoring.kafkaExporter.enabled ? 'kafka_exporter' : 'none',
     consumerLagThreshold: settings.monitoring.consumerLagThreshold,
-    missingPods: { statefulSets: ctx.cluster.spec.nodePools.map((p) => names.statefulSet(p.name)) },
+    missingPods: { statefulSets },
+    // volumeClaimTemplates "data": PVCs data-<statefulset>-<ordinal> (ephemeral pools have none).
+    ...(ctx.cluster.spec.nodePools.some((p) => p.storage.type === 'persistent-claim') ? { dataClaims: `data-(${statefulSets.join('|')})-[0-9]+` } : {}),
   });
   return {
     apiVersion: 'monitoring.coreos.com/v1',

@@ -41,7 +41,7 @@ process.on('exit', () => {
  * Starts a real local cluster from spec YAML through the same code path as `kafkaplane up`, in a fresh temp state
  * dir, on a port range of its own so test files never collide.
  */
-export async function startTestCluster(specYaml: string, options: { portBase: number; heap?: string; log?: (line: string) => void }): Promise<TestCluster> {
+export async function startTestCluster(specYaml: string, options: { portBase: number; heap?: string; monitoring?: boolean; log?: (line: string) => void }): Promise<TestCluster> {
   const stateDir = await mkdtemp(join(tmpdir(), 'kafkaplane-test-'));
   live.add(stateDir);
   const spec = parseSpec(specYaml, 'test spec');
@@ -50,6 +50,7 @@ export async function startTestCluster(specYaml: string, options: { portBase: nu
     stateDir,
     portBase: options.portBase,
     heap: options.heap ?? '384m',
+    ...(options.monitoring ? { monitoring: true } : {}),
     readyTimeoutMs: 180_000,
     onEvent: (e) => options.log?.(e.type === 'download' ? `download ${e.progress.doneFiles}/${e.progress.totalFiles}` : e.message),
   });
@@ -102,6 +103,7 @@ export const TEST_PORTS = {
   quickStart: 23092,
   dedicated: 25092,
   exporter: 26092,
+  prometheus: 28092,
   adminTools: 29092,
   toolbox: 31092,
 } as const;

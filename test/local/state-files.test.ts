@@ -30,6 +30,7 @@ async function stateDir(): Promise<string> {
     quorumMode: 'dynamic',
     identity: { clusterId: 'AAAAAAAAAAAAAAAAAAAAAA', directoryIds: {} },
     portBase: 19092,
+    monitoring: false,
     nodes: [0, 1, 2].map((id) => ({ id, pool: 'dual', roles: ['broker', 'controller'], formatted: true, portIndex: id })),
     cluster: c,
   });

@@ -18,6 +18,7 @@ function stateOf(yaml: string, portBase = 9092): LocalState {
     quorumMode: 'dynamic',
     identity: { clusterId: 'x', directoryIds: {} },
     portBase,
+    monitoring: false,
     nodes: [0, 1, 2].map((id) => ({ id, pool: 'dual', roles: ['broker', 'controller'], formatted: true })),
     cluster: c,
   };

@@ -338,8 +338,11 @@ test('monitoring: JMX exporter agent checked by SHA-256, PodMonitor, PrometheusR
     'KafkaNoActiveController',
     'KafkaNodeDown',
     'KafkaStatefulSetReplicasNotReady',
+    'KafkaDiskFilling',
     'KafkaConsumerGroupLag',
   ]);
+  // Every alert says which doctor check names the cause.
+  for (const r of (rule.spec as any).groups[0].rules) assert.match(r.annotations.runbook, /kafkaplane doctor/, r.alert);
   // A pod that is gone has no `up` series: kube-state-metrics' StatefulSet replicas notice it.
   const notReady = (rule.spec as any).groups[0].rules.find((r: { alert: string }) => r.alert === 'KafkaStatefulSetReplicasNotReady');
   assert.match(

@@ -12,6 +12,7 @@ export interface UpFlags {
   heap?: string;
   timeout?: number;
   allowStateInCheckout?: boolean;
+  monitoring?: boolean;
 }
 
 /** `kafkaplane up`: runs the spec as local JVMs; progress goes to stderr as it happens, the result is returned. */
@@ -36,6 +37,7 @@ export async function up(flags: UpFlags, io: Io): Promise<UpResult> {
         ...(flags.stateDir !== undefined ? { stateDir: flags.stateDir } : {}),
         ...(flags.portBase !== undefined ? { portBase: flags.portBase } : {}),
         ...(flags.heap !== undefined ? { heap: flags.heap } : {}),
+        ...(flags.monitoring !== undefined ? { monitoring: flags.monitoring } : {}),
         ...(flags.timeout !== undefined ? { readyTimeoutMs: flags.timeout * 1000 } : {}),
         allowStateInCheckout: flags.allowStateInCheckout ?? false,
         signal: interrupt.signal,

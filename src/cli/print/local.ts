@@ -56,6 +56,10 @@ export function describeUp(r: UpResult): string {
   for (const t of r.topics) lines.push(`topic ${t.topic}: ${t.action}${t.changes.length ? ` (${t.changes.join(', ')})` : ''}`);
   for (const u of r.users) lines.push(`user ${u.user}: SCRAM-SHA-512 password in ${u.passwordFile}`);
   if (r.caFile) lines.push(`TLS listeners: trust the cluster's CA ${r.caFile} (kcat -X security.protocol=ssl -X ssl.ca.location=${r.caFile})`);
+  if (r.metrics.targets.length > 0) {
+    lines.push(`metrics (Prometheus JMX exporter agent): ${r.metrics.targets.map((t) => `${t.address}`).join(' ')}`);
+    if (r.metrics.targetsFile) lines.push(`  scrape them with file_sd_configs: [{files: ['${r.metrics.targetsFile}']}]; consumer lag: kafkaplane exporter`);
+  }
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   lines.push('');
   lines.push('Connect:');

@@ -17,6 +17,8 @@ export const LOCAL: CommandDeclaration<unknown, unknown>[] = [
       option('--heap <size>', 'JVM heap per node, e.g. 512m or 1g (default 512m)'),
       option('--timeout <seconds>', 'how long to wait for the cluster to become ready', { parse: integer('--timeout', 1, 3600), default: 120 }),
       option('--allow-state-in-checkout', 'allow --state-dir inside a git checkout', { default: false }),
+      option('--monitoring', 'run the Prometheus JMX exporter agent on every node and print the scrape targets (kept until --no-monitoring)'),
+      option('--no-monitoring', 'stop running the metrics agents (from the next node start)'),
     ],
     run: async () => (await import('../commands/up.ts')).up,
     printer: () => local().then((m) => m.upPrinter),

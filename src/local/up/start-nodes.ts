@@ -17,7 +17,7 @@ import { waitQuorumLeader } from '../readiness.ts';
 export async function startWaves(
   local: LocalCluster,
   toStart: readonly ClusterNode[],
-  runtime: { java: { bin: string; version: string }; distribution: Distribution },
+  runtime: { java: { bin: string; version: string }; distribution: Distribution; metricsAgent?: string | undefined },
   deadline: number,
   emit: Emit,
   signal: AbortSignal | undefined,
@@ -29,7 +29,7 @@ export async function startWaves(
     emit({ type: 'step', message: `starting ${describeWave(wave)} (Kafka ${runtime.distribution.version}, ${runtime.java.bin} ${runtime.java.version})` });
     for (const node of wave) {
       throwIfInterrupted(signal, 'while starting the nodes');
-      await startNode(local, node, runtime.java.bin, runtime.distribution);
+      await startNode(local, node, runtime.java.bin, runtime.distribution, runtime.metricsAgent);
       started.push(node.id);
     }
     if (i === 0 && waves[1]!.length > 0) await waitQuorumLeader(local, deadline, emit, signal);

@@ -6,7 +6,8 @@ import { kafkaTopicName } from '../../api/kafka-topic.ts';
 import { type KubernetesSpec, JMX_EXPORTER_VERSION, KAFKA_EXPORTER_IMAGE, kubernetesSettings, kubernetesSpec } from '../../api/kubernetes.ts';
 import { RenderError } from '../errors.ts';
 import { externalListenerWarnings } from '../kubernetes.ts';
-import { JMX_EXPORTER_CONFIG, METRICS_FILE, podMetricsEndpoint, prometheusAlerts } from '../monitoring.ts';
+import { prometheusAlerts } from '../alerts.ts';
+import { JMX_EXPORTER_CONFIG, METRICS_FILE, podMetricsEndpoint } from '../monitoring.ts';
 import { type KubeObject, type RenderInput, recommendedLabels } from '../objects.ts';
 import { heapProblems, poolResources } from '../resources.ts';
 
@@ -254,7 +255,7 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
       const rules = prometheusAlerts({
         namespace,
         cluster: name,
-        kafkaExporter: monitoringSettings.kafkaExporter.enabled,
+        exporter: monitoringSettings.kafkaExporter.enabled ? 'kafka_exporter' : 'none',
         consumerLagThreshold: monitoringSettings.consumerLagThreshold,
         missingPods: { expectedNodes: spec.nodePools.reduce((n, p) => n + p.replicas, 0) },
       });
