@@ -11,8 +11,13 @@ export const JMX_EXPORTER_VERSION = '1.0.1';
 export const JMX_EXPORTER_SHA256 = '7d61f737fd661610ccc14aea79764faa1ea94a340cbc8f0029b3d2edea3d80c1';
 /** Image of the init containers that download the JMX agent and read a broker's zone (the curl project's own image: curl and BusyBox). */
 export const DOWNLOAD_IMAGE = 'curlimages/curl:8.11.1';
-/** danielqsj/kafka_exporter: consumer-group lag, which brokers do not expose over JMX. */
+/** danielqsj/kafka_exporter: consumer-group lag, which brokers do not expose over JMX (selectable instead of kafkaplane's). */
 export const KAFKA_EXPORTER_IMAGE = 'danielqsj/kafka-exporter:v1.9.0';
+/**
+ * kafkaplane's own image (the repo's Dockerfile): its exporter serves kafka_exporter's metrics and more. Users build
+ * and push it to their registry (`docker build -t <registry>/kafkaplane:0.1.0 .`) and set the image field to it.
+ */
+export const KAFKAPLANE_IMAGE = 'kafkaplane/kafkaplane:0.1.0';
 
 /** A Kafka Uuid as `kafka-storage.sh random-uuid` prints it: 16 bytes, base64url without padding (22 characters). */
 export const kafkaUuid = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/, {
@@ -139,7 +144,13 @@ export const kubernetesSpec = z.strictObject({
             .optional(),
         })
         .default({ version: JMX_EXPORTER_VERSION, image: DOWNLOAD_IMAGE }),
-      kafkaExporter: z.strictObject({ enabled: z.boolean().default(true), image: image.default(KAFKA_EXPORTER_IMAGE) }).default({ enabled: true, image: KAFKA_EXPORTER_IMAGE }),
+      /**
+       * The consumer-lag exporter: kafkaplane's (default: kafka_exporter's metrics plus lag in seconds, group status,
+       * quorum and staleness) or the upstream kafka_exporter. `image` defaults to the implementation's image.
+       */
+      kafkaExporter: z
+        .strictObject({ enabled: z.boolean().default(true), implementation: z.enum(['kafkaplane', 'kafka_exporter']).default('kafkaplane'), image: image.optional() })
+        .default({ enabled: true, implementation: 'kafkaplane' }),
       podMonitor: z.boolean().default(true),
       prometheusRule: z.boolean().default(true),
       /**
@@ -156,7 +167,7 @@ export const kubernetesSpec = z.strictObject({
       enabled: false,
       port: 9404,
       jmxExporter: { version: JMX_EXPORTER_VERSION, image: DOWNLOAD_IMAGE },
-      kafkaExporter: { enabled: true, image: KAFKA_EXPORTER_IMAGE },
+      kafkaExporter: { enabled: true, implementation: 'kafkaplane' },
       podMonitor: true,
       prometheusRule: true,
       consumerLagThreshold: 1000,

@@ -1,8 +1,11 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JMX_EXPORTER_SHA256, JMX_EXPORTER_VERSION } from '../api/kubernetes.ts';
 import type { ClusterNode } from '../model/nodes.ts';
 import { localMetricsPort, LOCAL_HOST } from '../model/placement.ts';
+import { alertRulesFile } from '../render/alerts.ts';
+import { DASHBOARDS, grafanaDashboard } from '../render/dashboards.ts';
+import { toYaml } from '../render/formats/yaml.ts';
 import { JMX_EXPORTER_CONFIG } from '../render/monitoring.ts';
 import { resolveArtifact } from './distribution.ts';
 import type { LocalCluster } from './local-cluster.ts';
@@ -43,7 +46,23 @@ export async function writeScrapeTargets(local: LocalCluster): Promise<string | 
   const targets = metricsTargets(local);
   if (targets.length === 0) return undefined;
   const file = join(local.layout.dir, 'prometheus-targets.json');
-  const groups = targets.map((t) => ({ targets: [t.address], labels: { namespace: 'local', kafka_cluster: local.state.name, container: 'kafka', pod: `node-${t.node}` } }));
+  const groups = targets.map((t) => ({ targets: [t.address], labels: { namespace: LOCAL_NAMESPACE, kafka_cluster: local.state.name, container: 'kafka', pod: `node-${t.node}` } }));
   await writeFile(file, `${JSON.stringify(groups, null, 2)}\n`);
+  await writeMonitoringFiles(local);
   return file;
+}
+
+/** The `namespace` label of a local cluster's series (what the rules and dashboards select on). */
+export const LOCAL_NAMESPACE = 'local';
+
+/**
+ * Beside the targets: the alert rules (for the local cluster's labels, with kafkaplane's exporter) and the Grafana
+ * dashboards, in <state>/monitoring/ — what a laptop Prometheus and Grafana load.
+ */
+async function writeMonitoringFiles(local: LocalCluster): Promise<void> {
+  const dir = join(local.layout.dir, 'monitoring');
+  await mkdir(join(dir, 'dashboards'), { recursive: true });
+  const rules = alertRulesFile({ namespace: LOCAL_NAMESPACE, cluster: local.state.name, exporter: 'kafkaplane', consumerLagThreshold: 1000, missingPods: { expectedNodes: local.model.nodes.length } });
+  await writeFile(join(dir, 'alert-rules.yaml'), toYaml(rules, ` Alert rules for the local cluster ${local.state.name}, written by kafkaplane up --monitoring.`));
+  for (const d of DASHBOARDS) await writeFile(join(dir, 'dashboards', `${d.uid}.json`), `${JSON.stringify(grafanaDashboard(d), null, 2)}\n`);
 }

@@ -1,3 +1,5 @@
+import { type KubeObject, type RenderContext, meta, standardLabels } from './objects.ts';
+
 /**
  * Grafana dashboards for a kafkaplane cluster: an overview, brokers (the JMX exporter agent's metrics), topics and
  * consumer lag (kafkaplane's exporter, kafka_exporter's names). Plain dashboard JSON (Grafana schema 39), with a
@@ -184,4 +186,17 @@ export function dashboardQueries(namespace: string, cluster: string): { dashboar
   return DASHBOARDS.flatMap((d) =>
     d.panels.flatMap((p) => p.queries.map((q) => ({ dashboard: d.uid, panel: p.title, expr: q.expr.replaceAll('$namespace', namespace).replaceAll('$cluster', cluster) }))),
   );
+}
+
+/**
+ * The dashboards as one ConfigMap for Grafana's dashboard sidecar (kube-prometheus-stack's default: label
+ * grafana_dashboard=1), one JSON file each.
+ */
+export function renderDashboardsConfigMap(ctx: RenderContext): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { ...meta(ctx, `${ctx.names.cluster}-dashboards`, { ...standardLabels(ctx, 'kafka', 'dashboards'), grafana_dashboard: '1' }) },
+    data: Object.fromEntries(DASHBOARDS.map((d) => [`${d.uid}.json`, `${JSON.stringify(grafanaDashboard(d), null, 2)}\n`])),
+  };
 }

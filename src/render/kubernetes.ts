@@ -1,3 +1,4 @@
+import { renderDashboardsConfigMap } from './dashboards.ts';
 import type { SpecProblem } from '../errors.ts';
 import { clusterModel } from '../model/broker-properties.ts';
 import { kubernetesNames } from '../model/kubernetes-names.ts';
@@ -145,6 +146,7 @@ export function renderKubernetes(input: RenderInput): KubernetesRender {
     if (settings.monitoring.kafkaExporter.enabled) objects.push(renderKafkaExporter(ctx));
     if (settings.monitoring.podMonitor) objects.push(renderPodMonitor(ctx));
     if (settings.monitoring.prometheusRule) objects.push(renderPrometheusRule(ctx));
+    objects.push(renderDashboardsConfigMap(ctx));
   }
   const topics = renderTopicsJob(ctx);
   if (topics.job) objects.push(topics.job);

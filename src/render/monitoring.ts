@@ -1,6 +1,6 @@
 import { INTERNAL_USER } from '../model/listeners.ts';
 import { brokers } from '../model/nodes.ts';
-import { JMX_EXPORTER_SHA256, JMX_EXPORTER_VERSION, type KubernetesSpec } from '../api/kubernetes.ts';
+import { JMX_EXPORTER_SHA256, JMX_EXPORTER_VERSION, KAFKA_EXPORTER_IMAGE, KAFKAPLANE_IMAGE, type KubernetesSpec } from '../api/kubernetes.ts';
 import { prometheusAlerts } from './alerts.ts';
 import { CONTAINER_SECURITY_CONTEXT, type KubeObject, type RenderContext, meta, podSecurityContext, standardLabels } from './objects.ts';
 
@@ -135,15 +135,49 @@ export function renderMetricsConfigMap(ctx: RenderContext): KubeObject {
 }
 
 /** kafka_exporter (consumer-group lag) reads the cluster through the REPLICATION listener, like Strimzi's. */
+/**
+ * The consumer-lag exporter, reading the cluster through the REPLICATION listener like Strimzi's: kafkaplane's own
+ * (`kafkaplane exporter`, the default) or the upstream kafka_exporter. A secured cluster's password comes from the
+ * internal Secret as an environment variable — never a command-line argument, which `ps`, the pod spec and events show.
+ */
 export function renderKafkaExporter(ctx: RenderContext): KubeObject {
   const { names, settings } = ctx;
+  const exporter = settings.monitoring.kafkaExporter;
   const labels = standardLabels(ctx, 'kafka-exporter', 'metrics', { version: false });
   const selector = { 'app.kubernetes.io/name': 'kafka-exporter', 'app.kubernetes.io/instance': names.cluster };
-  const servers = brokers(ctx.model.nodes).map((n) => `--kafka.server=${names.podAddress(n)}:${ctx.model.listeners.replication.port}`);
-  // On a secured cluster it logs in like the nodes do; Kubernetes expands $(VAR) in args from the container's env.
+  const servers = brokers(ctx.model.nodes).map((n) => `${names.podAddress(n)}:${ctx.model.listeners.replication.port}`);
   const secured = ctx.model.listeners.replication.securityProtocol === 'SASL_PLAINTEXT';
-  const sasl = secured ? ['--sasl.enabled', '--sasl.mechanism=plain', `--sasl.username=${INTERNAL_USER}`, '--sasl.password=$(KAFKAPLANE_INTERNAL_PASSWORD)'] : [];
+  const password = { secretKeyRef: { name: names.internalPassword.name, key: names.internalPassword.key } };
   const nobody = 65534;
+  const container =
+    exporter.implementation === 'kafkaplane'
+      ? {
+          name: 'kafka-exporter',
+          image: exporter.image ?? KAFKAPLANE_IMAGE,
+          args: ['exporter', `--bootstrap=${servers.join(',')}`, ...(secured ? ['--sasl-mechanism=PLAIN', `--sasl-username=${INTERNAL_USER}`] : []), `--web.listen-address=:${KAFKA_EXPORTER_PORT}`],
+          ...(secured ? { env: [{ name: 'KAFKAPLANE_SASL_PASSWORD', valueFrom: password }] } : {}),
+          readinessProbe: { httpGet: { path: '/ready', port: METRICS_PORT_NAME }, periodSeconds: 10 },
+          livenessProbe: { httpGet: { path: '/healthz', port: METRICS_PORT_NAME }, periodSeconds: 30, failureThreshold: 5 },
+        }
+      : {
+          name: 'kafka-exporter',
+          image: exporter.image ?? KAFKA_EXPORTER_IMAGE,
+          // kafka_exporter reads the password only from a flag: a shell in the container expands it from the
+          // environment, so the pod spec never holds it. Kafka 4 removed request versions older than 2.1 (KIP-896).
+          ...(secured
+            ? {
+                command: ['/bin/sh', '-c', `exec /bin/kafka_exporter "$@" --sasl.password="$KAFKAPLANE_INTERNAL_PASSWORD"`, 'kafka_exporter'],
+                env: [{ name: 'KAFKAPLANE_INTERNAL_PASSWORD', valueFrom: password }],
+              }
+            : {}),
+          args: [
+            ...servers.map((s) => `--kafka.server=${s}`),
+            ...(secured ? ['--sasl.enabled', '--sasl.mechanism=plain', `--sasl.username=${INTERNAL_USER}`] : []),
+            '--kafka.version=3.6.0',
+            `--web.listen-address=:${KAFKA_EXPORTER_PORT}`,
+          ],
+          readinessProbe: { tcpSocket: { port: METRICS_PORT_NAME }, periodSeconds: 10 },
+        };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -160,15 +194,10 @@ export function renderKafkaExporter(ctx: RenderContext): KubeObject {
           ...(settings.imagePullSecrets.length > 0 ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) } : {}),
           containers: [
             {
-              name: 'kafka-exporter',
-              image: settings.monitoring.kafkaExporter.image,
+              ...container,
               imagePullPolicy: settings.imagePullPolicy,
-              // Kafka 4 removed request versions older than 2.1 (KIP-896); sarama must not fall back to them.
-              args: [...servers, ...sasl, '--kafka.version=3.6.0', `--web.listen-address=:${KAFKA_EXPORTER_PORT}`],
-              ...(secured ? { env: [{ name: 'KAFKAPLANE_INTERNAL_PASSWORD', valueFrom: { secretKeyRef: { name: names.internalPassword.name, key: names.internalPassword.key } } }] } : {}),
               ports: [{ name: METRICS_PORT_NAME, containerPort: KAFKA_EXPORTER_PORT, protocol: 'TCP' }],
-              readinessProbe: { tcpSocket: { port: METRICS_PORT_NAME }, periodSeconds: 10 },
-              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+              resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '256Mi' } },
               securityContext: CONTAINER_SECURITY_CONTEXT,
             },
           ],
@@ -218,7 +247,7 @@ export function renderPrometheusRule(ctx: RenderContext): KubeObject {
   const rules = prometheusAlerts({
     namespace: names.namespace,
     cluster: names.cluster,
-    exporter: settings.monitoring.kafkaExporter.enabled ? 'kafka_exporter' : 'none',
+    exporter: settings.monitoring.kafkaExporter.enabled ? settings.monitoring.kafkaExporter.implementation : 'none',
     consumerLagThreshold: settings.monitoring.consumerLagThreshold,
     missingPods: { statefulSets },
     // volumeClaimTemplates "data": PVCs data-<statefulset>-<ordinal> (ephemeral pools have none).

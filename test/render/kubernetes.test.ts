@@ -340,6 +340,10 @@ test('monitoring: JMX exporter agent checked by SHA-256, PodMonitor, PrometheusR
     'KafkaStatefulSetReplicasNotReady',
     'KafkaDiskFilling',
     'KafkaConsumerGroupLag',
+    'KafkaConsumerGroupLagSeconds',
+    'KafkaConsumerGroupStalled',
+    'KafkaQuorumLagging',
+    'KafkaExporterStale',
   ]);
   // Every alert says which doctor check names the cause.
   for (const r of (rule.spec as any).groups[0].rules) assert.match(r.annotations.runbook, /kafkaplane doctor/, r.alert);
@@ -610,4 +614,25 @@ test("strimzi: no apache/kafka image for Strimzi, dropped settings reported, Pod
     alerts.some((a) => a.alert === 'KafkaStatefulSetReplicasNotReady'),
     false,
   );
+});
+
+test("the lag exporter: kafkaplane's by default, kafka_exporter selectable; a secured cluster's password never in an argument", () => {
+  const secured = 'listeners:\n  - {name: scram, port: 9092, authentication: scram-sha-512}\nauthorization: {type: simple}\nkubernetes:\n  monitoring: {enabled: true}';
+  const ours = podSpec(find(objects(secured), 'Deployment', 'demo-kafka-exporter')).containers[0];
+  assert.equal(ours.image, 'kafkaplane/kafkaplane:0.1.0');
+  assert.equal(ours.args[0], 'exporter');
+  assert.ok(ours.args.includes('--web.listen-address=:9308'));
+  assert.ok(ours.args.includes('--sasl-username=kafkaplane'));
+  assert.deepEqual(ours.env, [{ name: 'KAFKAPLANE_SASL_PASSWORD', valueFrom: { secretKeyRef: { name: 'demo-internal', key: 'password' } } }]);
+  assert.equal(ours.readinessProbe.httpGet.path, '/ready');
+  const upstream = podSpec(
+    find(objects(`${secured}\n  monitoring: {enabled: true, kafkaExporter: {implementation: kafka_exporter}}`.replace('  monitoring: {enabled: true}\n', '')), 'Deployment', 'demo-kafka-exporter'),
+  ).containers[0];
+  assert.equal(upstream.image, 'danielqsj/kafka-exporter:v1.9.0');
+  assert.ok(upstream.args.includes('--sasl.enabled'));
+  for (const c of [ours, upstream])
+    assert.ok(
+      c.args.every((a: string) => !/password/i.test(a)),
+      `no password in ${c.image}'s arguments: ${c.args.join(' ')}`,
+    );
 });

@@ -58,7 +58,10 @@ export function describeUp(r: UpResult): string {
   if (r.caFile) lines.push(`TLS listeners: trust the cluster's CA ${r.caFile} (kcat -X security.protocol=ssl -X ssl.ca.location=${r.caFile})`);
   if (r.metrics.targets.length > 0) {
     lines.push(`metrics (Prometheus JMX exporter agent): ${r.metrics.targets.map((t) => `${t.address}`).join(' ')}`);
-    if (r.metrics.targetsFile) lines.push(`  scrape them with file_sd_configs: [{files: ['${r.metrics.targetsFile}']}]; consumer lag: kafkaplane exporter`);
+    if (r.metrics.targetsFile) {
+      lines.push(`  scrape them with file_sd_configs: [{files: ['${r.metrics.targetsFile}']}]; consumer lag: kafkaplane exporter`);
+      lines.push(`  alert rules and Grafana dashboards: ${r.stateDir}/monitoring/ (alert-rules.yaml, dashboards/*.json)`);
+    }
   }
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   lines.push('');

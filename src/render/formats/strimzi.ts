@@ -54,7 +54,9 @@ function droppedSettings(settings: KubernetesSpec): string[] {
   if (jmx.version !== JMX_EXPORTER_VERSION || jmx.url !== undefined || jmx.agentPath !== undefined || jmx.image !== defaults.monitoring.jmxExporter.image || jmx.sha256 !== undefined) {
     dropped.push('spec.kubernetes.monitoring.jmxExporter (Strimzi images carry their own JMX exporter agent)');
   }
-  if (settings.monitoring.kafkaExporter.image !== KAFKA_EXPORTER_IMAGE) dropped.push('spec.kubernetes.monitoring.kafkaExporter.image (Strimzi runs its own kafka_exporter image)');
+  if (settings.monitoring.kafkaExporter.image !== undefined) dropped.push('spec.kubernetes.monitoring.kafkaExporter.image (Strimzi runs its own kafka_exporter image)');
+  if (settings.monitoring.enabled && settings.monitoring.kafkaExporter.enabled && settings.monitoring.kafkaExporter.implementation !== 'kafka_exporter')
+    dropped.push('spec.kubernetes.monitoring.kafkaExporter.implementation: kafkaplane (Strimzi runs kafka_exporter; its alerts on lag seconds and group status are left out)');
   if (settings.monitoring.port !== defaults.monitoring.port) dropped.push('spec.kubernetes.monitoring.port (Strimzi always uses 9404)');
   if (settings.monitoring.scrapers !== undefined) dropped.push("spec.kubernetes.monitoring.scrapers (Strimzi's NetworkPolicy admits anyone to the metrics port)");
   return dropped;
