@@ -82,7 +82,7 @@ export class ExporterCollector {
       if (this.#failing) this.#o.log?.('collection works again');
       this.#failing = false;
       this.#lastError = snapshot.errors.length > 0 ? snapshot.errors.map((e) => `${e.part}: ${e.message}`).join('; ') : undefined;
-      this.#publish(true);
+      await this.#publish(true);
       this.#o.onCollected?.(snapshot, undefined);
     } catch (error) {
       const message = isConnectionFailure(error) ? connectionError(this.#o.connection, error).message : errorMessage(error);
@@ -91,7 +91,7 @@ export class ExporterCollector {
       this.#failing = true;
       this.#lastError = message;
       await this.#closeClients();
-      this.#publish(false);
+      await this.#publish(false);
       this.#o.onCollected?.(undefined, this.#lastError);
     }
   }
@@ -107,11 +107,11 @@ export class ExporterCollector {
     }
   }
 
-  #publish(up: boolean): void {
+  async #publish(up: boolean): Promise<void> {
     const now = Date.now();
     const { partitionStatus, groupStatus } = up && this.#last ? this.#statuses(this.#last, now) : { partitionStatus: new Map(), groupStatus: new Map() };
     const state: ExporterState = { snapshot: this.#last, up, nowMs: now, partitionStatus, groupStatus, topicFilter: this.#o.topicFilter, groupFilter: this.#o.groupFilter };
-    this.#registry.update(exporterSamples(state), this.#last?.takenAtMs);
+    await this.#registry.update(exporterSamples(state), this.#last?.takenAtMs);
   }
 
   /** Adds this collection's samples to the windows and evaluates Burrow's rules. */

@@ -16,7 +16,12 @@ export interface ExporterServerOptions {
  */
 export function exporterApp(registry: ExporterRegistry, collector: ExporterCollector, metricsPath: string): Hono {
   const app = new Hono();
-  app.get(metricsPath, async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
+  app.get(metricsPath, async (c) => {
+    if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
+      return c.body(new Uint8Array(await registry.gzipped()), 200, { 'content-type': registry.contentType, 'content-encoding': 'gzip' });
+    }
+    return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType });
+  });
   app.get('/healthz', (c) => c.text('ok'));
   app.get('/ready', (c) => (collector.ready ? c.text('ready') : c.text(`not ready: ${collector.lastError ?? 'no collection finished yet'}`, 503)));
   app.get('/', (c) =>

@@ -102,7 +102,7 @@ test("filters hide topics and groups as kafka_exporter's --topic.filter and --gr
 
 test("the registry serves kafka_exporter's help texts exactly and the staleness of the data", async () => {
   const registry = new ExporterRegistry();
-  registry.update(exporterSamples(state()), Date.now() - 5_000);
+  await registry.update(exporterSamples(state()), Date.now() - 5_000);
   const text = await registry.metrics();
   assert.match(text, /^# HELP kafka_brokers Number of Brokers in the Kafka Cluster\.$/m);
   assert.match(text, /^# HELP kafka_consumergroup_lag Current Approximate Lag of a ConsumerGroup at Topic\/Partition$/m);
@@ -111,4 +111,32 @@ test("the registry serves kafka_exporter's help texts exactly and the staleness 
   const age = Number(/^kafkaplane_exporter_collection_age_seconds (\S+)$/m.exec(text)?.[1]);
   assert.ok(age >= 5 && age < 10, `age ${age}`);
   assert.match(text, /^process_resident_memory_bytes /m);
+});
+
+test('label values are escaped as the text format requires', async () => {
+  const { exposition } = await import('../../src/exporter/registry.ts');
+  const text = await exposition([{ metric: { name: 'kafka_topic_partitions', help: '', labels: ['topic'] }, labels: { topic: 'a"b\\c\nd' }, value: 3 }]);
+  assert.match(text, /^kafka_topic_partitions\{topic="a\\"b\\\\c\\nd"\} 3$/m);
+});
+
+test('gzip (what Prometheus asks for): the cached collection and the scrape-time part as one multi-member stream', async () => {
+  const { gunzipSync } = await import('node:zlib');
+  const registry = new ExporterRegistry();
+  await registry.update(exporterSamples(state()), Date.now());
+  const plain = (await registry.metrics()).replace(/^kafkaplane_exporter_collection_age_seconds .*$/m, '').replace(/^process_cpu.*$/gm, '');
+  const unzipped = gunzipSync(await registry.gzipped())
+    .toString('utf8')
+    .replace(/^kafkaplane_exporter_collection_age_seconds .*$/m, '')
+    .replace(/^process_cpu.*$/gm, '');
+  assert.equal(
+    unzipped
+      .split('\n')
+      .filter((l) => l.startsWith('kafka_'))
+      .join('\n'),
+    plain
+      .split('\n')
+      .filter((l) => l.startsWith('kafka_'))
+      .join('\n'),
+  );
+  assert.match(unzipped, /^# HELP kafkaplane_exporter_collection_age_seconds /m);
 });

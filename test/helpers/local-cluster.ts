@@ -95,6 +95,7 @@ export function testClusterSpec(name: string, specBody: string, extra: Record<st
  */
 export const TEST_PORTS = {
   benchUp: 15092,
+  benchExporter: 16092,
   bench: 17092,
   localCluster: 19092,
   localFailures: 20092,
@@ -104,6 +105,7 @@ export const TEST_PORTS = {
   dedicated: 25092,
   exporter: 26092,
   prometheus: 28092,
+  reliability: 18092,
   adminTools: 29092,
   toolbox: 31092,
 } as const;

@@ -1,5 +1,6 @@
 // Printers of the streaming toolbox commands: what is left to print once produce, consume and perf have streamed
 // their records or lines — the summary (text or JSON) and the exit code.
+import type { VerifyResult } from '../../kafka/verify-workload.ts';
 import { consumerPerfSummaryLine, consumerPerfTimeoutWarning } from '../../toolbox/consumer-perf-stats.ts';
 import type { PerfConsumeReport } from '../commands/perf-consume.ts';
 import type { PerfProduceReport } from '../commands/perf-produce.ts';
@@ -52,4 +53,19 @@ export const perfConsumePrinter: Printer<PerfConsumeReport> = {
     if (r.result.timedOut) io.stdout.write(`${consumerPerfTimeoutWarning(r.timeoutMs)}\n`);
     if (!r.detailed) io.stdout.write(`${consumerPerfSummaryLine(r.result, r.formatDate)}\n`);
   },
+};
+
+export const perfVerifyPrinter: Printer<VerifyResult> = {
+  text(r, io) {
+    const errors =
+      Object.entries(r.produceErrors)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'none';
+    io.stdout.write(
+      `${r.acked} acknowledged, ${r.read} read back, ${r.lost} lost, ${r.duplicated} duplicated, ${r.outOfOrder} out of order (topic ${r.topic}, ${r.partitions} partitions, run ${r.runId})\n` +
+        `sent ${r.sent} in ${(r.durationMs / 1000).toFixed(1)} s; send errors: ${errors}; longest time without an acknowledgement: ${r.longestStallMs} ms\n` +
+        (r.lost > 0 ? `LOST: ${r.lostSample.join(', ')}${r.lost > r.lostSample.length ? ', …' : ''}\n` : ''),
+    );
+  },
+  exitCode: (r) => (r.lost > 0 ? 1 : 0),
 };

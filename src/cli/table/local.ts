@@ -1,5 +1,5 @@
 // The local commands of the command table (src/cli/commands.ts).
-import { type CommandDeclaration, command, integer, option } from '../declare.ts';
+import { type CommandDeclaration, collectIntegers, command, integer, option } from '../declare.ts';
 import { locateOptions } from '../options.ts';
 
 const local = () => import('../print/local.ts');
@@ -33,6 +33,18 @@ export const LOCAL: CommandDeclaration<unknown, unknown>[] = [
     ],
     run: async () => (await import('../commands/down.ts')).down,
     printer: () => local().then((m) => m.downPrinter),
+  }),
+  command({
+    name: 'restart',
+    description: 'rolling restart of the local cluster: one node at a time, only when no partition drops below min ISR and the quorum keeps a majority, the active controller last',
+    options: [
+      ...locateOptions(),
+      option('--node <id>', 'restart only this node (repeatable)', { parse: collectIntegers('--node', 0, 1_000_000) }),
+      option('--dry-run', 'print the order and what each node waits for; restart nothing', { default: false }),
+      option('--timeout <seconds>', 'give up when the roll has not finished in this long', { parse: integer('--timeout', 1, 86_400), default: 900 }),
+    ],
+    run: async () => (await import('../commands/restart.ts')).restart,
+    printer: () => local().then((m) => m.restartPrinter),
   }),
   command({
     name: 'status',

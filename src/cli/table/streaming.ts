@@ -96,6 +96,20 @@ export const STREAMING: CommandDeclaration<unknown, unknown>[] = [
     printer: () => toolbox().then((m) => m.perfProducePrinter),
   }),
   command({
+    name: 'perf verify',
+    description:
+      'a checked workload: sequence-numbered records (acks=all, idempotent) written and read back; reports acked, read, lost, duplicated, out of order; exit 1 if anything acknowledged was lost',
+    options: [
+      ...connectionOptions(),
+      option('--topic <topic>', 'the topic to write and read (it must exist)', { required: true }),
+      option('--records <n>', 'how many records to send', { parse: integer('--records', 1, 100_000_000), default: 10_000 }),
+      option('--rate <n>', 'records per second', { parse: integer('--rate', 1, 1_000_000), default: 1_000 }),
+      option('--drain-timeout <seconds>', 'after the last send, how long to wait for acknowledged records to be read', { parse: integer('--drain-timeout', 1, 3600), default: 30 }),
+    ],
+    run: async () => (await import('../commands/perf-verify.ts')).perfVerify,
+    printer: () => toolbox().then((m) => m.perfVerifyPrinter),
+  }),
+  command({
     name: 'perf consume',
     description: 'kafka-consumer-perf-test: read --messages records as a group member and print the summary line',
     options: [

@@ -3,7 +3,7 @@ import { heapSize } from '../../model/jvm.ts';
 import { kubernetesNames } from '../../model/kubernetes-names.ts';
 import { nodeIdRanges } from '../../api/kafka-cluster.ts';
 import { kafkaTopicName } from '../../api/kafka-topic.ts';
-import { type KubernetesSpec, JMX_EXPORTER_VERSION, KAFKA_EXPORTER_IMAGE, kubernetesSettings, kubernetesSpec } from '../../api/kubernetes.ts';
+import { type KubernetesSpec, JMX_EXPORTER_VERSION, kubernetesSettings, kubernetesSpec } from '../../api/kubernetes.ts';
 import { RenderError } from '../errors.ts';
 import { externalListenerWarnings } from '../kubernetes.ts';
 import { prometheusAlerts } from '../alerts.ts';

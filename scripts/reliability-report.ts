@@ -1,0 +1,46 @@
+// Writes RELIABILITY.md from the figures the fault scenarios recorded (test/integration/reliability/faults.test.ts
+// appends every run to test-results/reliability.json). Run the scenarios (npm run test:reliability), then this.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const runs = JSON.parse(readFileSync(`${root}test-results/reliability.json`, 'utf8')) as {
+  scenario: string;
+  at: string;
+  acked: number;
+  read: number;
+  lost: number;
+  duplicated: number;
+  longestStallMs: number;
+  [k: string]: unknown;
+}[];
+const byScenario = new Map<string, typeof runs>();
+for (const r of runs) byScenario.set(r.scenario, [...(byScenario.get(r.scenario) ?? []), r]);
+const extra = (r: (typeof runs)[number]) =>
+  Object.entries(r)
+    .filter(([k]) => !['scenario', 'at', 'acked', 'read', 'lost', 'duplicated', 'longestStallMs', 'perNode', 'produceErrors', 'outOfOrder'].includes(k))
+    .map(([k, v]) => `${k} ${typeof v === 'number' ? v : JSON.stringify(v)}`)
+    .join(', ');
+const lines = [
+  '# Reliability, measured',
+  '',
+  'Every row is a recorded run of a fault scenario (`npm run test:reliability`, test/integration/reliability/faults.test.ts) on',
+  'a local 3-node cluster (real Kafka JVMs, RF 3, min.insync.replicas 2, 6 partitions) while `kafkaplane perf verify` ran',
+  'the checked workload through it: sequence-numbered records, acks=all, idempotent, keyed over every partition, read',
+  'back. **lost** counts records Kafka acknowledged and nobody could read afterwards; it must be 0. Written by',
+  '`node scripts/reliability-report.ts` from test-results/reliability.json — not typed by hand.',
+  '',
+];
+for (const [scenario, list] of byScenario) {
+  lines.push(`## ${scenario}`, '', '| run (UTC) | acked | read | lost | duplicated | longest stall (ms) | send errors | other |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of list) {
+    const errors =
+      Object.entries((r.produceErrors as Record<string, number>) ?? {})
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'none';
+    lines.push(`| ${r.at.replace('T', ' ').slice(0, 19)} | ${r.acked} | ${r.read} | **${r.lost}** | ${r.duplicated} | ${r.longestStallMs} | ${errors} | ${extra(r)} |`);
+  }
+  lines.push('');
+}
+writeFileSync(`${root}RELIABILITY.md`, `${lines.join('\n')}\n`);
+process.stderr.write(`RELIABILITY.md: ${runs.length} runs of ${byScenario.size} scenarios\n`);

@@ -1,0 +1,180 @@
+// Faults under load on real Kafka (the local runtime, real JVMs). Each scenario runs the checked workload
+// (`kafkaplane perf verify`: acks=all, idempotent, keyed over every partition, read back) through the fault and
+// asserts that nothing acknowledged was lost. The figures of every run go to test-results/reliability.json, from which
+// `node scripts/reliability-report.ts` writes RELIABILITY.md.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parseSpec } from '../../../src/api/load.ts';
+import { withAdmin } from '../../../src/kafka/admin-session.ts';
+import { describeQuorum } from '../../../src/kafka/cluster.ts';
+import { describeTopics } from '../../../src/kafka/topics.ts';
+import { adminConnection } from '../../../src/local/local-cluster.ts';
+import { locate } from '../../../src/local/locate.ts';
+import { restart } from '../../../src/local/restart.ts';
+import { up } from '../../../src/local/up.ts';
+import type { VerifyResult } from '../../../src/kafka/verify-workload.ts';
+import { runCli, spawnCli } from '../../helpers/cli.ts';
+import { nodeJvms, startTestCluster, TEST_PORTS, type TestCluster, testClusterSpec } from '../../helpers/local-cluster.ts';
+
+const TOPIC = 'verified';
+const RESULTS = fileURLToPath(new URL('../../../test-results/reliability.json', import.meta.url));
+let cluster: TestCluster;
+let spec: string;
+
+function record(scenario: string, figures: Record<string, unknown>): void {
+  mkdirSync(join(RESULTS, '..'), { recursive: true });
+  let all: Record<string, unknown>[] = [];
+  try {
+    all = JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>[];
+  } catch {
+    // first run
+  }
+  all.push({ scenario, at: new Date().toISOString(), ...figures });
+  writeFileSync(RESULTS, `${JSON.stringify(all, null, 2)}\n`);
+}
+
+/** The checked workload as a user runs it (the binary, -o json), in the background. */
+function verify(records: number, rate: number): Promise<VerifyResult> {
+  return spawnCli(['perf', 'verify', '--topic', TOPIC, '--records', String(records), '--rate', String(rate), '--drain-timeout', '60', '--state-dir', cluster.stateDir, '-q', '-o', 'json'], {
+    timeoutMs: 600_000,
+  }).then((r) => {
+    assert.ok(r.code === 0 || r.code === 1, `perf verify: exit ${r.code}: ${r.stderr}`);
+    return JSON.parse(r.stdout) as VerifyResult;
+  });
+}
+
+async function health(): Promise<{ urp: number; underMinIsr: number; leader: number }> {
+  const local = await locate({ stateDir: cluster.stateDir });
+  return withAdmin(adminConnection(local, 5_000), async (admin) => {
+    const topics = await describeTopics(admin, () => true);
+    const parts = topics.topics.flatMap((t) => t.partitions.map((p) => ({ ...p, minIsr: t.minIsr })));
+    return { urp: parts.filter((p) => p.isr.length < p.replicas.length).length, underMinIsr: parts.filter((p) => p.isr.length < p.minIsr).length, leader: (await describeQuorum(admin)).leaderId };
+  }).catch(() => ({ urp: -1, underMinIsr: -1, leader: -1 }));
+}
+
+/** Samples partition health every second while `work` runs: the smallest headroom seen and how long recovery took. */
+async function watch<T>(work: Promise<T>): Promise<{ result: T; maxUnderMinIsr: number; samples: number }> {
+  let done = false;
+  let maxUnderMinIsr = 0;
+  let samples = 0;
+  const sampler = (async () => {
+    while (!done) {
+      const h = await health();
+      if (h.underMinIsr > maxUnderMinIsr) maxUnderMinIsr = h.underMinIsr;
+      samples++;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  })();
+  const result = await work.finally(() => {
+    done = true;
+  });
+  await sampler;
+  return { result, maxUnderMinIsr, samples };
+}
+
+async function untilNoUrp(timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if ((await health()).urp === 0) return Date.now() - started;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`partitions still under-replicated after ${timeoutMs / 1000} s`);
+}
+
+before(async () => {
+  spec = testClusterSpec('reliable', '', { 'min.insync.replicas': 2 });
+  cluster = await startTestCluster(spec, { portBase: TEST_PORTS.reliability });
+  assert.equal((await runCli(['topics', 'create', TOPIC, '--partitions', '6', '--replication-factor', '3', '--state-dir', cluster.stateDir])).code, 0);
+});
+after(async () => {
+  await cluster?.stop();
+});
+
+test('rolling restart under load: one node at a time, the active controller last, no partition below min ISR, nothing lost', async () => {
+  const plan = await restart({ stateDir: cluster.stateDir, dryRun: true });
+  const leader = (await health()).leader;
+  assert.equal(plan.plan.at(-1)!.node, leader, 'the active controller goes last');
+  assert.ok(
+    plan.plan.every((p) => p.waitingFor.length === 0),
+    JSON.stringify(plan.plan),
+  );
+  const load = verify(12_000, 300);
+  await new Promise((r) => setTimeout(r, 5_000));
+  const { result: rolled, maxUnderMinIsr } = await watch(restart({ stateDir: cluster.stateDir }));
+  const workload = await load;
+  assert.deepEqual(rolled.restarted.map((r) => r.node).sort(), [0, 1, 2]);
+  assert.equal(rolled.restarted.at(-1)!.node, leader);
+  assert.equal(maxUnderMinIsr, 0, 'no partition fell below min.insync.replicas during the roll');
+  assert.equal(workload.lost, 0, `lost: ${workload.lostSample.join(', ')}`);
+  assert.ok(workload.acked > 0 && workload.read >= workload.acked);
+  record('rolling restart (kafkaplane restart) under load', {
+    acked: workload.acked,
+    read: workload.read,
+    lost: workload.lost,
+    duplicated: workload.duplicated,
+    outOfOrder: workload.outOfOrder,
+    produceErrors: workload.produceErrors,
+    longestStallMs: workload.longestStallMs,
+    rollMs: rolled.durationMs,
+    perNode: rolled.restarted,
+  });
+});
+
+test('kill -9 of a broker under load, restarted by kafkaplane up: nothing lost, under-replication gone again', async () => {
+  const load = verify(9_000, 300);
+  await new Promise((r) => setTimeout(r, 5_000));
+  const victim = nodeJvms(cluster.stateDir).at(-1)!;
+  process.kill(victim, 'SIGKILL');
+  await new Promise((r) => setTimeout(r, 5_000));
+  const restarted = await up({ spec: parseSpec(spec), stateDir: cluster.stateDir, heap: '384m', readyTimeoutMs: 180_000 });
+  assert.equal(restarted.started.length, 1);
+  const recoveryMs = await untilNoUrp(120_000);
+  const workload = await load;
+  assert.equal(workload.lost, 0, `lost: ${workload.lostSample.join(', ')}`);
+  record('kill -9 of one node under load, restarted by kafkaplane up', {
+    acked: workload.acked,
+    read: workload.read,
+    lost: workload.lost,
+    duplicated: workload.duplicated,
+    produceErrors: workload.produceErrors,
+    longestStallMs: workload.longestStallMs,
+    urpGoneMsAfterUp: recoveryMs,
+  });
+});
+
+test('the quorum leader frozen (SIGSTOP) for 30 s under load, then thawed: the quorum re-elects, clients go on, nothing lost', async () => {
+  const leader = (await health()).leader;
+  const local = await locate({ stateDir: cluster.stateDir });
+  const pid = Number(JSON.parse(readFileSync(local.layout.pidFile(leader), 'utf8')).pid);
+  const load = verify(15_000, 300);
+  await new Promise((r) => setTimeout(r, 5_000));
+  process.kill(pid, 'SIGSTOP');
+  const frozenAt = Date.now();
+  let newLeader = -1;
+  try {
+    while (Date.now() - frozenAt < 30_000) {
+      const h = await health();
+      if (h.leader >= 0 && h.leader !== leader) newLeader = h.leader;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+  assert.ok(newLeader >= 0 && newLeader !== leader, `another controller led while ${leader} was frozen`);
+  const recoveryMs = await untilNoUrp(120_000);
+  const workload = await load;
+  assert.equal(workload.lost, 0, `lost: ${workload.lostSample.join(', ')}`);
+  record('the quorum leader frozen (SIGSTOP) for 30 s under load', {
+    acked: workload.acked,
+    read: workload.read,
+    lost: workload.lost,
+    duplicated: workload.duplicated,
+    produceErrors: workload.produceErrors,
+    longestStallMs: workload.longestStallMs,
+    newLeader,
+    urpGoneMsAfterThaw: recoveryMs,
+  });
+});
