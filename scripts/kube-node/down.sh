@@ -27,7 +27,7 @@ RUNC_ROOT="${RUNC_ROOT:-$NODE_DIR/run/runc}"
 alive() {
   [[ -r "/proc/$1/cmdline" ]] || return 1
   [[ -z "${2:-}" ]] && return 0
-  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2"
+  { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null | grep -qF -- "$2"
 }
 
 # stop NAME: SIGTERM the recorded process, SIGKILL it after 10 s.
@@ -84,7 +84,7 @@ stop_recorded containerd
 # Shims of this containerd (they outlive it by design): by their -address argument.
 for p in /proc/[0-9]*; do
   pid="${p#/proc/}"
-  cmd="$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" || continue
+  cmd="$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null)" || continue
   if [[ "$cmd" == *containerd-shim* && "$cmd" == *"$SOCK"* ]]; then
     log "killing leftover shim $pid"
     kill -KILL "$pid" 2>/dev/null
