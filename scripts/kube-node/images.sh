@@ -10,7 +10,7 @@
 #   kafka                   the apache/kafka image's layout (/opt/kafka, appuser 1000:1000, /etc/kafka/docker/run)
 #                           from a Debian rootfs (debootstrap), Debian's openjdk-17-jre-headless and the Kafka jars
 #                           from Maven Central (src/local/distribution.ts); differences in docs/testing.md
-#   kafka-client            the kafka image plus Debian's kcat
+#   kafka-client            the kafka image plus Debian's kcat and curl (also the rack init container's image in tests)
 #   kafkaplane              the layout of the repo's Dockerfile (node + the compiled CLI + production dependencies)
 #
 # Usage: scripts/kube-node/images.sh [--force] [--print-dir] [--print-refs] [NAME…]   (default: all)
@@ -27,6 +27,7 @@ ROOTFS="$CACHE_ROOT/kube-node/rootfs"
 DEBIAN_SUITE=bookworm
 DEBIAN_MIRROR="${KAFKAPLANE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 DEBIAN_PACKAGES=openjdk-17-jre-headless,bash,procps,ca-certificates,netcat-openbsd
+CLIENT_PACKAGES="kcat curl"
 PAUSE_TAG=3.10
 REGISTRY=docker.io/kafkaplane-test
 ALL=(pause busybox coredns local-path-provisioner kafka kafka-client kafkaplane)
@@ -90,7 +91,7 @@ key_of() {
         echo "$DEBIAN_SUITE $DEBIAN_PACKAGES"
         find "$HERE/kafka-image" -type f | sort | xargs cat
         cat "$CACHE_ROOT/kafka/$KAFKA_VERSION/complete.json" 2>/dev/null || true
-        [[ "$name" == kafka ]] || echo kcat ;;
+        [[ "$name" == kafka ]] || echo "$CLIENT_PACKAGES" ;;
       kafkaplane)
         git -C "$REPO" ls-files -s -- bin src examples package.json package-lock.json Dockerfile 2>/dev/null
         git -C "$REPO" diff HEAD -- bin src examples package.json 2>/dev/null | sha256sum ;;
@@ -266,14 +267,14 @@ build_kafka_client() {
   base="$(debian_rootfs)"
   layer="$(kafka_layer)"
   mkdir -p "$extra" "$debs"
-  # kcat and those of its dependencies the Debian rootfs lacks, unpacked as one more layer.
+  # kcat, curl and those of their dependencies the Debian rootfs lacks, unpacked as one more layer.
   local installed
   installed="$(dpkg-query --admindir="$base/var/lib/dpkg" -W -f '${Package}\n' | sort -u)"
   while read -r p; do
     grep -qx "$p" <<<"$installed" || pkgs+=("$p")
-  done < <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances kcat \
+  done < <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances $CLIENT_PACKAGES \
     | grep '^[a-z0-9]' | sort -u)
-  log "kafka-client: kcat layer from Debian packages ${pkgs[*]}"
+  log "kafka-client: a layer of Debian packages ${pkgs[*]}"
   (cd "$debs" && apt-get download "${pkgs[@]}" >/dev/null) || die "apt-get download ${pkgs[*]} failed (run apt-get update?)"
   for d in "$debs"/*.deb; do dpkg-deb -x "$d" "$extra"; done
   rm -rf "$extra/usr/share/doc" "$extra/usr/share/man"
