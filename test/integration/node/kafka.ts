@@ -24,14 +24,21 @@ export interface Deployment {
  * Renders `example` (yaml, or kustomize built through its dev overlay with `kubectl kustomize`) into `namespace`
  * with the test Kafka image and applies it with `kubectl apply --server-side`.
  */
-export async function deploy(node: KubeNode, example: string, format: 'yaml' | 'kustomize', namespace: string, edit?: (cluster: Record<string, any>) => void): Promise<Deployment> {
+export async function deploy(
+  node: KubeNode,
+  example: string,
+  format: 'yaml' | 'kustomize',
+  namespace: string,
+  edit?: (cluster: Record<string, any>) => void,
+  editOthers?: (doc: Record<string, any>) => void,
+): Promise<Deployment> {
   const started = Date.now();
   let cluster = 'kafka';
   const spec = exampleWithImage(example, node.images.kafka, (doc) => {
     cluster = doc.metadata.name;
     doc.metadata.namespace = namespace;
     edit?.(doc);
-  });
+  }, editOthers);
   let manifest: string;
   if (format === 'yaml') {
     manifest = await render(spec, 'yaml');

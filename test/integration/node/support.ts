@@ -30,11 +30,14 @@ export function cli(args: string[], options: { timeoutMs?: number; env?: NodeJS.
  * An example spec with the test image (spec.kubernetes.image: the official image cannot be pulled here) and whatever
  * else `edit` changes in the KafkaCluster document. Returns the path of the edited copy.
  */
-export function exampleWithImage(example: string, image: string, edit?: (cluster: Record<string, any>) => void): string {
+export function exampleWithImage(example: string, image: string, edit?: (cluster: Record<string, any>) => void, editOthers?: (doc: Record<string, any>) => void): string {
   const text = fs.readFileSync(path.join(REPO_ROOT, 'examples', example), 'utf8');
   const docs = parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>);
   for (const doc of docs) {
-    if (doc.kind !== 'KafkaCluster') continue;
+    if (doc.kind !== 'KafkaCluster') {
+      editOthers?.(doc);
+      continue;
+    }
     doc.spec.kubernetes = { ...(doc.spec.kubernetes ?? {}), image, imagePullPolicy: 'Never' };
     edit?.(doc);
   }
