@@ -150,12 +150,29 @@ export interface Produced {
  * Bounded by `timeoutMs` (kcat's message.timeout.ms is set below it, so kcat gives up on a record before the exec
  * is killed).
  */
-export async function kcatProduce(node: KubeNode, namespace: string, pod: string, bootstrap: string, topic: string, prefix: string, count: number, timeoutMs = 180_000, extra = ''): Promise<Produced> {
+export async function kcatProduce(
+  node: KubeNode,
+  namespace: string,
+  pod: string,
+  bootstrap: string,
+  topic: string,
+  prefix: string,
+  count: number,
+  timeoutMs = 180_000,
+  options: { /** records per second (default: as fast as kcat goes) */ perSecond?: number; from?: number } = {},
+): Promise<Produced> {
   const started = Date.now();
-  // The records are generated inside the pod (seq), so the exec stream carries only kcat's delivery reports.
+  const from = options.from ?? 1;
+  const to = from + count - 1;
+  // The records are generated inside the pod, so the exec stream carries only kcat's delivery reports. With a rate,
+  // a quarter of a second's records at a time.
+  const step = options.perSecond ? Math.max(1, Math.round(options.perSecond / 4)) : 0;
+  const generator = step
+    ? `i=${from}; while [ $i -le ${to} ]; do e=$((i + ${step} - 1)); [ $e -gt ${to} ] && e=${to}; seq $i $e | sed 's/^/${prefix}-/'; i=$((e + 1)); sleep 0.25; done`
+    : `seq ${from} ${to} | sed 's/^/${prefix}-/'`;
   const script =
-    `seq 1 ${count} | sed 's/^/${prefix}-/' | ` +
-    `kcat -P -b ${bootstrap} -t ${topic} -X acks=all -X enable.idempotence=true -X message.timeout.ms=${Math.max(10_000, timeoutMs - 30_000)} ${extra} -vvv 2>&1 >/dev/null | grep -E 'Message delivered|Delivery failed' || true`;
+    `(${generator}) | ` +
+    `kcat -P -b ${bootstrap} -t ${topic} -X acks=all -X enable.idempotence=true -X message.timeout.ms=${Math.max(10_000, timeoutMs - 30_000)} -vvv 2>&1 >/dev/null | grep -E 'Message delivered|Delivery failed' || true`;
   const r = await exec(node, namespace, pod, ['sh', '-c', script], { timeoutMs, allowFail: true });
   const acked = new Set<string>();
   const text = r.stdout + r.stderr;
