@@ -129,8 +129,18 @@ if [[ -f "$NODE_DIR/sysctl.orig" ]]; then
   done <"$NODE_DIR/sysctl.orig"
 fi
 
-for c in kube-apiserver etcd; do stop_recorded "$c"; done
-if [[ -n "${CONTROL_PLANE_DIR:-}" && -d "$CONTROL_PLANE_DIR" ]]; then rm -rf "$CONTROL_PLANE_DIR"; fi
+# The control plane (test/helpers/control-plane.ts stops it itself; this is for a node whose process died): its
+# processes name its temp dir on their command lines.
+if [[ -n "${CONTROL_PLANE_DIR:-}" && -d "$CONTROL_PLANE_DIR" ]]; then
+  for p in /proc/[0-9]*; do
+    pid="${p#/proc/}"
+    [[ "$pid" == "$$" ]] && continue
+    cmd="$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null)" || continue
+    if [[ "$cmd" == *"$CONTROL_PLANE_DIR"* ]]; then kill -TERM "$pid" 2>/dev/null; fi
+  done
+  sleep 1
+  rm -rf "$CONTROL_PLANE_DIR"
+fi
 
 # Keep the logs of the last run for debugging, drop everything else.
 if [[ -d "$NODE_DIR/logs" ]]; then

@@ -294,10 +294,8 @@ build_kafkaplane() {
   log "kafkaplane: compiling src/ (tsconfig.build.json)…"
   (cd "$REPO" && "$NODE_BIN" node_modules/typescript/bin/tsc -p tsconfig.build.json --outDir "$app/app/dist" --declaration false --sourceMap false) \
     || die "tsc -p tsconfig.build.json failed"
-  if [[ -f "$REPO/scripts/copy-assets.ts" ]]; then
-    (cd "$REPO" && KAFKAPLANE_DIST="$app/app/dist" "$NODE_BIN" scripts/copy-assets.ts "$app/app/dist" >/dev/null) || true
-  fi
-  # Non-TypeScript assets under src/ (JSON pins and the like) that the compiled code reads next to itself.
+  # As scripts/copy-assets.ts does for dist/: the data files under src/ (the pinned Kafka jar lists and the like) that
+  # the compiled code reads next to itself.
   (cd "$REPO/src" && find . -type f ! -name '*.ts' -print0 | while IFS= read -r -d '' f; do mkdir -p "$app/app/dist/$(dirname "$f")"; cp "$f" "$app/app/dist/$f"; done)
   cp -r "$REPO/bin" "$REPO/examples" "$REPO/package.json" "$app/app/"
   # Production dependencies only (what `npm ci --omit=dev` installs), copied from the installed tree.
@@ -310,7 +308,7 @@ build_kafkaplane() {
     cp -r "$p" "$app/app/node_modules/$rel"
   done
   chown -R 0:0 "$app/app"
-  oci kafkaplane '{"User":"1000:1000","WorkingDir":"/app","Entrypoint":["node","/app/bin/kafkaplane.js"],"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","NODE_ENV=production"]}' "$base" "$app"
+  oci kafkaplane '{"User":"1000:1000","WorkingDir":"/app","Entrypoint":["node","/app/bin/kafkaplane.js"],"Cmd":["--help"],"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","NODE_ENV=production"]}' "$base" "$app"
 }
 
 for name in "${NAMES[@]}"; do

@@ -46,8 +46,9 @@ try {
   const layers: { digest: string; size: number }[] = [];
   for (const dir of values.layer) {
     const tmp = path.join(work, 'layer.tar');
-    // --sort=name and a fixed owner format make the layer a function of the directory's content and metadata.
-    execFileSync('tar', ['--sort=name', '--numeric-owner', '--xattrs', '-C', dir, '-cf', tmp, '.'], { stdio: 'inherit' });
+    // --sort=name, numeric owners and one mtime make the layer (and its digest) a function of the files alone: an image
+    // built again from the same files is not imported again.
+    execFileSync('tar', ['--sort=name', '--numeric-owner', '--mtime=@0', '--xattrs', '-C', dir, '-cf', tmp, '.'], { stdio: 'inherit' });
     const hex = await sha256File(tmp);
     const size = statSync(tmp).size;
     renameSync(tmp, path.join(blobs, hex));
@@ -91,8 +92,15 @@ try {
       ],
     }),
   );
+  // Also `docker load`'s own format (manifest.json beside the same blobs, as Docker 25+ writes): one tarball for
+  // containerd and for a Docker engine.
+  const dockerName = values.name.replace(/^docker\.io\//, '');
+  writeFileSync(
+    path.join(work, 'manifest.json'),
+    JSON.stringify([{ Config: `blobs/sha256/${config.digest.slice(7)}`, RepoTags: [dockerName], Layers: layers.map((l) => `blobs/sha256/${l.digest.slice(7)}`) }]),
+  );
   const tmpOut = `${out}.tmp`;
-  execFileSync('tar', ['--sort=name', '-C', work, '-cf', tmpOut, 'oci-layout', 'index.json', 'blobs'], { stdio: 'inherit' });
+  execFileSync('tar', ['--sort=name', '-C', work, '-cf', tmpOut, 'oci-layout', 'index.json', 'manifest.json', 'blobs'], { stdio: 'inherit' });
   renameSync(tmpOut, out);
   process.stdout.write(`${values.name} ${manifest.digest} ${out}\n`);
 } finally {

@@ -2,13 +2,11 @@
 //   sudo node_modules/.bin/node scripts/kube-node/up.ts
 //   export KUBECONFIG=/tmp/kafkaplane-node/kubeconfig; kubectl get nodes      (kubectl: printed below)
 // Ctrl-C (or `scripts/kube-node/down.sh` from another shell) tears everything down.
-import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { NODE_DIR, startKubeNode } from '../../test/helpers/kube-node.ts';
 
 const node = await startKubeNode();
 const kubeconfig = path.join(NODE_DIR, 'kubeconfig');
-copyFileSync(node.kubeconfigPath, kubeconfig);
 process.stdout.write(
   [
     '',

@@ -379,6 +379,8 @@ export async function startKubeNode(options: StartKubeNodeOptions = {}): Promise
       ],
     });
     await fsp.appendFile(path.join(NODE_DIR, 'node.env'), `CONTROL_PLANE_DIR=${cp.dir}\n`);
+    // A stable path for debugging a running node: KUBECONFIG=/tmp/kafkaplane-node/kubeconfig kubectl get pods -A
+    await fsp.copyFile(cp.kubeconfigPath, path.join(NODE_DIR, 'kubeconfig'));
     mark('controlPlane');
 
     // --- containerd -------------------------------------------------------------------------------------------------

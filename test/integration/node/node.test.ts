@@ -93,7 +93,7 @@ describe('one-node Kubernetes', { timeout: 900_000 }, () => {
           return '';
         }
       })
-      .filter((cmd) => cmd.includes(NODE_DIR) || cmd.includes('kafkaplane-test/'));
+      .filter((cmd) => cmd.includes(NODE_DIR));
     assert.deepEqual(leftovers, [], 'no process of the node remains');
   });
 });
