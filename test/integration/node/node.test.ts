@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { BRIDGE, type KubeNode, NODE_DIR, startKubeNode } from '../../helpers/kube-node.ts';
+import { BRIDGE, type KubeNode, NODE_DIR, startKubeNode, waitUntil } from '../../helpers/kube-node.ts';
 import { elapsed, ensureNamespace, exec, waitPodsReady } from './support.ts';
 
 const NS = 'smoke';
@@ -73,6 +73,27 @@ describe('one-node Kubernetes', { timeout: 900_000 }, () => {
     const res = await fetch(`http://${node.nodeIP}:${NODE_PORT}/index.html`);
     assert.equal((await res.text()).trim(), 'hello-from-pvc');
     process.stderr.write(`[node smoke] pods ready in ${podsReady} s; node start ${JSON.stringify(node.timings)}\n`);
+  });
+
+  test("the kafkaplane image (the repo's Dockerfile layout) renders an example in a pod", async () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'kafkaplane-render', namespace: NS },
+      spec: {
+        restartPolicy: 'Never',
+        containers: [{ name: 'kafkaplane', image: node.images.kafkaplane, imagePullPolicy: 'Never', args: ['render', '-f', '/app/examples/seed-002-combined.yaml'] }],
+      },
+    };
+    await node.kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify(pod) });
+    const phase = await waitUntil('the render pod to finish', 180_000, async () => {
+      const p = JSON.parse((await node.kubectl(['get', 'pod', 'kafkaplane-render', '-n', NS, '-o', 'json'])).stdout);
+      return ['Succeeded', 'Failed'].includes(p.status.phase) ? (p.status.phase as string) : false;
+    }, 1_000);
+    const logs = await node.kubectl(['logs', '-n', NS, 'kafkaplane-render']);
+    assert.equal(phase, 'Succeeded', logs.stdout + logs.stderr);
+    assert.match(logs.stdout, /kind: StatefulSet/);
+    assert.match(logs.stdout, /image: apache\/kafka:4\.1\.2/);
   });
 
   test('stop() tears everything down', async () => {
