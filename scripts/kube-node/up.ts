@@ -19,7 +19,5 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
-await new Promise<void>((resolve) => {
-  for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve());
-});
-await node.stop();
+// Ctrl-C: the helper's signal handler stops the node gracefully (pods through the kubelet, then down.sh).
+await new Promise<void>(() => {});

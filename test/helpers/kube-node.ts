@@ -250,6 +250,8 @@ function dnsQuery(server: string, name: string, timeoutMs = 2_000): Promise<numb
 
 // --- exit protection: tear the node down however this process ends ---------------------------------------------------
 let liveNode = false;
+/** The running node's graceful stop (pods through the kubelet first); a signal uses it, 'exit' cannot wait for it. */
+let liveStop: (() => Promise<void>) | undefined;
 function exitCleanup(): void {
   if (!liveNode) return;
   liveNode = false;
@@ -260,9 +262,13 @@ function exitCleanup(): void {
   }
 }
 function onSignal(signal: NodeJS.Signals): void {
-  exitCleanup();
   process.off(signal, onSignal);
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  const done = () => {
+    exitCleanup();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  if (liveStop) liveStop().then(done, done);
+  else done();
 }
 
 export interface StartKubeNodeOptions {
@@ -346,6 +352,7 @@ export async function startKubeNode(options: StartKubeNodeOptions = {}): Promise
         downNode();
       } finally {
         liveNode = false;
+        liveStop = undefined;
         process.off('exit', exitCleanup);
         for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
         if (cp) await cp.stop().catch(() => {});
@@ -354,6 +361,7 @@ export async function startKubeNode(options: StartKubeNodeOptions = {}): Promise
     })();
     return stopped;
   };
+  liveStop = stop;
 
   try {
     // --- host network: sysctls (restored by down.sh), the pod bridge ----------------------------------------------

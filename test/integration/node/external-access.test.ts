@@ -1,15 +1,20 @@
 // examples/external-access.yaml on the one-node Kubernetes: its NodePort listener (SCRAM-SHA-512) is reachable from
-// the host, each broker advertises <node IP>:<its node port>, kcat on the host produces and consumes through it, and
-// `kafkaplane doctor --bootstrap <node IP>:<bootstrap node port>` passes.
+// the host, each broker advertises <node IP>:<its node port>, Kafka's console tools on the host produce and consume
+// through it, and `kafkaplane doctor --bootstrap <node IP>:<bootstrap node port>` passes.
 // Changed for this machine, and why: monitoring off (its JMX agent download, kafka-exporter image and the
 // PodMonitor/PrometheusRule CRDs are not available offline); the bootstrap node port 30190 instead of 31090 (the
-// brokers then take 30191-30193: 31092 is another integration test's port on this machine); the KafkaUser gets ACLs
-// (the example leaves them to the user) so that it may produce, consume and describe. NetworkPolicies are applied but
-// not enforced (the CNI bridge plugin has no policy engine).
+// brokers then take 30191-30193: 31092 is another integration test's port on this machine). The example has no
+// spec.authorization, so an authenticated client may do anything. NetworkPolicies are applied but not enforced (the
+// CNI bridge plugin has no policy engine).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { DEFAULT_KAFKA_VERSION } from '../../../src/api/kafka-cluster.ts';
+import { resolveDistribution } from '../../../src/local/distribution.ts';
 import { type KubeNode, startKubeNode } from '../../helpers/kube-node.ts';
 import { KAFKA_PODS, deleteNamespace, deploy, waitTopicJob } from './kafka.ts';
 import { cli, elapsed, ensureNamespace, waitPodsReady } from './support.ts';
@@ -17,9 +22,15 @@ import { cli, elapsed, ensureNamespace, waitPodsReady } from './support.ts';
 const NS = 'external';
 const BOOTSTRAP_NODE_PORT = 30190;
 
-function hostKcat(args: string[], input = '', timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Kafka's own Java tools on the host (the jars of src/local/distribution.ts), as a client nobody here wrote. Not kcat:
+ * Debian's kcat links librdkafka 2.0.2, whose SCRAM fails against Kafka 4.x brokers ("invalid credentials" with the
+ * right password; edenhill/kcat#462, fixed in librdkafka 2.6.1).
+ */
+async function hostTool(mainClass: string, args: string[], input = '', timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  const dist = await resolveDistribution(DEFAULT_KAFKA_VERSION);
   return new Promise((resolve) => {
-    const child = execFile('kcat', args, { timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    const child = execFile('java', ['-Xmx256m', '-cp', dist.classpath, mainClass, ...args], { timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? 1 : 0, stdout, stderr });
     });
     child.stdin?.end(input);
@@ -59,38 +70,30 @@ describe('external-access: NodePort listeners from the host', { timeout: 1_800_0
         const nodeport = cluster.spec.listeners.find((l: any) => l.type === 'nodeport');
         nodeport.configuration.bootstrap.nodePort = BOOTSTRAP_NODE_PORT;
       },
-      (doc) => {
-        if (doc.kind !== 'KafkaUser') return;
-        doc.spec.authorization = {
-          type: 'simple',
-          acls: [
-            { resource: { type: 'topic', name: '*' }, operations: ['Read', 'Write', 'Describe', 'DescribeConfigs'] },
-            { resource: { type: 'group', name: '*' }, operations: ['Read', 'Describe'] },
-            { resource: { type: 'cluster' }, operations: ['Describe', 'DescribeConfigs'] },
-          ],
-        };
-      },
     );
     await waitPodsReady(node, NS, KAFKA_PODS, 6, 600_000);
     const readySeconds = elapsed(started);
     await waitTopicJob(node, NS);
 
     const bootstrap = `${node.nodeIP}:${BOOTSTRAP_NODE_PORT}`;
-    const sasl = ['-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=SCRAM-SHA-512', '-X', 'sasl.username=edge-client', '-X', `sasl.password=${clientPassword}`];
-    const metadata = await hostKcat(['-b', bootstrap, ...sasl, '-L', '-m', '20']);
-    assert.equal(metadata.code, 0, metadata.stderr);
-    assert.match(metadata.stdout, / 3 brokers:/);
+    const clientConfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kafkaplane-ext-')), 'client.properties');
+    fs.writeFileSync(
+      clientConfig,
+      `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="edge-client" password="${clientPassword}";\n`,
+    );
+    // Every broker as the client sees it through the node ports: <node IP>:30191..30193.
+    const versions = await hostTool('org.apache.kafka.tools.BrokerApiVersionsCommand', ['--bootstrap-server', bootstrap, '--command-config', clientConfig]);
+    assert.equal(versions.code, 0, versions.stderr);
     for (const [i, port] of [30191, 30192, 30193].entries()) {
-      assert.match(metadata.stdout, new RegExp(`broker ${i} at ${node.nodeIP.replaceAll('.', '\\.')}:${port}`), `broker ${i} advertises ${node.nodeIP}:${port}`);
+      assert.match(versions.stdout, new RegExp(`^${node.nodeIP.replaceAll('.', '\\.')}:${port} \\(id: ${i} `, 'm'), `broker ${i} advertises ${node.nodeIP}:${port}`);
     }
 
     // 2,000 records from the host through the node ports, acks=all, read back.
     const count = 2_000;
     const values = Array.from({ length: count }, (_, i) => `host-${i + 1}`);
-    const produced = await hostKcat(['-P', '-b', bootstrap, ...sasl, '-t', 'orders', '-X', 'acks=all', '-X', 'enable.idempotence=true', '-X', 'message.timeout.ms=60000', '-vvv'], values.join('\n') + '\n');
-    const acked = [...produced.stderr.matchAll(/Message delivered to partition \d+ \(offset \d+\)/g)].length;
-    assert.equal(acked, count, `kcat on the host acked ${acked} of ${count}: ${produced.stderr.split('\n').slice(-5).join('\n')}`);
-    const consumed = await hostKcat(['-C', '-b', bootstrap, ...sasl, '-t', 'orders', '-o', 'beginning', '-e', '-q', '-f', '%s\n']);
+    const produced = await hostTool('org.apache.kafka.tools.ConsoleProducer', ['--bootstrap-server', bootstrap, '--topic', 'orders', '--producer.config', clientConfig, '--producer-property', 'acks=all', '--producer-property', 'delivery.timeout.ms=60000'], values.join('\n') + '\n');
+    assert.equal(produced.code, 0, produced.stderr);
+    const consumed = await hostTool('org.apache.kafka.tools.consumer.ConsoleConsumer', ['--bootstrap-server', bootstrap, '--topic', 'orders', '--consumer.config', clientConfig, '--from-beginning', '--max-messages', String(count), '--timeout-ms', '60000']);
     assert.deepEqual(new Set(consumed.stdout.split('\n').filter(Boolean)), new Set(values));
 
     // kafkaplane doctor from the host, as a user would run it against this cluster.
