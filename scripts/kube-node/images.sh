@@ -300,13 +300,15 @@ build_kafkaplane() {
   cp -r "$REPO/bin" "$REPO/examples" "$REPO/package.json" "$app/app/"
   # Production dependencies only (what `npm ci --omit=dev` installs), copied from the installed tree.
   mkdir -p "$app/app/node_modules"
-  (cd "$REPO" && npm ls --omit=dev --all --parseable 2>/dev/null) | while read -r p; do
+  # npm ls exits 1 on any extraneous or invalid package in the shared tree; the list it prints is what counts.
+  { (cd "$REPO" && npm ls --omit=dev --all --parseable 2>/dev/null) || true; } | while read -r p; do
     [[ "$p" == "$REPO" || "$p" == "$(readlink -f "$REPO")" ]] && continue
     local rel="${p#*/node_modules/}"
     [[ -d "$app/app/node_modules/$rel" ]] && continue
     mkdir -p "$app/app/node_modules/$(dirname "$rel")"
     cp -r "$p" "$app/app/node_modules/$rel"
   done
+  [[ -d "$app/app/node_modules/commander" ]] || die "the production dependencies were not found (npm ls --omit=dev)"
   chown -R 0:0 "$app/app"
   oci kafkaplane '{"User":"1000:1000","WorkingDir":"/app","Entrypoint":["node","/app/bin/kafkaplane.js"],"Cmd":["--help"],"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","NODE_ENV=production"]}' "$base" "$app"
 }
