@@ -101,8 +101,8 @@ for table in nat filter mangle; do
   [[ -n "$chains" ]] || continue
   # Rules that jump to those chains, then the chains themselves.
   iptables -t "$table" -S 2>/dev/null | grep -E -- '-j (CNI|KUBE)-' | grep -v '^-N' | while read -r rule; do
-    # shellcheck disable=SC2086
-    iptables -t "$table" ${rule/-A /-D } 2>/dev/null
+    # iptables -S quotes comments as a shell would: eval keeps them one argument.
+    eval "iptables -t $table ${rule/-A /-D }" 2>/dev/null
   done
   for c in $chains; do iptables -t "$table" -F "$c" 2>/dev/null; done
   for c in $chains; do iptables -t "$table" -X "$c" 2>/dev/null; done

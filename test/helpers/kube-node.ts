@@ -439,6 +439,9 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
           ipam: { type: 'host-local', ranges: [[{ subnet: POD_CIDR, gateway: NODE_IP }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: path.join(NODE_DIR, 'cni-ipam') },
         },
         { type: 'portmap', capabilities: { portMappings: true } },
+        // ACCEPT rules for each pod's address in FORWARD (chain CNI-FORWARD): pods keep talking when something else on
+        // the machine sets FORWARD's policy to DROP (a Docker engine does).
+        { type: 'firewall', backend: 'iptables' },
       ],
     };
     await fsp.writeFile(path.join(NODE_DIR, 'cni', '10-kafkaplane.conflist'), JSON.stringify(cniConf, null, 2));
