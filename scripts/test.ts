@@ -62,8 +62,15 @@ if (!onlyUnit && !onlyNode) {
 // (OCI tarballs: pause, busybox, coredns, local-path-provisioner, kafka, kafka-client, kafkaplane). All cached; each
 // step fails loudly (with CI=true a missing piece is a failure, never a skip). Needs root: containerd, the pod bridge,
 // iptables and mounts.
-if (!onlyUnit) {
-  if (process.getuid?.() !== 0) throw new Error('the real-node tests (test/integration/node/) need root: containerd, a bridge, iptables, mounts');
+// Without root (a developer's `npm test` outside CI) the real-node tests are left out, loudly; in CI, or with
+// `npm run test:node`, that is a failure.
+const nodeTestsRunnable = process.getuid?.() === 0;
+if (!onlyUnit && !nodeTestsRunnable) {
+  const why = 'the real-node tests (test/integration/node/) need root: containerd, a bridge, iptables, mounts';
+  if (process.env.CI === 'true' || onlyNode) throw new Error(why);
+  log(`WARNING: ${why}; they are NOT run now (run \`sudo npm run test:node\`)`);
+}
+if (!onlyUnit && nodeTestsRunnable) {
   const staticBusybox = () => have('busybox') && spawnSync('sh', ['-c', 'ldd "$(command -v busybox)"'], { stdio: 'ignore' }).status !== 0;
   for (const [command, pkg] of [
     ['containerd', 'containerd'],
@@ -105,7 +112,8 @@ if (!existsSync(`${root}test`)) throw new Error('no test/ directory');
 const all = globSync('test/**/*.test.ts', { cwd: root }).sort();
 // Unit tests first (seconds), then the integration tests against real Kafka JVMs and a real kube-apiserver.
 const nodeTests = all.filter((f) => f.startsWith('test/integration/node/'));
-const files = patterns.length > 0 ? patterns : onlyNode ? nodeTests : [...all.filter((f) => !f.startsWith('test/integration/')), ...(onlyUnit ? [] : all.filter((f) => f.startsWith('test/integration/')))];
+const runnable = (f: string) => nodeTestsRunnable || !f.startsWith('test/integration/node/');
+const files = patterns.length > 0 ? patterns : onlyNode ? nodeTests : [...all.filter((f) => !f.startsWith('test/integration/')), ...(onlyUnit ? [] : all.filter((f) => f.startsWith('test/integration/') && runnable(f)))];
 const args = ['--test', '--test-concurrency=1', '--test-timeout=900000', ...files];
 const run = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, KAFKAPLANE_TEST: '1' } });
 process.exit(run.status ?? 1);
