@@ -113,7 +113,12 @@ const all = globSync('test/**/*.test.ts', { cwd: root }).sort();
 // Unit tests first (seconds), then the integration tests against real Kafka JVMs and a real kube-apiserver.
 const nodeTests = all.filter((f) => f.startsWith('test/integration/node/'));
 const runnable = (f: string) => nodeTestsRunnable || !f.startsWith('test/integration/node/');
-const files = patterns.length > 0 ? patterns : onlyNode ? nodeTests : [...all.filter((f) => !f.startsWith('test/integration/')), ...(onlyUnit ? [] : all.filter((f) => f.startsWith('test/integration/') && runnable(f)))];
+const files =
+  patterns.length > 0
+    ? patterns
+    : onlyNode
+      ? nodeTests
+      : [...all.filter((f) => !f.startsWith('test/integration/')), ...(onlyUnit ? [] : all.filter((f) => f.startsWith('test/integration/') && runnable(f)))];
 const args = ['--test', '--test-concurrency=1', '--test-timeout=900000', ...files];
 const run = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, KAFKAPLANE_TEST: '1' } });
 process.exit(run.status ?? 1);

@@ -150,7 +150,9 @@ function nodeBinaries(): Binaries {
 function imageRefs(): { refs: KubeNodeImages; tars: string[] } {
   const dir = sh('bash', [path.join(SCRIPTS, 'images.sh'), '--print-dir']).trim();
   const byName: Record<string, string> = {};
-  for (const line of sh('bash', [path.join(SCRIPTS, 'images.sh'), '--print-refs']).trim().split('\n')) {
+  for (const line of sh('bash', [path.join(SCRIPTS, 'images.sh'), '--print-refs'])
+    .trim()
+    .split('\n')) {
     const [name, ref] = line.split('=') as [string, string];
     byName[name] = ref;
   }
@@ -313,11 +315,11 @@ export async function startKubeNode(options: StartKubeNodeOptions = {}): Promise
   process.on('exit', exitCleanup);
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
   // A detached watchdog runs down.sh when this process is gone, even after a SIGKILL.
-  const watchdog = spawn(
-    '/bin/bash',
-    ['-c', 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; exec bash "$2"', 'kafkaplane-node-watchdog', String(process.pid), path.join(SCRIPTS, 'down.sh')],
-    { detached: true, stdio: 'ignore', env: { ...process.env, KAFKAPLANE_NODE_DIR: NODE_DIR } },
-  );
+  const watchdog = spawn('/bin/bash', ['-c', 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; exec bash "$2"', 'kafkaplane-node-watchdog', String(process.pid), path.join(SCRIPTS, 'down.sh')], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, KAFKAPLANE_NODE_DIR: NODE_DIR },
+  });
   watchdog.unref();
   fs.writeFileSync(path.join(NODE_DIR, 'pids', 'watchdog'), `${watchdog.pid} kafkaplane-node-watchdog\n`);
 
@@ -337,13 +339,16 @@ export async function startKubeNode(options: StartKubeNodeOptions = {}): Promise
         // The kubelet stops every pod through the CRI (SIGTERM, then SIGKILL after the 1 s grace).
         try {
           const list = (await kubeRequest(cp, 'GET', '/api/v1/pods')).json() as { items: { metadata: { name: string; namespace: string } }[] };
-          await Promise.all(
-            list.items.map((p) => kubeRequest(cp!, 'DELETE', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`, { gracePeriodSeconds: 1 })),
+          await Promise.all(list.items.map((p) => kubeRequest(cp!, 'DELETE', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`, { gracePeriodSeconds: 1 })));
+          await waitUntil(
+            'the kubelet to stop every pod',
+            90_000,
+            async () => {
+              const left = (await kubeRequest(cp!, 'GET', '/api/v1/pods')).json() as { items: unknown[] };
+              return left.items.length === 0;
+            },
+            1_000,
           );
-          await waitUntil('the kubelet to stop every pod', 90_000, async () => {
-            const left = (await kubeRequest(cp!, 'GET', '/api/v1/pods')).json() as { items: unknown[] };
-            return left.items.length === 0;
-          }, 1_000);
         } catch (err) {
           log(`stopping pods through the kubelet: ${(err as Error).message}; down.sh kills what is left through containerd`);
         }
@@ -450,10 +455,15 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     const containerd = startProc('containerd', 'containerd', ['--config', containerdToml], logsDir, containerdToml);
     procs.push(containerd);
     const ctr = (...args: string[]) => sh('ctr', ['--address', sock, '-n', 'k8s.io', ...args]);
-    await waitUntil('containerd', 30_000, () => {
-      assertRunning(containerd);
-      return ctr('version').includes('Server');
-    }, 250);
+    await waitUntil(
+      'containerd',
+      30_000,
+      () => {
+        assertRunning(containerd);
+        return ctr('version').includes('Server');
+      },
+      250,
+    );
     // Leftover containers of a crashed run in the persistent root (down.sh removes them when containerd is up).
     for (const id of ctr('containers', 'ls', '-q').split('\n').filter(Boolean)) {
       sh('ctr', ['--address', sock, '-n', 'k8s.io', 'tasks', 'kill', '-a', '-s', 'SIGKILL', id], { allowFail: true });
@@ -607,17 +617,26 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     // --- add-ons: CoreDNS, local-path-provisioner + the default StorageClass -----------------------------------------
     const kubectl = makeKubectl(bins.kubectl, cp.kubeconfigPath);
     await kubectl(['apply', '--server-side', '--field-manager=kafkaplane-test-node', '-f', '-'], { input: addons(refs, path.join(NODE_DIR, 'local-path')) });
-    await waitUntil('CoreDNS and local-path-provisioner Ready', 120_000, async () => {
-      for (const p of procs) assertRunning(p);
-      const res = await kubectl(['get', 'deploy', '-n', 'kube-system', '-o', 'json'], { allowFail: true });
-      if (res.code !== 0) return false;
-      const items = JSON.parse(res.stdout).items as { metadata: { name: string }; status: { readyReplicas?: number } }[];
-      return ['coredns', 'local-path-provisioner'].every((n) => items.some((d) => d.metadata.name === n && (d.status.readyReplicas ?? 0) >= 1));
-    }, 1_000);
+    await waitUntil(
+      'CoreDNS and local-path-provisioner Ready',
+      120_000,
+      async () => {
+        for (const p of procs) assertRunning(p);
+        const res = await kubectl(['get', 'deploy', '-n', 'kube-system', '-o', 'json'], { allowFail: true });
+        if (res.code !== 0) return false;
+        const items = JSON.parse(res.stdout).items as { metadata: { name: string }; status: { readyReplicas?: number } }[];
+        return ['coredns', 'local-path-provisioner'].every((n) => items.some((d) => d.metadata.name === n && (d.status.readyReplicas ?? 0) >= 1));
+      },
+      1_000,
+    );
     await waitUntil('CoreDNS answering for kubernetes.default', 60_000, async () => (await dnsQuery(DNS_IP, `kubernetes.default.svc.${CLUSTER_DOMAIN}`)) > 0);
     mark('addons');
     timings.total = (Date.now() - t0) / 1000;
-    log(`one-node Kubernetes ready in ${timings.total.toFixed(1)} s (${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')})`);
+    log(
+      `one-node Kubernetes ready in ${timings.total.toFixed(1)} s (${Object.entries(timings)
+        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+        .join(', ')})`,
+    );
 
     return {
       kubeconfigPath: cp.kubeconfigPath,

@@ -49,17 +49,27 @@ describe('seed-002 under load: a deleted broker, the PDB, a rolling config chang
     await node.kubectl(['delete', 'pod', victim, '-n', NS, '--wait=false']);
 
     // The PDB (maxUnavailable 1) must refuse a second disruption while the first broker is away.
-    await waitUntil('the PDB to count the deleted broker', 60_000, async () => {
-      const pdb = JSON.parse((await node.kubectl(['get', 'pdb', 'kafka-nodes', '-n', NS, '-o', 'json'])).stdout);
-      return pdb.status.disruptionsAllowed === 0;
-    }, 500);
+    await waitUntil(
+      'the PDB to count the deleted broker',
+      60_000,
+      async () => {
+        const pdb = JSON.parse((await node.kubectl(['get', 'pdb', 'kafka-nodes', '-n', NS, '-o', 'json'])).stdout);
+        return pdb.status.disruptionsAllowed === 0;
+      },
+      500,
+    );
     const evictWhileDown = await tryEvict(node, 'kafka-dual-2');
     assert.equal(evictWhileDown, 429, 'evicting a second broker is refused (429 Too Many Requests) while one is down');
 
-    const back = await waitUntil(`${victim} back and Ready`, 300_000, async () => {
-      const p = (await pods(node, NS, KAFKA_PODS)).find((q) => q.name === victim);
-      return p && p.uid !== before.uid && p.ready ? p : false;
-    }, 1_000);
+    const back = await waitUntil(
+      `${victim} back and Ready`,
+      300_000,
+      async () => {
+        const p = (await pods(node, NS, KAFKA_PODS)).find((q) => q.name === victim);
+        return p && p.uid !== before.uid && p.ready ? p : false;
+      },
+      1_000,
+    );
     const downSeconds = elapsed(deletedAt);
     const produced = await producing;
 
@@ -69,7 +79,18 @@ describe('seed-002 under load: a deleted broker, the PDB, a rolling config chang
     assert.equal(pvcAfter.spec.volumeName, pvcBefore.spec.volumeName);
     const log = (await node.kubectl(['logs', '-n', NS, back.name])).stdout;
     assert.doesNotMatch(log, /kafkaplane: formatting/, 'the restarted broker did not format its log dir again');
-    const dirs = await exec(node, NS, CLIENT_POD, ['env', 'KAFKA_HEAP_OPTS=-Xmx128m', '/opt/kafka/bin/kafka-log-dirs.sh', '--bootstrap-server', d.bootstrap, '--describe', '--broker-list', '1', '--topic-list', TOPIC]);
+    const dirs = await exec(node, NS, CLIENT_POD, [
+      'env',
+      'KAFKA_HEAP_OPTS=-Xmx128m',
+      '/opt/kafka/bin/kafka-log-dirs.sh',
+      '--bootstrap-server',
+      d.bootstrap,
+      '--describe',
+      '--broker-list',
+      '1',
+      '--topic-list',
+      TOPIC,
+    ]);
     const sizes = [...dirs.stdout.matchAll(/"partition":"test-topic-\d+","size":(\d+)/g)].map((m) => Number(m[1]));
     assert.ok(sizes.length > 0 && sizes.some((s) => s > 0), `broker 1 holds test-topic data after the restart: ${dirs.stdout.slice(-400)}`);
 
@@ -118,17 +139,22 @@ describe('seed-002 under load: a deleted broker, the PDB, a rolling config chang
     const restartOrder: string[] = [];
     const uids = new Map((await pods(node, NS, KAFKA_PODS)).map((p) => [p.name, p.uid]));
     try {
-      await waitUntil('the rolling update to finish', 900_000, async () => {
-        const list = await pods(node, NS, KAFKA_PODS);
-        maxAway = Math.max(maxAway, 3 - list.filter((p) => p.ready).length);
-        for (const p of list) {
-          if (uids.get(p.name) !== p.uid && !restartOrder.includes(p.name)) restartOrder.push(p.name);
-        }
-        const isr = await isrSizes(node, d, TOPIC);
-        if (isr.length > 0) minIsr = Math.min(minIsr, ...isr);
-        const s = await sts();
-        return s.status.updateRevision === s.status.currentRevision && s.status.updatedReplicas === 3 && s.status.readyReplicas === 3 && list.every((p) => p.ready);
-      }, 2_000);
+      await waitUntil(
+        'the rolling update to finish',
+        900_000,
+        async () => {
+          const list = await pods(node, NS, KAFKA_PODS);
+          maxAway = Math.max(maxAway, 3 - list.filter((p) => p.ready).length);
+          for (const p of list) {
+            if (uids.get(p.name) !== p.uid && !restartOrder.includes(p.name)) restartOrder.push(p.name);
+          }
+          const isr = await isrSizes(node, d, TOPIC);
+          if (isr.length > 0) minIsr = Math.min(minIsr, ...isr);
+          const s = await sts();
+          return s.status.updateRevision === s.status.currentRevision && s.status.updatedReplicas === 3 && s.status.readyReplicas === 3 && list.every((p) => p.ready);
+        },
+        2_000,
+      );
     } finally {
       rolling = false;
       await load;
@@ -140,7 +166,19 @@ describe('seed-002 under load: a deleted broker, the PDB, a rolling config chang
     assert.ok(acked.size > 0);
     assert.deepEqual([...restartOrder].sort(), ['kafka-dual-0', 'kafka-dual-1', 'kafka-dual-2'], 'every pod restarted');
     assert.equal(maxAway, 1, 'one pod at a time');
-    const config = await exec(node, NS, CLIENT_POD, ['env', 'KAFKA_HEAP_OPTS=-Xmx128m', '/opt/kafka/bin/kafka-configs.sh', '--bootstrap-server', d.bootstrap, '--entity-type', 'brokers', '--entity-name', '0', '--describe', '--all']);
+    const config = await exec(node, NS, CLIENT_POD, [
+      'env',
+      'KAFKA_HEAP_OPTS=-Xmx128m',
+      '/opt/kafka/bin/kafka-configs.sh',
+      '--bootstrap-server',
+      d.bootstrap,
+      '--entity-type',
+      'brokers',
+      '--entity-name',
+      '0',
+      '--describe',
+      '--all',
+    ]);
     assert.match(config.stdout, /num\.io\.threads=6\b/);
     process.stderr.write(
       `[roll] ${rollSeconds} s for 3 pods (order ${restartOrder.join(' → ')}; minReadySeconds 30 between pods); ${batches} batches: acked ${acked.size}, failed ${failed}, read ${result.readOwn}, lost ${result.lost.length}, duplicates ${result.duplicates}; smallest ISR seen ${minIsr} of 3${minIsr < 3 ? ' (ISR shrank)' : ''}; at most ${maxAway} pod(s) away\n`,

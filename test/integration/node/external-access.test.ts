@@ -10,14 +10,13 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEFAULT_KAFKA_VERSION } from '../../../src/api/kafka-cluster.ts';
 import { resolveDistribution } from '../../../src/local/distribution.ts';
 import { type KubeNode, startKubeNode } from '../../helpers/kube-node.ts';
 import { KAFKA_PODS, deleteNamespace, deploy, waitTopicJob } from './kafka.ts';
-import { cli, elapsed, ensureNamespace, waitPodsReady } from './support.ts';
+import { cli, elapsed, ensureNamespace, tempDir, waitPodsReady } from './support.ts';
 
 const NS = 'external';
 const BOOTSTRAP_NODE_PORT = 30190;
@@ -55,28 +54,22 @@ describe('external-access: NodePort listeners from the host', { timeout: 1_800_0
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'edge-client-password', namespace: NS }, stringData: { password: clientPassword } },
     ];
     await node.kubectl(['apply', '--server-side', '-f', '-'], { input: secrets.map((s) => JSON.stringify(s)).join('\n---\n') });
-    const d = await deploy(
-      node,
-      'external-access.yaml',
-      'yaml',
-      NS,
-      (cluster) => {
-        cluster.spec.kubernetes.monitoring = { enabled: false };
-        for (const pool of cluster.spec.nodePools) {
-          pool.resources = pool.roles.includes('broker')
-            ? { requests: { cpu: '100m', memory: '1536Mi' }, limits: { memory: '1536Mi' } }
-            : { requests: { cpu: '100m', memory: '768Mi' }, limits: { memory: '768Mi' } };
-        }
-        const nodeport = cluster.spec.listeners.find((l: any) => l.type === 'nodeport');
-        nodeport.configuration.bootstrap.nodePort = BOOTSTRAP_NODE_PORT;
-      },
-    );
+    const d = await deploy(node, 'external-access.yaml', 'yaml', NS, (cluster) => {
+      cluster.spec.kubernetes.monitoring = { enabled: false };
+      for (const pool of cluster.spec.nodePools) {
+        pool.resources = pool.roles.includes('broker')
+          ? { requests: { cpu: '100m', memory: '1536Mi' }, limits: { memory: '1536Mi' } }
+          : { requests: { cpu: '100m', memory: '768Mi' }, limits: { memory: '768Mi' } };
+      }
+      const nodeport = cluster.spec.listeners.find((l: any) => l.type === 'nodeport');
+      nodeport.configuration.bootstrap.nodePort = BOOTSTRAP_NODE_PORT;
+    });
     await waitPodsReady(node, NS, KAFKA_PODS, 6, 600_000);
     const readySeconds = elapsed(started);
     await waitTopicJob(node, NS);
 
     const bootstrap = `${node.nodeIP}:${BOOTSTRAP_NODE_PORT}`;
-    const clientConfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kafkaplane-ext-')), 'client.properties');
+    const clientConfig = path.join(tempDir('kafkaplane-ext-'), 'client.properties');
     fs.writeFileSync(
       clientConfig,
       `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="edge-client" password="${clientPassword}";\n`,
@@ -91,9 +84,25 @@ describe('external-access: NodePort listeners from the host', { timeout: 1_800_0
     // 2,000 records from the host through the node ports, acks=all, read back.
     const count = 2_000;
     const values = Array.from({ length: count }, (_, i) => `host-${i + 1}`);
-    const produced = await hostTool('org.apache.kafka.tools.ConsoleProducer', ['--bootstrap-server', bootstrap, '--topic', 'orders', '--producer.config', clientConfig, '--producer-property', 'acks=all', '--producer-property', 'delivery.timeout.ms=60000'], values.join('\n') + '\n');
+    const produced = await hostTool(
+      'org.apache.kafka.tools.ConsoleProducer',
+      ['--bootstrap-server', bootstrap, '--topic', 'orders', '--producer.config', clientConfig, '--producer-property', 'acks=all', '--producer-property', 'delivery.timeout.ms=60000'],
+      values.join('\n') + '\n',
+    );
     assert.equal(produced.code, 0, produced.stderr);
-    const consumed = await hostTool('org.apache.kafka.tools.consumer.ConsoleConsumer', ['--bootstrap-server', bootstrap, '--topic', 'orders', '--consumer.config', clientConfig, '--from-beginning', '--max-messages', String(count), '--timeout-ms', '60000']);
+    const consumed = await hostTool('org.apache.kafka.tools.consumer.ConsoleConsumer', [
+      '--bootstrap-server',
+      bootstrap,
+      '--topic',
+      'orders',
+      '--consumer.config',
+      clientConfig,
+      '--from-beginning',
+      '--max-messages',
+      String(count),
+      '--timeout-ms',
+      '60000',
+    ]);
     assert.deepEqual(new Set(consumed.stdout.split('\n').filter(Boolean)), new Set(values));
 
     // kafkaplane doctor from the host, as a user would run it against this cluster.

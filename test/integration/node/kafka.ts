@@ -34,11 +34,16 @@ export async function deploy(
 ): Promise<Deployment> {
   const started = Date.now();
   let cluster = 'kafka';
-  const spec = exampleWithImage(example, node.images.kafka, (doc) => {
-    cluster = doc.metadata.name;
-    doc.metadata.namespace = namespace;
-    edit?.(doc);
-  }, editOthers);
+  const spec = exampleWithImage(
+    example,
+    node.images.kafka,
+    (doc) => {
+      cluster = doc.metadata.name;
+      doc.metadata.namespace = namespace;
+      edit?.(doc);
+    },
+    editOthers,
+  );
   let manifest: string;
   if (format === 'yaml') {
     manifest = await render(spec, 'yaml');
@@ -67,10 +72,15 @@ export interface VerifyResult {
 /** The topic-init Job of the render: waits until it succeeded. */
 export async function waitTopicJob(node: KubeNode, namespace: string, timeoutMs = 300_000): Promise<void> {
   try {
-    await waitUntil('the topic Job to complete', timeoutMs, async () => {
-      const jobs = JSON.parse((await node.kubectl(['get', 'jobs', '-n', namespace, '-l', 'app.kubernetes.io/name=kafka-topics', '-o', 'json'])).stdout).items as any[];
-      return jobs.length > 0 && jobs.every((j) => (j.status.succeeded ?? 0) >= 1);
-    }, 2_000);
+    await waitUntil(
+      'the topic Job to complete',
+      timeoutMs,
+      async () => {
+        const jobs = JSON.parse((await node.kubectl(['get', 'jobs', '-n', namespace, '-l', 'app.kubernetes.io/name=kafka-topics', '-o', 'json'])).stdout).items as any[];
+        return jobs.length > 0 && jobs.every((j) => (j.status.succeeded ?? 0) >= 1);
+      },
+      2_000,
+    );
   } catch (err) {
     const logs = await node.kubectl(['logs', '-n', namespace, '-l', 'app.kubernetes.io/name=kafka-topics', '--tail=30'], { allowFail: true });
     throw new Error(`${(err as Error).message}\n${logs.stdout}${logs.stderr}\n${await describe(node, namespace)}`);
@@ -105,24 +115,47 @@ export async function registeredBrokers(node: KubeNode, d: Deployment): Promise<
 export async function verifyDeployment(
   node: KubeNode,
   d: Deployment,
-  expect: { pods: number; voters: number; brokers: number; topic: string; records?: number; /** no KafkaTopic in the example: no Job; create the topic with kafka-topics.sh */ createTopic?: boolean },
+  expect: { pods: number; voters: number; brokers: number; topic: string; records?: number /** no KafkaTopic in the example: no Job; create the topic with kafka-topics.sh */; createTopic?: boolean },
 ): Promise<VerifyResult> {
   const started = Date.now();
   await waitPodsReady(node, d.namespace, KAFKA_PODS, expect.pods, 600_000);
   const podsReadySeconds = elapsed(started);
   await startClientPod(node, d.namespace, CLIENT_POD);
 
-  const quorum = await waitUntil('the quorum to report its voters', 120_000, async () => {
-    const q = await quorumStatus(node, d);
-    return q.voters.length === expect.voters && q.leader >= 0 ? q : false;
-  }, 3_000);
+  const quorum = await waitUntil(
+    'the quorum to report its voters',
+    120_000,
+    async () => {
+      const q = await quorumStatus(node, d);
+      return q.voters.length === expect.voters && q.leader >= 0 ? q : false;
+    },
+    3_000,
+  );
   assert.equal(quorum.voters.length, expect.voters, `voters ${quorum.voters.join(',')}`);
-  const brokers = await waitUntil('every broker registered', 120_000, async () => {
-    const n = await registeredBrokers(node, d);
-    return n === expect.brokers ? n : false;
-  }, 3_000);
+  const brokers = await waitUntil(
+    'every broker registered',
+    120_000,
+    async () => {
+      const n = await registeredBrokers(node, d);
+      return n === expect.brokers ? n : false;
+    },
+    3_000,
+  );
   if (expect.createTopic) {
-    await kafkaTool(node, d.namespace, 'kafka-topics.sh', ['--bootstrap-server', d.bootstrap, '--create', '--if-not-exists', '--topic', expect.topic, '--partitions', '3', '--replication-factor', '3', '--config', 'min.insync.replicas=2']);
+    await kafkaTool(node, d.namespace, 'kafka-topics.sh', [
+      '--bootstrap-server',
+      d.bootstrap,
+      '--create',
+      '--if-not-exists',
+      '--topic',
+      expect.topic,
+      '--partitions',
+      '3',
+      '--replication-factor',
+      '3',
+      '--config',
+      'min.insync.replicas=2',
+    ]);
   } else {
     await waitTopicJob(node, d.namespace);
   }
@@ -156,9 +189,14 @@ export async function deleteNamespace(node: KubeNode, namespace: string, timeout
   // (120 s) in a controlled shutdown that cannot finish; the test is done with them, so a short grace.
   await node.kubectl(['delete', 'pods', '-n', namespace, '--all', '--grace-period=3', '--wait=false'], { allowFail: true });
   await node.kubectl(['delete', 'namespace', namespace, '--wait=false']);
-  await waitUntil(`namespace ${namespace} to be deleted`, timeoutMs, async () => {
-    const r = await node.kubectl(['get', 'namespace', namespace], { allowFail: true });
-    return r.code !== 0;
-  }, 2_000);
+  await waitUntil(
+    `namespace ${namespace} to be deleted`,
+    timeoutMs,
+    async () => {
+      const r = await node.kubectl(['get', 'namespace', namespace], { allowFail: true });
+      return r.code !== 0;
+    },
+    2_000,
+  );
   return elapsed(started);
 }

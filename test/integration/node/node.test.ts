@@ -52,7 +52,12 @@ describe('one-node Kubernetes', { timeout: 900_000 }, () => {
         spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'client', image: node.images.busybox, imagePullPolicy: 'Never', command: ['sleep', '3600'] }] },
       },
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } },
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-nodeport', namespace: NS }, spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080, nodePort: NODE_PORT }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web-nodeport', namespace: NS },
+        spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080, nodePort: NODE_PORT }] },
+      },
     ];
     await node.kubectl(['apply', '--server-side', '-f', '-'], { input: objects.map((o) => JSON.stringify(o)).join('\n---\n') });
     await waitPodsReady(node, NS, 'app in (web,client)', 2, 180_000);
@@ -86,10 +91,15 @@ describe('one-node Kubernetes', { timeout: 900_000 }, () => {
       },
     };
     await node.kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify(pod) });
-    const phase = await waitUntil('the render pod to finish', 180_000, async () => {
-      const p = JSON.parse((await node.kubectl(['get', 'pod', 'kafkaplane-render', '-n', NS, '-o', 'json'])).stdout);
-      return ['Succeeded', 'Failed'].includes(p.status.phase) ? (p.status.phase as string) : false;
-    }, 1_000);
+    const phase = await waitUntil(
+      'the render pod to finish',
+      180_000,
+      async () => {
+        const p = JSON.parse((await node.kubectl(['get', 'pod', 'kafkaplane-render', '-n', NS, '-o', 'json'])).stdout);
+        return ['Succeeded', 'Failed'].includes(p.status.phase) ? (p.status.phase as string) : false;
+      },
+      1_000,
+    );
     const logs = await node.kubectl(['logs', '-n', NS, 'kafkaplane-render']);
     assert.equal(phase, 'Succeeded', logs.stdout + logs.stderr);
     assert.match(logs.stdout, /kind: StatefulSet/);

@@ -35,7 +35,11 @@ function keystore(namespace: string): { p12: Buffer; password: string; pem: stri
   const password = randomBytes(12).toString('hex');
   const file = path.join(dir, 'keystore.p12');
   const san = `SAN=dns:*.${CLUSTER}-broker.${namespace}.svc.cluster.local,dns:${CLUSTER}-bootstrap.${namespace}.svc.cluster.local`;
-  execFileSync('keytool', ['-genkeypair', '-alias', 'broker', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '2', '-storetype', 'PKCS12', '-keystore', file, '-storepass', password, '-dname', 'CN=kafka', '-ext', san], { stdio: 'ignore' });
+  execFileSync(
+    'keytool',
+    ['-genkeypair', '-alias', 'broker', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '2', '-storetype', 'PKCS12', '-keystore', file, '-storepass', password, '-dname', 'CN=kafka', '-ext', san],
+    { stdio: 'ignore' },
+  );
   const pem = execFileSync('keytool', ['-exportcert', '-rfc', '-alias', 'broker', '-keystore', file, '-storepass', password], { encoding: 'utf8' });
   const p12 = fs.readFileSync(file);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -48,7 +52,14 @@ describe('seed-003 (3 brokers + 3 controllers, TLS, rack) on a real node', { tim
     node = await startKubeNode();
     await node.kubectl(['label', 'node', node.nodeName, `topology.kubernetes.io/zone=${ZONE}`, '--overwrite']);
     await node.kubectl(['apply', '--server-side', '-f', '-'], {
-      input: JSON.stringify({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'gp3' }, provisioner: 'rancher.io/local-path', volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete' }),
+      input: JSON.stringify({
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: { name: 'gp3' },
+        provisioner: 'rancher.io/local-path',
+        volumeBindingMode: 'WaitForFirstConsumer',
+        reclaimPolicy: 'Delete',
+      }),
     });
   });
   after(async () => {
@@ -74,7 +85,20 @@ describe('seed-003 (3 brokers + 3 controllers, TLS, rack) on a real node', { tim
       assert.match(configs.stdout, new RegExp(`broker\\.rack=${ZONE}\\b`));
       // The TLS listener, verifying the brokers' certificate and host names.
       await exec(node, namespace, CLIENT_POD, ['sh', '-c', 'cat > /tmp/ca.pem'], { input: tls.pem });
-      const overTls = await exec(node, namespace, CLIENT_POD, ['kcat', '-b', `${CLUSTER}-bootstrap.${namespace}.svc.cluster.local:9093`, '-X', 'security.protocol=ssl', '-X', 'ssl.ca.location=/tmp/ca.pem', '-L', '-t', 'node-test', '-m', '20']);
+      const overTls = await exec(node, namespace, CLIENT_POD, [
+        'kcat',
+        '-b',
+        `${CLUSTER}-bootstrap.${namespace}.svc.cluster.local:9093`,
+        '-X',
+        'security.protocol=ssl',
+        '-X',
+        'ssl.ca.location=/tmp/ca.pem',
+        '-L',
+        '-t',
+        'node-test',
+        '-m',
+        '20',
+      ]);
       assert.match(overTls.stdout, / 3 brokers:/);
       assert.match(overTls.stdout, /topic "node-test" with 3 partitions/);
 

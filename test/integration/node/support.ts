@@ -12,6 +12,17 @@ import { type KubeNode, waitUntil } from '../../helpers/kube-node.ts';
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 const CLI = path.join(REPO_ROOT, 'bin', 'kafkaplane.js');
 
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+/** A temp dir removed when the test process exits. */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
 export function elapsed(since: number): number {
   return Math.round((Date.now() - since) / 100) / 10;
 }
@@ -20,7 +31,7 @@ export function elapsed(since: number): number {
 export function cli(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [CLI, ...args], { timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 << 20, env: options.env ?? process.env }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
@@ -41,7 +52,7 @@ export function exampleWithImage(example: string, image: string, edit?: (cluster
     doc.spec.kubernetes = { ...(doc.spec.kubernetes ?? {}), image, imagePullPolicy: 'Never' };
     edit?.(doc);
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafkaplane-node-spec-'));
+  const dir = tempDir('kafkaplane-node-spec-');
   const file = path.join(dir, example);
   fs.writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
   return file;
@@ -54,7 +65,7 @@ export async function render(spec: string, format: 'yaml' | 'kustomize'): Promis
     if (r.code !== 0) throw new Error(`kafkaplane render failed (${r.code}): ${r.stderr}`);
     return r.stdout;
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafkaplane-node-kustomize-'));
+  const dir = tempDir('kafkaplane-node-kustomize-');
   const r = await cli(['render', '-f', spec, '--format', 'kustomize', '-d', dir]);
   if (r.code !== 0) throw new Error(`kafkaplane render --format kustomize failed (${r.code}): ${r.stderr}`);
   return dir;
@@ -91,10 +102,15 @@ export async function pods(node: KubeNode, namespace: string, selector?: string)
 /** Waits until `count` pods match and all are Running and Ready; on timeout, says what each pod is doing. */
 export async function waitPodsReady(node: KubeNode, namespace: string, selector: string, count: number, timeoutMs: number): Promise<PodInfo[]> {
   try {
-    return await waitUntil(`${count} pods ${selector} Running and Ready in ${namespace}`, timeoutMs, async () => {
-      const list = await pods(node, namespace, selector);
-      return list.length === count && list.every((p) => p.phase === 'Running' && p.ready) ? list : false;
-    }, 2_000);
+    return await waitUntil(
+      `${count} pods ${selector} Running and Ready in ${namespace}`,
+      timeoutMs,
+      async () => {
+        const list = await pods(node, namespace, selector);
+        return list.length === count && list.every((p) => p.phase === 'Running' && p.ready) ? list : false;
+      },
+      2_000,
+    );
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${await describe(node, namespace)}`);
   }
