@@ -85,8 +85,8 @@ key_of() {
     case "$name" in
       pause) cat "$HERE/pause.c" ;;
       busybox) dpkg-query -W busybox-static 2>/dev/null || true ;;
-      coredns) "$NODE_BIN_DIR/coredns" -version ;;
-      local-path-provisioner) "$NODE_BIN_DIR/local-path-provisioner" --version ;;
+      coredns) sha256sum "$NODE_BIN_DIR/coredns" ;;
+      local-path-provisioner) sha256sum "$NODE_BIN_DIR/local-path-provisioner" ;;
       kafka | kafka-client)
         echo "$DEBIAN_SUITE $DEBIAN_PACKAGES"
         find "$HERE/kafka-image" -type f | sort | xargs cat

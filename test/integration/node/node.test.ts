@@ -69,7 +69,16 @@ describe('one-node Kubernetes', { timeout: 900_000 }, () => {
     assert.equal(pvc.status.phase, 'Bound');
     assert.equal(pvc.spec.storageClassName, 'standard');
 
-    const viaDns = await exec(node, NS, 'client', ['wget', '-q', '-O', '-', `http://web.${NS}.svc.cluster.local/index.html`]);
+    // kube-proxy programs a new Service within its sync period; until then a connection to the ClusterIP would hang.
+    const viaDns = await waitUntil(
+      'the web Service by its DNS name',
+      60_000,
+      async () => {
+        const r = await exec(node, NS, 'client', ['wget', '-q', '-T', '5', '-O', '-', `http://web.${NS}.svc.cluster.local/index.html`], { allowFail: true, timeoutMs: 15_000 });
+        return r.code === 0 ? r : false;
+      },
+      1_000,
+    );
     assert.equal(viaDns.stdout.trim(), 'hello-from-pvc');
     const lookup = await exec(node, NS, 'client', ['nslookup', 'kubernetes.default.svc.cluster.local']);
     assert.match(lookup.stdout, /10\.214\.0\.1/);
