@@ -32,7 +32,26 @@ export interface ControlPlane {
   version: string;
   /** Path of the kubectl binary built alongside the apiserver. */
   kubectl: string;
+  /** The temp dir holding etcd's data, certs, keys and logs (deleted by stop()). */
+  dir: string;
+  /** The service-account signing key (PKCS#8 PEM), for kube-controller-manager's --service-account-private-key-file. */
+  saKeyFile: string;
+  /** The admin identity's bearer token file (token,user,uid,"groups" lines). */
+  tokenFile: string;
   stop(): Promise<void>;
+}
+
+export interface ControlPlaneOptions {
+  log?: (line: string) => void;
+  /** Address kube-apiserver listens on and advertises (default 127.0.0.1); the kubeconfig points at it. */
+  address?: string;
+  /** --service-cluster-ip-range (default 10.0.0.0/24). */
+  serviceClusterIpRange?: string;
+  /**
+   * More kube-apiserver flags, as `--name=value`. A flag named here replaces the default of the same name (so
+   * `--disable-admission-plugins=` turns the ServiceAccount admission plugin back on, as a node with pods needs).
+   */
+  apiserverArgs?: string[];
 }
 
 export interface ControlPlaneBinaries {
@@ -250,7 +269,7 @@ function httpGet(url: string, options: { ca?: Buffer; token?: string; timeoutMs?
 
 // --- start ------------------------------------------------------------------------------------
 
-export async function startControlPlane(options: { log?: (line: string) => void } = {}): Promise<ControlPlane> {
+export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const log = options.log ?? (() => {});
   const bins = controlPlaneBinaries();
   const started = Date.now();
@@ -263,7 +282,8 @@ export async function startControlPlane(options: { log?: (line: string) => void 
   const [etcdClientPort, etcdPeerPort, apiPort] = (await freePorts(3)) as [number, number, number];
   const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
   const etcdPeerUrl = `http://127.0.0.1:${etcdPeerPort}`;
-  const server = `https://127.0.0.1:${apiPort}`;
+  const address = options.address ?? '127.0.0.1';
+  const server = `https://${address}:${apiPort}`;
 
   const token = randomBytes(32).toString('hex');
   const tokenFile = path.join(dir, 'tokens.csv');
@@ -333,21 +353,24 @@ export async function startControlPlane(options: { log?: (line: string) => void 
     const api = startProcess(
       'kube-apiserver',
       bins.kubeApiserver,
-      [
-        `--etcd-servers=${etcdUrl}`,
-        `--cert-dir=${certDir}`,
-        `--secure-port=${apiPort}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
-        '--service-cluster-ip-range=10.0.0.0/24',
-        '--authorization-mode=RBAC',
-        '--allow-privileged=true',
-        '--disable-admission-plugins=ServiceAccount',
-        '--service-account-issuer=https://kubernetes.default.svc',
-        `--service-account-key-file=${saPubFile}`,
-        `--service-account-signing-key-file=${saKeyFile}`,
-        `--token-auth-file=${tokenFile}`,
-      ],
+      mergeFlags(
+        [
+          `--etcd-servers=${etcdUrl}`,
+          `--cert-dir=${certDir}`,
+          `--secure-port=${apiPort}`,
+          `--bind-address=${address}`,
+          `--advertise-address=${address}`,
+          `--service-cluster-ip-range=${options.serviceClusterIpRange ?? '10.0.0.0/24'}`,
+          '--authorization-mode=RBAC',
+          '--allow-privileged=true',
+          '--disable-admission-plugins=ServiceAccount',
+          '--service-account-issuer=https://kubernetes.default.svc',
+          `--service-account-key-file=${saPubFile}`,
+          `--service-account-signing-key-file=${saKeyFile}`,
+          `--token-auth-file=${tokenFile}`,
+        ],
+        options.apiserverArgs ?? [],
+      ),
       path.join(dir, 'kube-apiserver.log'),
     );
     procs.push(api);
@@ -381,11 +404,18 @@ export async function startControlPlane(options: { log?: (line: string) => void 
     await fsp.writeFile(kubeconfigPath, JSON.stringify(kubeconfig, null, 2) + '\n', { mode: 0o600 });
     log(`control plane ready in ${((Date.now() - started) / 1000).toFixed(1)} s; kubeconfig ${kubeconfigPath}`);
 
-    return { kubeconfigPath, server, token, caFile, version: bins.version, kubectl: bins.kubectl, stop };
+    return { kubeconfigPath, server, token, caFile, version: bins.version, kubectl: bins.kubectl, dir, saKeyFile, tokenFile, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** `defaults` with every flag named in `overrides` replaced by the override (new names are appended). */
+function mergeFlags(defaults: string[], overrides: string[]): string[] {
+  const name = (flag: string) => flag.split('=', 1)[0];
+  const overridden = new Set(overrides.map(name));
+  return [...defaults.filter((f) => !overridden.has(name(f))), ...overrides];
 }
 
 /** Polls `check` every 250 ms until it returns true; fails early if `proc` exits, or after `timeoutMs`. */

@@ -106,7 +106,13 @@ test('an unreachable cluster: /ready says why, metrics say up 0, and scrapes sti
   try {
     const url = match[1]!;
     let ready = await httpGet(`${url}/ready`);
-    for (let i = 0; i < 50 && !/not ready: .+/.test(ready.body); i++) ready = await httpGet(`${url}/ready`);
+    // Until the first collection ends /ready says so; then it names the failure.
+    for (let i = 0; i < 100 && (ready.status !== 503 || /no collection finished yet/.test(ready.body)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ready = await httpGet(`${url}/ready`);
+    }
+    assert.match(ready.body, /not ready: .+/);
+    assert.doesNotMatch(ready.body, /no collection finished yet/);
     assert.equal(ready.status, 503);
     const scrape = await httpGet(`${url}/metrics`);
     assert.equal(scrape.status, 200);
