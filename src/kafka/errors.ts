@@ -35,6 +35,11 @@ export function isConnectionFailure(error: unknown): boolean {
   return /Cannot connect to any broker|Connection closed|Broker requires TLS/i.test(collectMessages(error).join(' '));
 }
 
+/** True when the client failed to authenticate (wrong credentials or mechanism): retrying cannot help. */
+export function isAuthenticationFailure(error: unknown): boolean {
+  return collectCodes(error).includes('PLT_KFK_AUTHENTICATION');
+}
+
 /** A Kafka protocol error somewhere in a client error: its name (UNKNOWN_TOPIC_OR_PARTITION, …) and messages. */
 export interface KafkaProtocolError {
   /** Kafka's error name, e.g. TOPIC_ALREADY_EXISTS. */

@@ -1,7 +1,8 @@
 import type { ClusterMetadata, Consumer, RecordsBatch } from '@platformatic/kafka';
 import { KafkaplaneError } from '../errors.ts';
 import type { ConsumedRecord } from '../toolbox/consumed-record.ts';
-import { describeKafkaError, kafkaProtocolErrors } from './errors.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describeKafkaError, isAuthenticationFailure, isConnectionFailure, kafkaProtocolErrors } from './errors.ts';
 
 /**
  * Reads partitions from explicit offsets with Fetch requests, one independent loop per leader broker, so a quiet
@@ -50,6 +51,8 @@ type FetchResponse = Awaited<ReturnType<Consumer['fetch']>>;
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 const IS_CONTROL = 0x20;
 const LOG_APPEND_TIME = 0x08;
+/** The longest pause between attempts to reach a broker that stopped answering. */
+const RECONNECT_MAX_MS = 2_000;
 
 export class RecordFetcher {
   readonly #consumer: Consumer;
@@ -128,6 +131,11 @@ export class RecordFetcher {
     this.#wakeReader?.();
   }
 
+  /** #ensureLoops when `metadata` names a leader that has no loop (cheap; no request when all have one). */
+  #ensureLoopsFor(metadata: ClusterMetadata): void {
+    if ([...this.#positions.values()].some((p) => !this.#loops.has(leaderOf(metadata, p)))) this.#ensureLoops();
+  }
+
   /** Starts a loop for every broker that leads a partition we read and has no loop yet. */
   #ensureLoops(): void {
     if (this.#closed || this.#failure !== undefined) return;
@@ -148,7 +156,11 @@ export class RecordFetcher {
           this.#loops.set(node, loop);
         }
       },
-      (error: unknown) => this.#fail(error),
+      (error: unknown) => {
+        // No broker answered the metadata request (all restarting?): try again shortly, as the loops do.
+        if (isConnectionFailure(error) && !isAuthenticationFailure(error) && !this.#closed) setTimeout(() => this.#ensureLoops(), RECONNECT_MAX_MS).unref();
+        else this.#fail(error);
+      },
     );
   }
 
@@ -158,10 +170,14 @@ export class RecordFetcher {
 
   async #loop(node: number): Promise<void> {
     let metadata = await this.#metadata();
+    let unreachableSince: number | undefined;
     while (!this.#closed && this.#failure === undefined) {
       while (this.#queue.length >= this.#options.queueSize && !this.#closed) await new Promise<void>((resolve) => this.#wakeLoops.push(resolve));
       if (this.#closed) return;
       const mine = [...this.#positions.values()].filter((p) => leaderOf(metadata, p) === node);
+      // Leadership moves (a controlled shutdown hands it away, the preferred-leader election hands it back): the
+      // partitions this loop no longer leads go to their new leader's loop, started here when there is none yet.
+      this.#ensureLoopsFor(metadata);
       if (mine.length === 0) return;
       const topics = new Map<string, { topicId: string; partitions: Parameters<Consumer['fetch']>[0]['topics'][number]['partitions'] }>();
       for (const p of mine) {
@@ -173,11 +189,19 @@ export class RecordFetcher {
       let response: FetchResponse;
       try {
         response = await this.#consumer.fetch({ node, topics: [...topics.values()], maxWaitTime: this.#options.maxWaitMs, minBytes: 1, maxBytes: this.#options.maxBytes, isolationLevel: 0 });
+        unreachableSince = undefined;
       } catch (error) {
         if (this.#closed) return;
         const handled = this.#handlePartitionErrors(error, metadata);
-        if (handled === 'moved') {
-          metadata = await this.#metadata(true);
+        if (handled === 'moved' || handled === 'unreachable') {
+          // The broker went away (a restart, a crash) or leadership moved: wait a little when it was the network,
+          // then read the leaders again; partitions that now have another leader move to that broker's loop.
+          if (handled === 'unreachable') {
+            unreachableSince ??= Date.now();
+            await sleep(Math.min(RECONNECT_MAX_MS, 250 + (Date.now() - unreachableSince) / 4));
+            if (this.#closed) return;
+          }
+          metadata = (await this.#metadata(true).catch(() => undefined)) ?? metadata;
           this.#ensureLoops();
           continue;
         }
@@ -206,14 +230,18 @@ export class RecordFetcher {
       this.#queue.push(results);
       this.#wakeReader?.();
       // Leadership may have moved to a broker without a loop: the metadata refresh above handles errors; a periodic
-      // refresh picks up the rest.
-      metadata = await this.#metadata();
+      // refresh picks up the rest (a failed refresh keeps what we knew: the next fetch tells whether it still holds).
+      metadata = (await this.#metadata().catch(() => undefined)) ?? metadata;
     }
   }
 
-  /** 'moved': leadership changed, refresh and retry; 'handled': positions were reset; otherwise not ours to handle. */
-  #handlePartitionErrors(error: unknown, metadata: ClusterMetadata): 'moved' | 'handled' | 'unhandled' {
+  /**
+   * 'moved': leadership changed, refresh and retry; 'unreachable': the broker did not answer (restarting, crashed):
+   * back off, refresh and retry, as Kafka's consumer does; 'handled': positions were reset; otherwise not ours.
+   */
+  #handlePartitionErrors(error: unknown, metadata: ClusterMetadata): 'moved' | 'unreachable' | 'handled' | 'unhandled' {
     const names = kafkaProtocolErrors(error).map((e) => e.name);
+    if (names.length === 0 && isConnectionFailure(error) && !isAuthenticationFailure(error)) return 'unreachable';
     if (names.some((n) => ['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'REPLICA_NOT_AVAILABLE'].includes(n))) {
       for (const p of this.#positions.values()) p.leaderEpoch = -1;
       return 'moved';

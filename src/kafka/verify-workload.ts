@@ -58,7 +58,7 @@ export async function runVerifyWorkload(config: ConnectionConfig, options: Verif
       for (;;) {
         if (sendingDone && drainUntil === Number.POSITIVE_INFINITY) drainUntil = now() + options.drainMs;
         if (sendingDone && (ledger.missing() === 0 || now() > drainUntil)) return;
-        const batch = await fetcher.next(Math.min(drainUntil, now() + 1_000)).catch(() => undefined);
+        const batch = await fetcher.next(Math.min(drainUntil, now() + 1_000));
         for (const data of batch ?? []) {
           forEachRecord(data, (record) => {
             const seq = record.value ? parseVerifyPayload(runId, record.value.toString('utf8')) : undefined;
@@ -67,12 +67,13 @@ export async function runVerifyWorkload(config: ConnectionConfig, options: Verif
         }
       }
     })();
+    // A reader that fails (a fetch error the fetcher cannot ride out) ends the run with that error once sending stops.
+    reader.catch(() => undefined);
     try {
       await send(producer, options, runId, ledger, now);
     } finally {
       sendingDone = true;
-      await reader;
-      fetcher.close();
+      await reader.finally(() => fetcher.close());
     }
     return { ...ledger.report(now()), topic: options.topic, runId, partitions, durationMs: now() - started };
   } finally {
