@@ -4,30 +4,11 @@ import type { GroupMember } from '../ops/group-offsets.ts';
 import { type PartitionOffsets, type ResetFile, type ResetPlan, type ResetScenario, type TopicScope, planOffsetReset, resetRefusal } from '../ops/offset-reset.ts';
 import { type TopicPartition, partitionKey } from '../model/topic-partition.ts';
 import { pause } from './admin-session.ts';
+import { listConsumerGroups } from './group-listing.ts';
 import { loadKafka } from './client.ts';
 import { describeKafkaError, kafkaProtocolErrors } from './errors.ts';
 import type { ClusterMetadata } from './metadata.ts';
 import { clusterMetadata } from './topics.ts';
-
-export interface ConsumerGroupListing {
-  id: string;
-  /** classic (JoinGroup/SyncGroup) or consumer (KIP-848). */
-  type: string;
-  state: string;
-  protocolType: string;
-}
-
-/**
- * Consumer groups as kafka-consumer-groups --list sees them (ListGroupsOptions.forConsumerGroups): classic groups
- * of the consumer protocol (or none yet) and KIP-848 consumer groups; Connect and share groups are left out.
- */
-export async function listConsumerGroups(admin: Admin): Promise<ConsumerGroupListing[]> {
-  const groups = await admin.listGroups({ types: ['classic', 'consumer'] });
-  return [...groups.values()]
-    .filter((g) => g.protocolType === 'consumer' || g.protocolType === '')
-    .map((g) => ({ id: g.id, type: (g.groupType ?? 'classic').toLowerCase(), state: g.state, protocolType: g.protocolType }))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
 
 export interface ConsumerGroupDescription {
   id: string;

@@ -14,6 +14,8 @@ export interface LocalListener {
   securityProtocol: string;
   /** The listener's advertised endpoints, one per broker. */
   bootstrap: string[];
+  /** The broker id of each endpoint in `bootstrap`, when known. */
+  nodeIds?: number[];
   /** PEM of the local CA, for TLS listeners (doctor can then speak Kafka over them). */
   ca?: string | undefined;
 }
@@ -150,7 +152,9 @@ export async function gatherDoctorFacts(config: ConnectionConfig, options: Gathe
 
     say('sampling consumer group lag');
     try {
-      cluster.groups = await sampleGroupLag(admin, metadata, reachable, options.lagSampleMs, say);
+      const unavailable: { brokerId: number; error: string }[] = [];
+      cluster.groups = await sampleGroupLag(admin, metadata, reachable, options.lagSampleMs, say, unavailable);
+      if (unavailable.length > 0) cluster.groupsUnavailableFrom = unavailable;
     } catch (error) {
       cluster.groupsError = describeKafkaError(error);
       unanswered('reading consumer groups', error);
@@ -180,7 +184,7 @@ async function checkListeners(config: ConnectionConfig, listeners: readonly Loca
           return { name: l.name, securityProtocol: l.securityProtocol, checked: 'metadata', error: describeKafkaError(error), advertised: [] };
         }
       }
-      const advertised = await Promise.all(l.bootstrap.map(async (address) => ({ brokerId: null, ...(await checkAddress(address, timeoutMs)) })));
+      const advertised = await Promise.all(l.bootstrap.map(async (address, i) => ({ brokerId: l.nodeIds?.[i] ?? null, ...(await checkAddress(address, timeoutMs)) })));
       return { name: l.name, securityProtocol: l.securityProtocol, checked: 'tcp', error: null, advertised: advertised.map(addressFact) };
     }),
   );
@@ -196,9 +200,11 @@ async function sampleGroupLag(
   reachable: ReadonlySet<number>,
   intervalMs: number,
   say: (m: string) => void,
+  unavailable: { brokerId: number; error: string }[],
 ): Promise<GroupLagFact[]> {
-  const { committedOffsets, describeConsumerGroups, listConsumerGroups, partitionOffsets } = await import('./groups.ts');
-  const groups = await listConsumerGroups(admin);
+  const [{ committedOffsets, describeConsumerGroups, partitionOffsets }, { listConsumerGroupsPerBroker }] = await Promise.all([import('./groups.ts'), import('./group-listing.ts')]);
+  const { groups, failed } = await listConsumerGroupsPerBroker(admin, metadata.brokers);
+  unavailable.push(...failed);
   if (groups.length === 0) return [];
   const ids = groups.map((g) => g.id);
   // Log end offsets come from partition leaders: only ask those this machine can reach.

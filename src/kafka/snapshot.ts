@@ -4,7 +4,8 @@ import type { ClusterSnapshot, SnapshotGroup, SnapshotTopic } from '../model/clu
 import { partitionKey } from '../model/topic-partition.ts';
 import { describeCluster, describeQuorum } from './cluster.ts';
 import { loadKafka } from './client.ts';
-import { committedOffsets, describeConsumerGroups, listConsumerGroups, partitionOffsets } from './groups.ts';
+import { listConsumerGroups } from './group-listing.ts';
+import { committedOffsets, describeConsumerGroups, partitionOffsets } from './groups.ts';
 import { type RecordPosition, recordTimeKey, recordTimestamps } from './record-times.ts';
 import { clusterMetadata } from './topics.ts';
 

@@ -1,4 +1,4 @@
-import type { Producer } from '@platformatic/kafka';
+import type { Consumer, Producer } from '@platformatic/kafka';
 import { randomBytes } from 'node:crypto';
 import { KafkaplaneError, action, hint } from '../errors.ts';
 import { VerifyLedger, type VerifyReport, parseVerifyPayload, verifyPayload } from '../ops/verify-ledger.ts';
@@ -75,6 +75,9 @@ export async function runVerifyWorkload(config: ConnectionConfig, options: Verif
       sendingDone = true;
       await reader.finally(() => fetcher.close());
     }
+    // Lost means "not in the log": before saying so, read the whole run again from where it began, with a new
+    // fetcher, up to the partitions' ends now.
+    if (ledger.missing() > 0) await reread(consumer, options.topic, starts, partitions, runId, ledger, now() + options.drainMs, now);
     return { ...ledger.report(now()), topic: options.topic, runId, partitions, durationMs: now() - started };
   } finally {
     await Promise.all([producer.close().catch(() => undefined), consumer.close(true).catch(() => undefined)]);
@@ -112,4 +115,29 @@ async function send(producer: Producer, options: VerifyOptions, runId: string, l
     if (seq % 1_000 === 999) options.onProgress?.(ledger.report(now()));
   }
   await Promise.all(inFlight);
+}
+
+async function reread(consumer: Consumer, topic: string, starts: readonly bigint[], partitions: number, runId: string, ledger: VerifyLedger, deadline: number, now: () => number): Promise<void> {
+  const all = Array.from({ length: partitions }, (_, p) => p);
+  const ends = (await consumer.listOffsets({ topics: [topic], partitions: { [topic]: all }, timestamp: -1n, isolationLevel: 0 })).get(topic) ?? [];
+  const fetcher = new RecordFetcher(consumer, { maxWaitMs: 200, maxBytes: 8 << 20, partitionMaxBytes: 1 << 20, onOutOfRange: (_t, _p, start) => start });
+  const open = new Set(all.filter((p) => (ends[p] ?? 0n) > (starts[p] ?? 0n)));
+  for (const p of open) fetcher.seek(topic, p, starts[p] ?? 0n);
+  try {
+    while (open.size > 0 && now() < deadline) {
+      const batch = await fetcher.next(Math.min(deadline, now() + 1_000));
+      for (const data of batch ?? []) {
+        forEachRecord(data, (record) => {
+          const seq = record.value ? parseVerifyPayload(runId, record.value.toString('utf8')) : undefined;
+          if (seq !== undefined) ledger.reread(seq);
+        });
+        if (data.nextOffset >= (ends[data.partition] ?? 0n)) {
+          open.delete(data.partition);
+          fetcher.remove(topic, data.partition);
+        }
+      }
+    }
+  } finally {
+    fetcher.close();
+  }
 }

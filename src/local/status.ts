@@ -4,6 +4,7 @@ import { withAdmin } from '../kafka/admin-session.ts';
 import { nodeListeners } from '../model/broker-properties.ts';
 import { type ClientBootstrap, type LocalCluster, adminConnection, clientBootstraps } from './local-cluster.ts';
 import { type LocateOptions, locate } from './locate.ts';
+import { type NodeHealth, nodeHealth } from './node-health.ts';
 import { runningPid } from './node-process.ts';
 
 export interface NodeStatus {
@@ -12,6 +13,12 @@ export interface NodeStatus {
   roles: string[];
   pid: number | null;
   running: boolean;
+  /** What the operating system says: running, frozen (SIGSTOP: up but answering nothing) or stopped. */
+  state: NodeHealth['state'];
+  /** The disk of the node's data directory. */
+  disk: NodeHealth['disk'];
+  /** Why the node stopped or is failing, from its log (the disk is full, a port is in use, …); null when fine. */
+  problem: string | null;
   listeners: { name: string; port: number }[];
   /** Registered with the controller as a live broker (brokers only; null when unknown). */
   registered: boolean | null;
@@ -42,6 +49,7 @@ export async function nodeStatuses(local: LocalCluster, live?: Live): Promise<No
   return Promise.all(
     model.nodes.map(async (node) => {
       const pid = await runningPid(layout, node.id);
+      const health = await nodeHealth(local, node.id, pid);
       let quorumRole: NodeStatus['quorum'] = null;
       if (live) {
         if (live.quorum.leaderId === node.id) quorumRole = 'leader';
@@ -54,6 +62,9 @@ export async function nodeStatuses(local: LocalCluster, live?: Live): Promise<No
         roles: node.roles,
         pid: pid ?? null,
         running: pid !== undefined,
+        state: health.state,
+        disk: health.disk,
+        problem: health.problem,
         listeners: nodeListeners(model, node).map((l) => ({ name: l.name, port: placement.port(node, l) })),
         registered: live && node.broker ? live.cluster.brokers.some((b) => b.id === node.id) : null,
         quorum: quorumRole,
@@ -77,7 +88,7 @@ export async function status(options: LocateOptions): Promise<StatusResult> {
   }
   const nodes = await nodeStatuses(local, live);
   const listeners = clientBootstraps(local);
-  const healthy = live !== undefined && nodes.every((n) => n.running && (n.registered ?? true)) && live.quorum.leaderId >= 0;
+  const healthy = live !== undefined && nodes.every((n) => n.state === 'running' && n.problem === null && (n.registered ?? true)) && live.quorum.leaderId >= 0;
   const leader = live?.quorum.voters.find((v) => v.id === live.quorum.leaderId);
   return {
     name: local.state.name,

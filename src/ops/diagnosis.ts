@@ -3,103 +3,10 @@
 
 import { type Hint, action, hint, setting } from '../errors.ts';
 import { isUnavailable, isUnderMinIsr, isUnderReplicated } from '../model/partition-health.ts';
-import type { TopicPartition } from '../model/topic-partition.ts';
+import { Causes, localNodeCauses } from './diagnosis-causes.ts';
+import type { AddressFact, DoctorFacts, Finding, ListenerFact, PartitionFact, Severity } from './diagnosis-facts.ts';
 
-export type Severity = 'ok' | 'info' | 'warning' | 'critical';
-
-export interface Finding {
-  /** Which check produced it: bootstrap, advertised-listeners, local-nodes, checks, brokers, partitions, quorum, consumer-lag. */
-  check: string;
-  severity: Severity;
-  title: string;
-  detail: string[];
-  /** What to change: text, or a hint whose commands and settings each front-end words its own way. */
-  fix: Hint | string | null;
-}
-
-export interface AddressFact {
-  address: string;
-  ok: boolean;
-  /** Why it failed, in words (connection refused, does not resolve, …). */
-  reason?: string | undefined;
-  code?: string | undefined;
-}
-
-export interface PartitionFact extends TopicPartition {
-  leader: number;
-  replicas: number[];
-  isr: number[];
-  /** Replicas a reassignment in progress is adding / removing (they do not make a partition under-replicated). */
-  adding?: number[] | undefined;
-  removing?: number[] | undefined;
-  minIsr: number;
-  internal: boolean;
-}
-
-/**
- * One client listener of a local cluster, checked from here. `metadata`: doctor spoke Kafka over the listener and
- * checked the addresses its brokers advertise on it; `tcp`: doctor has no credentials for it (SASL), so it only
- * checked that the listener's advertised addresses accept connections.
- */
-export interface ListenerFact {
-  name: string;
-  securityProtocol: string;
-  checked: 'metadata' | 'tcp';
-  /** Why Kafka could not be asked over the listener (metadata checks only); null when it answered. */
-  error: string | null;
-  advertised: (AddressFact & { brokerId: number | null })[];
-}
-
-export interface VoterFact {
-  id: number;
-  /** Milliseconds since the epoch on the controllers' clocks; null when unknown. */
-  lastFetchTimestamp: number | null;
-  lastCaughtUpTimestamp: number | null;
-  lag: number;
-}
-
-export interface GroupLagFact {
-  group: string;
-  state: string;
-  members: number;
-  /** Committed offset and log end offset per partition, at the first and second sample. */
-  partitions: (TopicPartition & { committed1: number; committed2: number; end1: number; end2: number })[];
-}
-
-export interface LocalNodeFact {
-  id: number;
-  roles: string[];
-  running: boolean;
-  logFile: string;
-}
-
-export interface DoctorFacts {
-  bootstrap: AddressFact[];
-  /** Why the cluster could not be queried (every bootstrap address failed, or Kafka refused us); null when it answered. */
-  connectError: string | null;
-  cluster: {
-    clusterId: string | null;
-    /** Registered brokers (the Metadata response lists only live ones). */
-    brokers: { id: number; host: string; port: number }[];
-    /** Each broker's advertised address on the listener we connected through, checked from here. */
-    advertised: (AddressFact & { brokerId: number })[];
-    partitions: PartitionFact[];
-    quorum: { leaderId: number; voters: VoterFact[] } | { error: string };
-    groups: GroupLagFact[];
-    groupsError: string | null;
-  } | null;
-  /** Set when the target is a cluster `kafkaplane up` runs on this machine. */
-  local: { name: string; nodes: LocalNodeFact[] } | null;
-  /**
-   * A local cluster's client listeners, each checked on its own (doctor itself connects through the internal
-   * replication listener, whose advertised addresses say nothing about the ones clients are sent to). Empty otherwise.
-   */
-  listeners?: ListenerFact[] | undefined;
-  /** Which listener the bootstrap connection (and so `cluster.advertised`) belongs to, when known. */
-  connectedVia?: string | undefined;
-  /** Time between the two consumer-lag samples (0: one sample, stalls are not judged). */
-  lagSampleMs: number;
-}
+export type { AddressFact, DoctorFacts, Finding, GroupLagFact, ListenerFact, LocalNodeFact, PartitionFact, Severity, VoterFact } from './diagnosis-facts.ts';
 
 const RANK: Record<Severity, number> = { ok: 0, info: 1, warning: 2, critical: 3 };
 
@@ -125,6 +32,10 @@ function list(items: readonly string[], max = 8): string {
   return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
+function nodeList(ids: readonly number[]): string {
+  return `${ids.length === 1 ? 'node' : 'nodes'} ${ids.join(', ')}`;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -133,7 +44,7 @@ function isKubernetesName(host: string): boolean {
   return /\.svc(\.|$)|\.cluster\.local$/.test(host);
 }
 
-type Add = (check: string, severity: Severity, title: string, detail?: string[], fix?: Hint | string | null) => void;
+type Add = (check: string, severity: Severity, title: string, detail?: string[], fix?: Hint | string | null, causedBy?: string) => void;
 
 function advertisedFix(unreachable: readonly AddressFact[]): string {
   return unreachable.some((a) => isKubernetesName(a.address.replace(/:\d+$/, '')))
@@ -142,20 +53,33 @@ function advertisedFix(unreachable: readonly AddressFact[]): string {
 }
 
 /** One client listener of a local cluster: what its clients are sent to, and whether Kafka answers on it. */
-function diagnoseListener(l: ListenerFact, add: Add): void {
+function diagnoseListener(l: ListenerFact, add: Add, causes: Causes): void {
   const name = `listener ${l.name} (${l.securityProtocol})`;
   const who = (a: ListenerFact['advertised'][number]) => (a.brokerId === null ? a.address : `broker ${a.brokerId} advertises ${a.address}`);
   if (l.checked === 'metadata' && l.error !== null) {
     add(
       'advertised-listeners',
-      'critical',
+      causes.frozen ? 'info' : 'critical',
       `${name}: Kafka does not answer on it from here: ${l.error}`,
       [],
-      hint`clients of this listener cannot connect: check the listener's settings and the broker logs (${action('logs')})`,
+      causes.frozen ? null : hint`clients of this listener cannot connect: check the listener's settings and the broker logs (${action('logs')})`,
+      causes.frozen,
     );
     return;
   }
-  const unreachable = l.advertised.filter((a) => !a.ok);
+  const explained = l.advertised.filter((a) => !a.ok && a.brokerId !== null && causes.has(a.brokerId));
+  if (explained.length > 0) {
+    const ids = explained.map((a) => a.brokerId!);
+    add(
+      'advertised-listeners',
+      'info',
+      `${name}: the addresses of ${nodeList(ids)} do not answer`,
+      explained.map((a) => `${who(a)}: ${a.reason}`),
+      null,
+      causes.of(ids),
+    );
+  }
+  const unreachable = l.advertised.filter((a) => !a.ok && !explained.includes(a));
   const notChecked = l.checked === 'tcp' ? `; authentication not checked (doctor has no ${l.securityProtocol} credentials: only TCP to the advertised addresses)` : '';
   if (unreachable.length > 0) {
     add(
@@ -165,12 +89,13 @@ function diagnoseListener(l: ListenerFact, add: Add): void {
       unreachable.map((a) => `${who(a)}: ${a.reason}`),
       advertisedFix(unreachable),
     );
-  } else add('advertised-listeners', 'ok', `${name}: every advertised address is reachable from here (${plural(l.advertised.length, 'broker')})${notChecked}`);
+  } else if (explained.length === 0) add('advertised-listeners', 'ok', `${name}: every advertised address is reachable from here (${plural(l.advertised.length, 'broker')})${notChecked}`);
 }
 
 export function diagnoseCluster(facts: DoctorFacts): Finding[] {
   const findings: Finding[] = [];
-  const add: Add = (check, severity, title, detail = [], fix = null) => findings.push({ check, severity, title, detail, fix });
+  const add: Add = (check, severity, title, detail = [], fix = null, causedBy = undefined) => findings.push({ check, severity, title, detail, fix, ...(causedBy ? { causedBy } : {}) });
+  const causes = new Causes();
 
   // 1. Bootstrap: can we reach any address the user gave?
   const bad = facts.bootstrap.filter((b) => !b.ok);
@@ -196,19 +121,9 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
     );
   } else add('bootstrap', 'ok', `bootstrap reachable: ${facts.bootstrap.map((b) => b.address).join(', ')}`);
 
-  // Local processes (seed 004: restart loops, pods not running) come first: they explain most of what follows.
-  const stoppedNodes = facts.local?.nodes.filter((n) => !n.running) ?? [];
-  if (facts.local) {
-    if (stoppedNodes.length > 0) {
-      add(
-        'local-nodes',
-        'critical',
-        `${plural(stoppedNodes.length, 'node')} of local cluster "${facts.local.name}" not running: ${stoppedNodes.map((n) => n.id).join(', ')}`,
-        stoppedNodes.map((n) => `node ${n.id} (${n.roles.join('+')}): log ${n.logFile}`),
-        hint`look at the log (${action('logs', String(stoppedNodes[0]!.id))}), then start the missing nodes with \`${action('up')} ${setting('file', '<spec>')}\` (running nodes and data are kept)`,
-      );
-    } else add('local-nodes', 'ok', `all ${facts.local.nodes.length} nodes of local cluster "${facts.local.name}" are running`);
-  }
+  // Local processes (seed 004: restart loops, pods not running) come first: they explain most of what follows, and
+  // the checks below report what they explain as their symptoms.
+  localNodeCauses(facts, (f) => findings.push(f), causes);
 
   const cluster = facts.cluster;
   if (!cluster) {
@@ -225,7 +140,19 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
 
   // 2. Advertised listeners: the addresses clients are sent to after bootstrap (seed 004's first suspect).
   const via = facts.connectedVia ? ` on ${facts.connectedVia}` : '';
-  const unreachable = cluster.advertised.filter((a) => !a.ok);
+  const explainedAddresses = cluster.advertised.filter((a) => !a.ok && causes.has(a.brokerId));
+  if (explainedAddresses.length > 0) {
+    const ids = explainedAddresses.map((a) => a.brokerId);
+    add(
+      'advertised-listeners',
+      'info',
+      `the addresses of ${nodeList(ids)} do not answer (expected: see the cause)`,
+      explainedAddresses.map((a) => `broker ${a.brokerId} advertises ${a.address}: ${a.reason}`),
+      null,
+      causes.of(ids),
+    );
+  }
+  const unreachable = cluster.advertised.filter((a) => !a.ok && !causes.has(a.brokerId));
   if (unreachable.length > 0) {
     add(
       'advertised-listeners',
@@ -234,12 +161,14 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
       unreachable.map((a) => `broker ${a.brokerId} advertises ${a.address}: ${a.reason}`),
       advertisedFix(unreachable),
     );
-  } else add('advertised-listeners', 'ok', `every advertised address${via} is reachable from here (${plural(cluster.advertised.length, 'broker')})`);
-  for (const l of facts.listeners ?? []) diagnoseListener(l, add);
+  } else if (explainedAddresses.length === 0) add('advertised-listeners', 'ok', `every advertised address${via} is reachable from here (${plural(cluster.advertised.length, 'broker')})`);
+  for (const l of facts.listeners ?? []) diagnoseListener(l, add, causes);
 
   // Kafka answered the metadata request, then left requests of the other checks unanswered (a broker hanging,
   // requests routed to unreachable advertised addresses): what follows is incomplete, and clients will see the same.
-  if (facts.connectError) {
+  if (facts.connectError && causes.frozen) {
+    add('checks', 'info', `some checks could not finish, Kafka did not answer: ${facts.connectError}`, ['the findings below may be incomplete'], null, causes.frozen);
+  } else if (facts.connectError) {
     add(
       'checks',
       'critical',
@@ -255,7 +184,20 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
   for (const p of cluster.partitions) for (const r of p.replicas) expected.add(r);
   for (const n of facts.local?.nodes ?? []) if (n.roles.includes('broker')) expected.add(n.id);
   const down = [...expected].filter((id) => !live.has(id)).sort((a, b) => a - b);
-  if (down.length > 0) {
+  const stillRegistered = [...live].filter((id) => causes.has(id)).sort((a, b) => a - b);
+  if (stillRegistered.length > 0) {
+    add(
+      'brokers',
+      'info',
+      `${nodeList(stillRegistered)} still registered with the controller`,
+      ['the controller fences a broker once broker.session.timeout.ms passes without a heartbeat, and moves its leaderships then'],
+      null,
+      causes.of(stillRegistered),
+    );
+  }
+  if (down.length > 0 && causes.of(down)) {
+    add('brokers', 'info', `${nodeList(down)} not registered with the controller`, [], null, causes.of(down));
+  } else if (down.length > 0) {
     const hosted = (id: number) => cluster.partitions.filter((p) => p.replicas.includes(id)).length;
     add(
       'brokers',
@@ -266,7 +208,13 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
         ? hint`start it again: \`${action('up')} ${setting('file', '<spec>')}\`; its log says why it stopped (${action('logs', String(down[0]))})`
         : "check the broker's process or pod (kubectl get pods; kubectl logs <pod>; kubectl get events --sort-by=.lastTimestamp): restart loops come from full disks, PVC permissions, port clashes or typos in its configuration",
     );
-  } else add('brokers', 'ok', `${plural(live.size, 'broker')} registered: ${[...live].sort((a, b) => a - b).join(', ')}`);
+  } else if (stillRegistered.length === 0) add('brokers', 'ok', `${plural(live.size, 'broker')} registered: ${[...live].sort((a, b) => a - b).join(', ')}`);
+  // Brokers down elsewhere (no local facts) are root causes too: partitions and the quorum below point at them.
+  const downFinding = findings.find((f) => f.check === 'brokers' && f.severity === 'critical');
+  if (downFinding) {
+    downFinding.id = 'brokers-down';
+    for (const id of down) if (!causes.has(id)) causes.add(id, 'brokers-down');
+  }
 
   // 4. Partitions: offline, under min ISR, under-replicated (kafka-topics --describe's definitions).
   const name = (p: PartitionFact) => `${p.topic}-${p.partition}`;
@@ -274,6 +222,9 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
   const underMinIsr = cluster.partitions.filter((p) => !offline.includes(p) && isUnderMinIsr(p, p.minIsr));
   // A reassignment in progress lists the replicas it adds before they are in sync: not under-replicated (kafka-topics).
   const underReplicated = cluster.partitions.filter((p) => !offline.includes(p) && !underMinIsr.includes(p) && isUnderReplicated(p));
+  // Replicas out of the ISR, or in it but on a node that is down or frozen (the ISR shrinks only after a timeout).
+  const missing = (ps: readonly PartitionFact[]) =>
+    [...new Set(ps.flatMap((p) => p.replicas.filter((r) => (!p.isr.includes(r) && !(p.adding ?? []).includes(r)) || causes.has(r))))].sort((a, b) => a - b);
   if (offline.length > 0) {
     add(
       'partitions',
@@ -281,6 +232,7 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
       `${plural(offline.length, 'partition')} offline (no leader): nothing can be written to or read from them`,
       [list(offline.map(name))],
       `bring back the brokers that hold their replicas (${[...new Set(offline.flatMap((p) => p.replicas))].sort((a, b) => a - b).join(', ')}); unclean leader election brings them back sooner but loses the records only the lost replicas had`,
+      causes.of(missing(offline)),
     );
   }
   if (underMinIsr.length > 0) {
@@ -292,19 +244,34 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
       underMinIsr.some((p) => p.minIsr > p.replicas.length)
         ? hint`min.insync.replicas is larger than the replication factor on ${list(underMinIsr.filter((p) => p.minIsr > p.replicas.length).map(name))}: lower it (${action('topicsAlter', '<topic>')} ${setting('config', 'min.insync.replicas=N')}) or add replicas`
         : 'restore the brokers missing from the ISR (see "brokers" above); until then acks=all producers of these partitions fail',
+      underMinIsr.some((p) => p.minIsr > p.replicas.length) ? undefined : causes.of(missing(underMinIsr)),
     );
   }
   if (underReplicated.length > 0) {
-    const missing = [...new Set(underReplicated.flatMap((p) => p.replicas.filter((r) => !p.isr.includes(r) && !(p.adding ?? []).includes(r))))].sort((a, b) => a - b);
+    const out = missing(underReplicated);
     add(
       'partitions',
       'warning',
       `${plural(underReplicated.length, 'partition')} under-replicated (writes still succeed; one more failure may not)`,
       [list(underReplicated.map(name))],
-      `replicas on broker${missing.length === 1 ? '' : 's'} ${missing.join(', ')} are out of the ISR: check those brokers (down, slow disk, network, GC pauses)`,
+      `replicas on broker${out.length === 1 ? '' : 's'} ${out.join(', ')} are out of the ISR: check those brokers (down, slow disk, network, GC pauses)`,
+      causes.of(out),
     );
   }
-  if (offline.length + underMinIsr.length + underReplicated.length === 0) add('partitions', 'ok', `${plural(cluster.partitions.length, 'partition')}: all have a leader and a full ISR`);
+  // The ISR still lists a node that is down or frozen: not yet under-replicated on paper, about to be.
+  const stale = cluster.partitions.filter((p) => !offline.includes(p) && !underMinIsr.includes(p) && !underReplicated.includes(p) && p.isr.some((r) => causes.has(r)));
+  if (stale.length > 0) {
+    const ids = missing(stale);
+    add(
+      'partitions',
+      'info',
+      `${plural(stale.length, 'partition')} still list ${nodeList(ids)} in their ISR`,
+      ['Kafka removes a replica from the ISR after replica.lag.time.max.ms without a fetch; the partitions are under-replicated then'],
+      null,
+      causes.of(ids),
+    );
+  }
+  if (offline.length + underMinIsr.length + underReplicated.length + stale.length === 0) add('partitions', 'ok', `${plural(cluster.partitions.length, 'partition')}: all have a leader and a full ISR`);
 
   // 5. KRaft quorum.
   const quorum = cluster.quorum;
@@ -314,7 +281,8 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
       'warning',
       `cannot describe the KRaft quorum: ${quorum.error}`,
       [],
-      "DescribeQuorum needs the DESCRIBE permission on the cluster; run doctor as an admin user, or check the controllers' logs",
+      causes.frozen ? null : "DescribeQuorum needs the DESCRIBE permission on the cluster; run doctor as an admin user, or check the controllers' logs",
+      causes.frozen,
     );
   else if (quorum.leaderId < 0)
     add(
@@ -326,7 +294,8 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
     );
   else {
     const reference = Math.max(...quorum.voters.map((v) => v.lastFetchTimestamp ?? 0));
-    const stale = quorum.voters.filter((v) => v.id !== quorum.leaderId && (v.lastCaughtUpTimestamp === null || reference - v.lastCaughtUpTimestamp > VOTER_STALE_MS));
+    const stale = quorum.voters.filter((v) => v.id !== quorum.leaderId && (causes.has(v.id) || v.lastCaughtUpTimestamp === null || reference - v.lastCaughtUpTimestamp > VOTER_STALE_MS));
+    const staleCause = causes.of(stale.map((v) => v.id));
     const healthy = quorum.voters.length - stale.length;
     const majority = Math.floor(quorum.voters.length / 2) + 1;
     const detail = stale.map(
@@ -340,6 +309,7 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
         `only ${healthy} of ${quorum.voters.length} controllers keep up with leader ${quorum.leaderId}: below the majority of ${majority}`,
         detail,
         'bring the lagging controllers back (their logs say why); without a majority no metadata change can commit',
+        staleCause,
       );
     else if (stale.length > 0)
       add(
@@ -348,12 +318,26 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
         `${plural(stale.length, 'controller')} behind leader ${quorum.leaderId}; the quorum holds (${healthy} of ${quorum.voters.length} caught up)`,
         detail,
         healthy === majority ? 'one more controller failure stops metadata changes: bring the lagging controllers back' : 'bring the lagging controllers back',
+        staleCause,
       );
     else add('quorum', 'ok', `KRaft quorum: leader ${quorum.leaderId}, all ${quorum.voters.length} voters caught up`);
   }
 
   // 6. Consumer lag that does not move (seed 004: lag grows → disk IO, network, GC, batch size, acks).
-  if (cluster.groupsError) add('consumer-lag', 'warning', `cannot read consumer groups: ${cluster.groupsError}`);
+  const unlisted = cluster.groupsUnavailableFrom ?? [];
+  if (unlisted.length > 0) {
+    const ids = unlisted.map((u) => u.brokerId);
+    const cause = causes.of(ids);
+    add(
+      'consumer-lag',
+      cause ? 'info' : 'warning',
+      `the consumer groups coordinated by ${nodeList(ids)} are not listed: ${cause ? 'it does not answer' : 'ListGroups failed there'}`,
+      unlisted.map((u) => `broker ${u.brokerId}: ${u.error}`),
+      null,
+      cause,
+    );
+  }
+  if (cluster.groupsError) add('consumer-lag', causes.frozen ? 'info' : 'warning', `cannot read consumer groups: ${cluster.groupsError}`, [], null, causes.frozen);
   else {
     const seconds = Math.round(facts.lagSampleMs / 100) / 10;
     let problems = 0;

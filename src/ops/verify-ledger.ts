@@ -16,6 +16,11 @@ export interface VerifyReport {
   longestStallMs: number;
   /** Up to 10 lost sequence numbers, for a first look. */
   lostSample: number[];
+  /**
+   * Acknowledged records the live reader had not seen when sending ended and the drain timed out, found by the final
+   * read of the whole run from the start (so not lost: the reader fell behind or skipped them).
+   */
+  foundOnReread: number;
 }
 
 export class VerifyLedger {
@@ -28,6 +33,7 @@ export class VerifyLedger {
   #lastAckAt: number | undefined;
   #startedAt: number | undefined;
   #longestStallMs = 0;
+  #foundOnReread = 0;
 
   sent(atMs: number): void {
     this.#sent++;
@@ -50,6 +56,13 @@ export class VerifyLedger {
     const last = this.#lastSeqByPartition.get(partition);
     if (last !== undefined && seq < last) this.#outOfOrder.set(partition, (this.#outOfOrder.get(partition) ?? 0) + 1);
     else this.#lastSeqByPartition.set(partition, seq);
+  }
+
+  /** The final read of the whole run saw `seq`: it counts as read (once), and as found late if the reader missed it. */
+  reread(seq: number): void {
+    if (this.#reads.has(seq)) return;
+    this.#reads.set(seq, 1);
+    if (this.#acked.has(seq)) this.#foundOnReread++;
   }
 
   /** Acknowledged records not read yet. */
@@ -78,6 +91,7 @@ export class VerifyLedger {
       produceErrors: Object.fromEntries(this.#errors),
       longestStallMs: Math.max(this.#longestStallMs, openStall),
       lostSample: lost.slice(0, 10),
+      foundOnReread: this.#foundOnReread,
     };
   }
 }

@@ -179,21 +179,97 @@ test('the cluster stops answering the Admin client mid-checks: critical, whateve
   assert.equal(doctorExitCode(diagnoseCluster(facts)), 1);
 });
 
-test('a local node that is not running is critical and points at its log', () => {
+test('a local node that is not running is the root cause: critical, first, pointing at its log; the missing broker is its symptom', () => {
   const facts = healthy();
   facts.local = {
     name: 'dev',
     nodes: [
-      { id: 0, roles: ['broker', 'controller'], running: true, logFile: '/s/0.log' },
-      { id: 3, roles: ['broker'], running: false, logFile: '/s/3.log' },
+      { id: 0, roles: ['broker', 'controller'], running: true, state: 'running', problem: null, disk: null, logFile: '/s/0.log' },
+      { id: 3, roles: ['broker'], running: false, state: 'stopped', problem: null, disk: null, logFile: '/s/3.log' },
     ],
   };
   const f = diagnoseCluster(facts).find((x) => x.check === 'local-nodes')!;
   assert.equal(f.severity, 'critical');
+  assert.equal(f.id, 'node-3');
   assert.match(cliHint(f.fix)!, /kafkaplane logs 3/);
-  // The fix names commands as data (a hint); the CLI words them, byte for byte as before.
+  // The fix names commands as data (a hint); the CLI words them.
   assert.ok(Array.isArray(f.fix), 'the fix is a structured hint, not CLI text');
-  assert.equal(cliHint(f.fix), 'look at the log (kafkaplane logs 3), then start the missing nodes with `kafkaplane up -f <spec>` (running nodes and data are kept)');
-  assert.equal(cliHint(diagnoseCluster(facts).find((x) => x.check === 'brokers')!.fix), 'start it again: `kafkaplane up -f <spec>`; its log says why it stopped (kafkaplane logs 3)');
-  assert.equal(severities(facts).brokers, 'critical', 'broker 3 is expected but not registered');
+  assert.equal(cliHint(f.fix), 'look at the log (kafkaplane logs 3), then start it again: `kafkaplane up -f <spec>` (running nodes and data are kept)');
+  const brokers = diagnoseCluster(facts).find((x) => x.check === 'brokers')!;
+  assert.equal(brokers.severity, 'info');
+  assert.equal(brokers.causedBy, 'node-3');
+});
+
+/** Seconds after `kill -9` of node 2 of 3: the controller still lists it, the ISR still has it, its address refuses. */
+function killedNode2(): DoctorFacts {
+  const facts = healthy();
+  facts.local = {
+    name: 'dev',
+    nodes: [0, 1, 2].map((id) => ({
+      id,
+      roles: ['broker', 'controller'],
+      running: id !== 2,
+      state: id === 2 ? ('stopped' as const) : ('running' as const),
+      problem: null,
+      disk: null,
+      logFile: `/s/${id}.log`,
+    })),
+  };
+  const c = facts.cluster!;
+  c.advertised = c.advertised.map((a) => (a.brokerId === 2 ? { ...a, ok: false, reason: 'connection refused', code: 'ECONNREFUSED' } : a));
+  c.groupsUnavailableFrom = [{ brokerId: 2, error: 'connection refused' }];
+  facts.listeners = [
+    {
+      name: 'external',
+      securityProtocol: 'SASL_PLAINTEXT',
+      checked: 'tcp',
+      error: null,
+      advertised: [0, 1, 2].map((id) => ({ brokerId: id, address: `k${id}:19092`, ok: id !== 2, ...(id === 2 ? { reason: 'connection refused' } : {}) })),
+    },
+  ];
+  return facts;
+}
+
+test('kill -9 of node 2: the stopped node is the one critical finding; addresses, registration, ISR and groups are its symptoms', () => {
+  const findings = diagnoseCluster(killedNode2());
+  const critical = findings.filter((f) => f.severity === 'critical');
+  assert.deepEqual(
+    critical.map((f) => f.id),
+    ['node-2'],
+    JSON.stringify(critical, null, 1),
+  );
+  const symptoms = findings.filter((f) => f.causedBy === 'node-2');
+  assert.deepEqual([...new Set(symptoms.map((f) => f.check))].sort(), ['advertised-listeners', 'brokers', 'consumer-lag', 'partitions', 'quorum']);
+  assert.ok(symptoms.every((f) => f.severity === 'info' || f.check === 'quorum'));
+  // Nothing claims all is well with node 2 gone.
+  assert.ok(!findings.some((f) => f.severity === 'ok' && /full ISR|every advertised address/.test(f.title)), JSON.stringify(findings.filter((f) => f.severity === 'ok')));
+  assert.match(findings.find((f) => f.check === 'partitions')!.title, /3 partitions still list node 2 in their ISR/);
+  assert.equal(doctorExitCode(findings), 1);
+});
+
+test('an address that fails on a running node is still its own advertised.listeners problem', () => {
+  const facts = killedNode2();
+  facts.cluster!.advertised = facts.cluster!.advertised.map((a) => (a.brokerId === 1 ? { ...a, ok: false, reason: 'does not resolve', code: 'ENOTFOUND' } : a));
+  const advertised = diagnoseCluster(facts).filter((f) => f.check === 'advertised-listeners' && f.severity === 'critical');
+  assert.equal(advertised.length, 1);
+  assert.match(advertised[0]!.detail.join('\n'), /broker 1 advertises k1:9092/);
+  assert.doesNotMatch(advertised[0]!.detail.join('\n'), /broker 2/);
+});
+
+test('a frozen node explains requests that hang; a full disk is named as the reason a node stopped', () => {
+  const frozen = killedNode2();
+  frozen.local!.nodes[2] = { ...frozen.local!.nodes[2]!, running: true, state: 'frozen' };
+  frozen.connectError = 'reading consumer groups: no response for 10 s';
+  const findings = diagnoseCluster(frozen);
+  assert.match(findings.find((f) => f.id === 'node-2')!.title, /is frozen/);
+  const checks = findings.find((f) => f.check === 'checks')!;
+  assert.equal(checks.causedBy, 'node-2');
+  assert.equal(checks.severity, 'info');
+
+  const full = killedNode2();
+  full.local!.nodes[2] = { ...full.local!.nodes[2]!, problem: 'the disk is full', disk: { path: '/s/2/data', freeBytes: 0, totalBytes: 64 << 20 } };
+  const cause = diagnoseCluster(full).find((f) => f.id === 'node-2')!;
+  assert.match(cause.title, /stopped: the disk of its log directory is full/);
+  assert.match(cause.detail.join('\n'), /\/s\/2\/data: 0 MiB free of 64 MiB/);
+  assert.match(cliHint(cause.fix)!, /retention/);
 });

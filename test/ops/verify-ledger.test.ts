@@ -9,7 +9,7 @@ test('a clean run: everything acknowledged is read once, in order', () => {
     ledger.acked(seq, seq * 10 + 5);
   }
   for (let seq = 0; seq < 6; seq++) ledger.read(seq, seq % 2);
-  assert.deepEqual(ledger.report(100), { sent: 6, acked: 6, read: 6, lost: 0, duplicated: 0, outOfOrder: 0, outOfOrderByPartition: {}, produceErrors: {}, longestStallMs: 10, lostSample: [] });
+  assert.deepEqual(ledger.report(100), { sent: 6, acked: 6, read: 6, lost: 0, duplicated: 0, outOfOrder: 0, outOfOrderByPartition: {}, produceErrors: {}, longestStallMs: 10, lostSample: [], foundOnReread: 0 });
 });
 
 test('lost, duplicated and out-of-order records are counted; failed sends are not lost', () => {
@@ -35,6 +35,23 @@ test('lost, duplicated and out-of-order records are counted; failed sends are no
   assert.deepEqual(r.produceErrors, { NOT_ENOUGH_REPLICAS: 1 });
   assert.equal(r.longestStallMs, 3_000);
   assert.equal(ledger.missing(), 1);
+});
+
+test('the final re-read finds what the live reader missed: read once, not duplicated, counted as found late', () => {
+  const ledger = new VerifyLedger();
+  for (let seq = 0; seq < 4; seq++) {
+    ledger.sent(0);
+    ledger.acked(seq, 1);
+  }
+  ledger.read(0, 0);
+  ledger.read(1, 0);
+  assert.equal(ledger.missing(), 2);
+  for (const seq of [0, 1, 2, 3]) ledger.reread(seq);
+  const r = ledger.report(10);
+  assert.equal(r.lost, 0);
+  assert.equal(r.read, 4);
+  assert.equal(r.duplicated, 0);
+  assert.equal(r.foundOnReread, 2);
 });
 
 test("payloads carry the run id: other runs' records are ignored", () => {

@@ -2,7 +2,7 @@
 // judged by the pure diagnoseCluster (src/ops/diagnosis.ts); the exit code is the worst finding.
 import { readFile } from 'node:fs/promises';
 import type { LocalListener } from '../../kafka/health.ts';
-import { type Finding, diagnoseCluster, doctorExitCode, worstSeverity } from '../../ops/diagnosis.ts';
+import { type Finding, type LocalNodeFact, diagnoseCluster, doctorExitCode, worstSeverity } from '../../ops/diagnosis.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
 import { type Io, progress } from '../output.ts';
 
@@ -26,7 +26,7 @@ export async function doctor(flags: DoctorFlags, io: Io): Promise<DoctorReport> 
   const config = await resolveConnection(flags);
   const isLocal = flags.bootstrap === undefined && flags.bootstrapServer === undefined && flags.commandConfig === undefined;
   const p = progress(io);
-  let local: { name: string; nodes: { id: number; roles: string[]; running: boolean; logFile: string }[]; listeners: LocalListener[] } | null = null;
+  let local: { name: string; nodes: LocalNodeFact[]; listeners: LocalListener[] } | null = null;
   if (isLocal) {
     const [{ clientBootstraps }, { locate }, { status }] = await Promise.all([import('../../local/local-cluster.ts'), import('../../local/locate.ts'), import('../../local/status.ts')]);
     const where = { ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(flags.stateDir ? { stateDir: flags.stateDir } : {}) };
@@ -34,8 +34,13 @@ export async function doctor(flags: DoctorFlags, io: Io): Promise<DoctorReport> 
     // doctor connects through the internal REPLICATION listener; clients use these, so each is checked on its own.
     const cluster = await locate(where);
     const ca = cluster.tls ? await readFile(cluster.tls.caFile, 'utf8').catch(() => undefined) : undefined;
-    const listeners = clientBootstraps(cluster).map((l) => ({ name: l.name, securityProtocol: l.securityProtocol, bootstrap: l.bootstrap.split(','), ...(ca !== undefined ? { ca } : {}) }));
-    local = { name: found.name, nodes: found.nodes.map((n) => ({ id: n.id, roles: n.roles, running: n.running, logFile: n.logFile })), listeners };
+    const nodeIds = cluster.model.nodes.filter((n) => n.broker).map((n) => n.id);
+    const listeners = clientBootstraps(cluster).map((l) => ({ name: l.name, securityProtocol: l.securityProtocol, bootstrap: l.bootstrap.split(','), nodeIds, ...(ca !== undefined ? { ca } : {}) }));
+    local = {
+      name: found.name,
+      nodes: found.nodes.map((n) => ({ id: n.id, roles: n.roles, running: n.running, state: n.state, problem: n.problem, disk: n.disk, logFile: n.logFile })),
+      listeners,
+    };
   }
   const { gatherDoctorFacts } = await import('../../kafka/health.ts');
   try {

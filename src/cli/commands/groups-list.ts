@@ -1,11 +1,11 @@
-import type { ConsumerGroupListing } from '../../kafka/groups.ts';
+import type { ConsumerGroupListing } from '../../kafka/group-listing.ts';
 import { withAdmin } from '../../kafka/admin-session.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
 
 /** `kafkaplane groups list`: consumer groups (classic and KIP-848) with their type and state. */
 export async function groupsList(flags: ConnectionFlags & { state?: string; type?: string }): Promise<ConsumerGroupListing[]> {
   const config = await resolveConnection(flags);
-  const { listConsumerGroups } = await import('../../kafka/groups.ts');
+  const { listConsumerGroups } = await import('../../kafka/group-listing.ts');
   const states = flags.state
     ?.split(',')
     .map((s) => s.trim().toLowerCase())

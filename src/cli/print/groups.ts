@@ -1,6 +1,6 @@
 // Printers of `kafkaplane groups …`: kafka-consumer-groups.sh's tables and notes, and JSON for scripts (offsets
 // are exact int64 JSON numbers).
-import type { ConsumerGroupListing } from '../../kafka/groups.ts';
+import type { ConsumerGroupListing } from '../../kafka/group-listing.ts';
 import type { TopicPartition } from '../../model/topic-partition.ts';
 import type { OffsetRow } from '../../ops/group-offsets.ts';
 import { formatResetCsv, type ResetRow } from '../../ops/offset-reset.ts';

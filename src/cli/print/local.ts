@@ -114,7 +114,7 @@ export function describeStatus(r: StatusResult): string {
       r.nodes.map((n) => [
         n.id,
         n.roles.join(','),
-        n.running ? 'running' : 'stopped',
+        n.state,
         n.pid,
         n.registered === null ? '-' : n.registered ? 'registered' : 'not registered',
         n.quorum,
@@ -126,6 +126,12 @@ export function describeStatus(r: StatusResult): string {
   if (r.quorum)
     lines.push(`quorum: leader ${r.quorum.leaderId}, epoch ${r.quorum.leaderEpoch}, high watermark ${r.quorum.highWatermark}, voter lag ${r.quorum.voters.map((v) => `${v.id}:${v.lag}`).join(' ')}`);
   if (r.error) lines.push(`could not query the cluster: ${r.error}`);
+  for (const n of r.nodes) {
+    if (n.state === 'frozen') lines.push(`node ${n.id} is frozen (pid ${n.pid} is stopped by a signal: it accepts connections and answers nothing); kill -CONT ${n.pid} resumes it`);
+    if (n.problem) lines.push(`node ${n.id}: ${n.problem} (log: ${n.logFile})`);
+    if (n.disk && n.disk.totalBytes > 0 && n.disk.freeBytes / n.disk.totalBytes < 0.1)
+      lines.push(`node ${n.id}: ${formatBytes(n.disk.freeBytes)} free of ${formatBytes(n.disk.totalBytes)} on ${n.disk.path}`);
+  }
   for (const l of r.listeners) lines.push(`bootstrap (${l.name}, ${l.securityProtocol}): ${l.bootstrap}`);
   lines.push(`state: ${r.stateDir}`);
   return `${lines.join('\n')}\n`;

@@ -64,6 +64,7 @@ export const perfVerifyPrinter: Printer<VerifyResult> = {
     io.stdout.write(
       `${r.acked} acknowledged, ${r.read} read back, ${r.lost} lost, ${r.duplicated} duplicated, ${r.outOfOrder} out of order (topic ${r.topic}, ${r.partitions} partitions, run ${r.runId})\n` +
         `sent ${r.sent} in ${(r.durationMs / 1000).toFixed(1)} s; send errors: ${errors}; longest time without an acknowledgement: ${r.longestStallMs} ms\n` +
+        (r.foundOnReread > 0 ? `${r.foundOnReread} acknowledged records were missed by the live reader and found by the final read of the whole run\n` : '') +
         (r.lost > 0 ? `LOST: ${r.lostSample.join(', ')}${r.lost > r.lostSample.length ? ', …' : ''}\n` : ''),
     );
   },

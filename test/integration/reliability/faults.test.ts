@@ -3,7 +3,9 @@
 // asserts that nothing acknowledged was lost. The figures of every run go to test-results/reliability.json, from which
 // `node scripts/reliability-report.ts` writes RELIABILITY.md.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +15,9 @@ import { controllerQuorumLeader, describeQuorum } from '../../../src/kafka/clust
 import { describeTopics } from '../../../src/kafka/topics.ts';
 import { adminConnection } from '../../../src/local/local-cluster.ts';
 import { locate } from '../../../src/local/locate.ts';
+import { runningPid, stopNode } from '../../../src/local/node-process.ts';
 import { restart } from '../../../src/local/restart.ts';
+import { status } from '../../../src/local/status.ts';
 import { up } from '../../../src/local/up.ts';
 import type { VerifyResult } from '../../../src/kafka/verify-workload.ts';
 import { runCli, spawnCli } from '../../helpers/cli.ts';
@@ -75,6 +79,18 @@ async function watch<T>(work: Promise<T>): Promise<{ result: T; maxUnderMinIsr: 
   return { result, maxUnderMinIsr, samples };
 }
 
+/**
+ * `kafkaplane doctor` during a fault, as a user runs it: the root causes it names (critical findings no other explains)
+ * and the findings it reports under them.
+ */
+async function doctorDuringFault(): Promise<{ roots: string[]; symptoms: string[]; text: string }> {
+  const r = await spawnCli(['doctor', '--state-dir', cluster.stateDir, '--lag-interval', '0', '--timeout', '5', '-o', 'json'], { timeoutMs: 120_000 });
+  assert.equal(r.code, 1, `doctor exits 1 on a critical finding: ${r.stderr}`);
+  const report = JSON.parse(r.stdout) as { findings: { id?: string; causedBy?: string; severity: string; check: string; title: string }[] };
+  const roots = report.findings.filter((f) => f.severity === 'critical' && f.causedBy === undefined).map((f) => f.id ?? `${f.check}: ${f.title}`);
+  return { roots, symptoms: report.findings.filter((f) => f.causedBy !== undefined).map((f) => f.check), text: JSON.stringify(report.findings, null, 1) };
+}
+
 async function untilNoUrp(timeoutMs: number): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
@@ -82,6 +98,14 @@ async function untilNoUrp(timeoutMs: number): Promise<number> {
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`partitions still under-replicated after ${timeoutMs / 1000} s`);
+}
+
+/** The node id of a node JVM (its command line carries -Dkafkaplane.node=<state>/nodes/<id>). */
+function nodeIdOf(pid: number): number {
+  const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  const match = /kafkaplane\.node=[^\0]*\/nodes\/(\d+)/.exec(cmdline);
+  assert.ok(match, `no node id in the command line of ${pid}`);
+  return Number(match[1]);
 }
 
 before(async () => {
@@ -118,6 +142,7 @@ test('rolling restart under load: one node at a time, the active controller last
     outOfOrder: workload.outOfOrder,
     produceErrors: workload.produceErrors,
     longestStallMs: workload.longestStallMs,
+    foundOnReread: workload.foundOnReread,
     rollMs: rolled.durationMs,
     perNode: rolled.restarted,
   });
@@ -127,8 +152,12 @@ test('kill -9 of a broker under load, restarted by kafkaplane up: nothing lost, 
   const load = verify(9_000, 300);
   await new Promise((r) => setTimeout(r, 5_000));
   const victim = nodeJvms(cluster.stateDir).at(-1)!;
+  const victimId = nodeIdOf(victim);
   process.kill(victim, 'SIGKILL');
   await new Promise((r) => setTimeout(r, 5_000));
+  const diagnosis = await doctorDuringFault();
+  assert.deepEqual(diagnosis.roots, [`node-${victimId}`], `doctor names the stopped node as the one root cause:\n${diagnosis.text}`);
+  assert.ok(diagnosis.symptoms.includes('advertised-listeners'), diagnosis.text);
   const restarted = await up({ spec: parseSpec(spec), stateDir: cluster.stateDir, heap: '384m', readyTimeoutMs: 180_000 });
   assert.equal(restarted.started.length, 1);
   const recoveryMs = await untilNoUrp(120_000);
@@ -139,9 +168,12 @@ test('kill -9 of a broker under load, restarted by kafkaplane up: nothing lost, 
     read: workload.read,
     lost: workload.lost,
     duplicated: workload.duplicated,
+    outOfOrder: workload.outOfOrder,
     produceErrors: workload.produceErrors,
     longestStallMs: workload.longestStallMs,
+    foundOnReread: workload.foundOnReread,
     urpGoneMsAfterUp: recoveryMs,
+    doctor: diagnosis.roots.join(', '),
   });
 });
 
@@ -154,8 +186,14 @@ test('the quorum leader frozen (SIGSTOP) for 30 s under load, then thawed: the q
   process.kill(pid, 'SIGSTOP');
   const frozenAt = Date.now();
   let newLeader = -1;
+  let diagnosis: Awaited<ReturnType<typeof doctorDuringFault>> | undefined;
   try {
-    while (Date.now() - frozenAt < 30_000) {
+    // doctor runs while the node is frozen (the freeze lasts until it is done, 90 s at most).
+    const doctorDone = new Promise((r) => setTimeout(r, 3_000)).then(doctorDuringFault).then((d) => {
+      diagnosis = d;
+    });
+    doctorDone.catch(() => undefined);
+    while (Date.now() - frozenAt < 30_000 || (diagnosis === undefined && Date.now() - frozenAt < 90_000)) {
       // Asked of the other controllers on their controller listener (KIP-919), as kafka-metadata-quorum
       // --bootstrap-controller does: a broker forwarding to the frozen leader would only time out.
       for (const node of local.model.nodes.filter((n) => n.controller && n.id !== leader)) {
@@ -165,10 +203,12 @@ test('the quorum leader frozen (SIGSTOP) for 30 s under load, then thawed: the q
       }
       await new Promise((r) => setTimeout(r, 1_000));
     }
+    await doctorDone;
   } finally {
     process.kill(pid, 'SIGCONT');
   }
   assert.ok(newLeader >= 0 && newLeader !== leader, `another controller led while ${leader} was frozen`);
+  assert.deepEqual(diagnosis?.roots, [`node-${leader}`], `doctor names the frozen node as the one root cause:\n${diagnosis?.text}`);
   const recoveryMs = await untilNoUrp(120_000);
   const workload = await load;
   assert.equal(workload.lost, 0, `lost: ${workload.lostSample.join(', ')}`);
@@ -177,9 +217,78 @@ test('the quorum leader frozen (SIGSTOP) for 30 s under load, then thawed: the q
     read: workload.read,
     lost: workload.lost,
     duplicated: workload.duplicated,
+    outOfOrder: workload.outOfOrder,
     produceErrors: workload.produceErrors,
     longestStallMs: workload.longestStallMs,
+    foundOnReread: workload.foundOnReread,
     newLeader,
+    doctor: diagnosis?.roots.join(', '),
     urpGoneMsAfterThaw: recoveryMs,
+  });
+});
+
+test('the log directory of one node fills up under load: that node stops and says why (status, doctor), the others serve, nothing lost', async (t) => {
+  const local = await locate({ stateDir: cluster.stateDir });
+  const leader = (await health()).leader;
+  const victim = local.model.nodes.find((n) => n.broker && n.id !== leader)!.id;
+  const dataDir = local.layout.dataDir(victim);
+  // The node's data moves onto a small tmpfs of its own (the node stopped meanwhile), reached through a symlink.
+  const disk = mkdtempSync(join(tmpdir(), 'kafkaplane-disk-'));
+  await stopNode(local.layout, victim, 30_000);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=96m', 'tmpfs', disk]);
+  t.after(() => {
+    spawnSync('umount', ['-l', disk]);
+    rmSync(disk, { recursive: true, force: true });
+  });
+  execFileSync('cp', ['-a', dataDir, join(disk, 'data')]);
+  rmSync(dataDir, { recursive: true });
+  symlinkSync(join(disk, 'data'), dataDir);
+  await up({ spec: parseSpec(spec), stateDir: cluster.stateDir, heap: '384m', readyTimeoutMs: 180_000 });
+  await untilNoUrp(120_000);
+  assert.equal((await runCli(['topics', 'create', 'filler', '--partitions', '3', '--replication-factor', '3', '--state-dir', cluster.stateDir])).code, 0);
+  // Leave 2 MiB: the filler traffic below (3 MB to every replica) takes the node over the edge.
+  const free = statfsSync(disk).bavail * statfsSync(disk).bsize;
+  execFileSync('fallocate', ['-l', String(free - 2 * 1024 * 1024), join(disk, 'ballast')]);
+
+  const load = verify(9_000, 300);
+  await new Promise((r) => setTimeout(r, 5_000));
+  const filler = spawnCli(['perf', 'produce', '--state-dir', cluster.stateDir, '--topic', 'filler', '--num-records', '3000', '--record-size', '1000', '--throughput', '1000', '-q'], {
+    timeoutMs: 120_000,
+  });
+  const deadline = Date.now() + 60_000;
+  while ((await runningPid(local.layout, victim)) !== undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  const diedAfterMs = 60_000 - (deadline - Date.now());
+  assert.equal(await runningPid(local.layout, victim), undefined, `node ${victim} should stop when its log directory cannot be written`);
+
+  const node = (await status({ stateDir: cluster.stateDir })).nodes.find((n) => n.id === victim)!;
+  assert.equal(node.state, 'stopped');
+  assert.equal(node.problem, 'the disk is full', 'status says why the node stopped');
+  const diagnosis = await doctorDuringFault();
+  assert.deepEqual(diagnosis.roots, [`node-${victim}`], diagnosis.text);
+  assert.match(diagnosis.text, /the disk of its log directory is full/);
+
+  await filler;
+  const workload = await load;
+  assert.equal(workload.lost, 0, `lost: ${workload.lostSample.join(', ')}`);
+  assert.ok(workload.acked > 8_000, `the other nodes kept serving: ${workload.acked} of 9000 acknowledged`);
+  // The way back: free the space, start the node; it recovers its log and catches up.
+  rmSync(join(disk, 'ballast'));
+  const back = Date.now();
+  await up({ spec: parseSpec(spec), stateDir: cluster.stateDir, heap: '384m', readyTimeoutMs: 180_000 });
+  const upMs = Date.now() - back;
+  const recoveryMs = await untilNoUrp(180_000);
+  record('the log directory of one node full under load', {
+    acked: workload.acked,
+    read: workload.read,
+    lost: workload.lost,
+    duplicated: workload.duplicated,
+    outOfOrder: workload.outOfOrder,
+    produceErrors: workload.produceErrors,
+    longestStallMs: workload.longestStallMs,
+    foundOnReread: workload.foundOnReread,
+    nodeStoppedAfterMs: diedAfterMs,
+    doctor: diagnosis.roots.join(', '),
+    upMs: upMs,
+    urpGoneMsAfterUp: recoveryMs,
   });
 });
