@@ -9,7 +9,19 @@ test('a clean run: everything acknowledged is read once, in order', () => {
     ledger.acked(seq, seq * 10 + 5);
   }
   for (let seq = 0; seq < 6; seq++) ledger.read(seq, seq % 2);
-  assert.deepEqual(ledger.report(100), { sent: 6, acked: 6, read: 6, lost: 0, duplicated: 0, outOfOrder: 0, outOfOrderByPartition: {}, produceErrors: {}, longestStallMs: 10, lostSample: [], foundOnReread: 0 });
+  assert.deepEqual(ledger.report(100), {
+    sent: 6,
+    acked: 6,
+    read: 6,
+    lost: 0,
+    duplicated: 0,
+    outOfOrder: 0,
+    outOfOrderByPartition: {},
+    produceErrors: {},
+    longestStallMs: 10,
+    lostSample: [],
+    foundOnReread: 0,
+  });
 });
 
 test('lost, duplicated and out-of-order records are counted; failed sends are not lost', () => {
