@@ -13,7 +13,13 @@ test('growing or keeping the size removes nothing', () => {
 test('the highest ordinals go; allowed only when they host no replica', () => {
   assert.deepEqual(removedNodeIds([dual, brokers(3, 1)]), [101, 102]);
   assert.deepEqual(decideScaleDown([dual, brokers(3, 1)], new Map([[100, 7]])), { kind: 'allowed', removed: [101, 102] });
-  const refused = decideScaleDown([dual, brokers(3, 1)], new Map([[100, 7], [102, 1]]));
+  const refused = decideScaleDown(
+    [dual, brokers(3, 1)],
+    new Map([
+      [100, 7],
+      [102, 1],
+    ]),
+  );
   assert.equal(refused.kind, 'refused');
   assert.match((refused as { reason: string }).reason, /broker 102 hosts 1 partition replica;/);
   assert.doesNotMatch((refused as { reason: string }).reason, /101/);

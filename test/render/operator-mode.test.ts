@@ -29,7 +29,6 @@ test('for the operator, a cluster-wide dynamic value stays out of the config has
 });
 
 test('apart from the update strategy and the hash, the operator applies what render makes', () => {
-  const strip = (objects: KubeObject[]) =>
-    JSON.stringify(objects, (k, v) => (k === 'updateStrategy' || k === 'kafkaplane.io/config-hash' ? undefined : v));
+  const strip = (objects: KubeObject[]) => JSON.stringify(objects, (k, v) => (k === 'updateStrategy' || k === 'kafkaplane.io/config-hash' ? undefined : v));
   assert.equal(strip(render('  num.io.threads: 5', 'operator')), strip(render('  num.io.threads: 5')));
 });
