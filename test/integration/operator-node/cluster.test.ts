@@ -161,6 +161,29 @@ describe('operator: the KafkaCluster controller on the one-node Kubernetes', { t
     );
   });
 
+  test('a spec the CRD lets through but kafkaplane refuses: Ready False InvalidSpec with the path, nothing applied', async () => {
+    const bad = clusterObject((spec) => {
+      spec.config['node.id'] = 7;
+    });
+    bad.metadata.name = 'bad';
+    await applyCluster(node, bad);
+    const invalid = await waitUntil(
+      'Ready False InvalidSpec',
+      60_000,
+      async () => {
+        const c = await harness.client.get<KubeObject & { status?: KafkaClusterStatus }>('KafkaCluster', NS, 'bad');
+        const ready = c && condition(c, 'Ready');
+        return ready?.status === 'False' && ready.reason === 'InvalidSpec' ? ready : false;
+      },
+      1_000,
+    );
+    assert.match(invalid.message, /spec\.config\["node\.id"\]: "node\.id" is managed by kafkaplane/);
+    assert.equal(await harness.client.get('StatefulSet', NS, 'bad-dual'), undefined, 'nothing applied');
+    assert.equal(await harness.client.get('ConfigMap', NS, 'bad-config'), undefined, 'nothing applied');
+    assert.ok(harness.events.some((e) => e.type === 'Warning' && e.reason === 'InvalidSpec'));
+    await harness.client.delete('KafkaCluster', NS, 'bad');
+  });
+
   test('reconciling twice writes nothing the second time (every resourceVersion unchanged)', async () => {
     await harness.pause();
     try {
@@ -323,18 +346,30 @@ describe('operator: the KafkaCluster controller on the one-node Kubernetes', { t
 
     // A topic with a replica on broker 100; then the spec asks to remove it.
     await kafkaTool(node, 'kafka-topics.sh', ['--create', '--topic', 'on-100', '--replica-assignment', '100:0,100:1']);
+    const refusedFor = async (what: string) =>
+      waitUntil(
+        `Degraded ScaleDownRefused (${what})`,
+        120_000,
+        async () => {
+          const c = await getCluster(harness);
+          const d = condition(c, 'Degraded');
+          return d?.status === 'True' && d.reason === 'ScaleDownRefused' && d.observedGeneration === c.metadata.generation ? d : false;
+        },
+        2_000,
+      );
     await applyCluster(node, withBrokers(0));
-    const refused = await waitUntil(
-      'Degraded ScaleDownRefused',
-      120_000,
-      async () => {
-        const c = await getCluster(harness);
-        const d = condition(c, 'Degraded');
-        return d?.status === 'True' && d.reason === 'ScaleDownRefused' ? d : false;
-      },
-      2_000,
-    );
+    const refused = await refusedFor('replicas 1 → 0');
     assert.match(refused.message, /broker 100 hosts \d+ partition replica/);
+    // Dropping the whole pool would prune its StatefulSet: refused the same way.
+    await applyCluster(
+      node,
+      clusterObject((spec) => {
+        spec.config['log.retention.ms'] = 3_600_000;
+        spec.config['queued.max.requests'] = 600;
+      }),
+    );
+    const dropped = await refusedFor('pool removed');
+    assert.match(dropped.message, /broker 100 hosts \d+ partition replica/);
     await new Promise((r) => setTimeout(r, 5_000));
     const sts = JSON.parse((await node.kubectl(['get', 'sts', `${NAME}-broker`, '-n', NS, '-o', 'json'])).stdout);
     assert.equal(sts.spec.replicas, 1, 'nothing applied: the broker pool keeps its pod');

@@ -1,4 +1,3 @@
-import { nodeIdRanges } from '../../../api/kafka-cluster.ts';
 import type { KafkaClusterStatus } from '../../../api/status.ts';
 import { alterClusterDefaults } from '../../../kafka/broker-configs.ts';
 import { withAdmin } from '../../../kafka/admin-session.ts';
@@ -17,6 +16,7 @@ import { applyDesired } from '../../kube/apply.ts';
 import type { KubeObject } from '../../kube/client.ts';
 import type { ReconcileResult } from '../../queue.ts';
 import { type KafkaState, observeKafka } from './kafka-state.ts';
+import { poolSizes } from './pools.ts';
 import { rollStep } from './roll-step.ts';
 import { parseClusterObject, problemsMessage } from './spec.ts';
 import { listenerAddresses, observedStatus } from './status.ts';
@@ -92,19 +92,7 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
   }
 
   // 3. scale-down guard: nothing is applied while a broker to remove still hosts replicas
-  const pools = await Promise.all(
-    render.cluster.spec.nodePools.map(async (pool, i) => {
-      const sts = await ctx.client.get('StatefulSet', render.names.namespace, render.names.statefulSet(pool.name));
-      return {
-        pool: pool.name,
-        start: nodeIdRanges(render.cluster.spec.nodePools)[i]!.start,
-        current: (sts?.spec as { replicas?: number } | undefined)?.replicas,
-        desired: pool.replicas,
-        broker: pool.roles.includes('broker'),
-        controller: pool.roles.includes('controller'),
-      };
-    }),
-  );
+  const pools = await poolSizes(ctx, render, object);
   const scale = decideScaleDown(pools, kafka?.replicasOn ?? new Map());
   if (scale.kind === 'refused') return refuse(ctx, object, status, 'Degraded', 'ScaleDownRefused', scale.reason);
   if (scale.kind === 'allowed' && !kafka) {
