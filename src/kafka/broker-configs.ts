@@ -46,7 +46,7 @@ export async function alterClusterDefaults(admin: Admin, set: Readonly<Record<st
   } catch (error) {
     throw new KafkaplaneError('BROKER_CONFIG_REJECTED', `Kafka refused the cluster-wide broker configs ${configs.map((c) => c.name).join(', ')}: ${(error as Error).message}`, {
       cause: error,
-      hint: 'check the values in spec.config (kafka-configs --describe --entity-type brokers --entity-default shows what is set)',
+      hint: 'check the values in spec.config: Kafka names the config it refused and why',
     });
   }
 }

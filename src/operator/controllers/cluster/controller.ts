@@ -124,7 +124,7 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
   }
 
   // 6. roll: one pod at a time, when Kafka allows
-  const roll = await rollStep(ctx, render, kafka, kafkaError);
+  const roll = await rollStep(ctx, render, kafka, kafkaError, async () => observeKafka(await ctx.kafka(object)));
   if (roll.restarted) {
     await ctx.event(object, 'Normal', 'RestartingNode', `deleted pod ${roll.restarted.pod} (node ${roll.restarted.node}) to restart it with the new configuration: ${roll.restarted.reason}`);
     ctx.log('info', 'rolling', { cluster: key, node: roll.restarted.node, reason: roll.restarted.reason });

@@ -56,7 +56,7 @@ export async function listPods(ctx: ControllerContext, render: RenderContext): P
  * waits. At most one pod is deleted per reconcile; the caller requeues to come back when it is Ready and the ISR has
  * recovered. Nothing here blocks.
  */
-export async function rollStep(ctx: ControllerContext, render: RenderContext, kafka: KafkaState | undefined, kafkaError: string | undefined): Promise<RollState> {
+export async function rollStep(ctx: ControllerContext, render: RenderContext, kafka: KafkaState | undefined, kafkaError: string | undefined, refresh: () => Promise<KafkaState>): Promise<RollState> {
   const pods = await listPods(ctx, render);
   const revisions = new Map<string, string | undefined>();
   let stsSettling: string | undefined;
@@ -72,26 +72,36 @@ export async function rollStep(ctx: ControllerContext, render: RenderContext, ka
     return pod !== undefined && !pod.deleting && pod.revision !== undefined && pod.revision !== revisions.get(node.pool);
   };
   const settled = stsSettling === undefined && render.model.nodes.every((n) => podOf(n)?.ready === true && !podOf(n)!.deleting && !stale(n));
-  const registered = new Set(kafka?.brokers ?? []);
-  const voters = new Set((kafka?.quorum.voters ?? []).map((v) => v.id));
-  const nodes: RollNode[] = render.model.nodes.map((n) => {
-    const pod = podOf(n);
-    const up = pod?.ready === true && !pod.deleting;
-    return { id: n.id, broker: n.broker, controller: n.controller, ready: up && (!n.broker || registered.has(n.id)) && (!n.controller || voters.has(n.id)), needsRestart: stale(n) };
-  });
-  const observation = {
-    nodes,
-    quorum: kafka ? { leaderId: kafka.quorum.leaderId, voters: kafka.quorum.voters.map((v) => ({ id: v.id, lastCaughtUpTimestamp: Number(v.lastCaughtUpTimestamp) })) } : undefined,
-    partitions: kafka?.partitions ?? [],
-    fetchTimeoutMs: FETCH_TIMEOUT_MS,
+  const observe = (state: KafkaState | undefined) => {
+    const registered = new Set(state?.brokers ?? []);
+    const voters = new Set((state?.quorum.voters ?? []).map((v) => v.id));
+    const nodes: RollNode[] = render.model.nodes.map((n) => {
+      const pod = podOf(n);
+      const up = pod?.ready === true && !pod.deleting;
+      return { id: n.id, broker: n.broker, controller: n.controller, ready: up && (!n.broker || registered.has(n.id)) && (!n.controller || voters.has(n.id)), needsRestart: stale(n) };
+    });
+    return {
+      nodes,
+      quorum: state ? { leaderId: state.quorum.leaderId, voters: state.quorum.voters.map((v) => ({ id: v.id, lastCaughtUpTimestamp: Number(v.lastCaughtUpTimestamp) })) } : undefined,
+      partitions: state?.partitions ?? [],
+      fetchTimeoutMs: FETCH_TIMEOUT_MS,
+    };
   };
+  const observation = observe(kafka);
   const pending = rollOrder(observation).map((n) => n.id);
   const base = { pending, pods, settled, restarted: undefined };
   if (pending.length === 0) return { ...base, waiting: stsSettling };
   if (stsSettling) return { ...base, waiting: stsSettling };
   // Without Kafka's view nothing may be restarted: a pod that looks Ready may hold the last in-sync replica.
   if (!kafka) return { ...base, waiting: `cannot read the cluster's state from Kafka: ${kafkaError ?? 'not reachable'}` };
-  const decision: RollDecision = decideRestart(observation);
+  let decision: RollDecision = decideRestart(observation);
+  if (decision.kind === 'restart') {
+    // The state read at the start of the reconcile is seconds old by now: decide again on a fresh one right before
+    // the deletion, so a replica that just fell out of an ISR holds the roll back.
+    const first = decision.node;
+    decision = decideRestart(observe(await refresh()));
+    if (decision.kind === 'restart' && decision.node !== first) return { ...base, waiting: `node ${first} was next, now node ${decision.node}: deciding again` };
+  }
   if (decision.kind === 'wait') return { ...base, waiting: `node ${decision.node} waits: ${decision.reasons.join('; ')}` };
   if (decision.kind === 'done') return { ...base, waiting: undefined };
   const node = render.model.nodes.find((n) => n.id === decision.node)!;
