@@ -313,6 +313,10 @@ describe('operator: the KafkaCluster controller on the one-node Kubernetes', { t
     const restarts = harness.events.filter((e) => e.reason === 'RestartingNode').map((e) => e.message);
     assert.equal(restarts.length, 3, restarts.join('\n'));
     const leaderLast = /the active controller, last/.test(restarts[2]!);
+    const kubeEvents = JSON.parse((await node.kubectl(['get', 'events', '-n', NS, '--field-selector', `involvedObject.kind=KafkaCluster,involvedObject.name=${NAME}`, '-o', 'json'])).stdout).items as {
+      reason: string;
+    }[];
+    assert.equal(kubeEvents.filter((e) => e.reason === 'RestartingNode').length, 3, 'kubectl describe shows the restarts');
     process.stderr.write(
       `[operator-node] roll: ${rollSeconds} s for 3 pods (order ${order.join(' → ')}; active controller last: ${leaderLast}); ${batches} batches: acked ${acked.size}, failed ${failed}, read ${result.readOwn}, lost ${result.lost.length}, duplicates ${result.duplicates}; smallest ISR ${minIsr} of 3; at most ${maxAway} pod(s) away\n`,
     );
@@ -375,17 +379,29 @@ describe('operator: the KafkaCluster controller on the one-node Kubernetes', { t
     assert.equal(sts.spec.replicas, 1, 'nothing applied: the broker pool keeps its pod');
     assert.ok((await pods(node, NS, KAFKA_PODS)).some((p) => p.name === `${NAME}-broker-0` && p.ready));
     assert.ok(harness.events.some((e) => e.type === 'Warning' && e.reason === 'ScaleDownRefused'));
-    // Back to what runs: the refusal clears.
-    await applyCluster(node, withBrokers(1));
+    // Once broker 100 hosts nothing (the topic deleted), the same spec is applied: the pool goes, the refusal clears.
+    await kafkaTool(node, 'kafka-topics.sh', ['--delete', '--topic', 'on-100']);
+    const drained = Date.now();
     await waitUntil(
-      'Degraded False again',
-      120_000,
+      'the pool removed, Degraded False and Ready True',
+      180_000,
       async () => {
         const c = await getCluster(harness);
-        return condition(c, 'Degraded')?.status === 'False' && condition(c, 'Ready')?.status === 'True';
+        const gone = (await harness.client.get('StatefulSet', NS, `${NAME}-broker`)) === undefined;
+        return gone && condition(c, 'Degraded')?.status === 'False' && condition(c, 'Ready')?.status === 'True';
       },
       2_000,
     );
-    process.stderr.write(`[operator-node] scale-up: Ready with broker 100 ${upSeconds} s after the change, no combined node restarted; scale-down refused: ${refused.message}\n`);
+    assert.equal(await harness.client.get('Service', NS, `${NAME}-external-100`), undefined, 'its per-broker Service pruned too');
+    const remaining = await pods(node, NS, KAFKA_PODS);
+    for (const [name, uid] of dualUids) assert.equal(remaining.find((p) => p.name === name)?.uid, uid, `${name} untouched`);
+    assert.deepEqual(
+      (await getCluster(harness)).status!.nodePools?.map((p) => p.name),
+      ['dual'],
+    );
+    const removedSeconds = elapsed(drained);
+    process.stderr.write(
+      `[operator-node] scale-up: Ready with broker 100 ${upSeconds} s after the change, no combined node restarted; scale-down refused: ${refused.message}; once drained, the pool was removed ${removedSeconds} s after the topic was deleted\n`,
+    );
   });
 });
