@@ -82,7 +82,9 @@ if (!onlyUnit && !onlyNode) {
 // Without root (a developer's `npm test` outside CI) the real-node tests are left out, loudly; in CI, or with
 // `npm run test:node`, that is a failure.
 const nodeTestsRunnable = process.getuid?.() === 0;
-const nodeTestsWanted = !onlyUnit && (patterns.length === 0 || patterns.some((p) => p.includes('test/integration/node')));
+// The operator's real-node tests (test/integration/operator-node/) use the same node.
+const onRealNode = (f: string) => /(^|\/)test\/integration\/(operator-)?node(\/|$)/.test(f);
+const nodeTestsWanted = !onlyUnit && (patterns.length === 0 || patterns.some(onRealNode));
 if (nodeTestsWanted && !nodeTestsRunnable) {
   const why = 'the real-node tests (test/integration/node/) need root: containerd, a bridge, iptables, mounts';
   if (process.env.CI === 'true' || onlyNode) throw new Error(why);
@@ -129,7 +131,7 @@ if (!existsSync(`${root}test`)) throw new Error('no test/ directory');
 const all = globSync('test/**/*.test.ts', { cwd: root }).sort();
 // Unit tests first (seconds), then the integration tests against real Kafka JVMs and a real kube-apiserver.
 const nodeTests = all.filter((f) => f.startsWith('test/integration/node/'));
-const runnable = (f: string) => nodeTestsRunnable || !f.startsWith('test/integration/node/');
+const runnable = (f: string) => nodeTestsRunnable || !onRealNode(f);
 const files =
   patterns.length > 0
     ? patterns

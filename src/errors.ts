@@ -124,6 +124,7 @@ export const ERROR_CODES = {
   SCRAM_DELETE_FAILED: failure('Kafka refused to delete a SCRAM credential'),
   ACL_CHANGE_FAILED: failure('Kafka refused to create or delete ACLs'),
   SECURITY_NOT_PROPAGATED: transient('users or ACLs did not reach every broker in time'),
+  BROKER_CONFIG_REJECTED: failure('Kafka refused a broker config change'),
   // Rendering (exit 1).
   CANNOT_RENDER: input('a valid spec that cannot be rendered in the requested format'),
   BAD_RENDER_MANIFEST: failure("the output directory's render manifest is not kafkaplane's"),

@@ -3,7 +3,8 @@ import { shortHash } from '../model/kubernetes-names.ts';
 import { controllers } from '../model/nodes.ts';
 import { CLUSTER_ID_TOKEN, directoryIdToken } from '../model/placement-kubernetes.ts';
 import type { Placement } from '../model/placement.ts';
-import { formatProperties } from '../model/properties-format.ts';
+import { formatProperties, parseProperties } from '../model/properties-format.ts';
+import { restartRelevant } from '../ops/config-change.ts';
 import { type ClusterIdentity, formatArguments, voters } from '../model/quorum.ts';
 import type { ClusterModel } from '../model/broker-properties.ts';
 import { ENTRYPOINT, ENTRYPOINT_FILE, RUN_DIR, formatArgsFile, nodePropertiesFile } from './entrypoint.ts';
@@ -67,7 +68,10 @@ export function poolConfigFiles(model: ClusterModel, pool: string): string[] {
  */
 export function poolConfigHash(ctx: RenderContext, configMap: KubeObject, pool: string, metricsConfigMap: KubeObject | undefined): string {
   const data = configMap.data as Record<string, string>;
-  const files = poolConfigFiles(ctx.model, pool).map((file) => [file, data[file]]);
+  const operator = ctx.input.mode === 'operator';
+  // With the operator, cluster-wide dynamic values are applied live (incrementalAlterConfigs): they do not restart.
+  const content = (file: string) => (operator && /^node-\d+\.properties$/.test(file) ? JSON.stringify(restartRelevant(parseProperties(data[file] ?? ''))) : data[file]);
+  const files = poolConfigFiles(ctx.model, pool).map((file) => [file, content(file)]);
   return shortHash(JSON.stringify({ files, metrics: metricsConfigMap?.data ?? null }), 16);
 }
 

@@ -33,6 +33,12 @@ export interface RenderInput {
   namespace?: string;
   /** The spec's file name, for error messages. */
   source?: string;
+  /**
+   * Who applies the objects. `kubectl` (the default): the StatefulSet controller rolls the pods when their config
+   * hash changes. `operator`: the operator decides restarts (updateStrategy OnDelete, src/operator/controllers/cluster/
+   * DESIGN.md) and applies cluster-wide dynamic broker configs without one, so they stay out of the config hash.
+   */
+  mode?: 'kubectl' | 'operator';
 }
 
 /** Everything the Kubernetes renderers share, computed once from the input. */

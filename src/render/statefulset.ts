@@ -205,7 +205,9 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
       // All pods start together: a KRaft quorum needs a majority of controllers up before any of them is ready, so
       // OrderedReady would wait forever for pod 0.
       podManagementPolicy: 'Parallel',
-      updateStrategy: { type: 'RollingUpdate' },
+      // With the operator, it restarts pods one at a time when Kafka allows (src/ops/roll.ts), not the StatefulSet
+      // controller: OnDelete makes a changed template wait until the operator deletes a pod.
+      updateStrategy: { type: ctx.input.mode === 'operator' ? 'OnDelete' : 'RollingUpdate' },
       minReadySeconds: MIN_READY_SECONDS,
       selector: { matchLabels: poolSelectorLabels(names, pool.name) },
       ...(persistent ? { persistentVolumeClaimRetentionPolicy: { whenDeleted: pool.storage.deleteClaim ? 'Delete' : 'Retain', whenScaled: 'Retain' } } : {}),

@@ -1,0 +1,202 @@
+import type { KafkaClusterStatus } from '../../../api/status.ts';
+import { alterClusterDefaults } from '../../../kafka/broker-configs.ts';
+import { withAdmin } from '../../../kafka/admin-session.ts';
+import { errorMessage, ProblemsError } from '../../../errors.ts';
+import { brokerProperties } from '../../../model/broker-properties.ts';
+import { brokers } from '../../../model/nodes.ts';
+import { parseProperties } from '../../../model/properties-format.ts';
+import { type ConfigChange, decideConfigChange, desiredDynamicDefaults, planDynamicDefaults } from '../../../ops/config-change.ts';
+import { decideScaleDown } from '../../../ops/scale-down.ts';
+import { nodePropertiesFile } from '../../../render/entrypoint.ts';
+import { renderKubernetes } from '../../../render/kubernetes.ts';
+import type { KubeObject as RenderedObject, RenderContext } from '../../../render/objects.ts';
+import { type ConditionUpdate, setConditions } from '../../conditions.ts';
+import type { Controller, ControllerContext } from '../../controller.ts';
+import { applyDesired } from '../../kube/apply.ts';
+import type { KubeObject } from '../../kube/client.ts';
+import type { ReconcileResult } from '../../queue.ts';
+import { type KafkaState, observeKafka } from './kafka-state.ts';
+import { poolSizes } from './pools.ts';
+import { rollStep } from './roll-step.ts';
+import { parseClusterObject, problemsMessage } from './spec.ts';
+import { listenerAddresses, observedStatus } from './status.ts';
+
+/** Kinds render makes for a cluster (its topics and users are the other controllers'): what pruning looks at. */
+const OWNED_KINDS = [
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'Secret',
+  'ConfigMap',
+  'Service',
+  'StatefulSet',
+  'PodDisruptionBudget',
+  'NetworkPolicy',
+  'Deployment',
+];
+const CLUSTER_LABEL = 'kafkaplane.io/cluster';
+/** While something is in motion (pods starting, a roll): look again soon. Otherwise a periodic resync. */
+const BUSY_REQUEUE_MS = 5_000;
+const IDLE_REQUEUE_MS = 60_000;
+
+const keyOfInstance = (object: KubeObject): string[] => {
+  const instance = object.metadata.labels?.['app.kubernetes.io/instance'];
+  return instance && object.metadata.namespace ? [`${object.metadata.namespace}/${instance}`] : [];
+};
+
+/**
+ * The KafkaCluster controller (Strimzi's assembly style: small named steps, level-based). Every reconcile:
+ * parse → render (operator mode) → scale-down guard → apply (SSA, owner references, prune) → dynamic broker configs →
+ * roll one pod when Kafka allows → status. See DESIGN.md beside this file.
+ */
+export const kafkaClusterController: Controller = {
+  kind: 'KafkaCluster',
+  watches: [
+    { kind: 'Pod', labelSelector: 'app.kubernetes.io/name=kafka', keysFor: keyOfInstance },
+    { kind: 'StatefulSet', labelSelector: 'app.kubernetes.io/name=kafka', keysFor: keyOfInstance },
+  ],
+  reconcile: reconcileCluster,
+};
+
+export async function reconcileCluster(key: string, ctx: ControllerContext): Promise<ReconcileResult> {
+  const object = ctx.cache('KafkaCluster').get(key);
+  // Deleted: Kubernetes' garbage collector removes what it owned (owner references).
+  if (!object || object.metadata.deletionTimestamp) return undefined;
+  const status = (object.status ?? {}) as KafkaClusterStatus;
+
+  // 1. the spec, as the CLI reads it
+  const parsed = parseClusterObject(object);
+  if (!parsed.ok) return refuse(ctx, object, status, 'Ready', 'InvalidSpec', problemsMessage(parsed.problems));
+
+  // 2. render, as `kafkaplane render` does, for the operator (OnDelete; dynamic configs out of the config hash)
+  let objects: RenderedObject[];
+  let render: RenderContext;
+  try {
+    const rendered = renderKubernetes({ cluster: parsed.cluster, topics: [], users: [], namespace: object.metadata.namespace, mode: 'operator' });
+    objects = rendered.objects;
+    render = rendered.context;
+  } catch (error) {
+    if (error instanceof ProblemsError) return refuse(ctx, object, status, 'Ready', 'InvalidSpec', problemsMessage(error.problems));
+    throw error;
+  }
+
+  // Kafka's view, when it answers (it does not while the cluster is being created).
+  let kafka: KafkaState | undefined;
+  let kafkaError: string | undefined;
+  try {
+    kafka = await observeKafka(await ctx.kafka(object));
+  } catch (error) {
+    kafkaError = errorMessage(error);
+  }
+
+  // 3. scale-down guard: nothing is applied while a broker to remove still hosts replicas
+  const pools = await poolSizes(ctx, render, object);
+  const scale = decideScaleDown(pools, kafka?.replicasOn ?? new Map());
+  if (scale.kind === 'refused') return refuse(ctx, object, status, 'Degraded', 'ScaleDownRefused', scale.reason);
+  if (scale.kind === 'allowed' && !kafka) {
+    return refuse(ctx, object, status, 'Degraded', 'ScaleDownRefused', `cannot check that nodes ${scale.removed.join(', ')} host no replicas: ${kafkaError}; nothing was applied`);
+  }
+
+  // 4. apply exactly what render made (SSA, owner references, prune)
+  const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === render.names.configMap);
+  const before = await ctx.client.get('ConfigMap', render.names.namespace, render.names.configMap);
+  const change = configChange(render, before, configMap);
+  const report = await applyDesired(ctx.client, object, objects as KubeObject[], OWNED_KINDS, { selector: `${CLUSTER_LABEL}=${render.names.cluster}` });
+  const changed = report.applied.filter((a) => a.changed);
+  if (changed.length > 0 || report.pruned.length > 0) {
+    const what = [...changed.map((a) => `${a.kind}/${a.name}`), ...report.pruned.map((p) => `-${p.kind}/${p.name}`)].join(', ');
+    const how = change.kind === 'dynamic' ? ' (broker configs changed dynamically, no restart)' : change.kind === 'restart' ? ` (a restart is needed for ${change.restart.join(', ')})` : '';
+    await ctx.event(object, 'Normal', 'Applied', `applied ${what}${how}`);
+  }
+
+  // 5. cluster-wide dynamic broker configs: incrementalAlterConfigs, no restart
+  if (kafka) {
+    const desired = desiredDynamicDefaults(brokers(render.model.nodes).map((n) => brokerProperties(render.model, n, render.placement)));
+    const plan = planDynamicDefaults(kafka.clusterDefaults, desired);
+    if (Object.keys(plan.set).length > 0 || plan.delete.length > 0) {
+      await withAdmin(await ctx.kafka(object), (admin) => alterClusterDefaults(admin, plan.set, plan.delete));
+      const what = [...Object.entries(plan.set).map(([k, v]) => `${k}=${v}`), ...plan.delete.map((k) => `-${k}`)].join(', ');
+      await ctx.event(object, 'Normal', 'ConfigUpdated', `cluster-wide broker configs set without a restart: ${what}`);
+      ctx.log('info', 'dynamic broker configs applied', { cluster: key, set: plan.set, delete: plan.delete });
+    }
+  }
+
+  // 6. roll: one pod at a time, when Kafka allows
+  const roll = await rollStep(ctx, render, kafka, kafkaError, async () => observeKafka(await ctx.kafka(object)));
+  if (roll.restarted) {
+    await ctx.event(object, 'Normal', 'RestartingNode', `deleted pod ${roll.restarted.pod} (node ${roll.restarted.node}) to restart it with the new configuration: ${roll.restarted.reason}`);
+    ctx.log('info', 'rolling', { cluster: key, node: roll.restarted.node, reason: roll.restarted.reason });
+  }
+
+  // 7. status
+  const listeners = await listenerAddresses(ctx, render, roll);
+  const observed = observedStatus(render, kafka, roll, listeners);
+  const registered = kafka ? brokers(render.model.nodes).every((n) => kafka.brokers.includes(n.id)) : false;
+  const ready = kafka !== undefined && roll.settled && roll.pending.length === 0 && registered;
+  const notReady = !kafka
+    ? { reason: 'KafkaUnreachable', message: `Kafka does not answer yet: ${kafkaError}` }
+    : roll.pending.length > 0
+      ? { reason: 'Rolling', message: `restarting nodes ${roll.pending.join(', ')} one at a time${roll.waiting ? `; ${roll.waiting}` : ''}` }
+      : !registered
+        ? { reason: 'BrokersNotRegistered', message: `registered brokers: ${kafka.brokers.join(', ')}` }
+        : { reason: 'PodsNotReady', message: roll.waiting ?? 'waiting for every pod to be Ready' };
+  const updates: ConditionUpdate[] = [
+    ready
+      ? { type: 'Ready', status: 'True', reason: 'Ready', message: `${observed.readyBrokers} brokers registered, quorum leader ${kafka!.quorum.leaderId}` }
+      : { type: 'Ready', status: 'False', ...notReady },
+    ready ? { type: 'Reconciling', status: 'False', reason: 'Reconciled', message: 'the cluster matches the spec' } : { type: 'Reconciling', status: 'True', ...notReady },
+    { type: 'Degraded', status: 'False', reason: 'AsExpected', message: 'nothing is refused' },
+  ];
+  await writeStatus(ctx, object, {
+    ...observed,
+    observedGeneration: object.metadata.generation,
+    conditions: setConditions(status.conditions, updates, ctx.now().toISOString(), object.metadata.generation),
+  });
+  return { requeueAfterMs: ready ? IDLE_REQUEUE_MS : BUSY_REQUEUE_MS };
+}
+
+/** The change from the ConfigMap the pods were given before to the one rendered now, over every node. */
+function configChange(render: RenderContext, before: KubeObject | undefined, after: RenderedObject | undefined): ConfigChange {
+  const oldData = (before?.data ?? {}) as Record<string, string>;
+  const newData = (after?.data ?? {}) as Record<string, string>;
+  const merged: ConfigChange = { kind: 'none', dynamic: [], restart: [] };
+  if (!before) return merged;
+  for (const node of render.model.nodes) {
+    const file = nodePropertiesFile(node.id);
+    if (oldData[file] === undefined) continue; // a new node: nothing restarts for it
+    const c = decideConfigChange(parseProperties(oldData[file]), parseProperties(newData[file] ?? ''));
+    for (const d of c.dynamic) if (!merged.dynamic.some((m) => m.key === d.key)) merged.dynamic.push(d);
+    for (const k of c.restart) if (!merged.restart.includes(k)) merged.restart.push(k);
+  }
+  merged.kind = merged.restart.length > 0 ? 'restart' : merged.dynamic.length > 0 ? 'dynamic' : 'none';
+  return merged;
+}
+
+/**
+ * A terminal problem of the spec: a condition says what and where, an event tells `kubectl describe`, nothing is
+ * applied. Not retried on a timer: a new generation of the resource queues it again (the scale-down guard
+ * re-checks periodically, since the replicas may move away).
+ */
+async function refuse(ctx: ControllerContext, object: KubeObject, status: KafkaClusterStatus, type: 'Ready' | 'Degraded', reason: string, message: string): Promise<ReconcileResult> {
+  const previous = status.conditions?.find((c) => c.type === type);
+  const updates: ConditionUpdate[] =
+    type === 'Ready'
+      ? [
+          { type: 'Ready', status: 'False', reason, message },
+          { type: 'Reconciling', status: 'False', reason, message: 'the spec cannot be applied as it is' },
+        ]
+      : [{ type: 'Degraded', status: 'True', reason, message }];
+  await writeStatus(ctx, object, {
+    ...status,
+    observedGeneration: object.metadata.generation,
+    conditions: setConditions(status.conditions, updates, ctx.now().toISOString(), object.metadata.generation),
+  });
+  if (previous?.reason !== reason || previous.message !== message) await ctx.event(object, 'Warning', reason, message);
+  return reason === 'ScaleDownRefused' ? { requeueAfterMs: 30_000 } : undefined;
+}
+
+async function writeStatus(ctx: ControllerContext, object: KubeObject, status: KafkaClusterStatus): Promise<void> {
+  await ctx.client.applyStatus({ apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.metadata.name, namespace: object.metadata.namespace }, status });
+}

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseSpec } from '../../src/api/load.ts';
+import { renderKubernetes } from '../../src/render/kubernetes.ts';
+import type { KubeObject } from '../../src/render/objects.ts';
+import { renderInput } from '../helpers/render.ts';
+import { clusterYaml } from '../helpers/spec.ts';
+
+const render = (config: string, mode?: 'kubectl' | 'operator') => renderKubernetes({ ...renderInput(parseSpec(clusterYaml(`config:\n${config}`, 'demo'))), ...(mode ? { mode } : {}) }).objects;
+const sts = (objects: KubeObject[]) => objects.find((o) => o.kind === 'StatefulSet')! as KubeObject & { spec: any };
+const hash = (objects: KubeObject[]) => sts(objects).spec.template.metadata.annotations['kafkaplane.io/config-hash'];
+
+test('render for kubectl rolls with the StatefulSet controller; for the operator, OnDelete', () => {
+  assert.deepEqual(sts(render('  num.io.threads: 5')).spec.updateStrategy, { type: 'RollingUpdate' });
+  assert.deepEqual(sts(render('  num.io.threads: 5', 'kubectl')).spec.updateStrategy, { type: 'RollingUpdate' });
+  assert.deepEqual(sts(render('  num.io.threads: 5', 'operator')).spec.updateStrategy, { type: 'OnDelete' });
+});
+
+test('for the operator, a cluster-wide dynamic value stays out of the config hash; read-only keys and key sets do not', () => {
+  const a = render('  num.io.threads: 5\n  log.retention.ms: 1000', 'operator');
+  const b = render('  num.io.threads: 8\n  log.retention.ms: 2000', 'operator');
+  assert.equal(hash(a), hash(b), 'dynamic values only: same hash, no roll');
+  // The ConfigMap still carries the new values (a pod that restarts later reads them).
+  assert.notDeepEqual(a.find((o) => o.kind === 'ConfigMap')!.data, b.find((o) => o.kind === 'ConfigMap')!.data);
+  assert.notEqual(hash(render('  num.io.threads: 5\n  log.retention.ms: 1000\n  queued.max.requests: 600', 'operator')), hash(a), 'a read-only key rolls');
+  assert.notEqual(hash(render('  num.io.threads: 5', 'operator')), hash(a), 'removing a dynamic key rolls');
+  // kubectl users have no one to apply dynamic values: every change rolls.
+  assert.notEqual(hash(render('  num.io.threads: 5\n  log.retention.ms: 1000')), hash(render('  num.io.threads: 8\n  log.retention.ms: 2000')));
+});
+
+test('apart from the update strategy and the hash, the operator applies what render makes', () => {
+  const strip = (objects: KubeObject[]) => JSON.stringify(objects, (k, v) => (k === 'updateStrategy' || k === 'kafkaplane.io/config-hash' ? undefined : v));
+  assert.equal(strip(render('  num.io.threads: 5', 'operator')), strip(render('  num.io.threads: 5')));
+});
