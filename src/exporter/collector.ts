@@ -8,7 +8,12 @@ import { SnapshotCollector } from '../kafka/snapshot.ts';
 import type { ClusterSnapshot } from '../model/cluster-snapshot.ts';
 import { type CommitSample, DEFAULT_LAG_RULES, type LagRules, type LagStatus, groupLagStatus, partitionLagStatus, pushSample } from '../ops/lag-status.ts';
 import { type ExporterState, exporterSamples, partitionStatusKey } from './metrics.ts';
-import type { ExporterRegistry } from './registry.ts';
+import type { Sample } from './metrics.ts';
+
+/** Where a collection's samples go: the registry the server reads, or the worker's channel to it. */
+export interface SampleSink {
+  update(samples: readonly Sample[], takenAtMs: number | undefined): Promise<void>;
+}
 
 export interface CollectorOptions {
   connection: ConnectionConfig;
@@ -31,7 +36,7 @@ export interface CollectorOptions {
  */
 export class ExporterCollector {
   readonly #o: CollectorOptions;
-  readonly #registry: ExporterRegistry;
+  readonly #registry: SampleSink;
   readonly #snapshots = new SnapshotCollector();
   readonly #windows = new Map<string, CommitSample[]>();
   #admin: Admin | undefined;
@@ -42,7 +47,7 @@ export class ExporterCollector {
   #lastError: string | undefined;
   #failing = false;
 
-  constructor(registry: ExporterRegistry, options: CollectorOptions) {
+  constructor(registry: SampleSink, options: CollectorOptions) {
     this.#registry = registry;
     this.#o = options;
   }

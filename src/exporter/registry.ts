@@ -26,12 +26,14 @@ export class ExporterRegistry {
    * scrapes arriving meanwhile are answered (from the previous collection) without waiting for the whole build.
    */
   async update(samples: readonly Sample[], takenAtMs: number | undefined): Promise<void> {
-    const text = await exposition(samples, () => new Promise((resolve) => setImmediate(resolve)));
-    // Compressed once here (in libuv's thread pool), not per scrape: Prometheus asks for gzip.
-    const gzipped = await promisify(gzip)(text);
-    this.#text = text;
-    this.#gzipped = gzipped;
-    this.#takenAtMs = takenAtMs;
+    this.setCollection({ ...(await renderCollection(samples)), takenAtMs });
+  }
+
+  /** Serves a collection rendered elsewhere (the collector's worker thread). */
+  setCollection(collection: RenderedCollection & { takenAtMs: number | undefined }): void {
+    this.#text = collection.text;
+    this.#gzipped = collection.gzipped;
+    this.#takenAtMs = collection.takenAtMs;
   }
 
   /**
@@ -56,6 +58,20 @@ export class ExporterRegistry {
   get contentType(): string {
     return this.registry.contentType;
   }
+}
+
+export interface RenderedCollection {
+  text: string;
+  gzipped: Buffer;
+}
+
+/**
+ * A collection's samples as Prometheus text and its gzip (compressed once here, in libuv's thread pool, not per
+ * scrape: Prometheus asks for gzip). The text is built in slices that yield to the event loop.
+ */
+export async function renderCollection(samples: readonly Sample[]): Promise<RenderedCollection> {
+  const text = await exposition(samples, () => new Promise((resolve) => setImmediate(resolve)));
+  return { text, gzipped: await promisify(gzip)(text) };
 }
 
 const FAMILIES: readonly MetricDefinition[] = [...Object.values(KAFKA_EXPORTER_METRICS), ...Object.values(KAFKAPLANE_METRICS)].filter((m) => m !== KAFKAPLANE_METRICS.collectionAge);

@@ -1,6 +1,5 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import type { ExporterCollector } from './collector.ts';
 import type { ExporterRegistry } from './registry.ts';
 
 export interface ExporterServerOptions {
@@ -14,7 +13,7 @@ export interface ExporterServerOptions {
  * `/healthz` answers while the process runs, `/ready` once a collection succeeded (503 before, with the reason), `/`
  * links the metrics.
  */
-export function exporterApp(registry: ExporterRegistry, collector: ExporterCollector, metricsPath: string): Hono {
+export function exporterApp(registry: ExporterRegistry, collector: { readonly ready: boolean; readonly lastError: string | undefined }, metricsPath: string): Hono {
   const app = new Hono();
   app.get(metricsPath, async (c) => {
     if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {

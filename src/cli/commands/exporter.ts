@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { KafkaplaneError, hint } from '../../errors.ts';
-import { ExporterCollector } from '../../exporter/collector.ts';
 import { EndToEndProbe } from '../../exporter/probe.ts';
 import { ExporterRegistry } from '../../exporter/registry.ts';
 import { exporterApp, startExporterServer } from '../../exporter/server.ts';
+import { WorkerCollector } from '../../exporter/worker-collector.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
 import { type Io, writeNote, writeStderrLine } from '../output.ts';
 
@@ -83,25 +83,30 @@ function listenAddress(value: string): { host: string; port: number } {
  */
 export async function exporter(flags: ExporterFlags, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<ExporterReport> {
   const where = listenAddress(flags['web.listenAddress']);
-  const topicFilter = pattern('--topic.filter', flags['topic.filter']);
-  const topicExclude = pattern('--topic.exclude', flags['topic.exclude']);
-  const groupFilter = pattern('--group.filter', flags['group.filter']);
-  const groupExclude = pattern('--group.exclude', flags['group.exclude']);
+  // Checked here, compiled again in the collection thread.
+  for (const [flag, value] of [
+    ['--topic.filter', flags['topic.filter']],
+    ['--topic.exclude', flags['topic.exclude']],
+    ['--group.filter', flags['group.filter']],
+    ['--group.exclude', flags['group.exclude']],
+  ] as const)
+    pattern(flag, value);
   const connection = await resolveConnection(await connectionFlags(flags, env), env);
   const registry = new ExporterRegistry();
   const probe = flags.probeTopic ? new EndToEndProbe(registry.registry, connection, flags.probeTopic) : undefined;
   let collections = 0;
-  const collector = new ExporterCollector(registry, {
+  const collector = new WorkerCollector(registry, {
     connection,
     intervalMs: flags['collect.interval'] * 1000,
-    topicFilter: (t) => topicFilter.test(t) && !topicExclude.test(t),
-    groupFilter: (g) => groupFilter.test(g) && !groupExclude.test(g),
+    topicFilter: flags['topic.filter'],
+    topicExclude: flags['topic.exclude'],
+    groupFilter: flags['group.filter'],
+    groupExclude: flags['group.exclude'],
     lagSeconds: flags.lagSeconds,
     log: (message) => writeNote(io, `exporter: ${message}`),
-    onCollected: (snapshot) => {
+    onCollected: (summary) => {
       collections++;
-      if (snapshot && collections === 1)
-        writeNote(io, `exporter: first collection: ${snapshot.brokers.length} brokers, ${snapshot.topics.length} topics, ${snapshot.groups.length} groups in ${snapshot.durationMs} ms`);
+      if (summary && collections === 1) writeNote(io, `exporter: first collection: ${summary.brokers} brokers, ${summary.topics} topics, ${summary.groups} groups in ${summary.durationMs} ms`);
       if (probe) void probe.round().catch((error: unknown) => writeNote(io, `exporter: probe failed: ${(error as Error).message}`));
     },
   });
