@@ -86,6 +86,55 @@ test('group metrics equal kafka-consumer-groups --describe; lag in seconds is th
   assert.equal(sample(metrics, 'kafkaplane_consumergroup_status', { consumergroup: GROUP }), 1, 'no members, no window yet: OK');
 });
 
+test('a KIP-848 consumer group (group.protocol=consumer) with a live member: members, offsets and lag as kafka-consumer-groups reports them', async () => {
+  const group = 'app848';
+  // Kafka's own console consumer joins with the new protocol, reads all 60 records, commits, and stays until idle.
+  const member = runKafkaTool(
+    KAFKA_TOOLS.consoleConsumer,
+    [
+      '--bootstrap-server',
+      cluster.bootstrap,
+      '--topic',
+      TOPIC,
+      '--group',
+      group,
+      '--from-beginning',
+      '--consumer-property',
+      'group.protocol=consumer',
+      '--consumer-property',
+      'auto.commit.interval.ms=500',
+      '--timeout-ms',
+      '15000',
+    ],
+    { timeoutMs: 90_000 },
+  );
+  try {
+    let metrics = '';
+    const deadline = Date.now() + 45_000;
+    while (Date.now() < deadline) {
+      metrics = (await httpGet(`${base}/metrics`)).body;
+      if (sample(metrics, 'kafka_consumergroup_members', { consumergroup: group }) === 1 && sample(metrics, 'kafka_consumergroup_current_offset_sum', { consumergroup: group, topic: TOPIC }) === 60)
+        break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(sample(metrics, 'kafka_consumergroup_members', { consumergroup: group }), 1, 'the KIP-848 member is counted');
+    const tool = await runKafkaTool(KAFKA_TOOLS.consumerGroups, ['--bootstrap-server', cluster.bootstrap, '--describe', '--group', group]);
+    assert.equal(tool.code, 0, tool.stderr);
+    const rows = tool.stdout.split('\n').filter((l) => l.startsWith(`${group} `));
+    assert.equal(rows.length, 3, tool.stdout);
+    for (const row of rows) {
+      const [, , partition, current, , lag] = row.trim().split(/\s+/);
+      assert.equal(sample(metrics, 'kafka_consumergroup_current_offset', { consumergroup: group, topic: TOPIC, partition: partition! }), Number(current));
+      assert.equal(sample(metrics, 'kafka_consumergroup_lag', { consumergroup: group, topic: TOPIC, partition: partition! }), Number(lag));
+    }
+    assert.equal(sample(metrics, 'kafka_consumergroup_lag_sum', { consumergroup: group, topic: TOPIC }), 0);
+    const listed = JSON.parse((await runCli(['groups', 'list', '--state-dir', cluster.stateDir, '-o', 'json'])).stdout) as { id: string; type: string }[];
+    assert.equal(listed.find((g) => g.id === group)?.type, 'consumer', 'it is a KIP-848 group, not a classic one');
+  } finally {
+    await member;
+  }
+});
+
 test('scrapes read the cache: fast, with health and readiness endpoints', async () => {
   assert.equal((await httpGet(`${base}/healthz`)).body, 'ok');
   assert.equal((await httpGet(`${base}/ready`)).status, 200);
