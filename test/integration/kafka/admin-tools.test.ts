@@ -620,7 +620,7 @@ test("a SCRAM listener: connect-info's properties log kafkaplane and Kafka's too
 
 interface DoctorReport {
   exitCode: number;
-  findings: { check: string; severity: string; title: string; detail: string[]; fix: string | null }[];
+  findings: { check: string; severity: string; title: string; detail: string[]; fix: string | null; id?: string; causedBy?: string }[];
 }
 
 async function doctor(...args: string[]): Promise<DoctorReport & { code: number }> {
@@ -703,7 +703,10 @@ test('doctor finds a stopped broker and a partition under min.insync.replicas', 
   const local = await doctor('--state-dir', cluster.stateDir);
   const nodes = local.findings.find((f) => f.check === 'local-nodes')!;
   assert.equal(nodes.severity, 'critical');
-  assert.match(nodes.title, /not running: 2/);
+  assert.match(nodes.title, /^node 2 \(.+\) of local cluster ".+" is not running/);
+  assert.equal(nodes.id, 'node-2');
+  // The stopped node is the root cause: the missing broker is reported under it, not as a second critical finding.
+  assert.equal(local.findings.find((f) => f.check === 'brokers')?.causedBy, 'node-2');
 
   // kafka-topics agrees on which partitions are under min ISR.
   const alive = bootstrap.split(',').slice(0, 2).join(',');
