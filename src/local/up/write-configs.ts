@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Hint, action, hint } from '../../errors.ts';
 import { brokerProperties } from '../../model/broker-properties.ts';
@@ -30,7 +30,10 @@ export async function writeConfigs(local: LocalCluster, distribution: Distributi
           hint`node ${node.id} is running with its previous configuration (${changed.join(', ')} changed in the spec); restart the cluster to apply it: ${action('down')} && ${action('up')}`,
         );
     }
-    await writeFile(layout.propertiesFile(node.id), formatProperties(props, `node ${node.id} of cluster ${state.name}: written by kafkaplane from the spec on every up; edits here are overwritten`));
+    // Owner-only: a secured cluster's properties carry the internal listeners' JAAS passwords (and keystore ones).
+    const file = layout.propertiesFile(node.id);
+    await writeFile(file, formatProperties(props, `node ${node.id} of cluster ${state.name}: written by kafkaplane from the spec on every up; edits here are overwritten`), { mode: 0o600 });
+    await chmod(file, 0o600);
     const nodeLogging = loggingConfig(distribution.logging, layout.logFile(node.id));
     await mkdir(join(layout.nodeDir(node.id), 'logs'), { recursive: true });
     await writeFile(join(layout.nodeDir(node.id), nodeLogging.fileName), nodeLogging.text);

@@ -7,13 +7,14 @@ import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { withAdmin } from '../../../src/kafka/admin-session.ts';
 import { principalAcls } from '../../../src/kafka/users.ts';
-import { adminConnection } from '../../../src/local/local-cluster.ts';
+import { adminConnection, internalSasl } from '../../../src/local/local-cluster.ts';
 import { locate } from '../../../src/local/locate.ts';
 import { up } from '../../../src/local/up.ts';
 import { parseSpec } from '../../../src/api/load.ts';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnCli } from '../../helpers/cli.ts';
 import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
 import { startTestCluster, TEST_PORTS, type TestCluster } from '../../helpers/local-cluster.ts';
 
@@ -200,4 +201,43 @@ test("kafkaplane's own listeners are no way around the ACLs: anonymous and wrong
   const quorum = await runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-controller', controller, '--command-config', config, 'describe', '--status'], { timeoutMs: 60_000 });
   assert.equal(quorum.code, 0, quorum.stderr);
   assert.match(quorum.stdout, /CurrentVoters:\s+\[/);
+});
+
+test('no password in any output or log: status, connect-info, doctor, topics list, the up result, node logs; files that hold one are 0600', async () => {
+  const local = await locate({ stateDir: cluster.stateDir });
+  const secrets = [...(await Promise.all(cluster.result.users.map((u) => password(u.user)))), internalSasl(local)?.password].filter((s): s is string => s !== undefined);
+  assert.ok(secrets.length >= 3, 'two users and the internal one');
+  const where = ['--state-dir', cluster.stateDir];
+  const outputs: [string, string][] = [['the up result (-o json)', JSON.stringify(cluster.result)]];
+  for (const args of [
+    ['status'],
+    ['status', '-o', 'json'],
+    ['connect-info', '--listener', 'scram', '--user', 'orders-app'],
+    ['connect-info', '--listener', 'scram', '--user', 'orders-app', '-o', 'json'],
+    ['doctor', '--lag-interval', '0'],
+    ['doctor', '--lag-interval', '0', '-o', 'json'],
+    ['topics', 'list'],
+  ]) {
+    const r = await spawnCli([...args, ...where], { timeoutMs: 60_000 });
+    outputs.push([`kafkaplane ${args.join(' ')}`, `${r.stdout}${r.stderr}`]);
+  }
+  for (const node of local.model.nodes) outputs.push([`node ${node.id}'s log`, await readFile(local.layout.logFile(node.id), 'utf8')]);
+  for (const [what, text] of outputs) {
+    for (const secret of secrets) assert.ok(!text.includes(secret), `${what} shows a password`);
+  }
+  // Files that must hold a secret (the users' password files, the brokers' JAAS settings) are readable by the owner only.
+  const holders: string[] = [];
+  for (const file of await readdir(cluster.stateDir, { recursive: true })) {
+    const path = join(cluster.stateDir, file);
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile() || info.size > 1 << 20) continue;
+    const text = await readFile(path, 'utf8');
+    if (!secrets.some((s) => text.includes(s))) continue;
+    holders.push(file);
+    assert.equal(info.mode & 0o077, 0, `${file} holds a password and is mode ${(info.mode & 0o777).toString(8)}`);
+  }
+  assert.ok(holders.length >= 3, holders.join(', '));
+  // Only on request: --reveal-password.
+  const revealed = await spawnCli(['connect-info', '--listener', 'scram', '--user', 'orders-app', '--reveal-password', ...where]);
+  assert.ok(revealed.stdout.includes(await password('orders-app')), revealed.stdout);
 });
