@@ -102,6 +102,8 @@ export const TEST_PORTS = {
   localSecurity: 21092,
   kafka39: 22092,
   quickStart: 23092,
+  /** quick-start.test.ts's interrupted `up` (quickStart + 1000). */
+  quickStartInterrupt: 24092,
   dedicated: 25092,
   exporter: 26092,
   prometheus: 28092,

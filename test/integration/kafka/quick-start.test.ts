@@ -86,7 +86,7 @@ test('the quick start: up on the example, kcat -L sees 3 brokers, status/logs/do
 test('Ctrl-C during up stops the nodes it started: no JVM is left behind', async () => {
   const stateDir = await newStateDir();
   let runningAtInterrupt: number[] = [];
-  const run = await kafkaplane(['up', '-f', EXAMPLE, '--state-dir', stateDir, '--port-base', String(PORT_BASE + 1000)], {
+  const run = await kafkaplane(['up', '-f', EXAMPLE, '--state-dir', stateDir, '--port-base', String(TEST_PORTS.quickStartInterrupt)], {
     onStderr: (text, child) => {
       // Once the JVMs are starting, interrupt as a user pressing Ctrl-C would.
       if (runningAtInterrupt.length === 0 && /starting nodes 0, 1, 2/.test(text)) {
