@@ -67,6 +67,16 @@ export class WorkQueue {
     for (const w of this.#waiters.splice(0)) w();
   }
 
+  /** Keys waiting for a worker (not counting those waiting out a backoff or running). */
+  get depth(): number {
+    return this.#pending.size;
+  }
+
+  /** Keys being reconciled now. */
+  get running(): number {
+    return this.#running;
+  }
+
   /** Resolves when nothing is queued or running (tests, benchmarks). */
   idle(): Promise<void> {
     if (this.#pending.size === 0 && this.#running === 0) return Promise.resolve();

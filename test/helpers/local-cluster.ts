@@ -108,6 +108,7 @@ export const TEST_PORTS = {
   reliability: 18092,
   adminTools: 29092,
   toolbox: 31092,
+  operator: 24092,
 } as const;
 
 /** Live JVMs of a state directory's nodes: every node's command line carries -Dkafkaplane.node=<its dir>. */
