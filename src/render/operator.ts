@@ -30,14 +30,14 @@ export const NAMESPACED_RULES = [
   { apiGroups: ['kafkaplane.io'], resources: ['kafkaclusters/status', 'kafkatopics/status', 'kafkausers/status'], verbs: ['get', 'patch', 'update'] },
   { apiGroups: ['kafkaplane.io'], resources: ['kafkaclusters/finalizers', 'kafkatopics/finalizers', 'kafkausers/finalizers'], verbs: ['update'] },
   // What render produces for a KafkaCluster, and the KafkaUser Secrets.
-  { apiGroups: [''], resources: ['configmaps', 'secrets', 'services', 'serviceaccounts', 'persistentvolumeclaims'], verbs: ALL },
+  { apiGroups: [''], resources: ['configmaps', 'secrets', 'services', 'serviceaccounts', 'persistentvolumeclaims'], verbs: [...ALL] },
   { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
-  { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ALL },
-  { apiGroups: ['batch'], resources: ['jobs'], verbs: ALL },
-  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ALL },
-  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ALL },
-  { apiGroups: ['monitoring.coreos.com'], resources: ['podmonitors', 'prometheusrules'], verbs: ALL },
+  { apiGroups: ['apps'], resources: ['statefulsets'], verbs: [...ALL] },
+  { apiGroups: ['batch'], resources: ['jobs'], verbs: [...ALL] },
+  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: [...ALL] },
+  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: [...ALL] },
+  { apiGroups: ['monitoring.coreos.com'], resources: ['podmonitors', 'prometheusrules'], verbs: [...ALL] },
 ];
 
 /**
@@ -45,7 +45,7 @@ export const NAMESPACED_RULES = [
  * lets the operator grant what it holds itself, hence nodes get.
  */
 export const CLUSTER_RULES = [
-  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles', 'clusterrolebindings'], verbs: ALL },
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles', 'clusterrolebindings'], verbs: [...ALL] },
   { apiGroups: [''], resources: ['nodes'], verbs: ['get'] },
 ];
 

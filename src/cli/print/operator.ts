@@ -13,7 +13,7 @@ export const operatorInstallPrinter: Printer<OperatorInstallReport> = {
       for (const a of r.applied) io.stdout.write(`${a.kind.toLowerCase()}/${a.name}${a.namespace ? ` (${a.namespace})` : ''} ${a.changed ? 'applied' : 'unchanged'}\n`);
       return;
     }
-    io.stdout.write(r.objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'));
+    io.stdout.write(r.objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'));
   },
 };
 
