@@ -110,7 +110,7 @@ export class Manager {
     for (const queue of queues) queue.stop();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.all(queues.map((q) => (q.running > 0 ? q.idle() : undefined))),
+      Promise.all(queues.map((q) => q.drained())),
       new Promise((resolve) => {
         timer = setTimeout(resolve, graceMs);
       }),

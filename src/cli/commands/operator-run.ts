@@ -17,6 +17,7 @@ export interface OperatorRunFlags {
   healthAddress?: string;
   leaderElect?: boolean;
   leaseNamespace?: string;
+  leaseDuration?: number;
 }
 
 export interface OperatorRunReport {
@@ -41,7 +42,17 @@ export async function operatorRun(flags: OperatorRunFlags, io: Io, env: NodeJS.P
     namespace,
     kafka: kafkaConnectionResolver(overrides),
     writeLog: (line) => io.stderr.write(`${line}\n`),
-    ...(flags.leaderElect === false ? {} : { leaderElection: { namespace: leaseNamespace, name: 'kafkaplane-operator', identity: `${env.HOSTNAME ?? hostname()}-${process.pid}` } }),
+    ...(flags.leaderElect === false
+      ? {}
+      : {
+          leaderElection: {
+            namespace: leaseNamespace,
+            name: 'kafkaplane-operator',
+            identity: `${env.HOSTNAME ?? hostname()}-${process.pid}`,
+            leaseMs: (flags.leaseDuration ?? 15) * 1000,
+            retryMs: Math.max(500, ((flags.leaseDuration ?? 15) * 1000) / 5),
+          },
+        }),
   });
   let health: string | null = null;
   let server: Awaited<ReturnType<typeof startHealthServer>>['server'] | undefined;
@@ -61,7 +72,12 @@ export async function operatorRun(flags: OperatorRunFlags, io: Io, env: NodeJS.P
     process.once('SIGINT', () => stop('SIGINT'));
   });
   manager.log('info', 'starting', { namespace: namespace ?? '*', kafkaBootstrapOverrides: [...overrides.keys()], topicDeletion: flags.topicDeletion ?? 'delete' });
-  await Promise.race([manager.start(), stopped]);
+  await Promise.race([
+    manager.start().catch((error: unknown) => {
+      if (stopping === undefined) throw error; // else: stopped while waiting for the lease
+    }),
+    stopped,
+  ]);
   await stopped;
   if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   const reconciles = (await manager.metrics.reconciles.get()).values.reduce((sum, v) => sum + v.value, 0);

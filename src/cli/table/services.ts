@@ -51,6 +51,7 @@ export const SERVICES: CommandDeclaration<unknown, unknown>[] = [
       option('--health-port <port>', 'serve /healthz, /readyz and /metrics on this port (0: a free one)', { parse: integer('--health-port', 0, 65535) }),
       option('--health-address <address>', 'the address of the health port', { default: '0.0.0.0' }),
       option('--no-leader-elect', 'do not take the kafkaplane-operator Lease (one replica only)'),
+      option('--lease-duration <seconds>', 'a leader that does not renew the Lease for this long is replaced', { parse: integer('--lease-duration', 2, 300), default: 15 }),
       option('--lease-namespace <namespace>', 'namespace of the leader Lease (default: $POD_NAMESPACE, else the watched namespace)'),
     ],
     run: async () => (await import('../commands/operator-run.ts')).operatorRun,
