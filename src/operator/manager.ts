@@ -142,6 +142,9 @@ export class Manager {
   }
 
   #changed(kind: string, key: string, object: KubeObject | undefined, previous: KubeObject | undefined): void {
+    // controller-runtime's GenerationChanged-style predicate for the controllers' own kinds: a change of status
+    // alone (the operator's own writes, mostly) or of finalizers alone wakes nobody; the periodic resync still comes.
+    if (object && previous && OWN_KINDS.has(kind) && sameApart(object, previous)) return;
     this.#queues.get(kind)?.add(key);
     for (const controller of this.#o.controllers) {
       for (const watch of controller.watches ?? []) {
@@ -198,4 +201,16 @@ export function matches(object: KubeObject, selector: string | undefined): boole
     if (t.startsWith('!')) return !(t.slice(1) in labels);
     return t in labels;
   });
+}
+
+const OWN_KINDS = new Set(['KafkaCluster', 'KafkaTopic', 'KafkaUser']);
+
+/** Equal but for status, finalizers and bookkeeping (resourceVersion, managedFields). */
+function sameApart(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => {
+    const { status: _status, metadata, ...rest } = o;
+    const { resourceVersion: _rv, managedFields: _mf, finalizers: _f, ...meta } = metadata;
+    return JSON.stringify({ ...rest, metadata: meta });
+  };
+  return strip(a) === strip(b);
 }

@@ -18,6 +18,8 @@ interface Pending {
   config: ConnectionConfig;
   requests: { desired: DesiredTopic; resolve: (o: TopicOutcome) => void; reject: (e: unknown) => void }[];
   timer: NodeJS.Timeout;
+  /** Its window has passed: it runs as soon as the cluster's previous batch is done. */
+  due: boolean;
 }
 
 /**
@@ -30,6 +32,7 @@ export class TopicBatcher {
   readonly #pool: AdminPool;
   readonly #windowMs: number;
   readonly #pending = new Map<string, Pending>();
+  readonly #running = new Set<string>();
 
   constructor(pool: AdminPool, windowMs = 20) {
     this.#pool = pool;
@@ -41,16 +44,29 @@ export class TopicBatcher {
     return new Promise((resolve, reject) => {
       let batch = this.#pending.get(key);
       if (!batch) {
-        const timer = setTimeout(() => {
-          const taken = this.#pending.get(key);
-          this.#pending.delete(key);
-          if (taken) void this.#run(taken);
-        }, this.#windowMs);
-        batch = { config, requests: [], timer };
+        const created: Pending = { config, requests: [], timer: setTimeout(() => this.#flush(key, created), this.#windowMs), due: false };
+        batch = created;
         this.#pending.set(key, batch);
       }
       batch.requests.push({ desired, resolve, reject });
     });
+  }
+
+  /** One batch per cluster at a time: what arrives meanwhile waits and goes in the next (bigger) batch. */
+  #flush(key: string, batch: Pending): void {
+    batch.due = true;
+    if (this.#running.has(key) || this.#pending.get(key) !== batch) return;
+    this.#pending.delete(key);
+    this.#running.add(key);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.#running.delete(key);
+      const next = this.#pending.get(key);
+      if (next?.due) this.#flush(key, next);
+    };
+    void this.#run(batch, release).finally(release);
   }
 
   /** Deletes topics in Kafka (absent ones are not an error). */
@@ -62,7 +78,8 @@ export class TopicBatcher {
     });
   }
 
-  async #run(batch: Pending): Promise<void> {
+  /** `release` lets the next batch start once this one's Kafka changes are made (waiting for visibility overlaps). */
+  async #run(batch: Pending, release: () => void): Promise<void> {
     try {
       const outcomes = await this.#pool.with(batch.config, async (admin) => {
         const desired = batch.requests.map((r) => r.desired);
@@ -73,8 +90,9 @@ export class TopicBatcher {
           admin,
           actions.filter((a) => a.kind !== 'not-supported'),
         );
+        release();
         const changed = new Set(results.filter((r) => !r.error).map((r) => (r.action.kind === 'create' ? r.action.topic.name : (r.action as { topic: string }).topic)));
-        const after = changed.size > 0 ? new Map([...observed, ...(await observeTopics(admin, [...changed]))]) : observed;
+        const after = changed.size > 0 ? new Map([...observed, ...(await visible(admin, [...changed]))]) : observed;
         return batch.requests.map((r): TopicOutcome => {
           const name = r.desired.name;
           const mine = (a: TopicAction) => (a.kind === 'create' ? a.topic.name : a.topic) === name;
@@ -92,10 +110,25 @@ export class TopicBatcher {
   }
 
   stop(): void {
+    this.#running.clear();
     for (const batch of this.#pending.values()) {
       clearTimeout(batch.timer);
       for (const r of batch.requests) r.reject(new Error('the operator is stopping'));
     }
     this.#pending.clear();
   }
+}
+
+/**
+ * The topics as Kafka describes them once its metadata shows them all: a broker learns of a new topic from the
+ * metadata log a moment after CreateTopics returns, and Ready must mean that clients see the topic. Bounded: after
+ * 5 s the observation is returned as it is (the status then lacks the partitions until the next reconcile).
+ */
+async function visible(admin: Parameters<typeof observeTopics>[0], names: string[]): Promise<Map<string, ObservedTopic>> {
+  let observed = await observeTopics(admin, names);
+  for (let i = 0; i < 50 && names.some((n) => !observed.has(n)); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    observed = await observeTopics(admin, names);
+  }
+  return observed;
 }
