@@ -51,7 +51,7 @@ test("the chart's crds/ is what src/api/crd.ts generates", async () => {
   const list = await runCliJson<{ items: Obj[] }>(['operator', 'install', '-o', 'json']);
   const crds = list.items.filter((o) => o.kind === 'CustomResourceDefinition');
   const file = parseAllDocuments(readFileSync(`${CHART}/crds/kafkaplane.io.yaml`, 'utf8')).map((d) => d.toJS() as Obj);
-  assert.deepEqual(sorted(file), sorted(crds), 'regenerate deploy/helm/kafkaplane-operator/crds/kafkaplane.io.yaml (docs/operator.md)');
+  assert.deepEqual(sorted(file), sorted(crds), 'regenerate it: node scripts/helm/crds.ts');
 });
 
 const CASES: { name: string; cli: string[]; helm: string[] }[] = [

@@ -47,7 +47,7 @@ test('a KafkaTopic becomes a Kafka topic; config changes and new partitions reac
   assert.deepEqual(topic?.overrides, { 'cleanup.policy': 'compact' }, 'retention.ms was removed, cleanup.policy set');
 });
 
-test('fewer partitions or another replication factor: NotSupported, nothing changed in Kafka', async () => {
+test('fewer partitions, another replication factor or a new topicName: NotSupported, nothing changed in Kafka', async () => {
   await h.client.apply(topicResource('orders', { partitions: 2, replicas: 1, config: { 'cleanup.policy': 'delete' } }));
   const refused = await waitFor(
     'NotSupported',
@@ -68,6 +68,15 @@ test('fewer partitions or another replication factor: NotSupported, nothing chan
     (o) => condition(o, 'NotSupported')?.reason === 'ReplicasChange',
   );
   assert.match(condition(rf, 'NotSupported')!.message, /replication factor 1/);
+
+  await h.client.apply(topicResource('orders', { topicName: 'orders-renamed', partitions: 5, replicas: 1, config: { 'cleanup.policy': 'compact' } }));
+  const renamed = await waitFor(
+    'TopicNameChange',
+    () => get('orders'),
+    (o) => condition(o, 'NotSupported')?.reason === 'TopicNameChange',
+  );
+  assert.equal(statusOf(renamed).topicName, 'orders');
+  assert.equal(await inKafka('orders-renamed'), undefined, 'no new topic');
 
   await h.client.apply(topicResource('orders', { partitions: 5, replicas: 1, config: { 'cleanup.policy': 'compact' } }));
   const fixed = await ready('orders');

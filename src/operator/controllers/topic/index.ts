@@ -68,7 +68,7 @@ export function topicController(options: TopicControllerOptions = {}): Controlle
       const stillClaimed = others.some((o) => o.metadata.deletionTimestamp === undefined);
       const parsed = parseTopic(object);
       if (cluster.cluster && !keep && !stillClaimed && parsed.value) {
-        const name = kafkaTopicName(parsed.value);
+        const name = (object.status as { topicName?: string } | undefined)?.topicName ?? kafkaTopicName(parsed.value);
         await batcher.delete(await ctx.kafka(cluster.cluster), [name]);
         ctx.log('info', 'deleted the Kafka topic', { key, topic: name });
         void ctx.event(object, 'Normal', 'TopicDeleted', `deleted topic "${name}" in Kafka`);
@@ -97,8 +97,21 @@ export function topicController(options: TopicControllerOptions = {}): Controlle
       return;
     }
 
-    const current = await setFinalizer(ctx, object, TOPIC_FINALIZER, true);
     const desired = desiredTopic(parsed.value);
+    const previousName = (object.status as { topicName?: string } | undefined)?.topicName;
+    if (previousName !== undefined && previousName !== desired.name) {
+      // Strimzi: a topic cannot be renamed (Kafka has no rename); the resource keeps managing the old one.
+      const message = `spec.topicName changed from "${previousName}" to "${desired.name}": Kafka cannot rename a topic; set topicName: ${previousName} again, or create a new KafkaTopic for "${desired.name}"`;
+      await write(
+        [
+          { type: 'Ready', status: 'False', reason: 'NotSupported', message },
+          { type: 'NotSupported', status: 'True', reason: 'TopicNameChange', message },
+        ],
+        { topicName: previousName },
+      );
+      return;
+    }
+    const current = await setFinalizer(ctx, object, TOPIC_FINALIZER, true);
     let outcome: Awaited<ReturnType<TopicBatcher['submit']>>;
     try {
       outcome = await batcher.submit(await ctx.kafka(cluster.cluster), desired);
