@@ -1,6 +1,6 @@
 import type { Admin } from '@platformatic/kafka';
 import { kubernetesSettings } from '../api/kubernetes.ts';
-import { KafkaplaneError, hint } from '../errors.ts';
+import { KafkaplaneError, hint, setting } from '../errors.ts';
 import { createAdmin } from '../kafka/admin-session.ts';
 import { type ConnectionConfig, parseBootstrap } from '../kafka/client.ts';
 import { clusterModel } from '../model/broker-properties.ts';
@@ -25,7 +25,7 @@ export function parseBootstrapOverrides(values: readonly string[]): Map<string, 
     const m = /^([a-z0-9-]+)\/([a-z0-9.-]+)=(.+)$/.exec(value.trim());
     if (!m) {
       throw new KafkaplaneError('BAD_USAGE', `--kafka-bootstrap "${value}" is not namespace/name=host:port[,host:port]`, {
-        hint: 'e.g. --kafka-bootstrap kafka/my-cluster=127.0.0.1:9093 (the KafkaCluster kafka/my-cluster, its REPLICATION listener port-forwarded)',
+        hint: hint`e.g. ${setting('kafkaBootstrap', 'kafka/my-cluster=127.0.0.1:9093')} (the KafkaCluster kafka/my-cluster, its REPLICATION listener port-forwarded)`,
       });
     }
     overrides.set(`${m[1]}/${m[2]}`, parseBootstrap(m[3]!));
@@ -62,7 +62,7 @@ export function kafkaConnectionResolver(overrides: ReadonlyMap<string, readonly 
     const encoded = (secret?.data as Record<string, string> | undefined)?.[ref.key];
     if (encoded === undefined) {
       throw new KafkaplaneError('NO_INTERNAL_PASSWORD', `KafkaCluster ${key} authenticates its internal listeners, but Secret ${cluster.metadata.namespace}/${ref.name} has no key "${ref.key}"`, {
-        hint: hint`create it (render makes it with the cluster's objects): kubectl create secret generic ${ref.name} -n ${cluster.metadata.namespace ?? 'default'} --from-literal=${ref.key}=…`,
+        hint: `render makes it with the cluster's objects; or create it with kubectl create secret generic ${ref.name} in namespace ${cluster.metadata.namespace ?? 'default'}, key ${ref.key}`,
       });
     }
     return { ...config, sasl: { mechanism: 'PLAIN', username: INTERNAL_USER, password: Buffer.from(encoded, 'base64').toString('utf8') } };

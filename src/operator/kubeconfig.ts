@@ -1,5 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { KafkaplaneError } from '../errors.ts';
+import { KafkaplaneError, hint, setting } from '../errors.ts';
 import { KubeClient } from './kube/client.ts';
 
 /**
@@ -13,11 +13,11 @@ export function kubeClient(kubeconfig: string | undefined): KubeClient {
     else config.loadFromDefault();
   } catch (error) {
     throw new KafkaplaneError('BAD_USAGE', `cannot read the kubeconfig${kubeconfig ? ` ${kubeconfig}` : ''}: ${error instanceof Error ? error.message : String(error)}`, {
-      hint: 'pass --kubeconfig <file>, set KUBECONFIG, or run in a pod with a ServiceAccount',
+      hint: hint`pass ${setting('kubeconfig', '<file>')}, set KUBECONFIG, or run in a pod with a ServiceAccount`,
     });
   }
   if (!config.getCurrentCluster()) {
-    throw new KafkaplaneError('BAD_USAGE', 'the kubeconfig has no current cluster', { hint: 'pass --kubeconfig <file> or set its current-context' });
+    throw new KafkaplaneError('BAD_USAGE', 'the kubeconfig has no current cluster', { hint: hint`pass ${setting('kubeconfig', '<file>')} or set its current-context` });
   }
   return new KubeClient(config);
 }
