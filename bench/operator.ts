@@ -5,6 +5,8 @@
 //   latency   from each KafkaTopic's creation (the apply's answer) to its Ready=True condition (seen by a watch),
 //             p50/p99 over every topic of every round                                       target p99 ≤ 1 s
 //   in Kafka  every topic exists with its partitions and config when the round ends
+//   bare      the reference: the same number of topics in one bare CreateTopics request (same client library, nothing
+//             around it), right after each round, until ListTopics shows each
 //   Kafka     from creation to the topic showing in the broker's metadata (ListTopics polled every 50 ms): the part
 //             of the latency that is Kafka's
 //   memory    the operator process's RSS after the rounds
@@ -72,6 +74,8 @@ try {
   await watch.synced();
 
   const latencies: number[] = [];
+  const bareAll: number[] = [];
+  const bareRounds: { round: number; p50: number; p99: number }[] = [];
   const rounds: { round: number; wallMs: number; p50: number; p99: number; max: number; inMetadataP50: number; inMetadataP99: number }[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     const names = Array.from({ length: TOPICS }, (_, i) => `bench-r${round}-${String(i).padStart(3, '0')}`);
@@ -130,7 +134,26 @@ try {
     log(
       `round ${round}: ${TOPICS} KafkaTopics → Ready and in Kafka: p50 ${pct(mine, 50).toFixed(0)} ms, p99 ${pct(mine, 99).toFixed(0)} ms, all within ${wallMs.toFixed(0)} ms; in the broker's metadata: p50 ${pct(kafkaSide, 50).toFixed(0)} ms, p99 ${pct(kafkaSide, 99).toFixed(0)} ms`,
     );
+
+    // The reference, right after: the same 100 topics created by one bare CreateTopics request, until ListTopics
+    // shows each — what Kafka alone takes on this machine now.
+    const bareNames = names.map((n) => n.replace('bench-', 'bare-'));
+    const bare = await withAdmin(h.admin, async (admin) => {
+      const seen = new Map<string, number>();
+      const b0 = performance.now();
+      await admin.createTopics({ topics: bareNames.map((topic) => ({ topic, partitions: 3, replicas: 1 })), configs: [{ name: 'retention.ms', value: '3600000' }] });
+      for (let i = 0; seen.size < bareNames.length && i < 1_200; i++) {
+        const now = performance.now();
+        for (const t of await admin.listTopics()) if (!seen.has(t) && bareNames.includes(t)) seen.set(t, now - b0);
+        if (seen.size < bareNames.length) await new Promise((r) => setTimeout(r, 50));
+      }
+      return [...seen.values()].sort((a, b) => a - b);
+    });
+    bareRounds.push({ round, p50: Math.round(pct(bare, 50)), p99: Math.round(pct(bare, 99)) });
+    bareAll.push(...bare);
+    log(`round ${round}: bare CreateTopics of ${TOPICS} topics → in the broker's metadata: p50 ${pct(bare, 50).toFixed(0)} ms, p99 ${pct(bare, 99).toFixed(0)} ms`);
   }
+  bareAll.sort((a, b) => a - b);
   watch.stop();
   latencies.sort((a, b) => a - b);
   const rss = rssMiB(pid);
@@ -145,12 +168,17 @@ try {
     p50Ms: Math.round(pct(latencies, 50)),
     p99Ms: Math.round(pct(latencies, 99)),
     maxMs: Math.round(latencies.at(-1)!),
+    bareRounds,
+    bareP50Ms: Math.round(pct(bareAll, 50)),
+    bareP99Ms: Math.round(pct(bareAll, 99)),
     operatorRssMiB: Math.round(rss),
     idleCpuPercent: Number(idleCpu.toFixed(2)),
     idleSeconds: IDLE_S,
     loadAverageEnd: load(),
   };
-  log(`all rounds: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (target ≤ 1000 ms); operator RSS ${result.operatorRssMiB} MiB; idle CPU ${result.idleCpuPercent}% over ${IDLE_S} s`);
+  log(
+    `all rounds: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (target ≤ 1000 ms), bare CreateTopics p50 ${result.bareP50Ms} ms, p99 ${result.bareP99Ms} ms; operator RSS ${result.operatorRssMiB} MiB; idle CPU ${result.idleCpuPercent}% over ${IDLE_S} s`,
+  );
   log(`load average at end ${result.loadAverageEnd}`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   if (values.json) writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);

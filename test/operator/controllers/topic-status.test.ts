@@ -4,7 +4,7 @@ import { topicConditions } from '../../../src/operator/controllers/topic/status.
 import { KafkaplaneError } from '../../../src/errors.ts';
 
 test('Ready when Kafka matches', () => {
-  const r = topicConditions({ actions: [{ kind: 'create', topic: { name: 't', config: {} } }], errors: [] });
+  const r = topicConditions({ actions: [{ kind: 'create', topic: { name: 't', config: {} } }], errors: [], observed: { name: 't', partitions: 1, replicationFactor: 1, overrides: {} } });
   assert.deepEqual(
     r.updates.map((u) => `${u.type}=${u.status}/${u.reason}`),
     ['Ready=True/Ready'],
@@ -12,10 +12,20 @@ test('Ready when Kafka matches', () => {
   assert.equal(r.failed, undefined);
 });
 
+test('created but not in the metadata yet: not Ready, checked again soon', () => {
+  const r = topicConditions({ actions: [{ kind: 'create', topic: { name: 't', config: {} } }], errors: [], observed: undefined });
+  assert.deepEqual(
+    r.updates.map((u) => `${u.type}=${u.status}/${u.reason}`),
+    ['Ready=False/Creating'],
+  );
+  assert.equal(r.pending, true);
+});
+
 test('NotSupported: Ready False, the reason, the fix, and no retry', () => {
   const r = topicConditions({
     actions: [{ kind: 'not-supported', topic: 't', reason: 'TOPIC_PARTITIONS_DECREASE', message: 'has 5 partitions', fix: 'keep partitions: 5' }],
     errors: [],
+    observed: undefined,
   });
   assert.deepEqual(
     r.updates.map((u) => `${u.type}=${u.status}/${u.reason}`),
@@ -26,7 +36,7 @@ test('NotSupported: Ready False, the reason, the fix, and no retry', () => {
 });
 
 test('a Kafka error: Ready False and a retry', () => {
-  const r = topicConditions({ actions: [], errors: [new KafkaplaneError('TOPIC_CREATE_FAILED', 'cannot create topic "t": policy')] });
+  const r = topicConditions({ actions: [], errors: [new KafkaplaneError('TOPIC_CREATE_FAILED', 'cannot create topic "t": policy')], observed: undefined });
   assert.equal(r.updates[0]!.reason, 'KafkaError');
   assert.equal(r.failed?.code, 'TOPIC_CREATE_FAILED');
 });

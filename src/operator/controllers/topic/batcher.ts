@@ -1,5 +1,6 @@
 import type { KafkaplaneError } from '../../../errors.ts';
 import type { ConnectionConfig } from '../../../kafka/client.ts';
+import { kafkaProtocolErrors } from '../../../kafka/errors.ts';
 import { applyTopicActions, observeTopics } from '../../../kafka/topic-reconcile.ts';
 import { type DesiredTopic, type ObservedTopic, type TopicAction, planTopics } from '../../../ops/topic-plan.ts';
 import type { AdminPool } from '../../kafka-connection.ts';
@@ -98,7 +99,8 @@ export class TopicBatcher {
           const mine = (a: TopicAction) => (a.kind === 'create' ? a.topic.name : a.topic) === name;
           return {
             actions: actions.filter(mine),
-            errors: results.filter((x) => x.error && mine(x.action)).map((x) => x.error!),
+            // A create that finds the topic there is one whose earlier creation the metadata does not show yet.
+            errors: results.filter((x) => x.error && mine(x.action) && !(x.action.kind === 'create' && kafkaProtocolErrors(x.error.cause)[0]?.name === 'TOPIC_ALREADY_EXISTS')).map((x) => x.error!),
             observed: after.get(name),
           };
         });

@@ -123,7 +123,7 @@ export function topicController(options: TopicControllerOptions = {}): Controlle
       });
       throw error;
     }
-    const { updates, failed } = topicConditions(outcome);
+    const { updates, failed, pending } = topicConditions(outcome);
     const observed = outcome.observed;
     await writeStatus(ctx, current, {
       observedGeneration: generation,
@@ -137,12 +137,12 @@ export function topicController(options: TopicControllerOptions = {}): Controlle
       if (a.kind === 'not-supported') void ctx.event(current, 'Warning', a.reason, `${a.message}: ${a.fix}`);
     }
     if (failed) throw failed;
-    return { requeueAfterMs: resyncMs };
+    return { requeueAfterMs: pending ? 1_000 : resyncMs };
   }
 
   return {
     kind: 'KafkaTopic',
-    queue: { workers: options.workers ?? 64 },
+    queue: { workers: options.workers ?? 256 },
     watches: [
       { kind: 'KafkaCluster', keysFor: (cluster, ctx) => keysOfCluster(cluster, ctx.cache('KafkaTopic').list()) },
       // A topic that goes (or renames) frees its Kafka name for the resource that lost the conflict.
