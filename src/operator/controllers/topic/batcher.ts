@@ -127,10 +127,11 @@ export class TopicBatcher {
  * 5 s the observation is returned as it is (the status then lacks the partitions until the next reconcile).
  */
 async function visible(admin: Parameters<typeof observeTopics>[0], names: string[]): Promise<Map<string, ObservedTopic>> {
-  let observed = await observeTopics(admin, names);
-  for (let i = 0; i < 50 && names.some((n) => !observed.has(n)); i++) {
+  // Poll the cheap request (one Metadata of the topic names) until all show; describe them once then.
+  for (let i = 0; i < 50; i++) {
+    const listed = new Set(await admin.listTopics({ includeInternals: false }));
+    if (names.every((n) => listed.has(n))) break;
     await new Promise((r) => setTimeout(r, 100));
-    observed = await observeTopics(admin, names);
   }
-  return observed;
+  return observeTopics(admin, names);
 }
