@@ -86,16 +86,30 @@ export class AdminPool {
     return admin;
   }
 
-  /** Runs fn with the pooled admin; a failure drops (and closes) it so that the retry connects afresh. */
-  async with<T>(config: ConnectionConfig, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  /**
+   * Runs fn with the pooled admin, bounded by `limitMs` (a client whose request never completes would otherwise hold
+   * every later call that joins it); a failure drops (and closes) the admin so that the retry connects afresh.
+   */
+  async with<T>(config: ConnectionConfig, fn: (admin: Admin) => Promise<T>, limitMs = 20_000): Promise<T> {
     const admin = await this.get(config);
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await fn(admin);
+      return await Promise.race([
+        fn(admin),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new KafkaplaneError('KAFKA_UNREACHABLE', `Kafka at ${config.bootstrap.join(',')} did not complete the operator's requests within ${limitMs / 1000} s`)),
+            limitMs,
+          );
+        }),
+      ]);
     } catch (error) {
       const key = JSON.stringify(config);
       if ((await this.#admins.get(key)) === admin) this.#admins.delete(key);
       await admin.close().catch(() => undefined);
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -39,9 +39,19 @@ export class Manager {
   #leader = false;
   #synced = false;
   #stopped = false;
+  #fence = false;
+
+  /**
+   * The client the controllers get: once this manager stops (or loses the lease), its reconciles still in flight can
+   * no longer write — a stale status written after a successor's would stay (status-only changes wake nobody).
+   */
+  readonly #fenced: KubeClient;
 
   constructor(options: ManagerOptions) {
     this.#o = options;
+    const fenced = Object.create(options.client) as KubeClient;
+    fenced.raw = (...args: Parameters<KubeClient['raw']>) => (this.#fence ? Promise.reject(new Error('the operator stopped: no more writes from this replica')) : options.client.raw(...args));
+    this.#fenced = fenced;
     this.metrics = new OperatorMetrics(
       () => Object.fromEntries([...this.#queues].map(([kind, q]) => [kind, q.depth])),
       () => this.#leader,
@@ -89,6 +99,7 @@ export class Manager {
         ...election,
         onLost: () => {
           this.#leader = false;
+          this.#fence = true;
           this.log('error', 'lost the leader lease: stopping');
           (this.#o.onLeadershipLost ?? (() => process.exit(1)))();
         },
@@ -116,6 +127,7 @@ export class Manager {
       }),
     ]);
     clearTimeout(timer);
+    this.#fence = true; // reconciles still running after the grace period write nothing more
     for (const controller of this.#o.controllers) await controller.stop?.().catch(() => undefined);
     await this.#election?.release();
     this.#leader = false;
@@ -174,7 +186,7 @@ export class Manager {
   }
 
   #context(controller: Controller): ControllerContext {
-    const client = this.#o.client;
+    const client = this.#fenced;
     return {
       client,
       cache: (kind) => this.cache(kind),

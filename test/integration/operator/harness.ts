@@ -7,6 +7,7 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { customResourceDefinitions } from '../../../src/api/crd.ts';
 import type { ConnectionConfig } from '../../../src/kafka/client.ts';
@@ -80,7 +81,7 @@ export async function startHarness(log: (line: string) => void): Promise<Harness
           controllers: operatorControllers(options),
           namespace: NS,
           kafka: kafkaConnectionResolver(new Map([[`${NS}/${CLUSTER}`, admin.bootstrap]])),
-          writeLog: (line) => log(line),
+          writeLog: (line) => (process.env.OP_LOG ? appendFileSync(process.env.OP_LOG, `${line}\n`) : log(line)),
           relistMs: 30_000,
         });
         managers.push(manager);

@@ -186,7 +186,13 @@ test('an operator killed mid-reconcile, again and again, converges', async () =>
     manager = await h.startManager();
     await new Promise((r) => setTimeout(r, 40 + round * 30));
   }
-  for (const name of names) await ready(name);
+  for (const name of names)
+    await waitFor(
+      `KafkaTopic ${name} Ready`,
+      () => get(name),
+      (o) => condition(o, 'Ready')?.status === 'True',
+      60_000,
+    );
   const observed = await withAdmin(h.admin, (admin) => observeTopics(admin, names));
   assert.deepEqual([...observed.keys()].sort(), [...names].sort());
   for (const name of names) assert.deepEqual({ p: observed.get(name)?.partitions, o: observed.get(name)?.overrides }, { p: 2, o: { 'retention.ms': '60000' } }, name);
