@@ -70,6 +70,9 @@ if (!onlyUnit && !onlyNode) {
   }
   log('test control plane (etcd, kube-apiserver, kubectl)…');
   execFileSync('bash', [`${root}scripts/control-plane/build.sh`], { stdio: 'inherit', env: { ...process.env, NODE: process.execPath } });
+  // Helm, for the operator chart's test (test/integration/operator/helm.test.ts): built from the Go module proxy, cached.
+  log('helm (the operator chart test)…');
+  execFileSync('bash', [`${root}scripts/helm/build.sh`], { stdio: 'inherit' });
 }
 
 // ---- The one-node Kubernetes of test/integration/node/ (issue 8; docs/testing.md) -----------------------------------

@@ -158,7 +158,9 @@ export type Setting =
   | 'config'
   | 'header'
   | 'maxDisk'
-  | 'brokerNetwork';
+  | 'brokerNetwork'
+  | 'kubeconfig'
+  | 'kafkaBootstrap';
 
 /** Something a hint asks the user to run; the CLI spells it as a kafkaplane command. */
 export type Action =

@@ -12,6 +12,7 @@ export const COMMAND_GROUPS: Record<string, string> = {
   topics: 'list, describe, create, alter and delete topics (kafka-topics.sh)',
   groups: 'list, describe, reset offsets of and delete consumer groups (kafka-consumer-groups.sh; KIP-848 groups too)',
   cluster: 'the cluster as a whole',
+  operator: 'the Kubernetes operator: run it, or install it (CRDs, RBAC, Deployment)',
   perf: "load tests with the flags and output lines of Kafka's kafka-producer-perf-test and kafka-consumer-perf-test",
 };
 

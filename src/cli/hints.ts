@@ -27,6 +27,8 @@ const FLAGS: Record<Setting, string> = {
   header: '-H',
   maxDisk: '--max-disk',
   brokerNetwork: '--broker-network',
+  kubeconfig: '--kubeconfig',
+  kafkaBootstrap: '--kafka-bootstrap',
 };
 
 /** The commands hints ask the user to run. */

@@ -31,6 +31,7 @@ export async function observeTopics(admin: Admin, names: readonly string[]): Pro
       partitions: topic.partitionsCount,
       replicationFactor: first ? replicationFactor({ leader: first.leader, replicas: first.replicas, isr: first.isr }) : 0,
       overrides: overrides.get(name) ?? {},
+      ...(topic.id ? { id: topic.id } : {}),
     });
   }
   return observed;
@@ -39,24 +40,45 @@ export async function observeTopics(admin: Admin, names: readonly string[]): Pro
 export type TopicActionResult = { action: TopicAction; error?: KafkaplaneError };
 
 /**
- * Runs the actions: creates one by one (each topic has its own configs), new partitions of every topic in one
+ * Runs the actions: creates grouped by their configs (one request per group), new partitions of every topic in one
  * request, config changes of every topic in one request. `not-supported` actions are reported, never executed. A
  * failed action is returned with its error; the others still run.
  */
 export async function applyTopicActions(admin: Admin, actions: readonly TopicAction[]): Promise<TopicActionResult[]> {
   const { ConfigResourceTypes, IncrementalAlterConfigOperationTypes } = await loadKafka();
   const results: TopicActionResult[] = [];
-  for (const action of actions) {
-    if (action.kind !== 'create') continue;
-    const { topic } = action;
-    try {
-      await admin.createTopics({
-        topics: [{ topic: topic.name, ...(topic.partitions ? { partitions: topic.partitions } : {}), ...(topic.replicas ? { replicas: topic.replicas } : {}) }],
-        configs: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
-      });
-      results.push({ action });
-    } catch (error) {
-      results.push({ action, error: new KafkaplaneError('TOPIC_CREATE_FAILED', `cannot create topic "${topic.name}": ${errorMessage(error)}`, { cause: error }) });
+  // Creates with the same configs go in one CreateTopics request (100 new topics: one round trip, not 100); when
+  // such a request fails, its topics are created one by one so that each gets its own error.
+  const creates = actions.filter((a) => a.kind === 'create');
+  const groups = new Map<string, (typeof creates)[number][]>();
+  for (const action of creates) {
+    const key = JSON.stringify(Object.entries(action.topic.config).sort(([a], [b]) => (a < b ? -1 : 1)));
+    groups.set(key, [...(groups.get(key) ?? []), action]);
+  }
+  const spec = (topic: (typeof creates)[number]['topic']) => ({
+    topic: topic.name,
+    ...(topic.partitions ? { partitions: topic.partitions } : {}),
+    ...(topic.replicas ? { replicas: topic.replicas } : {}),
+  });
+  for (const group of groups.values()) {
+    const configs = Object.entries(group[0]!.topic.config).map(([name, value]) => ({ name, value }));
+    if (group.length > 1) {
+      const ok = await admin
+        .createTopics({ topics: group.map((a) => spec(a.topic)), configs })
+        .then(() => true)
+        .catch(() => false);
+      if (ok) {
+        results.push(...group.map((action) => ({ action })));
+        continue;
+      }
+    }
+    for (const action of group) {
+      try {
+        await admin.createTopics({ topics: [spec(action.topic)], configs });
+        results.push({ action });
+      } catch (error) {
+        results.push({ action, error: new KafkaplaneError('TOPIC_CREATE_FAILED', `cannot create topic "${action.topic.name}": ${errorMessage(error)}`, { cause: error }) });
+      }
     }
   }
   const grow = actions.filter((a) => a.kind === 'add-partitions');

@@ -1,6 +1,6 @@
 import type { ConnectionConfig } from '../kafka/client.ts';
 import type { KubeClient, KubeObject } from './kube/client.ts';
-import type { ReconcileResult } from './queue.ts';
+import type { QueueOptions, ReconcileResult } from './queue.ts';
 
 /**
  * The contract between the operator's manager (informers → per-kind work queues → reconcile, leader election) and
@@ -47,6 +47,13 @@ export interface Controller {
   /** Other kinds whose changes queue keys of this kind. */
   watches?: Watch[];
   reconcile(key: string, ctx: ControllerContext): Promise<ReconcileResult>;
+  /**
+   * The work queue's settings for this kind (default: 2 workers). A controller that batches Kafka requests across
+   * keys (KafkaTopic) wants many keys in flight at once.
+   */
+  queue?: QueueOptions;
+  /** Releases what the controller holds across reconciles (Kafka admin clients); the manager calls it on stop. */
+  stop?(): Promise<void>;
 }
 
 /** `namespace/name` → its parts. */

@@ -23,6 +23,7 @@ export class WorkQueue {
   #stopped = false;
   #running = 0;
   #idle: (() => void)[] = [];
+  #drained: (() => void)[] = [];
 
   constructor(handle: (key: string) => Promise<ReconcileResult>, options: QueueOptions = {}) {
     this.#handle = handle;
@@ -67,6 +68,22 @@ export class WorkQueue {
     for (const w of this.#waiters.splice(0)) w();
   }
 
+  /** Keys waiting for a worker (not counting those waiting out a backoff or running). */
+  get depth(): number {
+    return this.#pending.size;
+  }
+
+  /** Keys being reconciled now. */
+  get running(): number {
+    return this.#running;
+  }
+
+  /** Resolves when no reconcile runs (queued keys may remain: a stopping operator waits for this). */
+  drained(): Promise<void> {
+    if (this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drained.push(resolve));
+  }
+
   /** Resolves when nothing is queued or running (tests, benchmarks). */
   idle(): Promise<void> {
     if (this.#pending.size === 0 && this.#running === 0) return Promise.resolve();
@@ -96,6 +113,7 @@ export class WorkQueue {
         this.#running--;
         if (this.#dirty.delete(key)) this.add(key);
         if (this.#pending.size === 0 && this.#running === 0) for (const r of this.#idle.splice(0)) r();
+        if (this.#running === 0) for (const r of this.#drained.splice(0)) r();
       }
     }
   }

@@ -25,6 +25,8 @@ export interface ObservedTopic {
   replicationFactor: number;
   /** Per-topic overrides (DYNAMIC_TOPIC_CONFIG). */
   overrides: Record<string, string>;
+  /** Kafka's topic id (base64), when the metadata gave one. */
+  id?: string;
 }
 
 export type NotSupportedReason = 'TOPIC_PARTITIONS_DECREASE' | 'TOPIC_REPLICAS_CHANGE';

@@ -111,6 +111,7 @@ export const TEST_PORTS = {
   adminTools: 29092,
   toolbox: 31092,
   cliKilled: 30092,
+  operator: 27092,
 } as const;
 
 /** Live JVMs of a state directory's nodes: every node's command line carries -Dkafkaplane.node=<its dir>. */

@@ -1,6 +1,6 @@
-// The long-running services of the command table (src/cli/commands.ts): exporter (and, later, console, operator).
+// The long-running services of the command table (src/cli/commands.ts): exporter and operator (and, later, console).
 import { InvalidArgumentError } from 'commander';
-import { type CommandDeclaration, collect, command, option } from '../declare.ts';
+import { type CommandDeclaration, collect, command, integer, option } from '../declare.ts';
 import { connectionOptions } from '../options.ts';
 
 function seconds(name: string, min: number, max: number) {
@@ -38,5 +38,38 @@ export const SERVICES: CommandDeclaration<unknown, unknown>[] = [
     ],
     run: async () => (await import('../commands/exporter.ts')).exporter,
     printer: () => import('../print/services.ts').then((m) => m.exporterPrinter),
+  }),
+  command({
+    name: 'operator run',
+    description: 'the operator: KafkaTopic and KafkaUser resources → Kafka (from a pod, or from a laptop with --kafka-bootstrap) until SIGTERM',
+    options: [
+      option('-n, --namespace <namespace>', 'the namespace to watch (default: $POD_NAMESPACE, else "default")'),
+      option('-A, --all-namespaces', 'watch every namespace'),
+      option('--kubeconfig <file>', 'kubeconfig (default: in-cluster ServiceAccount, $KUBECONFIG or ~/.kube/config)'),
+      option('--kafka-bootstrap <ns/name=host:port,...>', "reach KafkaCluster ns/name's REPLICATION listener here (repeatable; laptop runs, port-forwards)", { parse: collect }),
+      option('--topic-deletion <policy>', 'deleting a KafkaTopic deletes the Kafka topic (delete) or leaves it (keep)', { choices: ['delete', 'keep'], default: 'delete' }),
+      option('--health-port <port>', 'serve /healthz, /readyz and /metrics on this port (0: a free one)', { parse: integer('--health-port', 0, 65535) }),
+      option('--health-address <address>', 'the address of the health port', { default: '0.0.0.0' }),
+      option('--no-leader-elect', 'do not take the kafkaplane-operator Lease (one replica only)'),
+      option('--lease-duration <seconds>', 'a leader that does not renew the Lease for this long is replaced', { parse: integer('--lease-duration', 2, 300), default: 15 }),
+      option('--lease-namespace <namespace>', 'namespace of the leader Lease (default: $POD_NAMESPACE, else the watched namespace)'),
+    ],
+    run: async () => (await import('../commands/operator-run.ts')).operatorRun,
+    printer: () => import('../print/operator.ts').then((m) => m.operatorRunPrinter),
+  }),
+  command({
+    name: 'operator install',
+    description: "the operator's CRDs, ServiceAccount, least-privilege RBAC and Deployment: printed as YAML (-o json: a List), or applied with --apply",
+    options: [
+      option('-n, --namespace <namespace>', 'where the operator runs', { default: 'kafkaplane-system' }),
+      option('--watch-namespace <namespace>', 'the namespace it watches (default: its own)'),
+      option('-A, --all-namespaces', 'watch every namespace (a ClusterRole instead of a Role)'),
+      option('--image <image>', "the operator's image (the repo's Dockerfile)", { default: 'kafkaplane:0.1.0' }),
+      option('--topic-deletion <policy>', 'deleting a KafkaTopic deletes the Kafka topic (delete) or leaves it (keep)', { choices: ['delete', 'keep'], default: 'delete' }),
+      option('--apply', 'apply the objects (server-side apply) instead of printing them'),
+      option('--kubeconfig <file>', 'kubeconfig for --apply (default: $KUBECONFIG or ~/.kube/config)'),
+    ],
+    run: async () => (await import('../commands/operator-install.ts')).operatorInstall,
+    printer: () => import('../print/operator.ts').then((m) => m.operatorInstallPrinter),
   }),
 ];

@@ -62,6 +62,8 @@ export const FIELD_MANAGER = 'kafkaplane';
 export class KubeClient {
   readonly config: KubeConfig;
   readonly server: string;
+  /** Keep-alive agents by TLS settings: client-node makes a new Agent (a new TLS handshake) for every request. */
+  readonly #agents = new Map<string, https.Agent>();
 
   constructor(config: KubeConfig) {
     this.config = config;
@@ -80,6 +82,7 @@ export class KubeClient {
     const url = new URL(path, this.server);
     const options: https.RequestOptions = { method, headers: { accept: 'application/json' }, timeout: 30_000 };
     await this.config.applyToHTTPSOptions(options);
+    if (url.protocol === 'https:') options.agent = this.#agent(options);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     if (payload !== undefined) Object.assign(options.headers!, { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) });
     const transport = url.protocol === 'http:' ? http : https;
@@ -95,6 +98,30 @@ export class KubeClient {
       if (payload !== undefined) req.write(payload);
       req.end();
     });
+  }
+
+  #agent(o: https.RequestOptions): https.Agent {
+    const key = JSON.stringify([o.ca, o.cert, o.key, o.rejectUnauthorized, o.servername].map((v) => (v === undefined ? null : String(v))));
+    let agent = this.#agents.get(key);
+    if (!agent) {
+      agent = new https.Agent({
+        keepAlive: true,
+        maxSockets: 32,
+        ...(o.ca ? { ca: o.ca } : {}),
+        ...(o.cert ? { cert: o.cert } : {}),
+        ...(o.key ? { key: o.key } : {}),
+        ...(o.rejectUnauthorized !== undefined ? { rejectUnauthorized: o.rejectUnauthorized } : {}),
+        ...(o.servername ? { servername: o.servername } : {}),
+      });
+      this.#agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  /** Closes the kept-alive connections. */
+  close(): void {
+    for (const agent of this.#agents.values()) agent.destroy();
+    this.#agents.clear();
   }
 
   get<T extends KubeObject = KubeObject>(kind: string, namespace: string | undefined, name: string): Promise<T | undefined> {

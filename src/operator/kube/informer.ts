@@ -12,7 +12,8 @@ export interface InformerOptions {
    * (reference.md §8), and a relist is what makes a level-based controller converge after any missed event.
    */
   relistMs?: number;
-  onChange: (key: string, object: KubeObject | undefined) => void;
+  /** `previous`: the object as the cache had it before (for a deletion, the last state seen). */
+  onChange: (key: string, object: KubeObject | undefined, previous?: KubeObject) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -82,9 +83,10 @@ export class Informer {
           if (generation !== this.#generation || phase === 'BOOKMARK') return;
           if (phase === 'ERROR') return; // e.g. 410 Gone: the watch ends and `done` relists
           const key = objectKey(object);
+          const previous = this.#cache.get(key);
           if (phase === 'DELETED') this.#cache.delete(key);
           else this.#cache.set(key, object);
-          this.#options.onChange(key, phase === 'DELETED' ? undefined : object);
+          this.#options.onChange(key, phase === 'DELETED' ? undefined : object, previous ?? (phase === 'DELETED' ? object : undefined));
         },
         (error: unknown) => {
           if (this.#stopped || generation !== this.#generation) return;
@@ -116,12 +118,13 @@ export class Informer {
       seen.add(key);
       const before = this.#cache.get(key);
       this.#cache.set(key, object);
-      if (!before || before.metadata.resourceVersion !== object.metadata.resourceVersion) this.#options.onChange(key, object);
+      if (!before || before.metadata.resourceVersion !== object.metadata.resourceVersion) this.#options.onChange(key, object, before);
     }
     for (const key of [...this.#cache.keys()]) {
       if (!seen.has(key)) {
+        const previous = this.#cache.get(key);
         this.#cache.delete(key);
-        this.#options.onChange(key, undefined);
+        this.#options.onChange(key, undefined, previous);
       }
     }
     this.#markSynced();

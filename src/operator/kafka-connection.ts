@@ -1,0 +1,121 @@
+import type { Admin } from '@platformatic/kafka';
+import { kubernetesSettings } from '../api/kubernetes.ts';
+import { KafkaplaneError, hint, setting } from '../errors.ts';
+import { createAdmin } from '../kafka/admin-session.ts';
+import { type ConnectionConfig, parseBootstrap } from '../kafka/client.ts';
+import { clusterModel } from '../model/broker-properties.ts';
+import { kubernetesNames } from '../model/kubernetes-names.ts';
+import { INTERNAL_USER } from '../model/listeners.ts';
+import { brokers } from '../model/nodes.ts';
+import { kubernetesPlacement } from '../model/placement-kubernetes.ts';
+import { parseCluster } from './custom-resources.ts';
+import type { KubeClient, KubeObject } from './kube/client.ts';
+
+/**
+ * How the operator reaches a KafkaCluster's Kafka. In a pod: the brokers' REPLICATION listener at their pod
+ * addresses (what the rendered topics Job uses; the NetworkPolicy admits the operator there), logging in as the
+ * internal super user with the password from the Secret render made (`<cluster>-internal`, key `password`, or
+ * spec.kubernetes.internal.passwordSecret) when the cluster is secured. From a laptop, `--kafka-bootstrap
+ * ns/name=host:port` replaces the addresses (a port-forward to the REPLICATION port, or a local cluster's);
+ * the credentials still come from that Secret.
+ */
+export function parseBootstrapOverrides(values: readonly string[]): Map<string, string[]> {
+  const overrides = new Map<string, string[]>();
+  for (const value of values) {
+    const m = /^([a-z0-9-]+)\/([a-z0-9.-]+)=(.+)$/.exec(value.trim());
+    if (!m) {
+      throw new KafkaplaneError('BAD_USAGE', `--kafka-bootstrap "${value}" is not namespace/name=host:port[,host:port]`, {
+        hint: hint`e.g. ${setting('kafkaBootstrap', 'kafka/my-cluster=127.0.0.1:9093')} (the KafkaCluster kafka/my-cluster, its REPLICATION listener port-forwarded)`,
+      });
+    }
+    overrides.set(`${m[1]}/${m[2]}`, parseBootstrap(m[3]!));
+  }
+  return overrides;
+}
+
+export function kafkaConnectionResolver(overrides: ReadonlyMap<string, readonly string[]>, timeoutMs = 15_000) {
+  return async (cluster: KubeObject, client: KubeClient): Promise<ConnectionConfig> => {
+    const key = `${cluster.metadata.namespace}/${cluster.metadata.name}`;
+    const parsed = parseCluster(cluster);
+    if (parsed.problem !== undefined) throw new KafkaplaneError('INVALID_SPEC', `KafkaCluster ${key} is not valid: ${parsed.problem}`);
+    const spec = parsed.value;
+    const model = clusterModel(spec);
+    const names = kubernetesNames(spec, kubernetesSettings(spec.spec), cluster.metadata.namespace);
+    const replication = model.listeners.replication;
+    const override = overrides.get(key);
+    const bootstrap =
+      override !== undefined
+        ? [...override]
+        : brokers(model.nodes).map((n) => {
+            const e = kubernetesPlacement(names, []).internalEndpoint(n, replication);
+            return `${e.host}:${e.port}`;
+          });
+    const config: ConnectionConfig = { bootstrap, clientId: 'kafkaplane-operator', timeoutMs };
+    if (replication.securityProtocol === 'PLAINTEXT') return config;
+    if (replication.securityProtocol !== 'SASL_PLAINTEXT') {
+      throw new KafkaplaneError('BAD_USAGE', `KafkaCluster ${key}: its internal listeners use ${replication.securityProtocol}, which the operator does not speak yet`, {
+        hint: 'the operator supports clusters whose internal listeners are PLAINTEXT or SASL_PLAINTEXT',
+      });
+    }
+    const ref = names.internalPassword;
+    const secret = await client.get('Secret', cluster.metadata.namespace, ref.name);
+    const encoded = (secret?.data as Record<string, string> | undefined)?.[ref.key];
+    if (encoded === undefined) {
+      throw new KafkaplaneError('NO_INTERNAL_PASSWORD', `KafkaCluster ${key} authenticates its internal listeners, but Secret ${cluster.metadata.namespace}/${ref.name} has no key "${ref.key}"`, {
+        hint: `render makes it with the cluster's objects; or create it with kubectl create secret generic ${ref.name} in namespace ${cluster.metadata.namespace ?? 'default'}, key ${ref.key}`,
+      });
+    }
+    return { ...config, sasl: { mechanism: 'PLAIN', username: INTERNAL_USER, password: Buffer.from(encoded, 'base64').toString('utf8') } };
+  };
+}
+
+/**
+ * One Admin client per Kafka connection, kept across reconciles (connecting and the first metadata request cost
+ * more than a reconcile). A client that failed is closed and made anew on next use.
+ */
+export class AdminPool {
+  readonly #admins = new Map<string, Promise<Admin>>();
+
+  async get(config: ConnectionConfig): Promise<Admin> {
+    const key = JSON.stringify(config);
+    let admin = this.#admins.get(key);
+    if (!admin) {
+      admin = createAdmin(config);
+      this.#admins.set(key, admin);
+    }
+    return admin;
+  }
+
+  /**
+   * Runs fn with the pooled admin, bounded by `limitMs` (a client whose request never completes would otherwise hold
+   * every later call that joins it); a failure drops (and closes) the admin so that the retry connects afresh.
+   */
+  async with<T>(config: ConnectionConfig, fn: (admin: Admin) => Promise<T>, limitMs = 20_000): Promise<T> {
+    const admin = await this.get(config);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        fn(admin),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new KafkaplaneError('KAFKA_UNREACHABLE', `Kafka at ${config.bootstrap.join(',')} did not complete the operator's requests within ${limitMs / 1000} s`)),
+            limitMs,
+          );
+        }),
+      ]);
+    } catch (error) {
+      const key = JSON.stringify(config);
+      if ((await this.#admins.get(key)) === admin) this.#admins.delete(key);
+      await admin.close().catch(() => undefined);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    const admins = [...this.#admins.values()];
+    this.#admins.clear();
+    await Promise.all(admins.map(async (a) => (await a).close().catch(() => undefined)));
+  }
+}
