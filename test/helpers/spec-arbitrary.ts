@@ -500,7 +500,7 @@ function mutate(docs: readonly Doc[], mutation: Mutation, picks: { a: number; b:
       return { docs: copy, mutation: `deep-nesting ${depth}`, text: `${t}---\n${nested}\n` + (picks.a % 2 === 0 ? '' : `x: ${nested}\n`) };
     }
     case 'many-docs': {
-      const n = 10 + (picks.c % 20);
+      const n = 5 + (picks.c % 10);
       return { docs: copy, mutation: `many-docs ${n}`, text: Array.from({ length: n }, () => text()).join('---\n') };
     }
     case 'alias-bomb': {
