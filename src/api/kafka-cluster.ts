@@ -42,8 +42,8 @@ export const OWNED_PROPERTY_PREFIXES: Readonly<Record<string, string>> = {
 };
 
 export function ownedPropertyReason(key: string): string | undefined {
-  const exact = OWNED_PROPERTIES[key];
-  if (exact !== undefined) return exact;
+  // Own keys only: a config key such as "constructor" or "toString" is a user's key, not Object.prototype's.
+  if (Object.hasOwn(OWNED_PROPERTIES, key)) return OWNED_PROPERTIES[key];
   for (const [prefix, reason] of Object.entries(OWNED_PROPERTY_PREFIXES)) if (key.startsWith(prefix)) return reason;
   return undefined;
 }

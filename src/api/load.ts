@@ -32,6 +32,12 @@ type Path = (string | number)[];
  * path and line; nothing is returned unless the whole file is valid.
  */
 export function parseSpec(text: string, source = 'spec'): SpecFile {
+  const tooDeep = nestingBeyond(text, MAX_NESTING);
+  if (tooDeep !== undefined) {
+    // The YAML parser recurses per level: past the stack it fails, and where exactly depends on the stack left, so the
+    // same file could pass once and fail the next time. A spec nests about ten levels; refuse deep files up front.
+    throw new SpecError(source, [{ path: '', line: tooDeep, message: `YAML nested more than ${MAX_NESTING} levels deep; a kafkaplane spec nests about ten` }]);
+  }
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
   const problems: SpecProblem[] = [];
@@ -49,7 +55,14 @@ export function parseSpec(text: string, source = 'spec'): SpecFile {
       problems.push({ path: '', line: lineOf(error.pos[0]), document: `document ${number}`, message: `YAML syntax error: ${error.message.split('\n')[0]}` });
     }
     if (doc.errors.length > 0) return;
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // yaml refuses aliases that expand past maxAliasCount (a "billion laughs" file) with a ReferenceError.
+      problems.push({ path: '', line: lineOf(doc.contents?.range?.[0]), document: `document ${number}`, message: `YAML aliases expand too far: ${(error as Error).message}` });
+      return;
+    }
     if (value === null || value === undefined) return; // an empty document between two `---`
     const label = documentLabel(value, number);
     const push = (path: Path, message: string) => problems.push({ path: formatPath(path), line: lineOf(nodeOffset(doc, path)), document: label, message });
@@ -59,12 +72,12 @@ export function parseSpec(text: string, source = 'spec'): SpecFile {
     }
     const record = value as Record<string, unknown>;
     if (record.apiVersion !== API_VERSION) {
-      push(['apiVersion'], `expected "${API_VERSION}", got ${JSON.stringify(record.apiVersion)}`);
+      push(['apiVersion'], `expected "${API_VERSION}", got ${record.apiVersion === undefined ? 'nothing' : JSON.stringify(record.apiVersion)}`);
       return;
     }
     const kind = record.kind;
-    if (typeof kind !== 'string' || !(kind in SCHEMAS)) {
-      push(['kind'], `expected "KafkaCluster", "KafkaTopic" or "KafkaUser", got ${JSON.stringify(kind)}`);
+    if (typeof kind !== 'string' || !Object.hasOwn(SCHEMAS, kind)) {
+      push(['kind'], `expected "KafkaCluster", "KafkaTopic" or "KafkaUser", got ${kind === undefined ? 'nothing' : JSON.stringify(kind)}`);
       return;
     }
     parsed.push({ kind: kind as Kind, value, doc, label });
@@ -131,6 +144,50 @@ export function parseSpec(text: string, source = 'spec'): SpecFile {
       seen.add(k);
     }
   }
+}
+
+const MAX_NESTING = 100;
+
+/**
+ * The line where `text` first nests deeper than `max` — flow collections (`[`, `{`) or block indentation (two
+ * spaces or a "- " per level) — or undefined. Quoted scalars and comments are skipped; an approximation on the safe
+ * side of the parser's own limit.
+ */
+function nestingBeyond(text: string, max: number): number | undefined {
+  let depth = 0;
+  let line = 1;
+  let lineStart = true;
+  let indent = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      line++;
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (quote !== undefined) {
+      if (c === quote && !(quote === '"' && text[i - 1] === '\\')) quote = undefined;
+      continue;
+    }
+    if (lineStart) {
+      if (c === ' ' || c === '-' || c === '\t') {
+        indent++;
+        if (indent > 2 * max) return line;
+        continue;
+      }
+      lineStart = false;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    } else if (c === '"' || c === "'") {
+      if (i === 0 || /[\s[{,:]/.test(text[i - 1]!)) quote = c;
+    } else if (c === '[' || c === '{') {
+      if (++depth > max) return line;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 /**
@@ -218,7 +275,8 @@ function describeIssue(raw: unknown, root: z.ZodType): { path: Path; message: st
     case 'unrecognized_keys': {
       const known = knownKeysAt(root, path);
       return (issue.keys ?? []).map((key) => {
-        const retired = RETIRED_FIELDS[[...path, key].join('.')];
+        const field = [...path, key].join('.');
+        const retired = Object.hasOwn(RETIRED_FIELDS, field) ? RETIRED_FIELDS[field] : undefined;
         if (retired) return { path: [...path, key], message: retired };
         const suggestion = closest(key, known);
         const hint = suggestion ? ` (did you mean "${suggestion}"?)` : known.length > 0 ? ` (allowed: ${known.join(', ')})` : '';

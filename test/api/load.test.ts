@@ -173,3 +173,40 @@ test('spec.zookeeper says ZooKeeper mode is gone and where the migration is desc
   assert.equal(found.length, 1);
   assert.match(found[0]!, /^spec\.zookeeper: ZooKeeper mode is gone since Kafka 4\.0 .*KRaft.*docs\/zookeeper-migration\.md/);
 });
+
+// Regressions found by the spec fuzzer (test/api/spec-fuzz.test.ts).
+const HEAD = 'apiVersion: kafkaplane.io/v1alpha1\nkind: KafkaCluster\nmetadata: {name: a}\n';
+
+test('names of Object.prototype are plain names: kind toString, a field toString, config keys constructor and toString', () => {
+  assert.deepEqual(problems('apiVersion: kafkaplane.io/v1alpha1\nkind: toString\nmetadata: {name: a}\n'), ['kind: expected "KafkaCluster", "KafkaTopic" or "KafkaUser", got "toString"']);
+  assert.deepEqual(problems(`${HEAD}toString: 1\n`), ['toString: unknown field (allowed: apiVersion, kind, metadata, spec)']);
+  assert.deepEqual(parseSpec(`${HEAD}spec:\n  config:\n    constructor: 1\n    toString: x\n`).clusters[0]!.spec.config, { constructor: 1, toString: 'x' });
+});
+
+test('a missing apiVersion or kind is "got nothing", not "got undefined"', () => {
+  assert.deepEqual(problems('kind: KafkaTopic\nmetadata: {name: a}\n'), ['apiVersion: expected "kafkaplane.io/v1alpha1", got nothing']);
+  assert.deepEqual(problems('apiVersion: kafkaplane.io/v1alpha1\nmetadata: {name: a}\n'), ['kind: expected "KafkaCluster", "KafkaTopic" or "KafkaUser", got nothing']);
+});
+
+test('an alias bomb is a spec problem, not a ReferenceError', () => {
+  const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 10; i++)
+    lines.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(', ')}]`,
+    );
+  const out = problems(`${HEAD}---\n${lines.join('\n')}\n`);
+  assert.equal(out.length, 1);
+  assert.match(out[0]!, /^: YAML aliases expand too far/);
+});
+
+test('deep nesting is refused up front, the same way every time (the parser would overflow the stack, sometimes)', () => {
+  for (const nested of [`${'['.repeat(5000)}${']'.repeat(5000)}`, `x: ${'{a: '.repeat(5000)}1${'}'.repeat(5000)}`, Array.from({ length: 300 }, (_, i) => `${' '.repeat(2 * i)}k:`).join('\n')]) {
+    const once = problems(`${HEAD}---\n${nested}\n`);
+    assert.deepEqual(once, [': YAML nested more than 100 levels deep; a kafkaplane spec nests about ten']);
+    assert.deepEqual(problems(`${HEAD}---\n${nested}\n`), once);
+  }
+  // Nesting a spec really uses, and brackets inside quoted strings and comments, are fine.
+  assert.equal(parseSpec(`${HEAD}spec:\n  config:\n    x: "${'['.repeat(500)}"\n# ${'{'.repeat(500)}\n`).clusters.length, 1);
+});
