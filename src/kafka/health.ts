@@ -61,12 +61,21 @@ export async function gatherDoctorFacts(config: ConnectionConfig, options: Gathe
   };
   if (!bootstrap.some((b) => b.ok)) return done();
 
-  let metadata: ClusterMetadata;
-  try {
-    say('reading cluster metadata');
-    metadata = await withBrokerLink(config, (link, protocol) => fetchMetadata(link, protocol.metadataV12, null, link.address));
-  } catch (error) {
-    facts.connectError = describeKafkaError(error);
+  // One reachable address after the other, as clients do: a broker that takes connections and never answers (frozen,
+  // overloaded) must not hide the others.
+  let metadata: ClusterMetadata | undefined;
+  let metadataError: unknown;
+  say('reading cluster metadata');
+  for (const address of bootstrap.filter((b) => b.ok).map((b) => b.address)) {
+    try {
+      metadata = await withBrokerLink({ ...config, bootstrap: [address] }, (link, protocol) => fetchMetadata(link, protocol.metadataV12, null, link.address));
+      break;
+    } catch (error) {
+      metadataError = error;
+    }
+  }
+  if (!metadata) {
+    facts.connectError = describeKafkaError(metadataError);
     return done();
   }
 

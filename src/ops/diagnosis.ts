@@ -130,10 +130,11 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
     if (bad.length < facts.bootstrap.length)
       add(
         'bootstrap',
-        'critical',
+        causes.frozen ? 'info' : 'critical',
         `the bootstrap address answered, but Kafka did not: ${facts.connectError ?? 'unknown error'}`,
         [],
-        'check the security settings (TLS, SASL) match the listener, and the broker logs',
+        causes.frozen ? null : 'check the security settings (TLS, SASL) match the listener, and the broker logs',
+        causes.frozen,
       );
     return findings;
   }

@@ -33,7 +33,8 @@ export const NAMESPACED_RULES = [
   { apiGroups: [''], resources: ['configmaps', 'secrets', 'services', 'serviceaccounts', 'persistentvolumeclaims'], verbs: [...ALL] },
   { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
-  { apiGroups: ['apps'], resources: ['statefulsets'], verbs: [...ALL] },
+  // StatefulSets of the nodes; the exporter's Deployment when monitoring is on.
+  { apiGroups: ['apps'], resources: ['statefulsets', 'deployments'], verbs: [...ALL] },
   { apiGroups: ['batch'], resources: ['jobs'], verbs: [...ALL] },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: [...ALL] },
   { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: [...ALL] },

@@ -10,8 +10,11 @@ import { pause, stallLimitMs, withAdmin } from '../../src/kafka/admin-session.ts
 import { startHalfBroker, useMisbehavingBrokers } from '../helpers/fake-brokers.ts';
 
 const TIMEOUT_MS = 300;
-/** What "within the timeout" allows on top of it: closing the client, a loaded machine. */
-const SLACK_MS = 1_500;
+/**
+ * What "within the timeout" allows on top of it: loading the Kafka library on first use, closing the client, a loaded
+ * machine (CI saw 2.2 s with two JVM clusters starting beside it). A hang is the failure this catches, not speed.
+ */
+const SLACK_MS = 3_000;
 
 const brokers = useMisbehavingBrokers();
 

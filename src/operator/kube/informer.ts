@@ -17,6 +17,9 @@ export interface InformerOptions {
   onError?: (error: unknown) => void;
 }
 
+/** How long the apiserver keeps one watch open (it closes it cleanly; the informer lists and watches again). */
+const WATCH_SECONDS = 240;
+
 export const objectKey = (o: { metadata: { namespace?: string; name: string } }): string => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
 
 /**
@@ -74,9 +77,14 @@ export class Informer {
       if (this.#stopped || generation !== this.#generation) return;
       this.#relistTimer = setTimeout(() => void this.#cycle(), this.#options.relistMs ?? 300_000);
       this.#relistTimer.unref();
-      const query: Record<string, string | boolean> = { resourceVersion, allowWatchBookmarks: true };
+      // The apiserver ends each watch after WATCH_SECONDS (then we list and watch again); client-node's inactivity
+      // timeout (30 s by default) would otherwise cut every quiet watch and log a failure for nothing.
+      const query: Record<string, string | boolean | number> = { resourceVersion, allowWatchBookmarks: true, timeoutSeconds: WATCH_SECONDS };
       if (this.#options.labelSelector) query.labelSelector = this.#options.labelSelector;
-      this.#abort = await new Watch(this.#client.config).watch(
+      const watch = new Watch(this.#client.config);
+      // client-node keeps the inactivity timeout private (no option for it); longer than the server's own timeout here.
+      Object.assign(watch, { requestTimeoutMs: (WATCH_SECONDS + 60) * 1000 });
+      this.#abort = await watch.watch(
         collectionPath(this.#options.kind, this.#options.namespace),
         query,
         (phase, object: KubeObject) => {

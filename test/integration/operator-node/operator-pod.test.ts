@@ -57,6 +57,8 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
 
   test('helm install; a KafkaCluster and a KafkaTopic become Ready; kcat moves records through the status address', async () => {
     const started = Date.now();
+    // The watched namespace exists first: the chart puts the operator's Role and RoleBinding there.
+    await ensureNamespace(node, NS);
     const install = await spawnWithTimeout(
       HELM,
       [
@@ -76,7 +78,6 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
       { timeoutMs: 120_000 },
     );
     assert.equal(install.code, 0, install.stderr);
-    await ensureNamespace(node, NS);
     const rollout = await node.kubectl(['rollout', 'status', '-n', OPERATOR_NS, 'deployment/kafkaplane-operator', '--timeout=180s'], { allowFail: true, timeoutMs: 200_000 });
     assert.equal(rollout.code, 0, `the operator's pod became Ready: ${rollout.stdout}${rollout.stderr}`);
 

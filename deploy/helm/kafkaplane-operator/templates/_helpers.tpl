@@ -31,7 +31,7 @@ app.kubernetes.io/component: operator
   resources: [events]
   verbs: [create, patch]
 - apiGroups: [apps]
-  resources: [statefulsets]
+  resources: [statefulsets, deployments]
   verbs: {{ include "kafkaplane-operator.allVerbs" . }}
 - apiGroups: [batch]
   resources: [jobs]

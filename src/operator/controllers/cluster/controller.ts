@@ -22,20 +22,7 @@ import { parseClusterObject, problemsMessage } from './spec.ts';
 import { listenerAddresses, observedStatus } from './status.ts';
 
 /** Kinds render makes for a cluster (its topics and users are the other controllers'): what pruning looks at. */
-const OWNED_KINDS = [
-  'ServiceAccount',
-  'Role',
-  'RoleBinding',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'Secret',
-  'ConfigMap',
-  'Service',
-  'StatefulSet',
-  'PodDisruptionBudget',
-  'NetworkPolicy',
-  'Deployment',
-];
+const OWNED_KINDS = ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Secret', 'ConfigMap', 'Service', 'StatefulSet', 'PodDisruptionBudget', 'NetworkPolicy', 'Deployment'];
 const CLUSTER_LABEL = 'kafkaplane.io/cluster';
 /** While something is in motion (pods starting, a roll): look again soon. Otherwise a periodic resync. */
 const BUSY_REQUEUE_MS = 5_000;
