@@ -51,6 +51,9 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
     node = await startKubeNode();
   });
   after(async () => {
+    // The custom resources go first, while the operator still holds its Role in the namespace: their finalizers need
+    // it (deleting the namespace would delete the Role and RoleBinding too, and the finalizers could not be removed).
+    if (node) await node.kubectl(['delete', 'kafkatopics,kafkausers,kafkaclusters', '--all', '-n', NS, '--timeout=120s'], { allowFail: true, timeoutMs: 150_000 });
     if (node) await deleteNamespace(node, NS).catch(() => undefined);
     await node?.stop();
   });
