@@ -28,7 +28,13 @@ const RESULTS = fileURLToPath(new URL('../../../test-results/reliability.json', 
 let cluster: TestCluster;
 let spec: string;
 
-function record(scenario: string, figures: Record<string, unknown>): void {
+/** What every scenario records of the checked workload. */
+function figures(w: VerifyResult): Record<string, unknown> {
+  const { acked, read, lost, duplicated, outOfOrder, produceErrors, longestStallMs, foundOnReread } = w;
+  return { acked, read, lost, duplicated, outOfOrder, produceErrors, longestStallMs, foundOnReread };
+}
+
+function record(scenario: string, values: Record<string, unknown>): void {
   mkdirSync(join(RESULTS, '..'), { recursive: true });
   let all: Record<string, unknown>[] = [];
   try {
@@ -36,7 +42,7 @@ function record(scenario: string, figures: Record<string, unknown>): void {
   } catch {
     // first run
   }
-  all.push({ scenario, at: new Date().toISOString(), ...figures });
+  all.push({ scenario, at: new Date().toISOString(), ...values });
   writeFileSync(RESULTS, `${JSON.stringify(all, null, 2)}\n`);
 }
 
@@ -135,14 +141,7 @@ test('rolling restart under load: one node at a time, the active controller last
   assert.equal(workload.lost, 0, `lost: ${workload.lostSample.join(', ')}`);
   assert.ok(workload.acked > 0 && workload.read >= workload.acked);
   record('rolling restart (kafkaplane restart) under load', {
-    acked: workload.acked,
-    read: workload.read,
-    lost: workload.lost,
-    duplicated: workload.duplicated,
-    outOfOrder: workload.outOfOrder,
-    produceErrors: workload.produceErrors,
-    longestStallMs: workload.longestStallMs,
-    foundOnReread: workload.foundOnReread,
+    ...figures(workload),
     rollMs: rolled.durationMs,
     perNode: rolled.restarted,
   });
@@ -164,14 +163,7 @@ test('kill -9 of a broker under load, restarted by kafkaplane up: nothing lost, 
   const workload = await load;
   assert.equal(workload.lost, 0, `lost: ${workload.lostSample.join(', ')}`);
   record('kill -9 of one node under load, restarted by kafkaplane up', {
-    acked: workload.acked,
-    read: workload.read,
-    lost: workload.lost,
-    duplicated: workload.duplicated,
-    outOfOrder: workload.outOfOrder,
-    produceErrors: workload.produceErrors,
-    longestStallMs: workload.longestStallMs,
-    foundOnReread: workload.foundOnReread,
+    ...figures(workload),
     urpGoneMsAfterUp: recoveryMs,
     doctor: diagnosis.roots.join(', '),
   });
@@ -213,14 +205,7 @@ test('the quorum leader frozen (SIGSTOP) for 30 s under load, then thawed: the q
   const workload = await load;
   assert.equal(workload.lost, 0, `lost: ${workload.lostSample.join(', ')}`);
   record('the quorum leader frozen (SIGSTOP) for 30 s under load', {
-    acked: workload.acked,
-    read: workload.read,
-    lost: workload.lost,
-    duplicated: workload.duplicated,
-    outOfOrder: workload.outOfOrder,
-    produceErrors: workload.produceErrors,
-    longestStallMs: workload.longestStallMs,
-    foundOnReread: workload.foundOnReread,
+    ...figures(workload),
     newLeader,
     doctor: diagnosis?.roots.join(', '),
     urpGoneMsAfterThaw: recoveryMs,
@@ -278,17 +263,10 @@ test('the log directory of one node fills up under load: that node stops and say
   const upMs = Date.now() - back;
   const recoveryMs = await untilNoUrp(180_000);
   record('the log directory of one node full under load', {
-    acked: workload.acked,
-    read: workload.read,
-    lost: workload.lost,
-    duplicated: workload.duplicated,
-    outOfOrder: workload.outOfOrder,
-    produceErrors: workload.produceErrors,
-    longestStallMs: workload.longestStallMs,
-    foundOnReread: workload.foundOnReread,
+    ...figures(workload),
     nodeStoppedAfterMs: diedAfterMs,
     doctor: diagnosis.roots.join(', '),
-    upMs: upMs,
+    upMs,
     urpGoneMsAfterUp: recoveryMs,
   });
 });
