@@ -79,7 +79,9 @@ export async function status(options: LocateOptions): Promise<StatusResult> {
   const local = await locate(options);
   let live: Live | undefined;
   let error: string | null = null;
-  if ((await nodeStatuses(local)).some((n) => n.running)) {
+  // Whether any JVM runs decides whether Kafka is asked; the full node statuses (disk, log) are read once, below.
+  const pids = await Promise.all(local.model.nodes.map((n) => runningPid(local.layout, n.id)));
+  if (pids.some((pid) => pid !== undefined)) {
     try {
       live = await withAdmin(adminConnection(local, 5_000), async (admin) => ({ cluster: await describeCluster(admin), quorum: await describeQuorum(admin) }));
     } catch (e) {
