@@ -158,7 +158,7 @@ export class RecordFetcher {
       },
       (error: unknown) => {
         // No broker answered the metadata request (all restarting?): try again shortly, as the loops do.
-        if (isConnectionFailure(error) && !isAuthenticationFailure(error) && !this.#closed) setTimeout(() => this.#ensureLoops(), RECONNECT_MAX_MS).unref();
+        if (brokerUnreachable(error) && !this.#closed) setTimeout(() => this.#ensureLoops(), RECONNECT_MAX_MS).unref();
         else this.#fail(error);
       },
     );
@@ -241,7 +241,7 @@ export class RecordFetcher {
    */
   #handlePartitionErrors(error: unknown, metadata: ClusterMetadata): 'moved' | 'unreachable' | 'handled' | 'unhandled' {
     const names = kafkaProtocolErrors(error).map((e) => e.name);
-    if (names.length === 0 && isConnectionFailure(error) && !isAuthenticationFailure(error)) return 'unreachable';
+    if (names.length === 0 && brokerUnreachable(error)) return 'unreachable';
     if (names.some((n) => ['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'REPLICA_NOT_AVAILABLE'].includes(n))) {
       for (const p of this.#positions.values()) p.leaderEpoch = -1;
       return 'moved';
@@ -276,6 +276,11 @@ export class RecordFetcher {
     this.#failure = error instanceof KafkaplaneError ? error : new KafkaplaneError('FETCH_FAILED', `reading from Kafka failed: ${describeKafkaError(error)}`, { cause: error });
     this.#wakeReader?.();
   }
+}
+
+/** The network failed (a broker restarting, crashed, frozen): worth retrying. Bad credentials are not. */
+function brokerUnreachable(error: unknown): boolean {
+  return isConnectionFailure(error) && !isAuthenticationFailure(error);
 }
 
 function leaderOf(metadata: ClusterMetadata, p: { topic: string; partition: number }): number {

@@ -6,7 +6,7 @@ import type { ConnectionConfig } from './client.ts';
 import { createConsumer, createProducer } from './clients.ts';
 import { kafkaProtocolErrors } from './errors.ts';
 import { probeBootstrap } from './reachability.ts';
-import { RecordFetcher, forEachRecord } from './record-fetcher.ts';
+import { type PartitionData, RecordFetcher, forEachRecord } from './record-fetcher.ts';
 import { topicMetadata } from './topic-metadata.ts';
 
 export interface VerifyOptions {
@@ -49,7 +49,7 @@ export async function runVerifyWorkload(config: ConnectionConfig, options: Verif
     const partitions = metadata.topics.get(options.topic)!.partitionsCount;
     // Read from each partition's end as it is now: only this run's records count.
     const ends = await consumer.listOffsets({ topics: [options.topic], partitions: { [options.topic]: Array.from({ length: partitions }, (_, p) => p) }, timestamp: -1n, isolationLevel: 0 });
-    const fetcher = new RecordFetcher(consumer, { maxWaitMs: 200, maxBytes: 8 << 20, partitionMaxBytes: 1 << 20, onOutOfRange: (_t, _p, start) => start });
+    const fetcher = runFetcher(consumer);
     const starts = ends.get(options.topic) ?? [];
     for (let p = 0; p < partitions; p++) fetcher.seek(options.topic, p, starts[p] ?? 0n);
     let sendingDone = false;
@@ -59,12 +59,7 @@ export async function runVerifyWorkload(config: ConnectionConfig, options: Verif
         if (sendingDone && drainUntil === Number.POSITIVE_INFINITY) drainUntil = now() + options.drainMs;
         if (sendingDone && (ledger.missing() === 0 || now() > drainUntil)) return;
         const batch = await fetcher.next(Math.min(drainUntil, now() + 1_000));
-        for (const data of batch ?? []) {
-          forEachRecord(data, (record) => {
-            const seq = record.value ? parseVerifyPayload(runId, record.value.toString('utf8')) : undefined;
-            if (seq !== undefined) ledger.read(seq, record.partition);
-          });
-        }
+        for (const data of batch ?? []) forEachSeq(data, runId, (seq, partition) => ledger.read(seq, partition));
       }
     })();
     // A reader that fails (a fetch error the fetcher cannot ride out) ends the run with that error once sending stops.
@@ -120,17 +115,14 @@ async function send(producer: Producer, options: VerifyOptions, runId: string, l
 async function reread(consumer: Consumer, topic: string, starts: readonly bigint[], partitions: number, runId: string, ledger: VerifyLedger, deadline: number, now: () => number): Promise<void> {
   const all = Array.from({ length: partitions }, (_, p) => p);
   const ends = (await consumer.listOffsets({ topics: [topic], partitions: { [topic]: all }, timestamp: -1n, isolationLevel: 0 })).get(topic) ?? [];
-  const fetcher = new RecordFetcher(consumer, { maxWaitMs: 200, maxBytes: 8 << 20, partitionMaxBytes: 1 << 20, onOutOfRange: (_t, _p, start) => start });
+  const fetcher = runFetcher(consumer);
   const open = new Set(all.filter((p) => (ends[p] ?? 0n) > (starts[p] ?? 0n)));
   for (const p of open) fetcher.seek(topic, p, starts[p] ?? 0n);
   try {
     while (open.size > 0 && now() < deadline) {
       const batch = await fetcher.next(Math.min(deadline, now() + 1_000));
       for (const data of batch ?? []) {
-        forEachRecord(data, (record) => {
-          const seq = record.value ? parseVerifyPayload(runId, record.value.toString('utf8')) : undefined;
-          if (seq !== undefined) ledger.reread(seq);
-        });
+        forEachSeq(data, runId, (seq) => ledger.reread(seq));
         if (data.nextOffset >= (ends[data.partition] ?? 0n)) {
           open.delete(data.partition);
           fetcher.remove(topic, data.partition);
@@ -140,4 +132,17 @@ async function reread(consumer: Consumer, topic: string, starts: readonly bigint
   } finally {
     fetcher.close();
   }
+}
+
+/** The sequence numbers of this run's records in `data` (records of other runs are skipped). */
+function forEachSeq(data: PartitionData, runId: string, fn: (seq: number, partition: number) => void): void {
+  forEachRecord(data, (record) => {
+    const seq = record.value ? parseVerifyPayload(runId, record.value.toString('utf8')) : undefined;
+    if (seq !== undefined) fn(seq, record.partition);
+  });
+}
+
+/** A reader of the run's records (one for the live read, a fresh one for the final re-read). */
+function runFetcher(consumer: Consumer): RecordFetcher {
+  return new RecordFetcher(consumer, { maxWaitMs: 200, maxBytes: 8 << 20, partitionMaxBytes: 1 << 20, onOutOfRange: (_t, _p, start) => start });
 }
