@@ -16,10 +16,7 @@ export interface ConsumerGroupListing {
  */
 export async function listConsumerGroups(admin: Admin): Promise<ConsumerGroupListing[]> {
   const groups = await admin.listGroups({ types: ['classic', 'consumer'] });
-  return [...groups.values()]
-    .filter((g) => g.protocolType === 'consumer' || g.protocolType === '')
-    .map((g) => ({ id: g.id, type: (g.groupType ?? 'classic').toLowerCase(), state: g.state, protocolType: g.protocolType }))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return consumerListings([...groups.values()].map((g) => ({ id: g.id, groupType: g.groupType, state: g.state, protocolType: g.protocolType })));
 }
 
 /**
@@ -33,22 +30,28 @@ export async function listConsumerGroupsPerBroker(
 ): Promise<{ groups: ConsumerGroupListing[]; failed: { brokerId: number; error: string }[] }> {
   const lib = await loadKafka();
   const failed: { brokerId: number; error: string }[] = [];
-  const found = new Map<string, ConsumerGroupListing>();
+  const found = new Map<string, RawListing>();
   await Promise.all(
     brokers.map(async (b) => {
       try {
         const connection = await admin.connections.get({ host: b.host, port: b.port });
         const response = await lib.listGroupsV5.api.async(connection, [], ['classic', 'consumer']);
         if (response.errorCode !== 0) throw new Error(`ListGroups error code ${response.errorCode}`);
-        for (const g of response.groups) {
-          if (g.protocolType !== 'consumer' && g.protocolType !== '') continue;
-          found.set(g.groupId, { id: g.groupId, type: (g.groupType || 'classic').toLowerCase(), state: g.groupState, protocolType: g.protocolType });
-        }
+        for (const g of response.groups) found.set(g.groupId, { id: g.groupId, groupType: g.groupType, state: g.groupState, protocolType: g.protocolType });
       } catch (error) {
         failed.push({ brokerId: b.id, error: describeKafkaError(error) });
       }
     }),
   );
-  const groups = [...found.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { groups, failed: failed.sort((a, b) => a.brokerId - b.brokerId) };
+  return { groups: consumerListings([...found.values()]), failed: failed.sort((a, b) => a.brokerId - b.brokerId) };
+}
+
+type RawListing = { id: string; groupType: string | undefined; state: string; protocolType: string };
+
+/** Groups of the consumer protocol (or none yet), sorted by id — what kafka-consumer-groups --list shows. */
+function consumerListings(groups: readonly RawListing[]): ConsumerGroupListing[] {
+  return groups
+    .filter((g) => g.protocolType === 'consumer' || g.protocolType === '')
+    .map((g) => ({ id: g.id, type: (g.groupType || 'classic').toLowerCase(), state: g.state, protocolType: g.protocolType }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
