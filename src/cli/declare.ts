@@ -1,6 +1,7 @@
 // The shape of a command declaration (src/cli/commands.ts) and of a printer (src/cli/print/): a command is data —
 // its words, flags and two lazy loaders — and program.ts turns every declaration into a commander command the same
 // way. See src/cli/README.md.
+import { dnsLabel } from '../api/common.ts';
 import { InvalidArgumentError } from 'commander';
 import type { KafkaplaneError } from '../errors.ts';
 import type { Io } from './output.ts';
@@ -69,6 +70,15 @@ export function integer(name: string, min: number, max: number) {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
     return n;
+  };
+}
+
+/** A Kubernetes namespace (an RFC 1123 label, as the apiserver requires): refused here, not after objects were printed. */
+export function namespaceName(name: string) {
+  return (value: string): string => {
+    if (!dnsLabel(63).safeParse(value).success)
+      throw new InvalidArgumentError(`${name} "${value}" is not a Kubernetes namespace name: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63`);
+    return value;
   };
 }
 

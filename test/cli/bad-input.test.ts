@@ -143,3 +143,17 @@ test('unknown topics and groups against no cluster: "cannot reach Kafka", exit 1
     assert.ok(!/^\s+at /m.test(r.stderr), context);
   }
 });
+
+test('namespace flags take only Kubernetes namespace names: refused before anything is printed', async () => {
+  for (const args of [
+    ['operator', 'install', '--watch-namespace', 'Bad_NS'],
+    ['operator', 'install', '-n', '-leading-dash'],
+    ['render', '-f', 'examples/seed-002-combined.yaml', '-n', 'x_y'],
+  ]) {
+    const r = await runCli(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.equal(r.stdout, '', 'nothing printed');
+    assert.match(r.stderr, /is not a Kubernetes namespace name/);
+  }
+  assert.equal((await runCli(['operator', 'install', '-n', 'ops', '--watch-namespace', 'apps'])).code, 0);
+});

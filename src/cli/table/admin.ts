@@ -1,5 +1,5 @@
 // The admin commands of the command table (src/cli/commands.ts).
-import { type CommandDeclaration, collect, command, integer, option } from '../declare.ts';
+import { type CommandDeclaration, collect, command, integer, option, namespaceName } from '../declare.ts';
 import { connectionOptions } from '../options.ts';
 
 const topics = () => import('../print/topics.ts');
@@ -194,7 +194,7 @@ export const ADMIN: CommandDeclaration<unknown, unknown>[] = [
       option('--format <format>', 'one format only', { choices: ['all', 'spring', 'env', 'configmap', 'properties', 'kcat', 'python'], default: 'all' }),
       option('--local', 'with -f: the local cluster `kafkaplane up -f` runs, not Kubernetes'),
       option('--state-dir <dir>', 'state directory of the local cluster'),
-      option('-n, --namespace <namespace>', "Kubernetes namespace (default: the cluster's metadata.namespace)"),
+      option('-n, --namespace <namespace>', "Kubernetes namespace (default: the cluster's metadata.namespace)", { parse: namespaceName('--namespace') }),
       option('--reveal-password', "local cluster: write the user's password into the output"),
     ],
     run: async () => (await import('../commands/connect-info.ts')).connectInfo,

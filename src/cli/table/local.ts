@@ -1,5 +1,5 @@
 // The local commands of the command table (src/cli/commands.ts).
-import { type CommandDeclaration, collectIntegers, command, integer, option } from '../declare.ts';
+import { type CommandDeclaration, collectIntegers, command, integer, option, namespaceName } from '../declare.ts';
 import { locateOptions } from '../options.ts';
 
 const local = () => import('../print/local.ts');
@@ -81,7 +81,7 @@ export const LOCAL: CommandDeclaration<unknown, unknown>[] = [
       option('--format <format>', 'what to render', { choices: ['yaml', 'kustomize', 'compose', 'strimzi'], default: 'yaml' }),
       option('-d, --out-dir <dir>', 'write the files into this directory (default: print to stdout; kustomize needs a directory)'),
       option('--cluster <name>', 'which KafkaCluster of the file, when it has several'),
-      option('-n, --namespace <namespace>', 'namespace of every object (default: the cluster\'s metadata.namespace, else "default")'),
+      option('-n, --namespace <namespace>', 'namespace of every object (default: the cluster\'s metadata.namespace, else "default")', { parse: namespaceName('--namespace') }),
     ],
     run: async () => (await import('../commands/render.ts')).render,
     printer: () => import('../print/render.ts').then((m) => m.renderPrinter),

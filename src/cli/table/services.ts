@@ -1,6 +1,6 @@
 // The long-running services of the command table (src/cli/commands.ts): exporter and operator (and, later, console).
 import { InvalidArgumentError } from 'commander';
-import { type CommandDeclaration, collect, command, integer, option } from '../declare.ts';
+import { type CommandDeclaration, collect, command, integer, option, namespaceName } from '../declare.ts';
 import { connectionOptions } from '../options.ts';
 
 function seconds(name: string, min: number, max: number) {
@@ -43,7 +43,7 @@ export const SERVICES: CommandDeclaration<unknown, unknown>[] = [
     name: 'operator run',
     description: 'the operator: KafkaTopic and KafkaUser resources → Kafka (from a pod, or from a laptop with --kafka-bootstrap) until SIGTERM',
     options: [
-      option('-n, --namespace <namespace>', 'the namespace to watch (default: $POD_NAMESPACE, else "default")'),
+      option('-n, --namespace <namespace>', 'the namespace to watch (default: $POD_NAMESPACE, else "default")', { parse: namespaceName('--namespace') }),
       option('-A, --all-namespaces', 'watch every namespace'),
       option('--kubeconfig <file>', 'kubeconfig (default: in-cluster ServiceAccount, $KUBECONFIG or ~/.kube/config)'),
       option('--kafka-bootstrap <ns/name=host:port,...>', "reach KafkaCluster ns/name's REPLICATION listener here (repeatable; laptop runs, port-forwards)", { parse: collect }),
@@ -61,8 +61,8 @@ export const SERVICES: CommandDeclaration<unknown, unknown>[] = [
     name: 'operator install',
     description: "the operator's CRDs, ServiceAccount, least-privilege RBAC and Deployment: printed as YAML (-o json: a List), or applied with --apply",
     options: [
-      option('-n, --namespace <namespace>', 'where the operator runs', { default: 'kafkaplane-system' }),
-      option('--watch-namespace <namespace>', 'the namespace it watches (default: its own)'),
+      option('-n, --namespace <namespace>', 'where the operator runs', { default: 'kafkaplane-system', parse: namespaceName('--namespace') }),
+      option('--watch-namespace <namespace>', 'the namespace it watches (default: its own)', { parse: namespaceName('--watch-namespace') }),
       option('-A, --all-namespaces', 'watch every namespace (a ClusterRole instead of a Role)'),
       option('--image <image>', "the operator's image (the repo's Dockerfile)", { default: 'kafkaplane:0.1.0' }),
       option('--topic-deletion <policy>', 'deleting a KafkaTopic deletes the Kafka topic (delete) or leaves it (keep)', { choices: ['delete', 'keep'], default: 'delete' }),
