@@ -166,8 +166,24 @@ const kafkaVersion = z
     { message: 'kafkaplane runs KRaft-only Kafka 3.9 or newer' },
   );
 
+/**
+ * The KRaft quorum (KIP-853): `static` (controller.quorum.voters, kraft.version 0) or `dynamic`
+ * (controller.quorum.bootstrap.servers, voters recorded in the metadata log). A cluster keeps the mode it was formatted
+ * with for life; moving a static cluster to dynamic takes a kraft.version upgrade first (docs/render.md, quorum mode).
+ */
+export const quorumModeSchema = z.enum(['static', 'dynamic']);
+
 export const kafkaClusterSpec = z.strictObject({
   version: kafkaVersion.default(DEFAULT_KAFKA_VERSION),
+  quorum: z
+    .strictObject({
+      /**
+       * Unset: dynamic for a new cluster at Kafka ≥ 4.1, static before — and, for a running cluster, whatever it runs
+       * (the local runtime's state, the operator's live ConfigMap; a pod refuses to start in the other mode).
+       */
+      mode: quorumModeSchema.optional(),
+    })
+    .optional(),
   nodePools: z.array(nodePool).min(1).default(DEFAULT_POOLS),
   listeners: z.array(listener).min(1).default(DEFAULT_LISTENERS),
   /** Broker properties (server.properties) applied to every node after kafkaplane's defaults. */

@@ -19,7 +19,21 @@ export function checkCluster(cluster: KafkaCluster, report: Report): void {
       if (roles.has(role)) report(['spec', 'nodePools', i, 'roles', j], `duplicate role "${role}"`);
       roles.add(role);
     });
+    if (pool.storage.type === 'ephemeral' && pool.roles.includes('controller')) {
+      // KIP-853: a controller that restarts with an empty metadata log must not come back as the voter it was; with
+      // ephemeral storage every restart would be that case (the entrypoint refuses it, docs/render.md).
+      report(
+        ['spec', 'nodePools', i, 'storage', 'type'],
+        'controllers need persistent storage: an ephemeral controller loses the metadata log on every restart and would come back as a voter that forgot what it acknowledged; use persistent-claim (ephemeral is fine for broker-only pools)',
+      );
+    }
   });
+  if (spec.quorum?.mode === 'dynamic' && !atLeast(spec.version, 4, 1)) {
+    report(
+      ['spec', 'quorum', 'mode'],
+      `a dynamic quorum needs Kafka 4.1 or newer (spec.version is ${spec.version}); 4.1 is also the first release that can upgrade an existing static quorum (kafka-features.sh upgrade --feature kraft.version=1). Use static, or upgrade spec.version first`,
+    );
+  }
 
   const controllers = countNodes(cluster, 'controller');
   const brokers = countNodes(cluster, 'broker');
@@ -149,4 +163,9 @@ export function checkUser(user: KafkaUser, cluster: KafkaCluster | undefined, re
   if (user.spec.authentication && !cluster.spec.listeners.some((l) => l.authentication === 'scram-sha-512')) {
     report(['spec', 'authentication'], `no listener of cluster "${cluster.metadata.name}" uses scram-sha-512, so this user could never log in; set authentication: scram-sha-512 on a listener`);
   }
+}
+
+function atLeast(version: string, major: number, minor: number): boolean {
+  const [a = 0, b = 0] = version.split('.').map(Number);
+  return a > major || (a === major && b >= minor);
 }

@@ -53,10 +53,15 @@ export async function alterClusterDefaults(admin: Admin, set: Readonly<Record<st
 
 /** The finalized metadata.version feature level (KIP-778), from ApiVersions; undefined when the broker has none. */
 export async function metadataVersionLevel(admin: Admin): Promise<number | undefined> {
+  return finalizedFeatureLevel(admin, 'metadata.version');
+}
+
+/** A finalized feature's level as a broker reports it (ApiVersions v3), e.g. kraft.version. */
+export async function finalizedFeatureLevel(admin: Admin, feature: string): Promise<number | undefined> {
   const { apiVersionsV3 } = await loadKafka();
   const connection = await brokerConnection(admin);
   const response = await apiVersionsV3.api.async(connection, 'kafkaplane', '0.1.0');
-  return response.finalizedFeatures?.find((f) => f.name === 'metadata.version')?.maxVersionLevel;
+  return response.finalizedFeatures?.find((f) => f.name === feature)?.maxVersionLevel;
 }
 
 // metadata.version feature levels (Kafka's server-common MetadataVersion enum): 7 = 3.3-IV3 … 29 = 4.2-IV1.

@@ -14,16 +14,18 @@ export interface ClusterModel {
 }
 
 /**
- * `options.quorumMode` keeps an existing cluster on the quorum it was formatted with: a cluster created with static
- * voters stays static after an upgrade to 4.1 (moving it to a dynamic quorum is a separate, explicit operation).
+ * `options.quorumMode` keeps an existing cluster on the quorum it was formatted with (the local runtime's state, the
+ * operator's live ConfigMap): a cluster created with static voters stays static after an upgrade to 4.1 (moving it to
+ * a dynamic quorum is a separate, explicit operation). Callers that know the running mode refuse a spec whose
+ * explicit spec.quorum.mode differs (quorumModeConflict) before they get here.
  */
-export function clusterModel(cluster: KafkaCluster, options: { quorumMode?: QuorumMode } = {}): ClusterModel {
+export function clusterModel(cluster: KafkaCluster, options: { quorumMode?: QuorumMode | undefined } = {}): ClusterModel {
   const nodes = planNodes(cluster);
   return {
     cluster,
     nodes,
     listeners: planListeners(cluster),
-    quorumMode: options.quorumMode ?? quorumMode(cluster.spec.version),
+    quorumMode: options.quorumMode ?? cluster.spec.quorum?.mode ?? quorumMode(cluster.spec.version),
     brokerCount: brokers(nodes).length,
   };
 }

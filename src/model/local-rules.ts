@@ -18,6 +18,12 @@ export function checkCompatible(state: LocalState, cluster: KafkaCluster, portBa
   if (compareMinor(cluster.spec.version, state.kafkaVersion) < 0) {
     problems.push(`spec.version ${cluster.spec.version} is older than ${state.kafkaVersion}, which formatted this data; Kafka cannot downgrade across minor versions`);
   }
+  const wanted = cluster.spec.quorum?.mode;
+  if (wanted !== undefined && wanted !== state.quorumMode) {
+    problems.push(
+      `spec.quorum.mode is ${wanted}, but this cluster was created with a ${state.quorumMode} quorum; the local runtime keeps the quorum mode a cluster was created with (its metadata log says which): remove spec.quorum.mode or set it to ${state.quorumMode}`,
+    );
+  }
   const planned = new Map(clusterModel(cluster).nodes.map((n) => [n.id, n]));
   for (const old of state.nodes) {
     const node = planned.get(old.id);

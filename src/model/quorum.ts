@@ -1,4 +1,4 @@
-import type { KafkaListener } from './listeners.ts';
+import { INTERNAL_USER, type KafkaListener } from './listeners.ts';
 import type { ClusterNode } from './nodes.ts';
 import type { Endpoint, Placement } from './placement.ts';
 
@@ -12,6 +12,29 @@ export type QuorumMode = 'dynamic' | 'static';
 export function quorumMode(kafkaVersion: string): QuorumMode {
   const [major = 0, minor = 0] = kafkaVersion.split('.').map(Number);
   return major > 4 || (major === 4 && minor >= 1) ? 'dynamic' : 'static';
+}
+
+/** What a running cluster's quorum is, as whoever applies the spec can see it (local state, live ConfigMap). */
+export interface RunningQuorum {
+  mode: QuorumMode;
+  /**
+   * The finalized kraft.version, when known. A static cluster whose kraft.version was upgraded to 1
+   * (kafka-features.sh upgrade --feature kraft.version=1, Kafka ≥ 4.1) may switch its configuration to dynamic.
+   */
+  kraftVersion?: number | undefined;
+}
+
+/**
+ * Why the spec's explicit quorum mode cannot be applied to a running cluster, or undefined when it can (no explicit
+ * mode: the running mode is kept). Pure: the local runtime, render and the operator give the same answer.
+ */
+export function quorumModeConflict(wanted: QuorumMode | undefined, running: RunningQuorum): string | undefined {
+  if (wanted === undefined || wanted === running.mode) return undefined;
+  if (wanted === 'dynamic') {
+    if ((running.kraftVersion ?? 0) >= 1) return undefined;
+    return 'is dynamic, but the running cluster has a static quorum (controller.quorum.voters, kraft.version 0): controllers restarted with controller.quorum.bootstrap.servers on that metadata log come back as non-voters and the quorum is lost. Remove spec.quorum.mode (the cluster keeps its mode) or set it to static. To move to a dynamic quorum, first upgrade the metadata log on the running cluster (Kafka ≥ 4.1: kafka-features.sh --bootstrap-controller <controller>:9090 upgrade --feature kraft.version=1), then set dynamic (docs/render.md, "Quorum mode")';
+  }
+  return 'is static, but the running cluster has a dynamic quorum (kraft.version 1), which Kafka cannot downgrade. Remove spec.quorum.mode (the cluster keeps its mode) or set it to dynamic';
 }
 
 /** What a cluster must keep for its whole life: written once at creation, needed to format and to start. */
@@ -54,4 +77,20 @@ export function formatArguments(options: { mode: QuorumMode; identity: ClusterId
     args.push('--initial-controllers', initial.join(','));
   }
   return args;
+}
+
+/**
+ * Admin client settings for Kafka's tools (kafka-features.sh, kafka-cluster.sh, kafka-metadata-quorum.sh with
+ * --bootstrap-controller) run by a node against the other controllers before it starts: the controller listener's
+ * security (SASL/PLAIN as the internal user on a secured cluster) and short timeouts, so an unreachable quorum is an
+ * answer in seconds, not a minute.
+ */
+export function quorumClientProperties(controller: KafkaListener, internalPassword: string | undefined): Record<string, string> {
+  const props: Record<string, string> = { 'security.protocol': controller.securityProtocol, 'request.timeout.ms': '4000', 'default.api.timeout.ms': '8000' };
+  if (controller.securityProtocol === 'SASL_PLAINTEXT') {
+    if (internalPassword === undefined) throw new Error('the controller listener authenticates, but there is no internal password');
+    props['sasl.mechanism'] = 'PLAIN';
+    props['sasl.jaas.config'] = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${INTERNAL_USER}" password="${internalPassword}";`;
+  }
+  return props;
 }

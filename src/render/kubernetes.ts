@@ -3,6 +3,7 @@ import type { SpecProblem } from '../errors.ts';
 import { clusterModel } from '../model/broker-properties.ts';
 import { kubernetesNames } from '../model/kubernetes-names.ts';
 import { controllers } from '../model/nodes.ts';
+import { quorumModeConflict } from '../model/quorum.ts';
 import { kubernetesPlacement, planExternalListeners } from '../model/placement-kubernetes.ts';
 import { CONTROLLER_PORT, REPLICATION_PORT } from '../api/kafka-cluster.ts';
 import { type KubernetesSpec, kubernetesSettings } from '../api/kubernetes.ts';
@@ -52,7 +53,9 @@ export function renderContext(input: RenderInput): RenderContext {
       message: 'required when version or url differ from the defaults: the init container checks the downloaded agent against it',
     });
   }
-  const model = clusterModel(cluster);
+  const conflict = input.running ? quorumModeConflict(cluster.spec.quorum?.mode, input.running) : undefined;
+  if (conflict) problems.push({ path: 'spec.quorum.mode', message: conflict });
+  const model = clusterModel(cluster, { quorumMode: cluster.spec.quorum?.mode ?? input.running?.mode });
   const controllerIds = new Set(controllers(model.nodes).map((n) => String(n.id)));
   for (const id of Object.keys(settings.identity?.directoryIds ?? {})) {
     if (!controllerIds.has(id)) problems.push({ path: `spec.kubernetes.identity.directoryIds["${id}"]`, message: `node ${id} is not a controller (controllers: ${[...controllerIds].join(', ')})` });

@@ -2,7 +2,7 @@ import type { ClusterModel } from '../model/broker-properties.ts';
 import type { KubernetesNames } from '../model/kubernetes-names.ts';
 import type { ExternalListenerPlan } from '../model/placement-kubernetes.ts';
 import type { Placement } from '../model/placement.ts';
-import type { ClusterIdentity } from '../model/quorum.ts';
+import type { ClusterIdentity, RunningQuorum } from '../model/quorum.ts';
 import type { KafkaCluster } from '../api/kafka-cluster.ts';
 import type { KafkaTopic } from '../api/kafka-topic.ts';
 import type { KafkaUser } from '../api/kafka-user.ts';
@@ -39,6 +39,12 @@ export interface RenderInput {
    * DESIGN.md) and applies cluster-wide dynamic broker configs without one, so they stay out of the config hash.
    */
   mode?: 'kubectl' | 'operator';
+  /**
+   * The quorum of the cluster as it runs, when the caller can see it (the operator reads it from the live ConfigMap).
+   * Kept when the spec sets no spec.quorum.mode; an explicit mode that would flip it is refused. Without it (a plain
+   * `kafkaplane render`), an unset mode defaults by version and the pods refuse to start in the other mode.
+   */
+  running?: RunningQuorum | undefined;
 }
 
 /** Everything the Kubernetes renderers share, computed once from the input. */

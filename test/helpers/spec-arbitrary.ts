@@ -44,7 +44,11 @@ function pool(name: string, roles: ('broker' | 'controller')[], replicas: number
   return fc
     .record(
       {
-        storage: fc.record({ type: fc.constantFrom('persistent-claim', 'ephemeral'), size: quantity, class: dns(), deleteClaim: fc.boolean() }, { requiredKeys: [] }),
+        // Controllers need persistent storage (api/semantics.ts): ephemeral only for broker-only pools.
+        storage: fc.record(
+          { type: roles.includes('controller') ? fc.constant('persistent-claim') : fc.constantFrom('persistent-claim', 'ephemeral'), size: quantity, class: dns(), deleteClaim: fc.boolean() },
+          { requiredKeys: [] },
+        ),
         resources: fc.record(
           { requests: fc.record({ cpu: fc.constantFrom('1', '250m', 2), memory }, { requiredKeys: [] }), limits: fc.record({ memory }, { requiredKeys: [] }) },
           { requiredKeys: [] },

@@ -5,6 +5,7 @@ import { errorMessage, ProblemsError } from '../../../errors.ts';
 import { brokerProperties } from '../../../model/broker-properties.ts';
 import { brokers } from '../../../model/nodes.ts';
 import { parseProperties } from '../../../model/properties-format.ts';
+import type { RunningQuorum } from '../../../model/quorum.ts';
 import { type ConfigChange, decideConfigChange, desiredDynamicDefaults, planDynamicDefaults } from '../../../ops/config-change.ts';
 import { decideScaleDown } from '../../../ops/scale-down.ts';
 import { nodePropertiesFile } from '../../../render/entrypoint.ts';
@@ -78,6 +79,20 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
     kafkaError = errorMessage(error);
   }
 
+  // 2b. the quorum mode the cluster runs (its live ConfigMap): kept when the spec sets none, a flip refused
+  const before = await ctx.client.get('ConfigMap', render.names.namespace, render.names.configMap);
+  const running = runningQuorum(before, kafka?.kraftVersionLevel);
+  if (running) {
+    try {
+      const rendered = renderKubernetes({ cluster: parsed.cluster, topics: [], users: [], namespace: object.metadata.namespace, mode: 'operator', running });
+      objects = rendered.objects;
+      render = rendered.context;
+    } catch (error) {
+      if (error instanceof ProblemsError) return refuse(ctx, object, status, 'Ready', 'InvalidSpec', problemsMessage(error.problems));
+      throw error;
+    }
+  }
+
   // 3. scale-down guard: nothing is applied while a broker to remove still hosts replicas
   const pools = await poolSizes(ctx, render, object);
   const scale = decideScaleDown(pools, kafka?.replicasOn ?? new Map());
@@ -88,7 +103,6 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
 
   // 4. apply exactly what render made (SSA, owner references, prune)
   const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === render.names.configMap);
-  const before = await ctx.client.get('ConfigMap', render.names.namespace, render.names.configMap);
   const change = configChange(render, before, configMap);
   const report = await applyDesired(ctx.client, object, objects as KubeObject[], OWNED_KINDS, { selector: `${CLUSTER_LABEL}=${render.names.cluster}` });
   const changed = report.applied.filter((a) => a.changed);
@@ -186,4 +200,19 @@ async function refuse(ctx: ControllerContext, object: KubeObject, status: KafkaC
 
 async function writeStatus(ctx: ControllerContext, object: KubeObject, status: KafkaClusterStatus): Promise<void> {
   await ctx.client.applyStatus({ apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.metadata.name, namespace: object.metadata.namespace }, status });
+}
+
+/**
+ * The quorum mode the pods run, from the live ConfigMap's node properties (rendered by this operator or by
+ * `kafkaplane render`): controller.quorum.voters is static, controller.quorum.bootstrap.servers dynamic.
+ */
+export function runningQuorum(configMap: KubeObject | undefined, kraftVersion: number | undefined): RunningQuorum | undefined {
+  const data = (configMap?.data ?? {}) as Record<string, string>;
+  for (const [file, content] of Object.entries(data)) {
+    if (!/^node-\d+\.properties$/.test(file)) continue;
+    const props = parseProperties(content);
+    if (props['controller.quorum.voters'] !== undefined) return { mode: 'static', kraftVersion };
+    if (props['controller.quorum.bootstrap.servers'] !== undefined) return { mode: 'dynamic', kraftVersion };
+  }
+  return undefined;
 }

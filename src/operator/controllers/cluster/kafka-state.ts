@@ -1,5 +1,5 @@
 import { withAdmin } from '../../../kafka/admin-session.ts';
-import { describeClusterDefaults, metadataVersionLevel } from '../../../kafka/broker-configs.ts';
+import { describeClusterDefaults, finalizedFeatureLevel, metadataVersionLevel } from '../../../kafka/broker-configs.ts';
 import type { ConnectionConfig } from '../../../kafka/client.ts';
 import { type QuorumDescription, describeCluster, describeQuorum } from '../../../kafka/cluster.ts';
 import { describeTopics } from '../../../kafka/topics.ts';
@@ -17,6 +17,8 @@ export interface KafkaState {
   /** Cluster-wide dynamic broker configs in force (DYNAMIC_DEFAULT_BROKER_CONFIG). */
   clusterDefaults: Record<string, string>;
   metadataVersionLevel: number | undefined;
+  /** Finalized kraft.version: 1 once a static quorum was upgraded (KIP-853), which allows switching to dynamic. */
+  kraftVersionLevel: number | undefined;
 }
 
 export async function observeKafka(config: ConnectionConfig): Promise<KafkaState> {
@@ -35,6 +37,7 @@ export async function observeKafka(config: ConnectionConfig): Promise<KafkaState
       replicasOn,
       clusterDefaults: await describeClusterDefaults(admin),
       metadataVersionLevel: await metadataVersionLevel(admin),
+      kraftVersionLevel: await finalizedFeatureLevel(admin, 'kraft.version'),
     };
   });
 }
