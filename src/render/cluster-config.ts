@@ -5,9 +5,9 @@ import { CLUSTER_ID_TOKEN, directoryIdToken } from '../model/placement-kubernete
 import type { Placement } from '../model/placement.ts';
 import { formatProperties, parseProperties } from '../model/properties-format.ts';
 import { restartRelevant } from '../ops/config-change.ts';
-import { type ClusterIdentity, formatArguments, voters } from '../model/quorum.ts';
+import { type ClusterIdentity, formatArguments, quorumClientProperties, voters } from '../model/quorum.ts';
 import type { ClusterModel } from '../model/broker-properties.ts';
-import { ENTRYPOINT, ENTRYPOINT_FILE, RUN_DIR, formatArgsFile, nodePropertiesFile } from './entrypoint.ts';
+import { ENTRYPOINT, ENTRYPOINT_FILE, QUORUM_CLIENT_FILE, RUN_DIR, formatArgsFile, nodePropertiesFile } from './entrypoint.ts';
 import { logConfig } from './logging.ts';
 import { type KubeObject, type RenderContext, clusterLabels, meta } from './objects.ts';
 
@@ -31,6 +31,11 @@ export function tokenIdentity(model: ClusterModel): ClusterIdentity {
 export function nodeFiles(model: ClusterModel, placement: Placement, clusterName: string): Record<string, string> {
   const log = logConfig(model.cluster.spec.version);
   const files: Record<string, string> = { [ENTRYPOINT_FILE]: ENTRYPOINT, [log.file]: log.content };
+  const secured = model.listeners.controller.securityProtocol === 'SASL_PLAINTEXT';
+  files[QUORUM_CLIENT_FILE] = formatProperties(
+    quorumClientProperties(model.listeners.controller, secured ? placement.internalPassword() : undefined),
+    `Kafka's tools against the controllers, run by ${ENTRYPOINT_FILE} before Kafka starts (quorum mode and lost-disk checks).`,
+  );
   const quorum = voters(controllers(model.nodes), model.listeners.controller, placement);
   const identity = tokenIdentity(model);
   for (const node of model.nodes) {
@@ -57,7 +62,7 @@ export function renderConfigMap(ctx: RenderContext): KubeObject {
 /** The ConfigMap files the pods of one pool read: the entrypoint, the logging configuration and their own nodes' files. */
 export function poolConfigFiles(model: ClusterModel, pool: string): string[] {
   const nodeIds = model.nodes.filter((n) => n.pool === pool).map((n) => n.id);
-  return [ENTRYPOINT_FILE, logConfig(model.cluster.spec.version).file, ...nodeIds.flatMap((id) => [nodePropertiesFile(id), formatArgsFile(id)])];
+  return [ENTRYPOINT_FILE, QUORUM_CLIENT_FILE, logConfig(model.cluster.spec.version).file, ...nodeIds.flatMap((id) => [nodePropertiesFile(id), formatArgsFile(id)])];
 }
 
 /**

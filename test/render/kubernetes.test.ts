@@ -314,7 +314,11 @@ test('pods: official image, no service links, non-root, heap from the memory req
 
   const pinned = objects('kubernetes:\n  image: registry.example.com/kafka:4.1.2@sha256:' + 'a'.repeat(64));
   assert.equal(podSpec(find(pinned, 'StatefulSet')).containers[0].image, `registry.example.com/kafka:4.1.2@sha256:${'a'.repeat(64)}`);
-  const ephemeral = find(objects('nodePools:\n  - {name: dual, roles: [broker, controller], replicas: 3, storage: {type: ephemeral, size: 2Gi}}'), 'StatefulSet');
+  const ephemeral = find(
+    objects('nodePools:\n  - {name: controller, roles: [controller], replicas: 3}\n  - {name: broker, roles: [broker], replicas: 3, storage: {type: ephemeral, size: 2Gi}}'),
+    'StatefulSet',
+    'demo-broker',
+  );
   assert.equal((ephemeral.spec as any).volumeClaimTemplates, undefined);
   assert.deepEqual(podSpec(ephemeral).volumes[0], { name: 'data', emptyDir: { sizeLimit: '2Gi' } });
 });
@@ -416,7 +420,7 @@ test('a dedicated cluster model: ConfigMap holds one properties file and one for
   const spec = example('seed-003-dedicated.yaml');
   const model = clusterModel(spec.clusters[0]!);
   const data = find(renderKubernetes(renderInput(spec)).objects, 'ConfigMap', 'data-on-eks-config').data as Record<string, string>;
-  assert.deepEqual(Object.keys(data), ['entrypoint.sh', 'log4j2.yaml', ...model.nodes.flatMap((n) => [`node-${n.id}.properties`, `node-${n.id}.format-args`])]);
+  assert.deepEqual(Object.keys(data), ['entrypoint.sh', 'log4j2.yaml', 'quorum-client.properties', ...model.nodes.flatMap((n) => [`node-${n.id}.properties`, `node-${n.id}.format-args`])]);
 });
 
 const configHashOf = (list: KubeObject[], sts: string) => (find(list, 'StatefulSet', sts).spec as any).template.metadata.annotations['kafkaplane.io/config-hash'] as string;

@@ -6,7 +6,7 @@ import { DATA_DIR } from '../../model/placement-kubernetes.ts';
 import type { SpecProblem } from '../../errors.ts';
 import { kubernetesSettings } from '../../api/kubernetes.ts';
 import { nodeFiles } from '../cluster-config.ts';
-import { CONFIG_DIR, ENTRYPOINT_FILE, RUN_DIR, formatArgsFile, nodePropertiesFile } from '../entrypoint.ts';
+import { CONFIG_DIR, ENTRYPOINT_FILE, QUORUM_CLIENT_FILE, RUN_DIR, formatArgsFile, nodePropertiesFile } from '../entrypoint.ts';
 import { RenderError } from '../errors.ts';
 import { KAFKA_SERVER_EXTRA_ARGS, logConfig } from '../logging.ts';
 import { clusterIdentity } from '../identity.ts';
@@ -60,7 +60,11 @@ export function renderCompose(input: RenderInput): ComposeRender {
   const secured = model.listeners.replication.securityProtocol === 'SASL_PLAINTEXT';
 
   const log = logConfig(cluster.spec.version);
-  const configs: Record<string, unknown> = { entrypoint: { content: literal(files[ENTRYPOINT_FILE]!) }, logging: { content: literal(files[log.file]!) } };
+  const configs: Record<string, unknown> = {
+    entrypoint: { content: literal(files[ENTRYPOINT_FILE]!) },
+    logging: { content: literal(files[log.file]!) },
+    'quorum-client': { content: literal(files[QUORUM_CLIENT_FILE]!) },
+  };
   const services: Record<string, unknown> = {};
   const volumes: Record<string, unknown> = {};
   for (const node of model.nodes) {
@@ -99,6 +103,7 @@ export function renderCompose(input: RenderInput): ComposeRender {
       configs: [
         { source: 'entrypoint', target: `${CONFIG_DIR}/${ENTRYPOINT_FILE}` },
         { source: 'logging', target: `${CONFIG_DIR}/${log.file}` },
+        { source: 'quorum-client', target: `${CONFIG_DIR}/${QUORUM_CLIENT_FILE}` },
         { source: `node-${node.id}-properties`, target: `${CONFIG_DIR}/${nodePropertiesFile(node.id)}` },
         { source: `node-${node.id}-format-args`, target: `${CONFIG_DIR}/${formatArgsFile(node.id)}` },
       ],
