@@ -10,6 +10,8 @@
 #   kafka                   the apache/kafka image's layout (/opt/kafka, appuser 1000:1000, /etc/kafka/docker/run)
 #                           from a Debian rootfs (debootstrap), Debian's openjdk-17-jre-headless and the Kafka jars
 #                           from Maven Central (src/local/distribution.ts); differences in docs/testing.md
+#   kafka-<version>         the same image for another Kafka release (OTHER_KAFKA_VERSIONS: 3.9.2, for the quorum
+#                           upgrade test 3.9 → 4.1); Kafka 3.9's tool classes where they differ from 4.x
 #   kafka-client            the kafka image plus Debian's kcat and curl (also the rack init container's image in tests)
 #   kafkaplane              the layout of the repo's Dockerfile (node + the compiled CLI + production dependencies)
 #
@@ -30,7 +32,9 @@ DEBIAN_PACKAGES=openjdk-17-jre-headless,bash,procps,ca-certificates,netcat-openb
 CLIENT_PACKAGES="kcat curl"
 PAUSE_TAG=3.10
 REGISTRY=docker.io/kafkaplane-test
-ALL=(pause busybox coredns local-path-provisioner kafka kafka-client kafkaplane)
+# Kafka releases besides DEFAULT_KAFKA_VERSION with an image of their own (jars from the same cache as the test setup's).
+OTHER_KAFKA_VERSIONS=(3.9.2)
+ALL=(pause busybox coredns local-path-provisioner kafka "${OTHER_KAFKA_VERSIONS[@]/#/kafka-}" kafka-client kafkaplane)
 
 NODE_BIN="${NODE:-}"
 [[ -n "$NODE_BIN" ]] || NODE_BIN="$REPO/node_modules/.bin/node"
@@ -41,6 +45,11 @@ APP_VERSION="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$REPO/package.json" | h
 eval "$(bash "$HERE/build.sh" --print-versions)"   # KUBERNETES, COREDNS, LOCAL_PATH_PROVISIONER
 NODE_BIN_DIR="$(bash "$HERE/build.sh" --print-bin-dir)"
 
+# The Kafka release of an image name: kafka-<version>, or DEFAULT_KAFKA_VERSION.
+version_of() {
+  case "$1" in kafka-[0-9]*) echo "${1#kafka-}" ;; *) echo "$KAFKA_VERSION" ;; esac
+}
+
 ref_of() {
   case "$1" in
     pause) echo "$REGISTRY/pause:$PAUSE_TAG" ;;
@@ -48,6 +57,7 @@ ref_of() {
     coredns) echo "$REGISTRY/coredns:$COREDNS" ;;
     local-path-provisioner) echo "$REGISTRY/local-path-provisioner:$LOCAL_PATH_PROVISIONER" ;;
     kafka) echo "$REGISTRY/kafka:$KAFKA_VERSION" ;;
+    kafka-[0-9]*) echo "$REGISTRY/kafka:${1#kafka-}" ;;
     kafka-client) echo "$REGISTRY/kafka-client:$KAFKA_VERSION" ;;
     kafkaplane) echo "$REGISTRY/kafkaplane:$APP_VERSION" ;;
     *) echo "unknown image $1" >&2; return 1 ;;
@@ -87,10 +97,10 @@ key_of() {
       busybox) dpkg-query -W busybox-static 2>/dev/null || true ;;
       coredns) sha256sum "$NODE_BIN_DIR/coredns" ;;
       local-path-provisioner) sha256sum "$NODE_BIN_DIR/local-path-provisioner" ;;
-      kafka | kafka-client)
+      kafka | kafka-client | kafka-[0-9]*)
         echo "$DEBIAN_SUITE $DEBIAN_PACKAGES"
         find "$HERE/kafka-image" -type f | sort | xargs cat
-        cat "$CACHE_ROOT/kafka/$KAFKA_VERSION/complete.json" 2>/dev/null || true
+        cat "$CACHE_ROOT/kafka/$(version_of "$name")/complete.json" 2>/dev/null || true
         [[ "$name" == kafka ]] || echo "$CLIENT_PACKAGES" ;;
       kafkaplane)
         git -C "$REPO" ls-files -s -- bin src examples package.json package-lock.json Dockerfile 2>/dev/null
@@ -174,16 +184,26 @@ build_static() { # name binary dest-path
   oci "$1" "{\"Entrypoint\":[\"$3\"]}" "$root"
 }
 
-# The layer that turns the Debian + JRE rootfs into the apache/kafka image's layout.
+# Kafka 3.9's classes for the tools whose main class moved to the tools module in 4.x.
+kafka39_class() {
+  case "$1" in
+    org.apache.kafka.tools.AclCommand) echo kafka.admin.AclCommand ;;
+    org.apache.kafka.tools.BrokerApiVersionsCommand) echo kafka.admin.BrokerApiVersionsCommand ;;
+    org.apache.kafka.tools.ConsoleProducer) echo kafka.tools.ConsoleProducer ;;
+  esac
+}
+
+# The layer that turns the Debian + JRE rootfs into the apache/kafka image's layout, for one Kafka release.
 kafka_layer() {
-  local layer="$STAGE/kafka-layer" lib base
+  local version="${1:-$KAFKA_VERSION}" layer lib base
+  layer="$STAGE/kafka-layer-$version"
   [[ -d "$layer" ]] && { echo "$layer"; return; }
   base="$(debian_rootfs)"
-  lib="$CACHE_ROOT/kafka/$KAFKA_VERSION/lib"
-  if [[ ! -f "$CACHE_ROOT/kafka/$KAFKA_VERSION/complete.json" ]]; then
-    log "Kafka $KAFKA_VERSION jars from Maven Central…" >&2
-    (cd "$REPO" && "$NODE_BIN" -e "import('./src/local/distribution.ts').then(m => m.resolveDistribution('$KAFKA_VERSION'))") >&2 \
-      || die "cannot resolve the Kafka $KAFKA_VERSION jars"
+  lib="$CACHE_ROOT/kafka/$version/lib"
+  if [[ ! -f "$CACHE_ROOT/kafka/$version/complete.json" ]]; then
+    log "Kafka $version jars from Maven Central…" >&2
+    (cd "$REPO" && "$NODE_BIN" -e "import('./src/local/distribution.ts').then(m => m.resolveDistribution('$version'))") >&2 \
+      || die "cannot resolve the Kafka $version jars"
   fi
   mkdir -p "$layer/opt/kafka/libs" "$layer/opt/kafka/bin" "$layer/opt/kafka/config" "$layer/opt/kafka/logs" \
     "$layer/etc/kafka/docker" "$layer/etc/kafka/secrets" "$layer/var/lib/kafka/data" "$layer/usr/logs" \
@@ -196,7 +216,18 @@ kafka_layer() {
   for j in "$lib"/kafka*.jar; do unzip -Z1 "$j"; done >"$classes" 2>/dev/null
   while read -r tool main heap; do
     [[ -n "$tool" ]] || continue
-    grep -qx "${main//.//}.class" "$classes" || die "$main (for $tool) is not in the Kafka $KAFKA_VERSION jars"
+    if ! grep -qx "${main//.//}.class" "$classes"; then
+      local older
+      older="$(kafka39_class "$main")"
+      if [[ "$version" != "$KAFKA_VERSION" && -n "$older" ]] && grep -qx "${older//.//}.class" "$classes"; then
+        main="$older"
+      elif [[ "$version" != "$KAFKA_VERSION" ]]; then
+        log "kafka:$version: no $tool ($main is not in the Kafka $version jars)" >&2
+        continue
+      else
+        die "$main (for $tool) is not in the Kafka $version jars"
+      fi
+    fi
     {
       echo '#!/bin/bash'
       echo "# $tool of kafkaplane's test Kafka image: Kafka's $main through kafka-run-class.sh."
@@ -255,11 +286,11 @@ KAFKA_CONFIG='{"User":"appuser","WorkingDir":"/","Cmd":["/etc/kafka/docker/run"]
  "Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64","LANG=C.UTF-8"],
  "Volumes":{"/etc/kafka/secrets":{},"/var/lib/kafka/data":{},"/mnt/shared/config":{}}}'
 
-build_kafka() {
-  local base layer
+build_kafka() { # [name]: kafka, or kafka-<version>
+  local name="${1:-kafka}" base layer
   base="$(debian_rootfs)"
-  layer="$(kafka_layer)"
-  oci kafka "$KAFKA_CONFIG" "$base" "$layer"
+  layer="$(kafka_layer "$(version_of "$name")")"
+  oci "$name" "$KAFKA_CONFIG" "$base" "$layer"
 }
 
 build_kafka_client() {
@@ -325,6 +356,7 @@ for name in "${NAMES[@]}"; do
     coredns) build_static coredns coredns /coredns ;;
     local-path-provisioner) build_static local-path-provisioner local-path-provisioner /usr/bin/local-path-provisioner ;;
     kafka) build_kafka ;;
+    kafka-[0-9]*) build_kafka "$name" ;;
     kafka-client) build_kafka_client ;;
     kafkaplane) build_kafkaplane ;;
   esac

@@ -48,6 +48,8 @@ export interface KubeNodeImages {
   coredns: string;
   localPath: string;
   kafka: string;
+  /** The same test image with Kafka 3.9.2 (scripts/kube-node/images.sh OTHER_KAFKA_VERSIONS): the quorum upgrade test. */
+  kafka39: string;
   kafkaClient: string;
   kafkaplane: string;
 }
@@ -166,6 +168,7 @@ function imageRefs(): { refs: KubeNodeImages; tars: string[] } {
       coredns: byName.coredns!,
       localPath: byName['local-path-provisioner']!,
       kafka: byName.kafka!,
+      kafka39: byName['kafka-3.9.2']!,
       kafkaClient: byName['kafka-client']!,
       kafkaplane: byName.kafkaplane!,
     },
