@@ -125,7 +125,7 @@ if (nodeTestsWanted && nodeTestsRunnable) {
   const env = { ...process.env, NODE: process.execPath };
   log('one-node Kubernetes binaries (kubelet, kube-controller-manager, kube-scheduler, kube-proxy, CoreDNS, local-path-provisioner)…');
   execFileSync('bash', [`${root}scripts/kube-node/build.sh`], { stdio: 'inherit', env });
-  log('one-node Kubernetes images (pause, busybox, coredns, local-path-provisioner, kafka, kafka-client, kafkaplane)…');
+  log('one-node Kubernetes images (pause, busybox, coredns, local-path-provisioner, kafka 4.1.2 and 3.9.2, kafka-client, kafkaplane)…');
   execFileSync('bash', [`${root}scripts/kube-node/images.sh`], { stdio: 'inherit', env });
 }
 // ---- end of the one-node Kubernetes setup ------------------------------------------------------------------------
