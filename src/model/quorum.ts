@@ -86,7 +86,7 @@ export function formatArguments(options: { mode: QuorumMode; identity: ClusterId
  * answer in seconds, not a minute.
  */
 export function quorumClientProperties(controller: KafkaListener, internalPassword: string | undefined): Record<string, string> {
-  const props: Record<string, string> = { 'security.protocol': controller.securityProtocol, 'request.timeout.ms': '4000', 'default.api.timeout.ms': '8000' };
+  const props: Record<string, string> = { 'security.protocol': controller.securityProtocol, 'request.timeout.ms': '3000', 'default.api.timeout.ms': '5000' };
   if (controller.securityProtocol === 'SASL_PLAINTEXT') {
     if (internalPassword === undefined) throw new Error('the controller listener authenticates, but there is no internal password');
     props['sasl.mechanism'] = 'PLAIN';

@@ -150,6 +150,9 @@ controller_ran_before() {
     printf '%s\\n' "$out" | grep -Eq "^$node_id[[:space:]].*[[:space:]]controller[[:space:]]*$" && return 0
     return 1
   fi
+  # No controller answered (a new cluster starting): do not wait for a second timeout.
+  # (Kafka 3.9's argparse4j justifies its text: "invalid   choice:   'list-endpoints'".)
+  grep -Eq 'invalid[[:space:]]+choice' "$run_dir/quorum-tool.log" 2>/dev/null || return 2
   # Kafka 3.9 has no list-endpoints: the leader's view of the voters (a log end offset >= 0: it has fetched).
   if out=$(quorum_tool kafka-metadata-quorum.sh --bootstrap-controller "$quorum_servers" --command-config "$quorum_client" describe --replication); then
     printf '%s\\n' "$out" | grep -Eq "^$node_id[[:space:]]+[^[:space:]]+[[:space:]]+[0-9]" && return 0

@@ -60,7 +60,7 @@ function sandbox(spec: string) {
   );
   tool(
     'kafka-cluster.sh',
-    `[ -z "$NO_LIST_ENDPOINTS" ] || { echo "kafka-cluster: error: invalid choice: 'list-endpoints'" >&2; exit 1; }\n[ "$QUORUM" != down ] || { echo 'TimeoutException' >&2; exit 1; }\necho 'ID         HOST      PORT       RACK       ENDPOINT_TYPE  '\nfor id in $REGISTERED; do echo "$id          kafka-dual-$id 9090      null       controller     "; done`,
+    `[ -z "$NO_LIST_ENDPOINTS" ] || { printf '%s\\n' "usage: kafka-cluster [-h] {cluster-id,unregister} ..." "kafka-cluster:  error:  invalid   choice:   'list-endpoints'  (choose  from" "'cluster-id', 'unregister')" >&2; exit 1; }\n[ "$QUORUM" != down ] || { echo 'TimeoutException' >&2; exit 1; }\necho 'ID         HOST      PORT       RACK       ENDPOINT_TYPE  '\nfor id in $REGISTERED; do echo "$id          kafka-dual-$id 9090      null       controller     "; done`,
   );
   tool(
     'kafka-metadata-quorum.sh',
