@@ -17,6 +17,7 @@ import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnCli } from '../../helpers/cli.ts';
+import { httpGet, sample, startService } from '../../helpers/service.ts';
 import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
 import { startTestCluster, TEST_PORTS, type TestCluster } from '../../helpers/local-cluster.ts';
 
@@ -228,6 +229,39 @@ test("kafkaplane's own listeners are no way around TLS or the ACLs: clear text, 
   const quorum = await quorumWith('internal', `${withLogin(internalPassword)}${keystore}`);
   assert.equal(quorum.code, 0, quorum.stderr);
   assert.match(quorum.stdout, /CurrentVoters:\s+\[/);
+});
+
+test("certificate expiry: doctor shows the nodes' certificate and its days left (a warning inside --cert-warn-days); the exporter, over SASL_SSL with the generated config, serves seconds to expiry per broker", async () => {
+  const where = ['--state-dir', cluster.stateDir];
+  const ok = await spawnCli(['doctor', '--lag-interval', '0', '-o', 'json', ...where], { timeoutMs: 60_000 });
+  assert.equal(ok.code, 0, ok.stderr);
+  const certs = (JSON.parse(ok.stdout) as { findings: { check: string; severity: string; title: string; detail: string[] }[] }).findings.filter((f) => f.check === 'certificates');
+  assert.equal(certs.length, 1, JSON.stringify(certs));
+  assert.equal(certs[0]!.severity, 'ok');
+  assert.match(certs[0]!.title, /"production\.kafkaplane\.local" valid for 82[45] days more/);
+  assert.match(certs[0]!.detail[1]!, /REPLICATION listener: broker 0 .*; clients: broker 0/);
+  const soon = await spawnCli(['doctor', '--lag-interval', '0', '--cert-warn-days', '900', '--strict', ...where], { timeoutMs: 60_000 });
+  assert.equal(soon.code, 1, 'a certificate inside the warning window fails --strict');
+  assert.match(soon.stdout, /WARN\w*\s+TLS certificate "production\.kafkaplane\.local" expires in 82[45] days/);
+
+  const { service, match } = await startService(
+    ['exporter', '--command-config', await clientConfig('admin'), '--web.listen-address', '127.0.0.1:0', '--collect.interval', '1'],
+    /metrics at (http:\/\/\S+)\/metrics/,
+  );
+  try {
+    let text = '';
+    for (let i = 0; i < 60 && !text.includes('kafkaplane_tls_certificate_expiry_seconds{'); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      text = (await httpGet(`${match[1]}/metrics`)).body;
+    }
+    for (const id of [0, 1, 2]) {
+      const seconds = sample(text, 'kafkaplane_tls_certificate_expiry_seconds', { broker: String(id), address: `127.0.0.1:${PORT_BASE + id}`, subject: 'production.kafkaplane.local' });
+      assert.ok(seconds !== undefined && seconds > 820 * 86_400 && seconds <= 825 * 86_400, `broker ${id}: ${seconds}\n${text}`);
+    }
+    assert.equal(sample(text, 'kafkaplane_exporter_up'), 1);
+  } finally {
+    await service.stop();
+  }
 });
 
 test('no password in any output or log: status, connect-info, doctor, topics list, the up result, node logs; files that hold one are 0600', async () => {
