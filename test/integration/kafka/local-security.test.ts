@@ -181,6 +181,35 @@ test('a second up keeps passwords and makes ACLs exactly the spec again', async 
   assert.equal(acls.length, 4);
 });
 
+test("quotas: the spec's are in Kafka (Kafka's kafka-configs reads them); a changed spec sets what changed and removes what it dropped", async () => {
+  const describe = async () => {
+    const r = await runKafkaTool(KAFKA_TOOLS.configs, [
+      '--bootstrap-server',
+      cluster.bootstrap,
+      '--command-config',
+      await clientConfig('admin'),
+      '--describe',
+      '--entity-type',
+      'users',
+      '--entity-name',
+      'orders-app',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout;
+  };
+  const first = await describe();
+  assert.match(first, /producer_byte_rate=10485760(\.0)?\b/);
+  assert.match(first, /consumer_byte_rate=20971520(\.0)?\b/);
+  const changed = SPEC.replace('producerByteRate: 10485760\n    consumerByteRate: 20971520', 'producerByteRate: 5242880');
+  assert.notEqual(changed, SPEC);
+  await up({ spec: parseSpec(changed), stateDir: cluster.stateDir, heap: '384m' });
+  const second = await describe();
+  assert.match(second, /producer_byte_rate=5242880(\.0)?\b/);
+  assert.doesNotMatch(second, /consumer_byte_rate/);
+  await up({ spec: parseSpec(SPEC), stateDir: cluster.stateDir, heap: '384m' });
+  assert.match(await describe(), /consumer_byte_rate=20971520/);
+});
+
 test("kafkaplane's own listeners are no way around TLS or the ACLs: clear text, no certificate, a wrong login are refused; the nodes' certificate and login work", async () => {
   const replication = `127.0.0.1:${PORT_BASE + 100}`;
   const controller = `127.0.0.1:${PORT_BASE + 200}`;
