@@ -66,7 +66,7 @@ export async function verifyMonitoring(node: KubeNode, namespace: string, cluste
   const started = Date.now();
   for (const pod of await pods(node, namespace, KAFKA_PODS)) {
     const text = await scrape(`http://${pod.ip}:9404/metrics`);
-    assert.match(text, /^kafka_server_replicamanager_leadercount\{/m, `${pod.name}'s JMX agent serves the broker metrics`);
+    assert.match(text, /^kafka_server_replicamanager_leadercount[{ ]/m, `${pod.name}'s JMX agent serves the broker metrics`);
   }
   const [exporter] = await waitPodsReady(node, namespace, `app.kubernetes.io/name=kafka-exporter,app.kubernetes.io/instance=${cluster}`, 1, 180_000);
   const exporterReadySeconds = Math.round((Date.now() - started) / 1000);
