@@ -123,6 +123,7 @@ export const ERROR_CODES = {
   SCRAM_UPSERT_FAILED: failure('Kafka refused a SCRAM credential'),
   SCRAM_DELETE_FAILED: failure('Kafka refused to delete a SCRAM credential'),
   ACL_CHANGE_FAILED: failure('Kafka refused to create or delete ACLs'),
+  QUOTA_CHANGE_FAILED: failure("Kafka refused to change a user's client quotas"),
   SECURITY_NOT_PROPAGATED: transient('users or ACLs did not reach every broker in time'),
   BROKER_CONFIG_REJECTED: failure('Kafka refused a broker config change'),
   // Rendering (exit 1).

@@ -201,6 +201,12 @@ export const kafkaClusterSpec = z.strictObject({
       superUsers: z.array(z.string().min(1)).default([]),
     })
     .optional(),
+  /**
+   * TLS on kafkaplane's own REPLICATION and CONTROLLER listeners too, with client certificates required (mutual TLS
+   * between nodes): with it, no byte between nodes travels in clear. Locally the cluster's own CA signs the nodes'
+   * certificate; on Kubernetes the keystore and truststore come from the TLS Secret (kubernetes.tls).
+   */
+  internalTls: z.boolean().default(false),
   rack: z
     .strictObject({
       /** Node label whose value becomes broker.rack (Kubernetes); the local runtime spreads nodes over 3 racks. */

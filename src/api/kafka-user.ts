@@ -20,6 +20,22 @@ export const acl = z
     path: ['resource', 'name'],
   });
 
+/**
+ * Client quotas of the user (Kafka's user-level quotas, KIP-13/KIP-124/KIP-599), with the names and meaning of
+ * Strimzi's KafkaUser `spec.quotas`. Absent fields have no quota; a quota Kafka has that the spec does not name is
+ * removed (the spec is the truth, as for ACLs).
+ */
+export const userQuotas = z.strictObject({
+  /** Bytes per second this user's producers may send, per broker. */
+  producerByteRate: z.int().min(1).optional(),
+  /** Bytes per second this user's consumers may fetch, per broker. */
+  consumerByteRate: z.int().min(1).optional(),
+  /** Percentage of one request handler and network thread's time, per broker (100 = one thread). */
+  requestPercentage: z.number().gt(0).optional(),
+  /** Partitions per second this user may create or delete (topics, partitions), per broker. */
+  controllerMutationRate: z.number().gt(0).optional(),
+});
+
 export const kafkaUserSpec = z.strictObject({
   authentication: z
     .strictObject({
@@ -34,6 +50,7 @@ export const kafkaUserSpec = z.strictObject({
       acls: z.array(acl).default([]),
     })
     .optional(),
+  quotas: userQuotas.optional(),
 });
 
 export const kafkaUser = z.strictObject({
@@ -45,3 +62,4 @@ export const kafkaUser = z.strictObject({
 
 export type KafkaUser = z.infer<typeof kafkaUser>;
 export type Acl = z.infer<typeof acl>;
+export type UserQuotas = z.infer<typeof userQuotas>;

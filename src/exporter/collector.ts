@@ -2,18 +2,22 @@ import type { Admin, Consumer } from '@platformatic/kafka';
 import { errorMessage } from '../errors.ts';
 import { createAdmin } from '../kafka/admin-session.ts';
 import type { ConnectionConfig } from '../kafka/client.ts';
+import { peerCertificates } from '../kafka/certificates.ts';
 import { createConsumer } from '../kafka/clients.ts';
 import { connectionError, isConnectionFailure } from '../kafka/errors.ts';
 import { SnapshotCollector } from '../kafka/snapshot.ts';
 import type { ClusterSnapshot } from '../model/cluster-snapshot.ts';
 import { type CommitSample, DEFAULT_LAG_RULES, type LagRules, type LagStatus, groupLagStatus, partitionLagStatus, pushSample } from '../ops/lag-status.ts';
-import { type ExporterState, exporterSamples, partitionStatusKey } from './metrics.ts';
+import { type BrokerCertificate, type ExporterState, exporterSamples, partitionStatusKey } from './metrics.ts';
 import type { Sample } from './metrics.ts';
 
 /** Where a collection's samples go: the registry the server reads, or the worker's channel to it. */
 export interface SampleSink {
   update(samples: readonly Sample[], takenAtMs: number | undefined): Promise<void>;
 }
+
+/** How often brokers' TLS certificates are re-read. */
+const CERTIFICATE_REFRESH_MS = 5 * 60_000;
 
 export interface CollectorOptions {
   connection: ConnectionConfig;
@@ -46,6 +50,8 @@ export class ExporterCollector {
   #last: ClusterSnapshot | undefined;
   #lastError: string | undefined;
   #failing = false;
+  #certificates: BrokerCertificate[] = [];
+  #certificatesReadAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(registry: SampleSink, options: CollectorOptions) {
     this.#registry = registry;
@@ -84,6 +90,7 @@ export class ExporterCollector {
       const admin = this.#admin;
       const snapshot = await withDeadline(this.#snapshots.collect(admin, this.#consumer, { lagSeconds: this.#o.lagSeconds }), deadlineMs);
       this.#last = snapshot;
+      await this.#readCertificates(snapshot);
       if (this.#failing) this.#o.log?.('collection works again');
       this.#failing = false;
       this.#lastError = snapshot.errors.length > 0 ? snapshot.errors.map((e) => `${e.part}: ${e.message}`).join('; ') : undefined;
@@ -115,8 +122,39 @@ export class ExporterCollector {
   async #publish(up: boolean): Promise<void> {
     const now = Date.now();
     const { partitionStatus, groupStatus } = up && this.#last ? this.#statuses(this.#last, now) : { partitionStatus: new Map(), groupStatus: new Map() };
-    const state: ExporterState = { snapshot: this.#last, up, nowMs: now, partitionStatus, groupStatus, topicFilter: this.#o.topicFilter, groupFilter: this.#o.groupFilter };
+    const state: ExporterState = {
+      snapshot: this.#last,
+      up,
+      nowMs: now,
+      partitionStatus,
+      groupStatus,
+      topicFilter: this.#o.topicFilter,
+      groupFilter: this.#o.groupFilter,
+      certificates: this.#certificates,
+    };
     await this.#registry.update(exporterSamples(state), this.#last?.takenAtMs);
+  }
+
+  /**
+   * On a TLS connection, the certificate each broker presents, re-read every CERTIFICATE_REFRESH_MS (certificates
+   * change on renewal, not between scrapes); a broker whose handshake fails keeps its last known certificate.
+   */
+  async #readCertificates(snapshot: ClusterSnapshot): Promise<void> {
+    const tls = this.#o.connection.tls;
+    if (!tls || Date.now() - this.#certificatesReadAtMs < CERTIFICATE_REFRESH_MS) return;
+    this.#certificatesReadAtMs = Date.now();
+    const read = await peerCertificates(
+      snapshot.brokers.map((b) => `${b.host}:${b.port}`),
+      tls,
+      5_000,
+    );
+    const known = new Map(this.#certificates.map((c) => [c.brokerId, c]));
+    this.#certificates = snapshot.brokers.flatMap((b, i): BrokerCertificate[] => {
+      const c = read[i]!;
+      if (c.notAfterMs !== null && c.error === null) return [{ brokerId: b.id, address: c.address, subject: c.subject ?? '', notAfterMs: c.notAfterMs }];
+      const last = known.get(b.id);
+      return last ? [last] : [];
+    });
   }
 
   /** Adds this collection's samples to the windows and evaluates Burrow's rules. */

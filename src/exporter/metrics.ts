@@ -51,7 +51,20 @@ export const KAFKAPLANE_METRICS = {
   collectionAge: def('kafkaplane_exporter_collection_age_seconds', 'Seconds since the data served was collected (stale data grows this)'),
   collectionDuration: def('kafkaplane_exporter_collection_duration_seconds', 'How long the last collection from Kafka took'),
   collectionErrors: def('kafkaplane_exporter_collection_errors', 'Parts of the last collection that failed', ['part']),
+  certificateExpiry: def('kafkaplane_tls_certificate_expiry_seconds', 'Seconds until the TLS certificate a broker presents on the listener the exporter connects through expires (negative: expired)', [
+    'broker',
+    'address',
+    'subject',
+  ]),
 } as const;
+
+/** The certificate one broker presents (read by the collector every few minutes on TLS connections). */
+export interface BrokerCertificate {
+  brokerId: number;
+  address: string;
+  subject: string;
+  notAfterMs: number;
+}
 
 export interface Sample {
   metric: MetricDefinition;
@@ -69,6 +82,8 @@ export interface ExporterState {
   /** Which topics and groups to show (kafka_exporter's --topic.filter/--group.filter and their excludes). */
   topicFilter: (topic: string) => boolean;
   groupFilter: (group: string) => boolean;
+  /** Brokers' TLS certificates (TLS connections only). */
+  certificates?: readonly BrokerCertificate[];
 }
 
 export const partitionStatusKey = (group: string, topic: string, partition: number): string => `${group}\u0000${topic}\u0000${partition}`;
@@ -79,6 +94,9 @@ export function exporterSamples(state: ExporterState): Sample[] {
   const add = (metric: MetricDefinition, value: number, labels: Record<string, string> = {}) => out.push({ metric, labels, value });
   const { snapshot } = state;
   add(KAFKAPLANE_METRICS.up, state.up ? 1 : 0);
+  for (const c of state.certificates ?? []) {
+    add(KAFKAPLANE_METRICS.certificateExpiry, (c.notAfterMs - state.nowMs) / 1000, { broker: String(c.brokerId), address: c.address, subject: c.subject });
+  }
   if (!snapshot) return out;
   const k = KAFKA_EXPORTER_METRICS;
   const p = KAFKAPLANE_METRICS;

@@ -1,7 +1,7 @@
 import type { Admin } from '@platformatic/kafka';
 import { KafkaplaneError } from '../errors.ts';
 import { brokerConnection } from './broker-link.ts';
-import { loadKafka } from './client.ts';
+import { type ConnectionConfig, loadKafka } from './client.ts';
 
 export interface BrokerInfo {
   id: number;
@@ -74,9 +74,9 @@ export async function describeQuorum(admin: Admin): Promise<QuorumDescription> {
  * The quorum leader as one controller sees it, asked on its controller listener (KIP-919: controllers serve
  * DescribeQuorum to clients). -1 while no leader is elected.
  */
-export async function controllerQuorumLeader(endpoint: { host: string; port: number }, timeoutMs = 2_000, sasl?: { mechanism: 'PLAIN'; username: string; password: string }): Promise<number> {
+export async function controllerQuorumLeader(endpoint: { host: string; port: number }, timeoutMs = 2_000, login: Pick<ConnectionConfig, 'sasl' | 'tls'> = {}): Promise<number> {
   const { Connection, describeQuorumV2 } = await loadKafka();
-  const connection = new Connection('kafkaplane-quorum-probe', { connectTimeout: timeoutMs, requestTimeout: timeoutMs, ...(sasl ? { sasl } : {}) });
+  const connection = new Connection('kafkaplane-quorum-probe', { connectTimeout: timeoutMs, requestTimeout: timeoutMs, ...login });
   try {
     await connection.connect(endpoint.host, endpoint.port);
     const response = await describeQuorumV2.api.async(connection, [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0 }] }]);

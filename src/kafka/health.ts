@@ -1,8 +1,9 @@
 import { errorMessage } from '../errors.ts';
-import type { DoctorFacts, GroupLagFact, ListenerFact, LocalNodeFact, PartitionFact } from '../ops/diagnosis.ts';
+import type { CertificateFact, DoctorFacts, GroupLagFact, ListenerFact, LocalNodeFact, PartitionFact } from '../ops/diagnosis.ts';
 import type { TopicPartition } from '../model/topic-partition.ts';
 import { pause, withAdmin } from './admin-session.ts';
 import { brokerConnection, withBrokerLink } from './broker-link.ts';
+import { type PeerCertificate, peerCertificates } from './certificates.ts';
 import { type ConnectionConfig, loadKafka } from './client.ts';
 import { describeKafkaError, isConnectionFailure } from './errors.ts';
 import { checkAddress } from './reachability.ts';
@@ -52,11 +53,16 @@ export async function gatherDoctorFacts(config: ConnectionConfig, options: Gathe
   // Independent of the bootstrap connection: a client listener can be broken while the internal one works.
   const listenerChecks = options.local?.listeners ? checkListeners(config, options.local.listeners, timeoutMs) : undefined;
   listenerChecks?.catch(() => undefined);
+  const localCertificates = localListenerCertificates(options.local?.listeners ?? [], timeoutMs);
+  localCertificates.catch(() => undefined);
   const done = async () => {
     if (listenerChecks) {
       say('checking the client listeners');
       facts.listeners = await listenerChecks;
     }
+    say('reading TLS certificates');
+    facts.certificates = [...(facts.certificates ?? []), ...(await localCertificates)];
+    facts.checkedAtMs = Date.now();
     return facts;
   };
   if (!bootstrap.some((b) => b.ok)) return done();
@@ -82,6 +88,14 @@ export async function gatherDoctorFacts(config: ConnectionConfig, options: Gathe
   say(`checking ${metadata.brokers.length} advertised broker addresses`);
   const advertised = await Promise.all(metadata.brokers.map(async (b) => ({ brokerId: b.id, ...(await checkAddress(`${b.host}:${b.port}`, timeoutMs)) })));
   const reachable = new Set(advertised.filter((a) => a.ok).map((a) => a.brokerId));
+  if (config.tls) {
+    const read = await peerCertificates(
+      metadata.brokers.map((b) => `${b.host}:${b.port}`),
+      config.tls,
+      timeoutMs,
+    );
+    facts.certificates = read.map((c, i) => ({ listener: options.connectedVia ?? 'the bootstrap listener', brokerId: metadata.brokers[i]!.id, ...certificateFact(c) }));
+  }
 
   const cluster: NonNullable<DoctorFacts['cluster']> = {
     clusterId: metadata.clusterId,
@@ -197,6 +211,21 @@ async function checkListeners(config: ConnectionConfig, listeners: readonly Loca
       return { name: l.name, securityProtocol: l.securityProtocol, checked: 'tcp', error: null, advertised: advertised.map(addressFact) };
     }),
   );
+}
+
+function certificateFact(c: PeerCertificate): Omit<CertificateFact, 'listener' | 'brokerId'> {
+  return { address: c.address, subject: c.subject, issuer: c.issuer, notAfterMs: c.notAfterMs, untrusted: c.untrusted, error: c.error };
+}
+
+/** The certificates a local cluster's TLS client listeners present, address by address. */
+async function localListenerCertificates(listeners: readonly LocalListener[], timeoutMs: number): Promise<CertificateFact[]> {
+  const tlsListeners = listeners.filter((l) => l.securityProtocol === 'SSL' || l.securityProtocol === 'SASL_SSL');
+  const read = await Promise.all(
+    tlsListeners.map(async (l) =>
+      (await peerCertificates(l.bootstrap, l.ca !== undefined ? { ca: l.ca } : {}, timeoutMs)).map((c, i) => ({ listener: l.name, brokerId: l.nodeIds?.[i] ?? null, ...certificateFact(c) })),
+    ),
+  );
+  return read.flat();
 }
 
 function addressFact<T extends { brokerId: number | null } & Awaited<ReturnType<typeof checkAddress>>>(a: T): ListenerFact['advertised'][number] {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { KafkaplaneError, action, hint } from '../errors.ts';
 import type { ConnectionConfig } from '../kafka/client.ts';
 import { type ClusterModel, clusterModel } from '../model/broker-properties.ts';
-import { INTERNAL_USER } from '../model/listeners.ts';
+import { INTERNAL_USER, usesSasl, usesTls } from '../model/listeners.ts';
 import { withPortIndexes } from '../model/local-rules.ts';
 import type { LocalState } from '../model/local-state.ts';
 import { type Placement, localPlacement } from '../model/placement.ts';
@@ -42,13 +42,30 @@ export async function openLocalCluster(layout: StateLayout, state: LocalState): 
 
 /** The internal listeners' login (SASL/PLAIN as INTERNAL_USER) when the cluster is secured. */
 export function internalSasl(local: LocalCluster): { mechanism: 'PLAIN'; username: string; password: string } | undefined {
-  if (local.model.listeners.replication.securityProtocol !== 'SASL_PLAINTEXT') return undefined;
+  if (!usesSasl(local.model.listeners.replication.securityProtocol)) return undefined;
   if (local.internalPassword === undefined) {
     throw new KafkaplaneError('NO_INTERNAL_PASSWORD', `cluster "${local.state.name}" authenticates its internal listeners, but ${local.layout.internalPasswordFile} is missing`, {
       hint: hint`run \`${action('up')}\` once to create it (the nodes must be restarted to take a new one)`,
     });
   }
   return { mechanism: 'PLAIN', username: INTERNAL_USER, password: local.internalPassword };
+}
+
+/** Everything kafkaplane presents on the cluster's own listeners: the SASL login, and a client certificate with spec.internalTls. */
+export function internalLogin(local: LocalCluster): Pick<ConnectionConfig, 'sasl' | 'tls'> {
+  const sasl = internalSasl(local);
+  const login: Pick<ConnectionConfig, 'sasl' | 'tls'> = sasl ? { sasl } : {};
+  if (!usesTls(local.model.listeners.replication.securityProtocol)) return login;
+  if (local.tls === undefined) {
+    throw new KafkaplaneError(
+      'TLS_SETUP_FAILED',
+      `cluster "${local.state.name}" encrypts its internal listeners (spec.internalTls), but its TLS material in ${join(local.layout.dir, 'tls')} is missing`,
+      {
+        hint: hint`run \`${action('up')}\` once to create it`,
+      },
+    );
+  }
+  return { ...login, tls: local.tls.client };
 }
 
 export interface ClientBootstrap {
@@ -74,8 +91,7 @@ export function clientBootstraps(local: LocalCluster): ClientBootstrap[] {
 
 /** kafkaplane's own way in: the REPLICATION listener (loopback only, the cluster's super user). */
 export function adminConnection(local: LocalCluster, timeoutMs = 10_000): ConnectionConfig {
-  const sasl = internalSasl(local);
-  return { clientId: 'kafkaplane-local', timeoutMs, ...(sasl ? { sasl } : {}), bootstrap: local.model.nodes.filter((n) => n.broker).map((n) => replicationAddress(local, n)) };
+  return { clientId: 'kafkaplane-local', timeoutMs, ...internalLogin(local), bootstrap: local.model.nodes.filter((n) => n.broker).map((n) => replicationAddress(local, n)) };
 }
 
 /** One node's REPLICATION listener address. */

@@ -14,7 +14,7 @@ import type { PartitionState } from '../model/partition-health.ts';
 import type { Hint } from '../errors.ts';
 import { type ReadinessObservation, type ReadinessStep, type ReadinessTargets, decideReady, plural } from '../ops/readiness.ts';
 import type { Emit } from './events.ts';
-import { type LocalCluster, adminConnection, internalSasl, replicationAddress } from './local-cluster.ts';
+import { type LocalCluster, adminConnection, internalLogin, replicationAddress } from './local-cluster.ts';
 import { assertAlive } from './node-process.ts';
 import { throwIfInterrupted } from './interrupt.ts';
 
@@ -111,13 +111,13 @@ async function closedListeners(local: LocalCluster): Promise<string[]> {
 
 /** Each broker whose own metadata lists fewer than `expected` brokers, with how many it sees. */
 async function partialViews(local: LocalCluster, expected: number): Promise<{ broker: number; sees: number }[]> {
-  const sasl = internalSasl(local);
+  const login = internalLogin(local);
   const views = await Promise.all(
     local.model.nodes
       .filter((n) => n.broker)
       .map(async (node) => {
         const address = replicationAddress(local, node);
-        const sees = await withBrokerLink({ bootstrap: [address], timeoutMs: 3_000, clientId: 'kafkaplane-local', ...(sasl ? { sasl } : {}) }, (link, protocol) =>
+        const sees = await withBrokerLink({ bootstrap: [address], timeoutMs: 3_000, clientId: 'kafkaplane-local', ...login }, (link, protocol) =>
           fetchMetadata(link, protocol.metadataV12, [], address),
         )
           .then((m) => m.brokers.length)
@@ -140,7 +140,7 @@ export async function waitQuorumLeader(local: LocalCluster, deadline: number, em
     await assertAlive(local, controllerNodes);
     for (const node of controllerNodes) {
       const endpoint = local.placement.internalEndpoint(node, local.model.listeners.controller);
-      const leader = await controllerQuorumLeader(endpoint, 2_000, internalSasl(local)).catch(() => -1);
+      const leader = await controllerQuorumLeader(endpoint, 2_000, internalLogin(local)).catch(() => -1);
       if (leader >= 0) return;
     }
     await sleep(300);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { promisify } from 'node:util';
 import { KafkaplaneError, errorMessage } from '../errors.ts';
 import type { TlsMaterial } from '../model/placement.ts';
@@ -11,6 +12,21 @@ export interface LocalTls {
   material: TlsMaterial;
   /** PEM of the cluster's CA: what clients trust (kcat -X ssl.ca.location, --tls-ca). */
   caFile: string;
+  /**
+   * kafkaplane's own TLS login on the cluster's internal listeners (spec.internalTls, which require a client
+   * certificate): the nodes' keystore (Node reads PKCS12 as `pfx`) and the CA.
+   */
+  client: TlsOptions;
+}
+
+async function localTls(caFile: string, keystore: string, password: string): Promise<LocalTls> {
+  const [ca, pfx] = await Promise.all([readFile(caFile, 'utf8'), readFile(keystore)]);
+  return {
+    caFile,
+    // The same file is the truststore: it holds the CA as a trusted certificate entry beside the node's key.
+    material: { keystoreLocation: keystore, keystorePassword: password, keystoreType: 'PKCS12', truststoreLocation: keystore },
+    client: { ca, pfx, passphrase: password },
+  };
 }
 
 /** The cluster's TLS material when it is complete; never creates anything (status and down only read). */
@@ -19,7 +35,7 @@ export async function readLocalTls(dir: string): Promise<LocalTls | undefined> {
   const keystore = join(dir, 'broker.p12');
   const passwordFile = join(dir, 'keystore.password');
   if (!existsSync(caFile) || !existsSync(keystore) || !existsSync(passwordFile)) return undefined;
-  return { caFile, material: { keystoreLocation: keystore, keystorePassword: (await readFile(passwordFile, 'utf8')).trim(), keystoreType: 'PKCS12' } };
+  return localTls(caFile, keystore, (await readFile(passwordFile, 'utf8')).trim());
 }
 
 /**
@@ -105,5 +121,5 @@ export async function ensureLocalTls(dir: string, clusterName: string, javaBin: 
   await rm(join(work, 'broker.csr'), { force: true });
   await rm(dir, { recursive: true, force: true });
   await rename(work, dir);
-  return { caFile, material: { keystoreLocation: keystore, keystorePassword: password, keystoreType: 'PKCS12' } };
+  return localTls(caFile, keystore, password);
 }

@@ -94,8 +94,8 @@ export async function up(options: UpOptions, source = 'spec'): Promise<UpResult>
   throwIfInterrupted(options.signal, 'before anything was started');
 
   await mkdir(layout.dir, { recursive: true });
-  // TLS client listeners get a per-cluster CA and broker certificate; a secured cluster's own listeners a password.
-  const tls = cluster.spec.listeners.some((l) => l.tls) ? await ensureLocalTls(join(layout.dir, 'tls'), cluster.metadata.name, java.bin) : undefined;
+  // TLS listeners (client ones, and internal ones with spec.internalTls) get a per-cluster CA and node certificate; a secured cluster's own listeners a password.
+  const tls = cluster.spec.internalTls || cluster.spec.listeners.some((l) => l.tls) ? await ensureLocalTls(join(layout.dir, 'tls'), cluster.metadata.name, java.bin) : undefined;
   const internalPassword = internalAuthentication(cluster) ? (await ensurePassword(layout.internalPasswordFile)).password : await readSecret(layout.internalPasswordFile);
   const local = localCluster(layout, state, { heap: options.heap, tls, internalPassword });
   const ephemeral = await ephemeralPortsWarning(local.model, state.portBase);

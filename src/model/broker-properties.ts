@@ -1,7 +1,7 @@
 import type { KafkaCluster } from '../api/kafka-cluster.ts';
-import { INTERNAL_USER, type KafkaListener, type ListenerPlan, allListeners, planListeners } from './listeners.ts';
+import { INTERNAL_USER, type KafkaListener, type ListenerPlan, allListeners, planListeners, usesSasl, usesTls } from './listeners.ts';
 import { type ClusterNode, brokers, controllers, planNodes } from './nodes.ts';
-import type { Placement } from './placement.ts';
+import type { Placement, TlsMaterial } from './placement.ts';
 import { type QuorumMode, quorumMode, quorumProperties, voters } from './quorum.ts';
 
 /** Everything the model knows about a cluster, computed once from the spec. */
@@ -83,6 +83,43 @@ function internalSasl(node: ClusterNode, listeners: ListenerPlan, placement: Pla
   return props;
 }
 
+function tlsMaterial(node: ClusterNode, placement: Placement, forWhat: string): TlsMaterial {
+  const tls = placement.tls(node);
+  if (tls === undefined) throw new Error(`${forWhat} needs TLS material that this placement (${placement.kind}) does not provide`);
+  return tls;
+}
+
+function keystore(prefix: string, tls: TlsMaterial): Record<string, string> {
+  return {
+    [`${prefix}ssl.keystore.location`]: tls.keystoreLocation,
+    [`${prefix}ssl.keystore.password`]: tls.keystorePassword,
+    [`${prefix}ssl.keystore.type`]: tls.keystoreType,
+  };
+}
+
+/**
+ * Mutual TLS on the REPLICATION and CONTROLLER listeners (spec.internalTls). A node is a server on its own listeners
+ * and a client of the others' (brokers replicate from brokers and fetch metadata from controllers; controllers vote
+ * with each other), and Kafka takes a listener's client-side settings from the same listener.name.<l>. prefix, so
+ * each listener gets keystore, truststore and `ssl.client.auth=required`: only holders of a certificate the cluster's
+ * CA signed get in, beside the internal SASL login when the cluster is secured.
+ */
+function internalTls(node: ClusterNode, listeners: ListenerPlan, placement: Placement): Record<string, string> {
+  const tls = tlsMaterial(node, placement, 'spec.internalTls');
+  if (tls.truststoreLocation === undefined) throw new Error(`spec.internalTls needs a truststore that this placement (${placement.kind}) does not provide`);
+  const props: Record<string, string> = {};
+  const own = node.broker ? [listeners.replication, listeners.controller] : [listeners.controller];
+  for (const l of own) {
+    const prefix = `listener.name.${l.name.toLowerCase()}.`;
+    Object.assign(props, keystore(prefix, tls));
+    props[`${prefix}ssl.truststore.location`] = tls.truststoreLocation;
+    props[`${prefix}ssl.truststore.password`] = tls.keystorePassword;
+    props[`${prefix}ssl.truststore.type`] = tls.keystoreType;
+    props[`${prefix}ssl.client.auth`] = 'required';
+  }
+  return props;
+}
+
 /**
  * server.properties for one node. Pure: the same spec, node and placement always give the same properties, which is
  * what lets the local runtime and a Kubernetes pod agree by construction.
@@ -121,17 +158,12 @@ export function brokerProperties(model: ClusterModel, node: ClusterNode, placeme
         props[`${prefix}sasl.enabled.mechanisms`] = 'SCRAM-SHA-512';
         props[`${prefix}scram-sha-512.sasl.jaas.config`] = SCRAM_LOGIN;
       }
-      if (l.spec?.tls) {
-        const tls = placement.tls(node);
-        if (tls === undefined) throw new Error(`listener ${l.spec.name} needs TLS material that this placement (${placement.kind}) does not provide`);
-        props[`${prefix}ssl.keystore.location`] = tls.keystoreLocation;
-        props[`${prefix}ssl.keystore.password`] = tls.keystorePassword;
-        props[`${prefix}ssl.keystore.type`] = tls.keystoreType;
-      }
+      if (l.spec?.tls) Object.assign(props, keystore(prefix, tlsMaterial(node, placement, `listener ${l.spec.name}`)));
     }
   }
 
-  if (listeners.replication.securityProtocol === 'SASL_PLAINTEXT') Object.assign(props, internalSasl(node, listeners, placement));
+  if (usesSasl(listeners.replication.securityProtocol)) Object.assign(props, internalSasl(node, listeners, placement));
+  if (usesTls(listeners.replication.securityProtocol)) Object.assign(props, internalTls(node, listeners, placement));
 
   if (cluster.spec.authorization) {
     props['authorizer.class.name'] = 'org.apache.kafka.metadata.authorizer.StandardAuthorizer';

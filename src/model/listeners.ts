@@ -47,11 +47,12 @@ export function internalAuthentication(cluster: KafkaCluster): boolean {
  * (TLS, SCRAM, external exposure) without touching replication, and so kafkaplane can always reach the cluster.
  * On an open cluster they are PLAINTEXT like its clients; on a secured one (internalAuthentication) they take
  * SASL/PLAIN with one internal credential (INTERNAL_USER and a password only the cluster's nodes and kafkaplane
- * hold), so a process that can reach them is not let in for that alone. On Kubernetes the NetworkPolicy also admits
+ * hold), so a process that can reach them is not let in for that alone. With spec.internalTls they are TLS too
+ * (SSL / SASL_SSL), with client certificates required. On Kubernetes the NetworkPolicy also admits
  * only the cluster's own pods to them; locally they bind to 127.0.0.1.
  */
 export function planListeners(cluster: KafkaCluster): ListenerPlan {
-  const internal: SecurityProtocol = internalAuthentication(cluster) ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
+  const internal = securityProtocol(cluster.spec.internalTls, internalAuthentication(cluster) ? 'scram-sha-512' : 'none');
   const client = cluster.spec.listeners.map(
     (l, slot): KafkaListener => ({
       name: l.name.toUpperCase(),
@@ -79,6 +80,16 @@ export function planListeners(cluster: KafkaCluster): ListenerPlan {
     spec: undefined,
   };
   return { client, replication, controller };
+}
+
+/** A listener whose traffic is encrypted. */
+export function usesTls(protocol: SecurityProtocol): boolean {
+  return protocol === 'SSL' || protocol === 'SASL_SSL';
+}
+
+/** A listener that authenticates with SASL. */
+export function usesSasl(protocol: SecurityProtocol): boolean {
+  return protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL';
 }
 
 export function allListeners(plan: ListenerPlan): KafkaListener[] {

@@ -10,6 +10,8 @@ export interface TlsMaterial {
   keystoreLocation: string;
   keystorePassword: string;
   keystoreType: 'PKCS12';
+  /** What a node trusts when it connects to another node over TLS (spec.internalTls); same password as the keystore. */
+  truststoreLocation?: string;
 }
 
 /**

@@ -80,6 +80,20 @@ export interface LocalNodeFact {
   logFile: string;
 }
 
+/** The certificate one TLS listener address presents (src/kafka/certificates.ts). */
+export interface CertificateFact {
+  listener: string;
+  brokerId: number | null;
+  address: string;
+  subject: string | null;
+  issuer: string | null;
+  notAfterMs: number | null;
+  /** Why a client trusting the CA doctor was given would refuse it; null when trusted. */
+  untrusted: string | null;
+  /** Why no certificate could be read; null when one was. */
+  error: string | null;
+}
+
 export interface DoctorFacts {
   bootstrap: AddressFact[];
   /** Why the cluster could not be queried (every bootstrap address failed, or Kafka refused us); null when it answered. */
@@ -108,4 +122,8 @@ export interface DoctorFacts {
   connectedVia?: string | undefined;
   /** Time between the two consumer-lag samples (0: one sample, stalls are not judged). */
   lagSampleMs: number;
+  /** The certificates of the TLS listeners doctor can see (the one it connected through, a local cluster's). */
+  certificates?: CertificateFact[] | undefined;
+  /** When the facts were gathered (ms since the epoch): what certificate lifetimes are measured from. */
+  checkedAtMs?: number | undefined;
 }

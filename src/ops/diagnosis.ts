@@ -3,10 +3,11 @@
 
 import { type Hint, action, hint, setting } from '../errors.ts';
 import { isUnavailable, isUnderMinIsr, isUnderReplicated } from '../model/partition-health.ts';
+import { certificateFindings } from './diagnosis-certificates.ts';
 import { Causes, localNodeCauses } from './diagnosis-causes.ts';
 import type { AddressFact, DoctorFacts, Finding, ListenerFact, PartitionFact, Severity } from './diagnosis-facts.ts';
 
-export type { AddressFact, DoctorFacts, Finding, GroupLagFact, ListenerFact, LocalNodeFact, PartitionFact, Severity, VoterFact } from './diagnosis-facts.ts';
+export type { AddressFact, CertificateFact, DoctorFacts, Finding, GroupLagFact, ListenerFact, LocalNodeFact, PartitionFact, Severity, VoterFact } from './diagnosis-facts.ts';
 
 const RANK: Record<Severity, number> = { ok: 0, info: 1, warning: 2, critical: 3 };
 
@@ -92,7 +93,7 @@ function diagnoseListener(l: ListenerFact, add: Add, causes: Causes): void {
   } else if (explained.length === 0) add('advertised-listeners', 'ok', `${name}: every advertised address is reachable from here (${plural(l.advertised.length, 'broker')})${notChecked}`);
 }
 
-export function diagnoseCluster(facts: DoctorFacts): Finding[] {
+export function diagnoseCluster(facts: DoctorFacts, options: { certificateWarnDays?: number } = {}): Finding[] {
   const findings: Finding[] = [];
   const add: Add = (check, severity, title, detail = [], fix = null, causedBy = undefined) => findings.push({ check, severity, title, detail, fix, ...(causedBy ? { causedBy } : {}) });
   const causes = new Causes();
@@ -124,6 +125,8 @@ export function diagnoseCluster(facts: DoctorFacts): Finding[] {
   // Local processes (seed 004: restart loops, pods not running) come first: they explain most of what follows, and
   // the checks below report what they explain as their symptoms.
   localNodeCauses(facts, (f) => findings.push(f), causes);
+  // TLS certificates: expired or expiring ones break every client at once, whatever else is healthy.
+  findings.push(...certificateFindings(facts, options.certificateWarnDays));
 
   const cluster = facts.cluster;
   if (!cluster) {

@@ -35,6 +35,9 @@ export interface AlertRule {
 
 const doctor = (check: string, what: string) => `Run \`kafkaplane doctor -b <bootstrap>\` (or \`kafkaplane doctor\` for a local cluster) and read its "${check}" findings: ${what}`;
 
+/** Days before expiry at which a broker's TLS certificate alerts (cert-manager renews at 30, so 14 means renewal failed). */
+export const CERTIFICATE_ALERT_DAYS = 14;
+
 export function prometheusAlerts(options: AlertOptions): AlertRule[] {
   const sel = `namespace="${options.namespace}",kafka_cluster="${options.cluster}"`;
   const cluster = `Kafka cluster ${options.namespace}/${options.cluster}`;
@@ -188,6 +191,15 @@ export function prometheusAlerts(options: AlertOptions): AlertRule[] {
         `The kafkaplane exporter of ${cluster} serves stale data`,
         'The exporter could not collect from Kafka for several minutes (kafkaplane_exporter_up 0, or the collection age grows): lag and health metrics are old. Its log says why (an unreachable bootstrap, a refused login).',
         doctor('bootstrap', 'whether the bootstrap addresses answer from where the exporter runs'),
+      ),
+      rule(
+        'KafkaTlsCertificateExpiringSoon',
+        'warning',
+        `min by (broker, subject) (kafkaplane_tls_certificate_expiry_seconds{${sel}}) < ${CERTIFICATE_ALERT_DAYS} * 86400`,
+        '10m',
+        'The TLS certificate of broker {{ $labels.broker }} ({{ $labels.subject }}) expires in {{ $value }} s',
+        `A broker presents a certificate that expires within ${CERTIFICATE_ALERT_DAYS} days (negative: already expired): when it does, every TLS client and node connection to it fails. cert-manager renews 30 days before expiry by default, so this alert means renewal is not happening, or the broker has not loaded the renewed certificate (brokers read keystores at start: restart it).`,
+        doctor('certificates', 'which listeners present which certificate, and until when'),
       ),
     );
   }

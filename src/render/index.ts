@@ -5,6 +5,7 @@ export type { RenderedFile };
 import { renderStrimzi } from './formats/strimzi.ts';
 import { toMultiDocYaml, toYaml } from './formats/yaml.ts';
 import { renderKubernetes } from './kubernetes.ts';
+import { RenderError } from './errors.ts';
 import type { KubeObject, RenderInput } from './objects.ts';
 
 export const RENDER_FORMATS = ['yaml', 'kustomize', 'compose', 'strimzi'] as const;
@@ -25,12 +26,29 @@ function header(input: RenderInput, format: RenderFormat, namespace: string): st
 }
 
 /**
+ * spec.internalTls runs on the local runtime and maps onto Strimzi (whose replication and controller listeners always
+ * use mutual TLS); the Kubernetes and compose renderings do not carry a truststore, client certificates for the topics
+ * Job and the exporter, or cert-manager Certificates yet, so they refuse it rather than render a cluster that cannot
+ * connect its nodes.
+ */
+function refuseInternalTls(input: RenderInput, format: RenderFormat): void {
+  if (!input.cluster.spec.internalTls || format === 'strimzi') return;
+  throw new RenderError(input.source ?? `KafkaCluster ${input.cluster.metadata.name}`, `--format ${format}`, [
+    {
+      path: 'spec.internalTls',
+      message: `TLS between nodes is not rendered for --format ${format} yet (it runs with \`kafkaplane up\` and in --format strimzi, whose internal listeners always use mutual TLS): remove spec.internalTls for this output, or render --format strimzi`,
+    },
+  ]);
+}
+
+/**
  * Renders one cluster, with its topics and users, into `format`. Pure: the same input gives byte-identical files;
  * nothing is written here (the CLI writes the files once everything rendered).
  */
 export function renderFormat(input: RenderInput, format: RenderFormat): RenderResult {
   const namespace = input.namespace ?? input.cluster.metadata.namespace ?? 'default';
   const name = input.cluster.metadata.name;
+  refuseInternalTls(input, format);
   switch (format) {
     case 'yaml': {
       const rendered = renderKubernetes(input);

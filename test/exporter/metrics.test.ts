@@ -140,3 +140,20 @@ test('gzip (what Prometheus asks for): the cached collection and the scrape-time
   );
   assert.match(unzipped, /^# HELP kafkaplane_exporter_collection_age_seconds /m);
 });
+
+test('TLS certificates: seconds until each broker certificate expires (negative once expired), also while collection fails', () => {
+  const certificates = [
+    { brokerId: 0, address: 'b0:9093', subject: 'kafka-0', notAfterMs: 1_002_000 + 86_400_000 },
+    { brokerId: 1, address: 'b1:9093', subject: 'kafka-1', notAfterMs: 1_000_000 },
+  ];
+  const expiry = (s: ExporterState) =>
+    exporterSamples(s)
+      .filter((x) => x.metric.name === 'kafkaplane_tls_certificate_expiry_seconds')
+      .map((x) => [x.labels.broker, x.labels.subject, x.value]);
+  assert.deepEqual(expiry(state({ certificates })), [
+    ['0', 'kafka-0', 86_400],
+    ['1', 'kafka-1', -2],
+  ]);
+  assert.deepEqual(expiry(state({ certificates, up: false, snapshot: undefined })).length, 2);
+  assert.deepEqual(expiry(state()), [], 'no TLS connection, no series');
+});

@@ -39,6 +39,7 @@ export const KAFKA_TOOLS = {
   metadataQuorum: 'org.apache.kafka.tools.MetadataQuorumCommand',
   transactions: 'org.apache.kafka.tools.TransactionsCommand',
   getOffsetShell: 'org.apache.kafka.tools.GetOffsetShell',
+  configs: 'kafka.admin.ConfigCommand',
 } as const;
 
 /** Runs kcat (Debian's package; the test command installs it). */

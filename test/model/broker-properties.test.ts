@@ -86,6 +86,35 @@ test('SCRAM listeners and authorization; kafkaplane\'s own listeners then log in
   assert.equal(brokerProperties(open, open.nodes[0]!, local())['sasl.mechanism.controller.protocol'], undefined);
 });
 
+test('internalTls: mutual TLS on REPLICATION and CONTROLLER (SSL, or SASL_SSL when secured), each listener with its client-side keystore and truststore', () => {
+  const tls = { keystoreLocation: '/tls/node.p12', keystorePassword: 'ks-pw', keystoreType: 'PKCS12' as const, truststoreLocation: '/tls/trust.p12' };
+  const placement = (internalPassword?: string) => localPlacement({ portBase: 9092, dataDir: (n) => `/state/nodes/${n.id}/data`, tls: () => tls, ...(internalPassword ? { internalPassword } : {}) });
+  const open = clusterModel(cluster('internalTls: true'));
+  const props = brokerProperties(open, open.nodes[0]!, placement());
+  assert.equal(props['listener.security.protocol.map'], 'PLAIN:PLAINTEXT,REPLICATION:SSL,CONTROLLER:SSL');
+  for (const l of ['replication', 'controller']) {
+    assert.equal(props[`listener.name.${l}.ssl.keystore.location`], '/tls/node.p12');
+    assert.equal(props[`listener.name.${l}.ssl.truststore.location`], '/tls/trust.p12');
+    assert.equal(props[`listener.name.${l}.ssl.truststore.password`], 'ks-pw');
+    assert.equal(props[`listener.name.${l}.ssl.client.auth`], 'required');
+  }
+  const dedicated = clusterModel(cluster('internalTls: true\nnodePools:\n  - {name: c, roles: [controller], replicas: 3}\n  - {name: b, roles: [broker], replicas: 3}'));
+  const controllerOnly = brokerProperties(dedicated, dedicated.nodes.find((n) => !n.broker)!, placement());
+  assert.equal(controllerOnly['listener.name.replication.ssl.keystore.location'], undefined, 'a controller opens no REPLICATION listener');
+  assert.equal(controllerOnly['listener.name.controller.ssl.client.auth'], 'required');
+
+  const secured = clusterModel(cluster('internalTls: true\nlisteners:\n  - {name: clients, port: 9092, tls: true, authentication: scram-sha-512}'));
+  const both = brokerProperties(secured, secured.nodes[0]!, placement('pw-0123456789abcdef'));
+  assert.equal(both['listener.security.protocol.map'], 'CLIENTS:SASL_SSL,REPLICATION:SASL_SSL,CONTROLLER:SASL_SSL');
+  assert.equal(both['listener.name.replication.sasl.enabled.mechanisms'], 'PLAIN', 'the internal SASL login stays beside the certificate');
+  assert.equal(both['listener.name.clients.ssl.client.auth'], undefined, 'clients log in with SCRAM, not certificates');
+  // Without a truststore to give, the model refuses rather than fall back to clear text.
+  const { truststoreLocation: _, ...keystoreOnly } = tls;
+  const noTruststore = localPlacement({ portBase: 9092, dataDir: (n) => `/d/${n.id}`, tls: () => keystoreOnly });
+  assert.throws(() => brokerProperties(open, open.nodes[0]!, noTruststore), /spec.internalTls needs a truststore/);
+  assert.throws(() => brokerProperties(open, open.nodes[0]!, local()), /spec.internalTls needs TLS material/);
+});
+
 test('replication defaults scale down for small clusters; user config wins', () => {
   const one = clusterModel(cluster('nodePools:\n  - {name: solo, roles: [broker, controller], replicas: 1}'));
   assert.deepEqual(replicationDefaults(one), {

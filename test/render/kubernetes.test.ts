@@ -348,6 +348,7 @@ test('monitoring: JMX exporter agent checked by SHA-256, PodMonitor, PrometheusR
     'KafkaConsumerGroupStalled',
     'KafkaQuorumLagging',
     'KafkaExporterStale',
+    'KafkaTlsCertificateExpiringSoon',
   ]);
   // Every alert says which doctor check names the cause.
   for (const r of (rule.spec as any).groups[0].rules) assert.match(r.annotations.runbook, /kafkaplane doctor/, r.alert);

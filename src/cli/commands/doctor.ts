@@ -12,6 +12,8 @@ export interface DoctorFlags extends ConnectionFlags {
   lagInterval?: number;
   /** Warnings fail too (exit 1), for gates that want a clean bill of health. */
   strict?: boolean;
+  /** TLS certificates expiring within this many days are a warning. */
+  certWarnDays?: number;
 }
 
 export interface DoctorReport {
@@ -50,7 +52,7 @@ export async function doctor(flags: DoctorFlags, io: Io): Promise<DoctorReport> 
       ...(isLocal ? { connectedVia: 'the internal REPLICATION listener' } : {}),
       progress: (m) => p.update(`doctor: ${m}…`),
     });
-    const findings = diagnoseCluster(facts);
+    const findings = diagnoseCluster(facts, flags.certWarnDays !== undefined ? { certificateWarnDays: flags.certWarnDays } : {});
     return {
       bootstrap: config.bootstrap,
       clusterId: facts.cluster?.clusterId ?? null,

@@ -67,9 +67,11 @@ export function describeUp(r: UpResult): string {
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   lines.push('');
   lines.push('Connect:');
-  lines.push(`  kcat -b ${r.bootstrap} -L`);
   // The hints must work as printed: a cluster outside the default state directory is found only with --state-dir.
   const where = r.stateDir === defaultStateDir(r.name) ? '' : ` --state-dir ${r.stateDir}`;
+  const first = r.listeners[0];
+  if (first === undefined || first.securityProtocol === 'PLAINTEXT') lines.push(`  kcat -b ${r.bootstrap} -L`);
+  else lines.push(`  kafkaplane connect-info --listener ${first.name}${where}          # client configs (${first.securityProtocol}): properties, kcat, Spring, Python`);
   lines.push(`  kafkaplane status${where}          # nodes, quorum, health (add -o json for scripts)`);
   lines.push(`  kafkaplane logs 0${where}          # a node's log`);
   lines.push(`  kafkaplane down${where}            # controlled shutdown; data is kept (--purge deletes it)`);

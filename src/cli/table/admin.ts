@@ -150,11 +150,12 @@ export const ADMIN: CommandDeclaration<unknown, unknown>[] = [
   }),
   command({
     name: 'doctor',
-    description: 'check bootstrap and advertised addresses, brokers, partitions, the quorum and consumer lag; exit 1 on a critical finding (with --strict: on a warning too), else 0',
+    description: 'check bootstrap and advertised addresses, TLS certificates, brokers, partitions, the quorum and consumer lag; exit 1 on a critical finding (with --strict: on a warning too), else 0',
     options: [
       ...connectionOptions(),
       option('--lag-interval <seconds>', 'seconds between the two consumer-lag samples (0: one sample)', { parse: integer('--lag-interval', 0, 600), default: 5 }),
       option('--strict', 'warnings fail too (exit 1), not only critical findings'),
+      option('--cert-warn-days <days>', 'TLS certificates expiring within this many days are a warning', { parse: integer('--cert-warn-days', 0, 3650), default: 30 }),
     ],
     run: async () => (await import('../commands/doctor.ts')).doctor,
     printer: () => import('../print/doctor.ts').then((m) => m.doctorPrinter),

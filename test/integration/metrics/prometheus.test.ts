@@ -137,6 +137,11 @@ test('promtool accepts the rules, and a unit test of every alert passes', async 
       labels: {},
       value: '500',
     },
+    KafkaTlsCertificateExpiringSoon: {
+      input: [[`kafkaplane_tls_certificate_expiry_seconds{${sel},broker="1",address="b1:9093",subject="kafka-1"}`, '86400x20']],
+      labels: { broker: '1', subject: 'kafka-1' },
+      value: '86400',
+    },
   };
   const rules = alertRulesFile(ALERTS).groups[0]!.rules;
   assert.deepEqual(rules.map((r) => r.alert).sort(), Object.keys(cases).sort(), 'a unit test for every alert');
