@@ -6,7 +6,7 @@ import { controllers } from '../model/nodes.ts';
 import { kubernetesPlacement, planExternalListeners } from '../model/placement-kubernetes.ts';
 import { CONTROLLER_PORT, REPLICATION_PORT } from '../api/kafka-cluster.ts';
 import { type KubernetesSpec, kubernetesSettings } from '../api/kubernetes.ts';
-import { poolConfigHash, renderConfigMap, renderIdentitySecret } from './cluster-config.ts';
+import { poolConfigHash, renderConfigMap, renderIdentitySecret, renderPoolConfigMap } from './cluster-config.ts';
 import { RenderError } from './errors.ts';
 import { clusterIdentity } from './identity.ts';
 import { METRICS_PORT_NAME, jmxExporterSha256, renderKafkaExporter, renderMetricsConfigMap, renderPodMonitor, renderPrometheusRule } from './monitoring.ts';
@@ -132,14 +132,23 @@ export function renderKubernetes(input: RenderInput): KubernetesRender {
   if (cluster.spec.rack) objects.push(...renderRackRbac(ctx));
   objects.push(renderIdentitySecret(ctx));
   const configMap = renderConfigMap(ctx);
-  objects.push(configMap);
   const metricsConfigMap = settings.monitoring.enabled ? renderMetricsConfigMap(ctx) : undefined;
+  const poolConfigs = new Map(
+    cluster.spec.nodePools.map((pool) => {
+      const hash = poolConfigHash(ctx, configMap, pool.name, metricsConfigMap);
+      return [pool.name, { hash, configMap: renderPoolConfigMap(ctx, configMap, pool.name, hash) }] as const;
+    }),
+  );
+  for (const pool of poolConfigs.values()) objects.push(pool.configMap);
   if (metricsConfigMap) objects.push(metricsConfigMap);
   for (const pool of cluster.spec.nodePools) objects.push(renderHeadlessService(ctx, pool));
   const bootstrap = renderBootstrapService(ctx);
   if (bootstrap) objects.push(bootstrap);
   for (const plan of ctx.external) objects.push(...renderExternalServices(ctx, plan));
-  for (const pool of cluster.spec.nodePools) objects.push(renderStatefulSet(ctx, pool, poolConfigHash(ctx, configMap, pool.name, metricsConfigMap)));
+  for (const pool of cluster.spec.nodePools) {
+    const config = poolConfigs.get(pool.name)!;
+    objects.push(renderStatefulSet(ctx, pool, config.hash, config.configMap.metadata.name));
+  }
   objects.push(renderPodDisruptionBudget(ctx));
   if (settings.networkPolicy.enabled) objects.push(renderNetworkPolicy(ctx));
   if (settings.monitoring.enabled) {

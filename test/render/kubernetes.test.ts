@@ -12,7 +12,7 @@ import { RenderError } from '../../src/render/errors.ts';
 import { kubernetesSettings } from '../../src/api/kubernetes.ts';
 import { parseSpec } from '../../src/api/load.ts';
 import { parse } from 'yaml';
-import { EXAMPLES, renderExample, renderInput } from '../helpers/render.ts';
+import { EXAMPLES, nodeFilesOf, renderExample, renderInput } from '../helpers/render.ts';
 import { cluster, clusterYaml, example, problems } from '../helpers/spec.ts';
 
 const input = (spec: string, name = 'demo') => renderInput(parseSpec(clusterYaml(spec, name)));
@@ -23,8 +23,8 @@ const find = (list: KubeObject[], kind: string, name?: string) => {
   return found[0]!;
 };
 /** node-<id>.properties from the rendered ConfigMap, parsed. */
-const nodeProps = (list: KubeObject[], id: number) => parseProperties((find(list, 'ConfigMap', undefined).data as Record<string, string>)[`node-${id}.properties`]!);
-const formatArgs = (list: KubeObject[], id: number) => (find(list, 'ConfigMap').data as Record<string, string>)[`node-${id}.format-args`]!.trimEnd().split('\n');
+const nodeProps = (list: KubeObject[], id: number) => parseProperties(nodeFilesOf(list)[`node-${id}.properties`]!);
+const formatArgs = (list: KubeObject[], id: number) => nodeFilesOf(list)[`node-${id}.format-args`]!.trimEnd().split('\n');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const podSpec = (sts: KubeObject) => (sts.spec as any).template.spec;
 const envOf = (sts: KubeObject) => podSpec(sts).containers[0].env as { name: string; value?: string; valueFrom?: any }[];
@@ -415,7 +415,7 @@ test('strimzi: Kafka with KRaft node pools, node ids kept, listeners and users m
 test('a dedicated cluster model: ConfigMap holds one properties file and one format-args file per node', () => {
   const spec = example('seed-003-dedicated.yaml');
   const model = clusterModel(spec.clusters[0]!);
-  const data = find(renderKubernetes(renderInput(spec)).objects, 'ConfigMap', 'data-on-eks-config').data as Record<string, string>;
+  const data = nodeFilesOf(renderKubernetes(renderInput(spec)).objects);
   assert.deepEqual(Object.keys(data), ['entrypoint.sh', 'log4j2.yaml', ...model.nodes.flatMap((n) => [`node-${n.id}.properties`, `node-${n.id}.format-args`])]);
 });
 
@@ -482,7 +482,7 @@ test('heap vs memory: a heap at or above 75% of the memory limit (or request) is
 
 test('Kafka logs: stdout only (console log4j2 for 4.x, log4j 1 for 3.9), no GC log file, logs emptyDir with a size limit', () => {
   const list = objects('version: 4.1.2');
-  const data = find(list, 'ConfigMap', 'demo-config').data as Record<string, string>;
+  const data = nodeFilesOf(list);
   const log4j2 = parse(data['log4j2.yaml']!) as any;
   assert.deepEqual(Object.keys(log4j2.Configuration.Appenders), ['Console'], 'no file appenders');
   assert.equal(log4j2.Configuration.Appenders.Console.target, 'SYSTEM_OUT');
@@ -494,12 +494,12 @@ test('Kafka logs: stdout only (console log4j2 for 4.x, log4j 1 for 3.9), no GC l
     { name: 'logs', emptyDir: { sizeLimit: '128Mi' } },
   );
   const old = objects('version: 3.9.1');
-  const properties = (find(old, 'ConfigMap', 'demo-config').data as Record<string, string>)['log4j.properties']!;
+  const properties = nodeFilesOf(old)['log4j.properties']!;
   assert.match(properties, /^log4j\.rootLogger=INFO, stdout$/m);
   assert.match(properties, /^log4j\.appender\.stdout=org\.apache\.log4j\.ConsoleAppender$/m);
   assert.doesNotMatch(properties, /FileAppender/);
   assert.equal(envOf(find(old, 'StatefulSet')).find((e) => e.name === 'KAFKA_LOG4J_OPTS')?.value, '-Dlog4j.configuration=file:/etc/kafkaplane/config/log4j.properties');
-  assert.equal('log4j2.yaml' in (find(old, 'ConfigMap', 'demo-config').data as object), false);
+  assert.equal('log4j2.yaml' in nodeFilesOf(old), false);
 });
 
 test('resources: a pool without resources gets requests from its heap (not BestEffort); explicit resources are kept as written', () => {
