@@ -14,6 +14,7 @@ import type { KubeObject, RenderContext, RenderInput } from './objects.ts';
 import { renderNetworkPolicy, renderPodDisruptionBudget, renderServiceAccount } from './policies.ts';
 import { renderBootstrapService, renderExternalServices, renderHeadlessService } from './services.ts';
 import { renderRackRbac } from './rack.ts';
+import { limitWarnings } from './limits.ts';
 import { heapProblems } from './resources.ts';
 import { renderStatefulSet } from './statefulset.ts';
 import { renderTopicsJob } from './topics-job.ts';
@@ -159,7 +160,7 @@ export function renderKubernetes(input: RenderInput): KubernetesRender {
   }
   const topics = renderTopicsJob(ctx);
   if (topics.job) objects.push(topics.job);
-  return { objects, warnings: [...externalListenerWarnings(cluster), ...internalSecretNotice(ctx), ...topics.warnings], context: ctx };
+  return { objects, warnings: [...externalListenerWarnings(cluster), ...internalSecretNotice(ctx), ...topics.warnings, ...limitWarnings(ctx, input.previous)], context: ctx };
 }
 
 /**

@@ -89,6 +89,7 @@ export const LOCAL: CommandDeclaration<unknown, unknown>[] = [
       option('-d, --out-dir <dir>', 'write the files into this directory (default: print to stdout; kustomize needs a directory)'),
       option('--cluster <name>', 'which KafkaCluster of the file, when it has several'),
       option('-n, --namespace <namespace>', 'namespace of every object (default: the cluster\'s metadata.namespace, else "default")', { parse: namespaceName('--namespace') }),
+      option('--previous <file>', 'the spec the running cluster was rendered from: warn about what applying the change cannot do (volume sizes, removed brokers, topics, users)'),
     ],
     run: async () => (await import('../commands/render.ts')).render,
     printer: () => import('../print/render.ts').then((m) => m.renderPrinter),
