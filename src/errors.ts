@@ -128,6 +128,8 @@ export const ERROR_CODES = {
   BROKER_CONFIG_REJECTED: failure('Kafka refused a broker config change'),
   // Rendering (exit 1).
   CANNOT_RENDER: input('a valid spec that cannot be rendered in the requested format'),
+  NO_STATEFULSET: failure('a pool of the cluster has no StatefulSet on Kubernetes (nothing applied there yet)'),
+  NOT_ON_DELETE: failure('a StatefulSet rolls its pods by itself (updateStrategy RollingUpdate), so a roll across pools is not safe'),
   BAD_RENDER_MANIFEST: failure("the output directory's render manifest is not kafkaplane's"),
 } as const satisfies Record<string, ErrorCodeInfo>;
 
@@ -161,7 +163,8 @@ export type Setting =
   | 'maxDisk'
   | 'brokerNetwork'
   | 'kubeconfig'
-  | 'kafkaBootstrap';
+  | 'kafkaBootstrap'
+  | 'namespace';
 
 /** Something a hint asks the user to run; the CLI spells it as a kafkaplane command. */
 export type Action =

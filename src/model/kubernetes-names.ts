@@ -47,6 +47,11 @@ export interface KubernetesNames {
   externalBootstrapService(listener: string): string;
   externalBrokerService(listener: string, nodeId: number): string;
   configMap: string;
+  /**
+   * A pool's node files, named by their content hash (as kustomize's configMapGenerator): a changed config is a new
+   * ConfigMap, so a pod that restarts before its turn in a roll still reads the old one.
+   */
+  poolConfigMap(pool: string, contentHash: string): string;
   identitySecret: string;
   serviceAccount: string;
   podDisruptionBudget: string;
@@ -85,6 +90,7 @@ export function kubernetesNames(cluster: KafkaCluster, settings: KubernetesSpec,
     externalBootstrapService: (listener) => fitName(`${c}-${listener}-bootstrap`),
     externalBrokerService: (listener, nodeId) => fitName(`${c}-${listener}-${nodeId}`),
     configMap: fitName(`${c}-config`),
+    poolConfigMap: (pool, contentHash) => fitName(`${c}-config-${pool}-${contentHash.slice(0, 10)}`),
     identitySecret: fitName(`${c}-identity`),
     serviceAccount: settings.serviceAccount.name ?? fitName(`${c}-kafka`),
     podDisruptionBudget: fitName(`${c}-nodes`),

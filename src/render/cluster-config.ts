@@ -9,7 +9,7 @@ import { type ClusterIdentity, formatArguments, quorumClientProperties, voters }
 import type { ClusterModel } from '../model/broker-properties.ts';
 import { ENTRYPOINT, ENTRYPOINT_FILE, QUORUM_CLIENT_FILE, RUN_DIR, formatArgsFile, nodePropertiesFile } from './entrypoint.ts';
 import { logConfig } from './logging.ts';
-import { type KubeObject, type RenderContext, clusterLabels, meta } from './objects.ts';
+import { type KubeObject, POOL_LABEL, type RenderContext, clusterLabels, meta } from './objects.ts';
 
 export const CLUSTER_ID_KEY = 'cluster-id';
 export function directoryIdKey(nodeId: number): string {
@@ -50,12 +50,30 @@ export function nodeFiles(model: ClusterModel, placement: Placement, clusterName
   return files;
 }
 
+/** Every node's files (nodeFiles) in one object: what the pools' ConfigMaps are cut from. Not applied itself. */
 export function renderConfigMap(ctx: RenderContext): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: meta(ctx, ctx.names.configMap, clusterLabels(ctx, 'config')),
     data: nodeFiles(ctx.model, ctx.placement, ctx.names.cluster),
+  };
+}
+
+/**
+ * One pool's ConfigMap: the files its pods read (poolConfigFiles), named by the pool's config hash. A changed config
+ * is a new object, never an update of the one running pods mount: a pod that restarts before its turn in a roll
+ * (a crash, an eviction of a container) reads the config it was started with. The old ConfigMaps are left behind by
+ * `kubectl apply`; who deletes them: docs/render.md ("Old ConfigMaps"). In operator mode the hash leaves out the
+ * values of cluster-wide dynamic configs, so such a change updates the ConfigMap in place and restarts nothing.
+ */
+export function renderPoolConfigMap(ctx: RenderContext, all: KubeObject, pool: string, configHash: string): KubeObject {
+  const data = all.data as Record<string, string>;
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: meta(ctx, ctx.names.poolConfigMap(pool, configHash), { ...clusterLabels(ctx, 'config'), [POOL_LABEL]: pool }),
+    data: Object.fromEntries(poolConfigFiles(ctx.model, pool).map((file) => [file, data[file]!])),
   };
 }
 

@@ -7,7 +7,7 @@ import { quorumModeConflict } from '../model/quorum.ts';
 import { kubernetesPlacement, planExternalListeners } from '../model/placement-kubernetes.ts';
 import { CONTROLLER_PORT, REPLICATION_PORT } from '../api/kafka-cluster.ts';
 import { type KubernetesSpec, kubernetesSettings } from '../api/kubernetes.ts';
-import { poolConfigHash, renderConfigMap, renderIdentitySecret } from './cluster-config.ts';
+import { poolConfigHash, renderConfigMap, renderIdentitySecret, renderPoolConfigMap } from './cluster-config.ts';
 import { RenderError } from './errors.ts';
 import { clusterIdentity } from './identity.ts';
 import { METRICS_PORT_NAME, jmxExporterSha256, renderKafkaExporter, renderMetricsConfigMap, renderPodMonitor, renderPrometheusRule } from './monitoring.ts';
@@ -15,6 +15,7 @@ import type { KubeObject, RenderContext, RenderInput } from './objects.ts';
 import { renderNetworkPolicy, renderPodDisruptionBudget, renderServiceAccount } from './policies.ts';
 import { renderBootstrapService, renderExternalServices, renderHeadlessService } from './services.ts';
 import { renderRackRbac } from './rack.ts';
+import { limitWarnings } from './limits.ts';
 import { heapProblems } from './resources.ts';
 import { renderStatefulSet } from './statefulset.ts';
 import { renderTopicsJob } from './topics-job.ts';
@@ -135,14 +136,23 @@ export function renderKubernetes(input: RenderInput): KubernetesRender {
   if (cluster.spec.rack) objects.push(...renderRackRbac(ctx));
   objects.push(renderIdentitySecret(ctx));
   const configMap = renderConfigMap(ctx);
-  objects.push(configMap);
   const metricsConfigMap = settings.monitoring.enabled ? renderMetricsConfigMap(ctx) : undefined;
+  const poolConfigs = new Map(
+    cluster.spec.nodePools.map((pool) => {
+      const hash = poolConfigHash(ctx, configMap, pool.name, metricsConfigMap);
+      return [pool.name, { hash, configMap: renderPoolConfigMap(ctx, configMap, pool.name, hash) }] as const;
+    }),
+  );
+  for (const pool of poolConfigs.values()) objects.push(pool.configMap);
   if (metricsConfigMap) objects.push(metricsConfigMap);
   for (const pool of cluster.spec.nodePools) objects.push(renderHeadlessService(ctx, pool));
   const bootstrap = renderBootstrapService(ctx);
   if (bootstrap) objects.push(bootstrap);
   for (const plan of ctx.external) objects.push(...renderExternalServices(ctx, plan));
-  for (const pool of cluster.spec.nodePools) objects.push(renderStatefulSet(ctx, pool, poolConfigHash(ctx, configMap, pool.name, metricsConfigMap)));
+  for (const pool of cluster.spec.nodePools) {
+    const config = poolConfigs.get(pool.name)!;
+    objects.push(renderStatefulSet(ctx, pool, config.hash, config.configMap.metadata.name));
+  }
   objects.push(renderPodDisruptionBudget(ctx));
   if (settings.networkPolicy.enabled) objects.push(renderNetworkPolicy(ctx));
   if (settings.monitoring.enabled) {
@@ -153,7 +163,7 @@ export function renderKubernetes(input: RenderInput): KubernetesRender {
   }
   const topics = renderTopicsJob(ctx);
   if (topics.job) objects.push(topics.job);
-  return { objects, warnings: [...externalListenerWarnings(cluster), ...internalSecretNotice(ctx), ...topics.warnings], context: ctx };
+  return { objects, warnings: [...externalListenerWarnings(cluster), ...internalSecretNotice(ctx), ...topics.warnings, ...limitWarnings(ctx, input.previous)], context: ctx };
 }
 
 /**

@@ -24,6 +24,13 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
 }
 
+/** The spec a cluster was last rendered (and applied) from: `kafkaplane render --previous <file>`. */
+export interface PreviousSpec {
+  cluster: KafkaCluster;
+  topics: readonly KafkaTopic[];
+  users: readonly KafkaUser[];
+}
+
 /** What to render: one cluster and the topics and users that belong to it. */
 export interface RenderInput {
   cluster: KafkaCluster;
@@ -45,6 +52,8 @@ export interface RenderInput {
    * `kafkaplane render`), an unset mode defaults by version and the pods refuse to start in the other mode.
    */
   running?: RunningQuorum | undefined;
+  /** The spec the running cluster was rendered from (`render --previous`): what a change cannot do is warned about. */
+  previous?: PreviousSpec;
 }
 
 /** Everything the Kubernetes renderers share, computed once from the input. */

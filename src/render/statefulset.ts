@@ -111,10 +111,9 @@ function affinity(ctx: RenderContext, pool: NodePool): Record<string, unknown> {
 }
 
 /**
- * A pod counts as available only this long after it became ready, and a rolling update takes the next pod only once
- * the previous one is available: time for a restarted broker's followers to catch up and rejoin the ISR before the
- * next broker goes (readiness only says the broker caught up with the metadata log). It is a fixed pause, not a
- * check of under-replicated partitions — without the operator a roll is not ISR-aware (docs/render.md).
+ * A pod counts as available only this long after it became ready (the PodDisruptionBudget counts available pods): a
+ * drain does not take the next node while a restarted broker's followers may still be catching up. Rolls do not rely
+ * on it: they wait for the ISR itself (src/ops/roll.ts).
  */
 export const MIN_READY_SECONDS = 30;
 
@@ -123,7 +122,7 @@ export function zoneSpread(ctx: RenderContext, pool: string, whenUnsatisfiable: 
   return { maxSkew: 1, topologyKey: ctx.cluster.spec.rack!.topologyKey, whenUnsatisfiable, labelSelector: { matchLabels: poolSelectorLabels(ctx.names, pool) } };
 }
 
-export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash: string): KubeObject {
+export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash: string, configMapName: string): KubeObject {
   const { names, settings, cluster } = ctx;
   const poolIndex = cluster.spec.nodePools.indexOf(pool);
   const offset = nodeIdRanges(cluster.spec.nodePools)[poolIndex]!.start;
@@ -149,7 +148,7 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
   ];
   const volumes: Record<string, unknown>[] = [
     ...(persistent ? [] : [{ name: 'data', emptyDir: { sizeLimit: pool.storage.size } }]),
-    { name: 'config', configMap: { name: names.configMap } },
+    { name: 'config', configMap: { name: configMapName } },
     { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
     { name: 'tmp', emptyDir: {} },
     { name: 'logs', emptyDir: { sizeLimit: LOGS_SIZE_LIMIT } },
@@ -205,9 +204,10 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
       // All pods start together: a KRaft quorum needs a majority of controllers up before any of them is ready, so
       // OrderedReady would wait forever for pod 0.
       podManagementPolicy: 'Parallel',
-      // With the operator, it restarts pods one at a time when Kafka allows (src/ops/roll.ts), not the StatefulSet
-      // controller: OnDelete makes a changed template wait until the operator deletes a pod.
-      updateStrategy: { type: ctx.input.mode === 'operator' ? 'OnDelete' : 'RollingUpdate' },
+      // Pods are restarted one at a time across ALL pools, only when Kafka allows (src/ops/roll.ts), by the operator
+      // or `kafkaplane restart --kubernetes` — not by each pool's StatefulSet controller on its own, which would take a
+      // broker and a controller (or two zones) down together. OnDelete: a changed template waits for that roll.
+      updateStrategy: { type: 'OnDelete' },
       minReadySeconds: MIN_READY_SECONDS,
       selector: { matchLabels: poolSelectorLabels(names, pool.name) },
       ...(persistent ? { persistentVolumeClaimRetentionPolicy: { whenDeleted: pool.storage.deleteClaim ? 'Delete' : 'Retain', whenScaled: 'Retain' } } : {}),

@@ -1,5 +1,5 @@
 import { type RenderFormat, type RenderResult, renderFormat } from '../../src/render/index.ts';
-import type { RenderInput } from '../../src/render/objects.ts';
+import { type KubeObject, POOL_LABEL, type RenderInput } from '../../src/render/objects.ts';
 import type { SpecFile } from '../../src/api/load.ts';
 import { example } from './spec.ts';
 
@@ -19,4 +19,9 @@ export function renderInput(spec: SpecFile, source = 'spec.yaml'): RenderInput {
 
 export function renderExample(name: string, format: RenderFormat): RenderResult {
   return renderFormat(renderInput(example(name), `examples/${name}`), format);
+}
+
+/** Every node's files as the pods get them: the pools' ConfigMaps (named by content hash) merged. */
+export function nodeFilesOf(objects: readonly KubeObject[]): Record<string, string> {
+  return Object.assign({}, ...objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.[POOL_LABEL] !== undefined).map((o) => o.data as Record<string, string>));
 }

@@ -13,7 +13,7 @@ import { parseProperties } from '../../src/model/properties-format.ts';
 import { DATA_DIR } from '../../src/model/placement-kubernetes.ts';
 import { renderKubernetes } from '../../src/render/kubernetes.ts';
 import type { KubeObject } from '../../src/render/objects.ts';
-import { renderInput } from '../helpers/render.ts';
+import { nodeFilesOf, renderInput } from '../helpers/render.ts';
 import { example } from '../helpers/spec.ts';
 
 const BUSYBOX = (() => {
@@ -37,8 +37,7 @@ function sandbox(exampleName: string): Sandbox {
   for (const applet of ['sh', 'sed', 'grep', 'sort', 'tr', 'cp', 'mv', 'rm', 'mkdir', 'cat', 'env', 'printf', 'echo', 'dirname', 'wc', 'date']) symlinkSync(BUSYBOX, join(bin, applet));
   const config = join(dir, 'config');
   mkdirSync(config);
-  const configMap = renderKubernetes(renderInput(example(exampleName))).objects.find((o) => o.kind === 'ConfigMap')!;
-  for (const [file, content] of Object.entries(configMap.data as Record<string, string>)) {
+  for (const [file, content] of Object.entries(nodeFilesOf(renderKubernetes(renderInput(example(exampleName))).objects))) {
     writeFileSync(join(config, file), content.replaceAll(DATA_DIR, join(dir, 'data')));
   }
   const kafkaBin = join(dir, 'kafka-bin');

@@ -15,12 +15,11 @@ import { quorumModeConflict } from '../../src/model/quorum.ts';
 import { runningQuorum } from '../../src/operator/controllers/cluster/controller.ts';
 import { renderKubernetes } from '../../src/render/kubernetes.ts';
 import type { KubeObject, RenderInput } from '../../src/render/objects.ts';
-import { renderInput } from '../helpers/render.ts';
+import { nodeFilesOf, renderInput } from '../helpers/render.ts';
 import { cluster, clusterYaml, problems } from '../helpers/spec.ts';
 
 const input = (spec: string, running?: RenderInput['running']): RenderInput => ({ ...renderInput(parseSpec(clusterYaml(spec, 'kafka'))), running });
-const configMap = (objects: KubeObject[]) => objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'kafka-config')!;
-const node0 = (objects: KubeObject[]) => parseProperties((configMap(objects).data as Record<string, string>)['node-0.properties']!);
+const node0 = (objects: KubeObject[]) => parseProperties(nodeFilesOf(objects)['node-0.properties']!);
 
 test('spec.quorum.mode: explicit, or by version for a new cluster; dynamic needs 4.1', () => {
   assert.equal(clusterModel(cluster('version: 4.1.2')).quorumMode, 'dynamic');
@@ -52,13 +51,13 @@ test('quorumModeConflict: unset keeps the running mode; a flip is refused unless
 test('render: a 3.9 cluster re-rendered at 4.1 keeps its static quorum when the running mode is known, and refuses an explicit flip at spec.quorum.mode', () => {
   const before = renderKubernetes(input('version: 3.9.2')).objects;
   assert.match(node0(before)['controller.quorum.voters']!, /^0@kafka-dual-0\./);
-  const running = runningQuorum(configMap(before) as never, undefined);
+  const running = runningQuorum(nodeFilesOf(before), undefined);
   assert.deepEqual(running, { mode: 'static', kraftVersion: undefined });
 
   const after = renderKubernetes(input('version: 4.1.2', running)).objects;
   assert.equal(node0(after)['controller.quorum.voters'], node0(before)['controller.quorum.voters']);
   assert.equal(node0(after)['controller.quorum.bootstrap.servers'], undefined);
-  assert.ok(!(configMap(after).data as Record<string, string>)['node-0.format-args']!.includes('--initial-controllers'));
+  assert.ok(!nodeFilesOf(after)['node-0.format-args']!.includes('--initial-controllers'));
   const identity = after.find((o) => o.kind === 'Secret' && o.metadata.name === 'kafka-identity')!;
   assert.deepEqual(Object.keys(identity.stringData as object), ['cluster-id'], 'no directory ids for a static quorum');
 
@@ -74,7 +73,7 @@ test('render: a 3.9 cluster re-rendered at 4.1 keeps its static quorum when the 
 
 test('operator: the running mode is read from the live ConfigMap', () => {
   assert.equal(runningQuorum(undefined, undefined), undefined);
-  assert.equal(runningQuorum(configMap(renderKubernetes(input('version: 4.1.2')).objects) as never, 1)?.mode, 'dynamic');
+  assert.equal(runningQuorum(nodeFilesOf(renderKubernetes(input('version: 4.1.2')).objects), 1)?.mode, 'dynamic');
 });
 
 test('local runtime: an explicit spec.quorum.mode other than the one the cluster was created with is refused', () => {

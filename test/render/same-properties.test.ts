@@ -8,7 +8,7 @@ import { brokerProperties, clusterModel } from '../../src/model/broker-propertie
 import { localPlacement } from '../../src/model/placement.ts';
 import { parseProperties } from '../../src/model/properties-format.ts';
 import { renderKubernetes } from '../../src/render/kubernetes.ts';
-import { EXAMPLES, renderInput } from '../helpers/render.ts';
+import { EXAMPLES, nodeFilesOf, renderInput } from '../helpers/render.ts';
 import { example } from '../helpers/spec.ts';
 
 /** Keys whose values come from the placement: addresses, ports, directories, rack, keystore. */
@@ -27,7 +27,7 @@ for (const name of EXAMPLES) {
       internalPassword: 'local-internal-password',
     });
     const rendered = renderKubernetes(renderInput(spec));
-    const files = rendered.objects.find((o) => o.kind === 'ConfigMap')!.data as Record<string, string>;
+    const files = nodeFilesOf(rendered.objects);
     for (const node of model.nodes) {
       const pod = parseProperties(files[`node-${node.id}.properties`]!);
       // The pod's file is exactly what the model function gives for the Kubernetes placement…

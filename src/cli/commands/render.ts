@@ -13,6 +13,8 @@ export interface RenderFlags {
   outDir?: string;
   cluster?: string;
   namespace?: string;
+  /** The spec the running cluster was rendered from, to warn about what applying the change cannot do. */
+  previous?: string;
 }
 
 /**
@@ -136,12 +138,22 @@ export async function render(flags: RenderFlags, io: Io): Promise<RenderReport> 
     hint: 'render the file that holds the KafkaCluster (its KafkaTopic and KafkaUser documents may live beside it)',
   });
   const mine = (owner: string | undefined) => owner === undefined || owner === cluster.metadata.name;
+  const previous = flags.previous === undefined ? undefined : await readSpecFile(flags.previous);
   const result = renderFormat(
     {
       cluster,
       topics: spec.topics.filter((t) => mine(t.cluster)).map((t) => t.topic),
       users: spec.users.filter((u) => mine(u.cluster)).map((u) => u.user),
       ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
+      ...(previous && flags.previous !== undefined
+        ? {
+            previous: {
+              cluster: selectCluster(previous, cluster.metadata.name, flags.previous),
+              topics: previous.topics.filter((t) => mine(t.cluster)).map((t) => t.topic),
+              users: previous.users.filter((u) => mine(u.cluster)).map((u) => u.user),
+            },
+          }
+        : {}),
       source: flags.file,
     },
     flags.format,

@@ -4,6 +4,7 @@ import type { DownResult } from '../../local/down.ts';
 import type { LocalEvent as UpEvent } from '../../local/events.ts';
 import type { StatusResult } from '../../local/status.ts';
 import type { RestartResult } from '../../local/restart.ts';
+import type { KubeRollResult } from '../../operator/kube-roll.ts';
 import type { UpResult } from '../../local/up.ts';
 import { defaultStateDir } from '../../local/state.ts';
 import type { LogsReport } from '../commands/logs.ts';
@@ -162,14 +163,17 @@ export const validatePrinter: Printer<{ file: string; spec: SpecFile }> = {
   },
 };
 
-export const restartPrinter: Printer<RestartResult> = {
+export const restartPrinter: Printer<RestartResult | KubeRollResult> = {
   text(r, io) {
     const lines: string[] = [];
-    if (r.dryRun) {
+    if (r.dryRun && r.plan.length === 0) {
+      lines.push(`nothing to restart in "${r.name}": every pod runs the current config`);
+    } else if (r.dryRun) {
       lines.push(`rolling restart plan for "${r.name}" (one node at a time, in this order):`);
       for (const p of r.plan) lines.push(`  node ${p.node} (${p.roles.join('+')}): ${p.waitingFor.length === 0 ? 'may go now' : `would wait: ${p.waitingFor.join('; ')}`}`);
     } else {
-      for (const x of r.restarted) lines.push(`node ${x.node} restarted after waiting ${(x.waitedMs / 1000).toFixed(1)} s, back in ${(x.downMs / 1000).toFixed(1)} s`);
+      for (const x of r.restarted)
+        lines.push(`node ${x.node}${'pod' in x ? ` (pod ${x.pod})` : ''} restarted after waiting ${(x.waitedMs / 1000).toFixed(1)} s, back in ${(x.downMs / 1000).toFixed(1)} s`);
       lines.push(`rolling restart of "${r.name}" done in ${(r.durationMs / 1000).toFixed(1)} s (${r.restarted.length} node${r.restarted.length === 1 ? '' : 's'})`);
     }
     io.stdout.write(`${lines.join('\n')}\n`);

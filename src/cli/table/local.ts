@@ -36,12 +36,19 @@ export const LOCAL: CommandDeclaration<unknown, unknown>[] = [
   }),
   command({
     name: 'restart',
-    description: 'rolling restart of the local cluster: one node at a time, only when no partition drops below min ISR and the quorum keeps a majority, the active controller last',
+    description:
+      'rolling restart of the local cluster, or with --kubernetes of the pods on Kubernetes after a changed spec was applied: one node at a time across all pools, only when no partition drops below min ISR and the quorum keeps a majority, the active controller last',
     options: [
       ...locateOptions(),
-      option('--node <id>', 'restart only this node (repeatable)', { parse: collectIntegers('--node', 0, 1_000_000) }),
+      option('--node <id>', 'restart only this node (repeatable); with --kubernetes: also this node, even when its pod runs the current config', {
+        parse: collectIntegers('--node', 0, 1_000_000),
+      }),
       option('--dry-run', 'print the order and what each node waits for; restart nothing', { default: false }),
       option('--timeout <seconds>', 'give up when the roll has not finished in this long', { parse: integer('--timeout', 1, 86_400), default: 900 }),
+      option('--kubernetes', 'roll the pods of the cluster rendered from -f on Kubernetes (pods whose StatefulSet revision is old)'),
+      option('-n, --namespace <namespace>', 'with --kubernetes: the cluster\'s namespace (default: the spec\'s, else "default")', { parse: namespaceName('--namespace') }),
+      option('--kubeconfig <file>', 'with --kubernetes: kubeconfig (default: in-cluster ServiceAccount, $KUBECONFIG or ~/.kube/config)'),
+      option('--kafka-bootstrap <host:port,...>', "with --kubernetes: where this machine reaches Kafka (default: the brokers' in-cluster addresses, for a run in a pod)"),
     ],
     run: async () => (await import('../commands/restart.ts')).restart,
     printer: () => local().then((m) => m.restartPrinter),
@@ -82,6 +89,7 @@ export const LOCAL: CommandDeclaration<unknown, unknown>[] = [
       option('-d, --out-dir <dir>', 'write the files into this directory (default: print to stdout; kustomize needs a directory)'),
       option('--cluster <name>', 'which KafkaCluster of the file, when it has several'),
       option('-n, --namespace <namespace>', 'namespace of every object (default: the cluster\'s metadata.namespace, else "default")', { parse: namespaceName('--namespace') }),
+      option('--previous <file>', 'the spec the running cluster was rendered from: warn about what applying the change cannot do (volume sizes, removed brokers, topics, users)'),
     ],
     run: async () => (await import('../commands/render.ts')).render,
     printer: () => import('../print/render.ts').then((m) => m.renderPrinter),

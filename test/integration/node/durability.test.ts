@@ -1,23 +1,16 @@
 // seed-002 under load on the one-node Kubernetes:
-//  1. a broker pod deleted while kcat produces with acks=all comes back on its PVC with its data, no acknowledged
-//     record is lost, and the PodDisruptionBudget refuses to evict a second broker meanwhile;
-//  2. a config change rolls the pods one at a time (the config hash in the pod template) under load, with no
-//     acknowledged record lost; the test measures how long the roll takes and whether the ISR shrank.
+//  a broker pod deleted while kcat produces with acks=all comes back on its PVC with its data, no acknowledged
+//  record is lost, and the PodDisruptionBudget refuses to evict a second broker meanwhile.
+// (A config change rolled under load: rolls.test.ts, with `kafkaplane restart --kubernetes` across two pools.)
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { kubeRequest } from '../../helpers/kube-api.ts';
 import { type KubeNode, startKubeNode, waitUntil } from '../../helpers/kube-node.ts';
 import { CLIENT_POD, KAFKA_PODS, type Deployment, deploy, verifyDeployment } from './kafka.ts';
-import { elapsed, exec, exampleWithImage, kcatConsumeAll, kcatProduce, ledger, pods, render } from './support.ts';
+import { elapsed, exec, kcatConsumeAll, kcatProduce, ledger, pods } from './support.ts';
 
 const NS = 'durability';
 const TOPIC = 'test-topic';
-
-/** ISR sizes per partition of a topic, from kcat's metadata (cheap enough to poll every second or two). */
-async function isrSizes(node: KubeNode, d: Deployment, topic: string): Promise<number[]> {
-  const r = await exec(node, d.namespace, CLIENT_POD, ['kcat', '-b', d.bootstrap, '-L', '-t', topic, '-m', '5'], { allowFail: true, timeoutMs: 20_000 });
-  return [...r.stdout.matchAll(/partition \d+, leader -?\d+, replicas: [\d,]*, isrs: ([\d,]*)/g)].map((m) => m[1]!.split(',').filter(Boolean).length);
-}
 
 /** POST an Eviction (dry run: a wrongly allowed eviction must not take a second broker down for real). */
 async function tryEvict(node: KubeNode, pod: string): Promise<number> {
@@ -25,7 +18,7 @@ async function tryEvict(node: KubeNode, pod: string): Promise<number> {
   return (await kubeRequest(node, 'POST', `/api/v1/namespaces/${NS}/pods/${pod}/eviction`, eviction)).status;
 }
 
-describe('seed-002 under load: a deleted broker, the PDB, a rolling config change', { timeout: 2_400_000 }, () => {
+describe('seed-002 under load: a deleted broker, the PDB', { timeout: 2_400_000 }, () => {
   let node: KubeNode;
   let d: Deployment;
   before(async () => {
@@ -100,88 +93,6 @@ describe('seed-002 under load: a deleted broker, the PDB, a rolling config chang
     assert.ok(produced.acked.size > 0);
     process.stderr.write(
       `[durability] ${victim} back Ready ${downSeconds} s after its deletion; produced 30000 in ${produced.seconds} s: acked ${produced.acked.size}, failed ${produced.failed}, read ${result.readOwn}, lost ${result.lost.length}, duplicates ${result.duplicates}; eviction while down → ${evictWhileDown}\n`,
-    );
-  });
-
-  test('a config change rolls the pods one at a time under load; 0 acked records lost (duration and ISR measured)', async () => {
-    const sts = async () => JSON.parse((await node.kubectl(['get', 'sts', 'kafka-dual', '-n', NS, '-o', 'json'])).stdout);
-    const before = await sts();
-    const hashBefore = JSON.stringify(before.spec.template.metadata.annotations ?? {});
-
-    // The change: one broker setting (server.properties in the ConfigMap; its hash is in the pod template).
-    const spec = exampleWithImage('seed-002-combined.yaml', node.images.kafka, (doc) => {
-      doc.metadata.namespace = NS;
-      doc.spec.config['num.io.threads'] = 6;
-    });
-    const manifest = await render(spec, 'yaml');
-    const started = Date.now();
-    await node.kubectl(['apply', '--server-side', '--field-manager=kafkaplane-test', '-f', '-'], { input: manifest });
-    const after1 = await sts();
-    assert.notEqual(JSON.stringify(after1.spec.template.metadata.annotations ?? {}), hashBefore, 'the pod template changed (config hash)');
-
-    // Load in bounded batches while the roll runs; the ISR and how many pods are away at once, sampled.
-    let rolling = true;
-    const acked = new Set<string>();
-    let failed = 0;
-    let batches = 0;
-    const load = (async () => {
-      let from = 1;
-      while (rolling && batches < 60) {
-        const p = await kcatProduce(node, NS, CLIENT_POD, d.bootstrap, TOPIC, 'roll', 5_000, 180_000, { perSecond: 1_000, from });
-        for (const k of p.acked) acked.add(k);
-        failed += p.failed;
-        from += 5_000;
-        batches++;
-      }
-    })();
-    let minIsr = 3;
-    let maxAway = 0;
-    const restartOrder: string[] = [];
-    const uids = new Map((await pods(node, NS, KAFKA_PODS)).map((p) => [p.name, p.uid]));
-    try {
-      await waitUntil(
-        'the rolling update to finish',
-        900_000,
-        async () => {
-          const list = await pods(node, NS, KAFKA_PODS);
-          maxAway = Math.max(maxAway, 3 - list.filter((p) => p.ready).length);
-          for (const p of list) {
-            if (uids.get(p.name) !== p.uid && !restartOrder.includes(p.name)) restartOrder.push(p.name);
-          }
-          const isr = await isrSizes(node, d, TOPIC);
-          if (isr.length > 0) minIsr = Math.min(minIsr, ...isr);
-          const s = await sts();
-          return s.status.updateRevision === s.status.currentRevision && s.status.updatedReplicas === 3 && s.status.readyReplicas === 3 && list.every((p) => p.ready);
-        },
-        2_000,
-      );
-    } finally {
-      rolling = false;
-      await load;
-    }
-    const rollSeconds = elapsed(started);
-    const read = await kcatConsumeAll(node, NS, CLIENT_POD, d.bootstrap, TOPIC);
-    const result = ledger(acked, read, 'roll');
-    assert.deepEqual(result.lost, [], 'no acknowledged record lost during the roll');
-    assert.ok(acked.size > 0);
-    assert.deepEqual([...restartOrder].sort(), ['kafka-dual-0', 'kafka-dual-1', 'kafka-dual-2'], 'every pod restarted');
-    assert.equal(maxAway, 1, 'one pod at a time');
-    const config = await exec(node, NS, CLIENT_POD, [
-      'env',
-      'KAFKA_HEAP_OPTS=-Xmx128m',
-      '/opt/kafka/bin/kafka-configs.sh',
-      '--bootstrap-server',
-      d.bootstrap,
-      '--entity-type',
-      'brokers',
-      '--entity-name',
-      '0',
-      '--describe',
-      '--all',
-    ]);
-    assert.match(config.stdout, /num\.io\.threads=6\b/);
-    process.stderr.write(
-      `[roll] ${rollSeconds} s for 3 pods (order ${restartOrder.join(' → ')}; minReadySeconds 30 between pods); ${batches} batches: acked ${acked.size}, failed ${failed}, read ${result.readOwn}, lost ${result.lost.length}, duplicates ${result.duplicates}; smallest ISR seen ${minIsr} of 3${minIsr < 3 ? ' (ISR shrank)' : ''}; at most ${maxAway} pod(s) away\n`,
     );
   });
 });

@@ -67,6 +67,9 @@ describe('quorum mode kept across 3.9 → 4.1; a controller that lost its disk w
     await apply(node, node.images.kafka, (spec) => {
       spec.version = '4.1.2';
     });
+    // The StatefulSets are OnDelete (a roll is driven, never started by an apply): restart the last pod, as the roll
+    // (`kafkaplane restart --kubernetes`, test/integration/node/rolls.test.ts) would first.
+    await node.kubectl(['delete', 'pod', 'kafka-dual-2', '-n', NS, '--wait=false']);
     const refusal = await waitUntil(
       'the first rolled pod to refuse the dynamic configuration',
       180_000,
@@ -103,17 +106,23 @@ describe('quorum mode kept across 3.9 → 4.1; a controller that lost its disk w
     })();
     let maxAway = 0;
     try {
-      await waitUntil(
-        'every pod on 4.1.2 and Ready',
-        900_000,
-        async () => {
-          const list = await pods(node, NS, KAFKA_PODS);
-          maxAway = Math.max(maxAway, 3 - list.filter((p) => p.ready).length);
-          const sts = JSON.parse((await node.kubectl(['get', 'sts', 'kafka-dual', '-n', NS, '-o', 'json'])).stdout);
-          return sts.status.updateRevision === sts.status.currentRevision && sts.status.updatedReplicas === 3 && list.length === 3 && list.every((p) => p.ready);
-        },
-        2_000,
-      );
+      // One pod at a time, the highest ordinal first (the refusing pod), each only once the previous one is back and
+      // Ready, as a StatefulSet's rolling update would; the pods are OnDelete, so the test deletes them in turn.
+      for (const pod of ['kafka-dual-2', 'kafka-dual-1', 'kafka-dual-0']) {
+        const uid = (await pods(node, NS, KAFKA_PODS)).find((p) => p.name === pod)?.uid;
+        await node.kubectl(['delete', 'pod', pod, '-n', NS, '--wait=false']);
+        await waitUntil(
+          `${pod} restarted and Ready`,
+          600_000,
+          async () => {
+            const list = await pods(node, NS, KAFKA_PODS);
+            maxAway = Math.max(maxAway, 3 - list.filter((p) => p.ready).length);
+            const p = list.find((x) => x.name === pod);
+            return p !== undefined && p.uid !== uid && p.ready;
+          },
+          2_000,
+        );
+      }
     } finally {
       rolling = false;
       await load;

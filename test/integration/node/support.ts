@@ -83,6 +83,8 @@ interface PodInfo {
   uid: string;
   ip: string;
   node: string;
+  /** kafkaplane.io/pool of a Kafka pod. */
+  pool: string | undefined;
 }
 
 export async function pods(node: KubeNode, namespace: string, selector?: string): Promise<PodInfo[]> {
@@ -96,6 +98,7 @@ export async function pods(node: KubeNode, namespace: string, selector?: string)
     uid: p.metadata.uid,
     ip: p.status.podIP ?? '',
     node: p.spec.nodeName ?? '',
+    pool: p.metadata.labels?.['kafkaplane.io/pool'],
   }));
 }
 

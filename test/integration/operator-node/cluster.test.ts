@@ -20,7 +20,8 @@ import { collectionPath } from '../../../src/operator/kube/resources.ts';
 import { CLUSTER_WIDE_DYNAMIC_CONFIGS } from '../../../src/ops/config-change.ts';
 import { type KubeNode, startKubeNode, waitUntil } from '../../helpers/kube-node.ts';
 import { CLIENT_POD, KAFKA_PODS, deleteNamespace } from '../node/kafka.ts';
-import { elapsed, ensureNamespace, exec, exampleWithImage, kcatConsumeAll, kcatProduce, ledger, pods, startClientPod } from '../node/support.ts';
+import { elapsed, ensureNamespace, exec, exampleWithImage, pods, startClientPod } from '../node/support.ts';
+import { rollUnderLoad } from '../node/roll-load.ts';
 import { Harness } from './harness.ts';
 import { parseAllDocuments } from 'yaml';
 import fs from 'node:fs';
@@ -93,11 +94,6 @@ function hostKcat(args: string[]): Promise<string> {
 
 async function kafkaTool(node: KubeNode, tool: string, args: string[]) {
   return exec(node, NS, CLIENT_POD, ['env', 'KAFKA_HEAP_OPTS=-Xmx128m', `/opt/kafka/bin/${tool}`, '--bootstrap-server', INTERNAL, ...args], { timeoutMs: 120_000 });
-}
-
-async function isrSizes(node: KubeNode, topic: string): Promise<number[]> {
-  const r = await exec(node, NS, CLIENT_POD, ['kcat', '-b', INTERNAL, '-L', '-t', topic, '-m', '5'], { allowFail: true, timeoutMs: 20_000 });
-  return [...r.stdout.matchAll(/partition \d+, leader -?\d+, replicas: [\d,]*, isrs: ([\d,]*)/g)].map((m) => m[1]!.split(',').filter(Boolean).length);
 }
 
 describe('operator: the KafkaCluster controller on the one-node Kubernetes', { timeout: 2_400_000 }, () => {
@@ -254,25 +250,12 @@ describe('operator: the KafkaCluster controller on the one-node Kubernetes', { t
   test('a read-only config rolls the pods one at a time under acks=all load; 0 acknowledged records lost', async () => {
     await kafkaTool(node, 'kafka-topics.sh', ['--create', '--if-not-exists', '--topic', TOPIC, '--partitions', '3', '--replication-factor', '3', '--config', 'min.insync.replicas=2']);
     const uids = new Map((await pods(node, NS, KAFKA_PODS)).map((p) => [p.name, p.uid]));
-    let rolling = true;
-    const acked = new Set<string>();
-    let failed = 0;
-    let batches = 0;
-    const load = (async () => {
-      let from = 1;
-      while (rolling && batches < 60) {
-        const p = await kcatProduce(node, NS, CLIENT_POD, INTERNAL, TOPIC, 'roll', 5_000, 180_000, { perSecond: 1_000, from });
-        for (const k of p.acked) acked.add(k);
-        failed += p.failed;
-        from += 5_000;
-        batches++;
-      }
-    })();
-    let minIsr = 3;
-    let maxAway = 0;
-    const order: string[] = [];
-    const started = Date.now();
-    try {
+    const configMaps = async () =>
+      (JSON.parse((await node.kubectl(['get', 'configmaps', '-n', NS, '-l', 'kafkaplane.io/pool', '-o', 'json'])).stdout).items as KubeObject[]).map((c) => c.metadata.name);
+    const [oldConfigMap] = await configMaps();
+    let keptDuringRoll = false;
+    const deployment = { namespace: NS, cluster: NAME, bootstrap: INTERNAL, manifest: '', applySeconds: 0 };
+    const roll = await rollUnderLoad(node, deployment, TOPIC, async () => {
       await new Promise((r) => setTimeout(r, 3_000));
       await applyCluster(
         node,
@@ -286,28 +269,25 @@ describe('operator: the KafkaCluster controller on the one-node Kubernetes', { t
         900_000,
         async () => {
           const list = await pods(node, NS, KAFKA_PODS);
-          maxAway = Math.max(maxAway, 3 - list.filter((p) => p.ready).length);
-          for (const p of list) if (uids.get(p.name) !== p.uid && !order.includes(p.name)) order.push(p.name);
-          const isr = await isrSizes(node, TOPIC);
-          if (isr.length > 0) minIsr = Math.min(minIsr, ...isr);
-          if (order.length < 3) return false;
+          // The pools' ConfigMaps are named by content: the old one stays while a pod not yet restarted mounts it.
+          if (list.some((p) => uids.get(p.name) === p.uid) && (await configMaps()).length === 2) keptDuringRoll = true;
+          if (!list.every((p) => uids.get(p.name) !== p.uid && p.ready)) return false;
           const c = await getCluster(harness);
           const ready = condition(c, 'Ready');
           return ready?.status === 'True' && ready.observedGeneration === c.metadata.generation;
         },
         2_000,
       );
-    } finally {
-      rolling = false;
-      await load;
-    }
-    const rollSeconds = elapsed(started);
-    const read = await kcatConsumeAll(node, NS, CLIENT_POD, INTERNAL, TOPIC);
-    const result = ledger(acked, read, 'roll');
-    assert.deepEqual(result.lost.slice(0, 10), [], `${result.lost.length} acknowledged records lost`);
-    assert.ok(acked.size > 0);
-    assert.equal(maxAway, 1, 'one pod at a time');
-    assert.ok(minIsr >= 2, `the ISR never fell below min.insync.replicas (smallest seen ${minIsr})`);
+    });
+    assert.deepEqual(roll.lost.slice(0, 10), [], `${roll.lost.length} acknowledged records lost`);
+    assert.ok(roll.acked > 0);
+    assert.equal(roll.maxAway, 1, 'one pod at a time');
+    assert.ok(roll.minIsr >= 2, `the ISR never fell below min.insync.replicas (smallest seen ${roll.minIsr})`);
+    assert.ok(keptDuringRoll, `the old ConfigMap ${oldConfigMap} was kept while a pod still mounted it`);
+    await harness.reconcile(KEY);
+    const after = await configMaps();
+    assert.equal(after.length, 1, `once no pod mounts it, the old ConfigMap is pruned: ${after.join(', ')}`);
+    assert.notEqual(after[0], oldConfigMap);
     const config = await kafkaTool(node, 'kafka-configs.sh', ['--entity-type', 'brokers', '--entity-name', '0', '--describe', '--all']);
     assert.match(config.stdout, /\bqueued\.max\.requests=600\b/);
     const restarts = harness.events.filter((e) => e.reason === 'RestartingNode').map((e) => e.message);
@@ -318,7 +298,7 @@ describe('operator: the KafkaCluster controller on the one-node Kubernetes', { t
     }[];
     assert.equal(kubeEvents.filter((e) => e.reason === 'RestartingNode').length, 3, 'kubectl describe shows the restarts');
     process.stderr.write(
-      `[operator-node] roll: ${rollSeconds} s for 3 pods (order ${order.join(' → ')}; active controller last: ${leaderLast}); ${batches} batches: acked ${acked.size}, failed ${failed}, read ${result.readOwn}, lost ${result.lost.length}, duplicates ${result.duplicates}; smallest ISR ${minIsr} of 3; at most ${maxAway} pod(s) away\n`,
+      `[operator-node] roll: ${roll.seconds} s for 3 pods (order ${roll.restartOrder.join(' → ')}; active controller last: ${leaderLast}); ${roll.batches} batches: acked ${roll.acked}, failed ${roll.failed}, read ${roll.readOwn}, lost ${roll.lost.length}, duplicates ${roll.duplicates}; smallest ISR ${roll.minIsr} of 3; at most ${roll.maxAway} pod(s) away; old ConfigMap kept during the roll, pruned after\n`,
     );
   });
 

@@ -10,10 +10,11 @@ import { type ConfigChange, decideConfigChange, desiredDynamicDefaults, planDyna
 import { decideScaleDown } from '../../../ops/scale-down.ts';
 import { nodePropertiesFile } from '../../../render/entrypoint.ts';
 import { renderKubernetes } from '../../../render/kubernetes.ts';
-import type { KubeObject as RenderedObject, RenderContext } from '../../../render/objects.ts';
+import { POOL_LABEL, type KubeObject as RenderedObject, type RenderContext } from '../../../render/objects.ts';
 import { type ConditionUpdate, setConditions } from '../../conditions.ts';
 import type { Controller, ControllerContext } from '../../controller.ts';
 import { applyDesired } from '../../kube/apply.ts';
+import { collectionPath } from '../../kube/resources.ts';
 import type { KubeObject } from '../../kube/client.ts';
 import type { ReconcileResult } from '../../queue.ts';
 import { type KafkaState, observeKafka } from './kafka-state.ts';
@@ -79,8 +80,8 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
     kafkaError = errorMessage(error);
   }
 
-  // 2b. the quorum mode the cluster runs (its live ConfigMap): kept when the spec sets none, a flip refused
-  const before = await ctx.client.get('ConfigMap', render.names.namespace, render.names.configMap);
+  // 2b. the quorum mode the cluster runs (the node files its pods were given): kept when the spec sets none, a flip refused
+  const before = await currentConfig(ctx, render);
   const running = runningQuorum(before, kafka?.kraftVersionLevel);
   if (running) {
     try {
@@ -102,9 +103,14 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
   }
 
   // 4. apply exactly what render made (SSA, owner references, prune)
-  const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === render.names.configMap);
-  const change = configChange(render, before, configMap);
-  const report = await applyDesired(ctx.client, object, objects as KubeObject[], OWNED_KINDS, { selector: `${CLUSTER_LABEL}=${render.names.cluster}` });
+  const change = configChange(render, before, mergedData(objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.[POOL_LABEL] !== undefined)));
+  // The pools' ConfigMaps are named by content hash: an old one stays while a pod still mounts it (its turn in the
+  // roll has not come), and is pruned by the first reconcile after the last such pod was restarted.
+  const mounted = await mountedConfigMaps(ctx, render);
+  const report = await applyDesired(ctx.client, object, objects as KubeObject[], OWNED_KINDS, {
+    selector: `${CLUSTER_LABEL}=${render.names.cluster}`,
+    keep: (o) => o.kind === 'ConfigMap' && mounted.has(o.metadata.name),
+  });
   const changed = report.applied.filter((a) => a.changed);
   if (changed.length > 0 || report.pruned.length > 0) {
     const what = [...changed.map((a) => `${a.kind}/${a.name}`), ...report.pruned.map((p) => `-${p.kind}/${p.name}`)].join(', ');
@@ -158,12 +164,42 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
   return { requeueAfterMs: ready ? IDLE_REQUEUE_MS : BUSY_REQUEUE_MS };
 }
 
-/** The change from the ConfigMap the pods were given before to the one rendered now, over every node. */
-function configChange(render: RenderContext, before: KubeObject | undefined, after: RenderedObject | undefined): ConfigChange {
-  const oldData = (before?.data ?? {}) as Record<string, string>;
-  const newData = (after?.data ?? {}) as Record<string, string>;
+function mergedData(configMaps: readonly RenderedObject[]): Record<string, string> {
+  return Object.assign({}, ...configMaps.map((c) => (c.data ?? {}) as Record<string, string>));
+}
+
+/** The node files the StatefulSets give their pods now (each pool's ConfigMap, as its pod template names it). */
+async function currentConfig(ctx: ControllerContext, render: RenderContext): Promise<Record<string, string> | undefined> {
+  const found: KubeObject[] = [];
+  for (const pool of render.cluster.spec.nodePools) {
+    const sts = await ctx.client.get('StatefulSet', render.names.namespace, render.names.statefulSet(pool.name));
+    const name = configMapOf(sts?.spec as PodTemplateOwner | undefined);
+    const configMap = name ? await ctx.client.get('ConfigMap', render.names.namespace, name) : undefined;
+    if (configMap) found.push(configMap);
+  }
+  return found.length > 0 ? mergedData(found) : undefined;
+}
+
+interface PodTemplateOwner {
+  template?: { spec?: { volumes?: { name: string; configMap?: { name: string } }[] } };
+}
+
+function configMapOf(spec: PodTemplateOwner | undefined): string | undefined {
+  return spec?.template?.spec?.volumes?.find((v) => v.name === 'config')?.configMap?.name;
+}
+
+/** ConfigMaps the cluster's pods mount (old revisions' included, until those pods are restarted). */
+async function mountedConfigMaps(ctx: ControllerContext, render: RenderContext): Promise<Set<string>> {
+  const selector = `app.kubernetes.io/name=kafka,app.kubernetes.io/instance=${render.names.cluster}`;
+  const pods = await ctx.client.request<{ items: KubeObject[] }>('GET', `${collectionPath('Pod', render.names.namespace)}?labelSelector=${encodeURIComponent(selector)}`);
+  const volumes = (pod: KubeObject) => ((pod.spec ?? {}) as { volumes?: { configMap?: { name: string } }[] }).volumes ?? [];
+  return new Set(pods.items.flatMap((p) => volumes(p).flatMap((v) => (v.configMap ? [v.configMap.name] : []))));
+}
+
+/** The change from the node files the pods were given before to the ones rendered now, over every node. */
+function configChange(render: RenderContext, oldData: Record<string, string> | undefined, newData: Record<string, string>): ConfigChange {
   const merged: ConfigChange = { kind: 'none', dynamic: [], restart: [] };
-  if (!before) return merged;
+  if (!oldData) return merged;
   for (const node of render.model.nodes) {
     const file = nodePropertiesFile(node.id);
     if (oldData[file] === undefined) continue; // a new node: nothing restarts for it
@@ -203,12 +239,11 @@ async function writeStatus(ctx: ControllerContext, object: KubeObject, status: K
 }
 
 /**
- * The quorum mode the pods run, from the live ConfigMap's node properties (rendered by this operator or by
+ * The quorum mode the pods run, from the node properties their live ConfigMaps hold (rendered by this operator or by
  * `kafkaplane render`): controller.quorum.voters is static, controller.quorum.bootstrap.servers dynamic.
  */
-export function runningQuorum(configMap: KubeObject | undefined, kraftVersion: number | undefined): RunningQuorum | undefined {
-  const data = (configMap?.data ?? {}) as Record<string, string>;
-  for (const [file, content] of Object.entries(data)) {
+export function runningQuorum(data: Record<string, string> | undefined, kraftVersion: number | undefined): RunningQuorum | undefined {
+  for (const [file, content] of Object.entries(data ?? {})) {
     if (!/^node-\d+\.properties$/.test(file)) continue;
     const props = parseProperties(content);
     if (props['controller.quorum.voters'] !== undefined) return { mode: 'static', kraftVersion };

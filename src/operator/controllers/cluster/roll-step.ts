@@ -29,6 +29,15 @@ export interface RollState {
   pods: Map<string, PodView>;
   /** Every desired pod exists, is Ready and runs its StatefulSet's current revision. */
   settled: boolean;
+  /** With `dryRun`: the node that would be restarted now. */
+  next?: { node: number; pod: string; reason: string };
+}
+
+export interface RollStepOptions {
+  /** Decide, delete nothing (`kafkaplane restart --kubernetes --dry-run`). */
+  dryRun?: boolean;
+  /** Nodes to restart even though their pod runs the current revision (`--node`: e.g. renewed certificates). */
+  alsoRestart?: ReadonlySet<number>;
 }
 
 function podView(pod: KubeObject): PodView {
@@ -43,7 +52,7 @@ function podView(pod: KubeObject): PodView {
   };
 }
 
-export async function listPods(ctx: ControllerContext, render: RenderContext): Promise<Map<string, PodView>> {
+export async function listPods(ctx: Pick<ControllerContext, 'client'>, render: RenderContext): Promise<Map<string, PodView>> {
   const selector = `app.kubernetes.io/name=kafka,app.kubernetes.io/instance=${render.names.cluster}`;
   const list = await ctx.client.request<{ items: KubeObject[] }>('GET', `${collectionPath('Pod', render.names.namespace)}?labelSelector=${encodeURIComponent(selector)}`);
   return new Map(list.items.map((p) => [p.metadata.name, podView(p)]));
@@ -56,7 +65,14 @@ export async function listPods(ctx: ControllerContext, render: RenderContext): P
  * waits. At most one pod is deleted per reconcile; the caller requeues to come back when it is Ready and the ISR has
  * recovered. Nothing here blocks.
  */
-export async function rollStep(ctx: ControllerContext, render: RenderContext, kafka: KafkaState | undefined, kafkaError: string | undefined, refresh: () => Promise<KafkaState>): Promise<RollState> {
+export async function rollStep(
+  ctx: Pick<ControllerContext, 'client'>,
+  render: RenderContext,
+  kafka: KafkaState | undefined,
+  kafkaError: string | undefined,
+  refresh: () => Promise<KafkaState>,
+  options: RollStepOptions = {},
+): Promise<RollState> {
   const pods = await listPods(ctx, render);
   const revisions = new Map<string, string | undefined>();
   let stsSettling: string | undefined;
@@ -69,7 +85,7 @@ export async function rollStep(ctx: ControllerContext, render: RenderContext, ka
   const podOf = (node: ClusterNode) => pods.get(render.names.pod(node));
   const stale = (node: ClusterNode) => {
     const pod = podOf(node);
-    return pod !== undefined && !pod.deleting && pod.revision !== undefined && pod.revision !== revisions.get(node.pool);
+    return pod !== undefined && !pod.deleting && ((pod.revision !== undefined && pod.revision !== revisions.get(node.pool)) || options.alsoRestart?.has(node.id) === true);
   };
   const settled = stsSettling === undefined && render.model.nodes.every((n) => podOf(n)?.ready === true && !podOf(n)!.deleting && !stale(n));
   const observe = (state: KafkaState | undefined) => {
@@ -106,6 +122,7 @@ export async function rollStep(ctx: ControllerContext, render: RenderContext, ka
   if (decision.kind === 'done') return { ...base, waiting: undefined };
   const node = render.model.nodes.find((n) => n.id === decision.node)!;
   const pod = podOf(node)!;
+  if (options.dryRun) return { ...base, waiting: undefined, next: { node: node.id, pod: pod.name, reason: decision.reason } };
   await ctx.client.delete('Pod', render.names.namespace, pod.name, { preconditionUid: pod.uid });
   return { ...base, waiting: undefined, restarted: { node: node.id, pod: pod.name, reason: decision.reason } };
 }
