@@ -51,6 +51,14 @@ acls=0
 warn() {
   echo "kafkaplane: WARNING: $*" >&2
 }
+# scram_file <password>: writes SCRAM-SHA-512=password=<password> (a Java properties line: backslashes doubled) to a
+# new file only this user can read and sets $scram to its path. printf is a shell builtin, so the password is in no
+# process's arguments.
+scram_file() {
+  scram=$(mktemp /tmp/kafkaplane-scram.XXXXXX)
+  escaped=$(printf '%s' "$1" | sed 's/\\/\\\\/g')
+  printf 'SCRAM-SHA-512=password=%s\n' "$escaped" > "$scram"
+}
 # describe <--topic regex>
 describe() {
   "$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" $auth --describe --topic "$1" 2>/dev/null | grep 'PartitionCount:' | head -n 1 || true
@@ -162,8 +170,12 @@ export function topicsScript(options: {
     if (user.spec.authentication && ref && options.secrets) {
       const variable = `USER_PASSWORD_${i}`;
       env.push({ name: variable, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
+      // The password goes to kafka-configs.sh in a file (--add-config-file, mode 600 in the /tmp emptyDir), never
+      // in an argument: the JVM's command line is visible to anyone who can run ps on the node.
       lines.push(
-        `"$bin/kafka-configs.sh" --bootstrap-server "$bootstrap" $auth --alter --entity-type users --entity-name ${shellQuote(user.metadata.name)} --add-config "SCRAM-SHA-512=[password=$${variable}]" >/dev/null`,
+        `scram_file "$${variable}"`,
+        `"$bin/kafka-configs.sh" --bootstrap-server "$bootstrap" $auth --alter --entity-type users --entity-name ${shellQuote(user.metadata.name)} --add-config-file "$scram" >/dev/null`,
+        'rm -f "$scram"',
         `echo ${shellQuote(`kafkaplane: SCRAM credentials of user ${user.metadata.name} set`)}`,
         'credentials=$((credentials + 1))',
       );

@@ -379,7 +379,7 @@ test('topic Job: kafka-topics.sh --create --if-not-exists per KafkaTopic, SCRAM 
     /^ {2}output=\$\("\$bin\/kafka-topics\.sh" --bootstrap-server "\$bootstrap" \$auth --create --if-not-exists --topic orders --partitions 6 --replication-factor 3 --config retention\.ms=604800000 --config cleanup\.policy=compact,delete\)$/m,
   );
   assert.match(script, /^ {2}check orders "\$summary" 6 3 retention\.ms=604800000 cleanup\.policy=compact,delete$/m);
-  assert.match(script, /kafka-configs\.sh" .* --entity-name app --add-config "SCRAM-SHA-512=\[password=\$USER_PASSWORD_0\]"/);
+  assert.match(script, /^scram_file "\$USER_PASSWORD_0"\n"\$bin\/kafka-configs\.sh" .* --entity-name app --add-config-file "\$scram" >\/dev\/null$/m);
   assert.match(script, /kafka-acls\.sh" .* --allow-principal User:app --allow-host '\*' --operation Read --operation Write --topic orders --resource-pattern-type literal/);
   assert.match(script, /--group app- --resource-pattern-type prefixed/);
   assert.match(script, /^bootstrap=demo-dual-0\.demo-dual\.default\.svc\.cluster\.local:9091,/m);
