@@ -8,6 +8,7 @@ import { restartRelevant } from '../ops/config-change.ts';
 import { type ClusterIdentity, formatArguments, voters } from '../model/quorum.ts';
 import type { ClusterModel } from '../model/broker-properties.ts';
 import { ENTRYPOINT, ENTRYPOINT_FILE, RUN_DIR, formatArgsFile, nodePropertiesFile } from './entrypoint.ts';
+import { PROBE_FILE, PROBE_SCRIPT } from './probes.ts';
 import { logConfig } from './logging.ts';
 import { type KubeObject, type RenderContext, clusterLabels, meta } from './objects.ts';
 
@@ -30,7 +31,7 @@ export function tokenIdentity(model: ClusterModel): ClusterIdentity {
  */
 export function nodeFiles(model: ClusterModel, placement: Placement, clusterName: string): Record<string, string> {
   const log = logConfig(model.cluster.spec.version);
-  const files: Record<string, string> = { [ENTRYPOINT_FILE]: ENTRYPOINT, [log.file]: log.content };
+  const files: Record<string, string> = { [ENTRYPOINT_FILE]: ENTRYPOINT, [PROBE_FILE]: PROBE_SCRIPT, [log.file]: log.content };
   const quorum = voters(controllers(model.nodes), model.listeners.controller, placement);
   const identity = tokenIdentity(model);
   for (const node of model.nodes) {

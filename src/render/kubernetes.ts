@@ -15,6 +15,7 @@ import { renderNetworkPolicy, renderPodDisruptionBudget, renderServiceAccount } 
 import { renderBootstrapService, renderExternalServices, renderHeadlessService } from './services.ts';
 import { renderRackRbac } from './rack.ts';
 import { heapProblems } from './resources.ts';
+import { templateProblems } from './pod-template.ts';
 import { renderStatefulSet } from './statefulset.ts';
 import { renderTopicsJob } from './topics-job.ts';
 
@@ -45,6 +46,7 @@ export function renderContext(input: RenderInput): RenderContext {
   });
   problems.push(...heapProblems(cluster.spec.nodePools));
   problems.push(...portProblems(cluster, settings));
+  problems.push(...templateProblems(cluster));
   const monitoring = settings.monitoring;
   if (monitoring.enabled && monitoring.jmxExporter.agentPath === undefined && jmxExporterSha256(settings) === undefined) {
     problems.push({

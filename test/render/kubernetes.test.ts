@@ -300,7 +300,9 @@ test('pods: official image, no service links, non-root, heap from the memory req
   assert.equal(pod.securityContext.fsGroup, 1000);
   assert.equal(pod.terminationGracePeriodSeconds, 120);
   assert.equal(envOf(sts).find((e) => e.name === 'KAFKA_HEAP_OPTS')?.value, '-Xms768m -Xmx768m', 'half of the 1.5Gi request');
-  assert.deepEqual(kafka.readinessProbe.tcpSocket, { port: 'replication' });
+  // Probes (docs/render.md): readiness asks Kafka on the REPLICATION port; liveness never depends on a listener.
+  assert.deepEqual(kafka.readinessProbe.exec.command, ['/bin/bash', '/etc/kafkaplane/config/probe.sh', 'ready', '9091']);
+  assert.deepEqual(kafka.livenessProbe.exec.command, ['/bin/bash', '/etc/kafkaplane/config/probe.sh', 'live']);
   assert.equal((sts.spec as any).volumeClaimTemplates[0].spec.storageClassName, 'standard');
   assert.equal((sts.spec as any).volumeClaimTemplates[0].spec.resources.requests.storage, '5Gi');
   assert.ok(envOf(sts).every((e) => !/^KAFKA_(PORT|SERVICE)/.test(e.name)));
@@ -416,7 +418,7 @@ test('a dedicated cluster model: ConfigMap holds one properties file and one for
   const spec = example('seed-003-dedicated.yaml');
   const model = clusterModel(spec.clusters[0]!);
   const data = find(renderKubernetes(renderInput(spec)).objects, 'ConfigMap', 'data-on-eks-config').data as Record<string, string>;
-  assert.deepEqual(Object.keys(data), ['entrypoint.sh', 'log4j2.yaml', ...model.nodes.flatMap((n) => [`node-${n.id}.properties`, `node-${n.id}.format-args`])]);
+  assert.deepEqual(Object.keys(data), ['entrypoint.sh', 'probe.sh', 'log4j2.yaml', ...model.nodes.flatMap((n) => [`node-${n.id}.properties`, `node-${n.id}.format-args`])]);
 });
 
 const configHashOf = (list: KubeObject[], sts: string) => (find(list, 'StatefulSet', sts).spec as any).template.metadata.annotations['kafkaplane.io/config-hash'] as string;
