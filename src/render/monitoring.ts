@@ -2,7 +2,7 @@ import { INTERNAL_USER } from '../model/listeners.ts';
 import { brokers } from '../model/nodes.ts';
 import { JMX_EXPORTER_SHA256, JMX_EXPORTER_VERSION, KAFKA_EXPORTER_IMAGE, KAFKAPLANE_IMAGE, type KubernetesSpec } from '../api/kubernetes.ts';
 import { prometheusAlerts } from './alerts.ts';
-import { CONTAINER_SECURITY_CONTEXT, type KubeObject, type RenderContext, meta, podSecurityContext, standardLabels } from './objects.ts';
+import { CONTAINER_SECURITY_CONTEXT, type KubeObject, type RenderContext, meta, overrideFields, podSecurityContext, standardLabels } from './objects.ts';
 
 /**
  * Broker metrics. The official apache/kafka image has no Prometheus exporter, so kafkaplane runs the Prometheus JMX
@@ -201,7 +201,8 @@ export function renderKafkaExporter(ctx: RenderContext): KubeObject {
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
-          securityContext: podSecurityContext(nobody),
+          // The cluster template's pod securityContext (e.g. OpenShift: no fixed uid) applies to every pod render writes.
+          securityContext: overrideFields(podSecurityContext(nobody), settings.template?.pod?.securityContext),
           ...(settings.imagePullSecrets.length > 0 ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) } : {}),
           ...(secured && exporter.implementation === 'kafka_exporter' ? { volumes: [{ name: 'secrets', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }] } : {}),
           containers: [

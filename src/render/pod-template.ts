@@ -71,16 +71,6 @@ function dropUndefined<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0))) as T;
 }
 
-/** kafkaplane's defaults with the override's fields on top; a null field removes the default (e.g. runAsUser on OpenShift). */
-export function overrideFields(defaults: Record<string, unknown>, override: Record<string, unknown> | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...defaults };
-  for (const [key, value] of Object.entries(override ?? {})) {
-    if (value === null) delete out[key];
-    else if (value !== undefined) out[key] = value;
-  }
-  return out;
-}
-
 /** What kafkaplane's own Kafka pods use (render/statefulset.ts), which a template must not take over. */
 export const RESERVED = {
   env(name: string): string | undefined {

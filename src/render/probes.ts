@@ -45,7 +45,7 @@ case "${'$'}{1:-}" in
   ready) port=${'$'}{2:?usage: probe.sh ready <port>} ;;
   *) fail "usage: probe.sh ready <port> | probe.sh live" ;;
 esac
-exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || fail "nothing answers on port $port yet (a broker opens its listeners once it is RUNNING)"
+{ exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || fail "nothing answers on port $port yet (a broker opens its listeners once it is RUNNING)"
 # ApiVersions v3 (flexible): size 33, api key 18, version 3, correlation id 1, client id "kp", no tags;
 # client software "kafkaplane-probe" version "1", no tags.
 printf '\x00\x00\x00\x21\x00\x12\x00\x03\x00\x00\x00\x01\x00\x02kp\x00\x11kafkaplane-probe\x021\x00' >&3

@@ -10,7 +10,7 @@ import { AGENT_DIR, METRICS_DIR, METRICS_PORT_NAME, metricsJavaagent, jmxDownloa
 import { RACK_FILE, rackInitContainer, rackTokenVolume } from './rack.ts';
 import { poolResources } from './resources.ts';
 import { kafkaProbes } from './probes.ts';
-import { overrideFields, poolTemplate } from './pod-template.ts';
+import { poolTemplate } from './pod-template.ts';
 import {
   BROKER_LABEL,
   CONTAINER_SECURITY_CONTEXT,
@@ -21,6 +21,7 @@ import {
   type RenderContext,
   clusterLabels,
   meta,
+  overrideFields,
   podSecurityContext,
   poolSelectorLabels,
 } from './objects.ts';

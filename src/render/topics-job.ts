@@ -7,7 +7,7 @@ import type { ClusterModel } from '../model/broker-properties.ts';
 import { INTERNAL_USER } from '../model/listeners.ts';
 import type { Placement } from '../model/placement.ts';
 import { LOGS_SIZE_LIMIT } from './logging.ts';
-import { CONTAINER_SECURITY_CONTEXT, KAFKA_UID, type KubeObject, type RenderContext, meta, podSecurityContext, shellQuote, standardLabels } from './objects.ts';
+import { CONTAINER_SECURITY_CONTEXT, KAFKA_UID, type KubeObject, type RenderContext, meta, overrideFields, podSecurityContext, shellQuote, standardLabels } from './objects.ts';
 
 export interface TopicsJob {
   job: KubeObject | undefined;
@@ -256,7 +256,8 @@ export function renderTopicsJob(ctx: RenderContext): TopicsJob {
             restartPolicy: 'OnFailure',
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: podSecurityContext(KAFKA_UID),
+            // The cluster template's pod securityContext (e.g. OpenShift: no fixed uid) applies here too: same image.
+            securityContext: overrideFields(podSecurityContext(KAFKA_UID), settings.template?.pod?.securityContext),
             ...(settings.imagePullSecrets.length > 0 ? { imagePullSecrets: settings.imagePullSecrets.map((n) => ({ name: n })) } : {}),
             containers: [
               {
