@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseSpec } from '../../src/api/load.ts';
+import { renderFormat } from '../../src/render/index.ts';
 import { renderKubernetes } from '../../src/render/kubernetes.ts';
 import type { KubeObject } from '../../src/render/objects.ts';
 import { PROBE_SCRIPT, startupBudgetSeconds } from '../../src/render/probes.ts';
@@ -264,4 +265,12 @@ test('probe.sh ready: a node that answers ApiVersions with a finalized-features 
   const closed = await runProbe(undefined);
   assert.equal(closed.code, 1);
   assert.match(closed.stderr, /nothing answers on port 1 yet/);
+});
+
+test('the strimzi format says the pod templates are not translated', () => {
+  const { warnings } = renderFormat(renderInput(parseSpec(FIXTURE, 'pod-template.yaml')), 'strimzi');
+  assert.ok(
+    warnings.some((w) => w.includes('spec.kubernetes.template') && w.includes('spec.nodePools[1].template')),
+    warnings.join('\n'),
+  );
 });
