@@ -11,99 +11,14 @@
 //    password holding a comma, brackets, = and a backslash) and kcat authenticates with it.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { stringify } from 'yaml';
 import { type KubeNode, startKubeNode, waitUntil } from '../../helpers/kube-node.ts';
 import { CLIENT_POD, KAFKA_PODS, deleteNamespace, waitTopicJob } from './kafka.ts';
-import { elapsed, ensureNamespace, exec, pods, render, startClientPod, tempDir, waitPodsReady } from './support.ts';
+import { CLUSTER, NS, UID, podsSpec } from './pods-spec.ts';
+import { elapsed, ensureNamespace, exec, pods, render, startClientPod, waitPodsReady } from './support.ts';
 
-const NS = 'pods';
-const CLUSTER = 'pods';
-const UID = 1000680000;
 const PROBE = '/etc/kafkaplane/config/probe.sh';
 const BOOTSTRAP = `${CLUSTER}-bootstrap.${NS}.svc.cluster.local:9092`;
-
-function spec(node: KubeNode): string {
-  const small = (memory: string) => ({ requests: { cpu: '100m', memory }, limits: { memory } });
-  const cluster = {
-    apiVersion: 'kafkaplane.io/v1alpha1',
-    kind: 'KafkaCluster',
-    metadata: { name: CLUSTER, namespace: NS },
-    spec: {
-      nodePools: [
-        { name: 'controller', roles: ['controller'], replicas: 3, storage: { size: '1Gi', class: 'standard' }, resources: small('768Mi') },
-        {
-          name: 'broker',
-          roles: ['broker'],
-          replicas: 1,
-          storage: { size: '1Gi', class: 'standard' },
-          resources: small('1536Mi'),
-          jvm: { heap: '640m' },
-          template: {
-            pod: {
-              metadata: { labels: { tier: 'brokers' }, annotations: { 'example.com/level': 'broker' } },
-              volumes: [{ name: 'extra', configMap: { name: 'pods-extra' } }],
-              containers: [
-                {
-                  name: 'sidecar',
-                  image: node.images.busybox,
-                  imagePullPolicy: 'Never',
-                  command: ['sh', '-c', 'sleep 1000000'],
-                  env: [{ name: 'SIDE', value: 'car' }],
-                  volumeMounts: [{ name: 'extra', mountPath: '/extra', readOnly: true }],
-                  resources: { requests: { cpu: '10m', memory: '16Mi' } },
-                  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-                },
-              ],
-            },
-            kafkaContainer: { env: [{ name: 'TEMPLATE_LEVEL', value: 'broker' }], volumeMounts: [{ name: 'extra', mountPath: '/etc/extra', readOnly: true }] },
-            probes: { readiness: { periodSeconds: 5 } },
-          },
-        },
-      ],
-      listeners: [{ name: 'scram', port: 9092, authentication: 'scram-sha-512' }],
-      authorization: { type: 'simple' },
-      config: { 'offsets.topic.replication.factor': 1, 'transaction.state.log.replication.factor': 1, 'transaction.state.log.min.isr': 1, 'min.insync.replicas': 1 },
-      kubernetes: {
-        image: node.images.kafka,
-        imagePullPolicy: 'Never',
-        template: {
-          pod: {
-            metadata: { labels: { team: 'payments' } },
-            // OpenShift's restricted SCC: a uid from the namespace's range, gid 0, an fsGroup from the range.
-            securityContext: { runAsUser: UID, runAsGroup: null, fsGroup: UID },
-            affinity: {
-              nodeAffinity: {
-                requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node.nodeName] }] }] },
-              },
-            },
-            tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'kafka', effect: 'NoSchedule' }],
-            topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/instance': CLUSTER } } },
-            ],
-            priorityClassName: 'kafkaplane-test',
-          },
-          kafkaContainer: { env: [{ name: 'TEMPLATE_LEVEL', value: 'cluster' }] },
-        },
-      },
-    },
-  };
-  const topic = { apiVersion: 'kafkaplane.io/v1alpha1', kind: 'KafkaTopic', metadata: { name: 'orders' }, spec: { partitions: 3, replicas: 1 } };
-  const user = {
-    apiVersion: 'kafkaplane.io/v1alpha1',
-    kind: 'KafkaUser',
-    metadata: { name: 'app' },
-    spec: {
-      authentication: { type: 'scram-sha-512', password: { valueFrom: { secretKeyRef: { name: 'app-password', key: 'password' } } } },
-      authorization: { type: 'simple', acls: [{ resource: { type: 'topic', name: 'orders' }, operations: ['Read', 'Write', 'Describe'] }] },
-    },
-  };
-  const file = path.join(tempDir('kafkaplane-pods-'), 'pods.yaml');
-  fs.writeFileSync(file, [cluster, topic, user].map((d) => stringify(d)).join('---\n'));
-  return file;
-}
 
 /** probe.sh in a Kafka container: its exit code and what it said. */
 async function probe(node: KubeNode, pod: string, ...args: string[]) {
@@ -132,7 +47,7 @@ describe('pod templates, probes and secrets (issue 13 majors 4, 6, 7) on a real 
     ];
     await node.kubectl(['apply', '--server-side', '-f', '-'], { input: setup.map((o) => JSON.stringify(o)).join('\n---\n') });
 
-    const manifest = await render(spec(node), 'yaml');
+    const manifest = await render(podsSpec(node.images), 'yaml');
     for (const secret of [appPassword, internalPassword]) assert.ok(!manifest.includes(secret), 'no password in the rendered manifest');
     assert.doesNotMatch(manifest, /--add-config "SCRAM|--sasl\.password=[^$]/);
     const started = Date.now();
