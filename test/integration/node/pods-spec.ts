@@ -84,7 +84,13 @@ export function podsSpec(images: Pick<KubeNodeImages, 'kafka' | 'busybox'>): str
     metadata: { name: 'app' },
     spec: {
       authentication: { type: 'scram-sha-512', password: { valueFrom: { secretKeyRef: { name: 'app-password', key: 'password' } } } },
-      authorization: { type: 'simple', acls: [{ resource: { type: 'topic', name: 'orders' }, operations: ['Read', 'Write', 'Describe'] }] },
+      authorization: {
+        type: 'simple',
+        acls: [
+          { resource: { type: 'topic', name: 'orders' }, operations: ['Read', 'Write', 'Describe'] },
+          { resource: { type: 'group', name: 'app-', patternType: 'prefix' }, operations: ['Read'] },
+        ],
+      },
     },
   };
   const file = path.join(tempDir('kafkaplane-pods-'), 'pods.yaml');
