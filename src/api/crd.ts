@@ -136,6 +136,8 @@ export function structural(node: Schema): Schema {
   const values = node.additionalProperties;
   if (node.type === 'object' && !node.properties && values && typeof values === 'object') out.additionalProperties = structural(values as Schema);
   else if (node.type === 'object' && !node.properties && values !== false) out['x-kubernetes-preserve-unknown-fields'] = true;
+  // A loose object (z.looseObject: named fields checked, the rest passed on, e.g. a pod template's extra volume).
+  else if (node.type === 'object' && node.properties && values !== undefined && values !== false) out['x-kubernetes-preserve-unknown-fields'] = true;
   if (out.type === undefined && out['x-kubernetes-preserve-unknown-fields'] === undefined && out['x-kubernetes-int-or-string'] === undefined) out['x-kubernetes-preserve-unknown-fields'] = true;
   return out;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { API_VERSION, configMap, dnsLabel, dnsSubdomain, metadata, quantity } from './common.ts';
 import { kubernetesSpec } from './kubernetes.ts';
+import { podTemplate } from './pod-template.ts';
 
 export const DEFAULT_KAFKA_VERSION = '4.1.2';
 
@@ -84,6 +85,8 @@ export const nodePool = z.strictObject({
       options: z.array(z.string()).default([]),
     })
     .optional(),
+  /** Kubernetes pod template overrides for this pool's pods; field by field over spec.kubernetes.template (src/api/pod-template.ts). */
+  template: podTemplate.optional(),
 });
 
 const listenerName = z

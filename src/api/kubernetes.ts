@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dnsSubdomain, secretKeyRef } from './common.ts';
+import { podTemplate, toleration } from './pod-template.ts';
 
 /**
  * What a KafkaCluster needs only when it runs on Kubernetes (`kafkaplane render`, the operator). The local runtime
@@ -41,13 +42,7 @@ export const networkPeer = z
     message: 'ipBlock cannot be combined with podSelector or namespaceSelector in one peer; use two entries',
   });
 
-export const toleration = z.strictObject({
-  key: z.string().optional(),
-  operator: z.enum(['Exists', 'Equal']).optional(),
-  value: z.string().optional(),
-  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
-  tolerationSeconds: z.int().optional(),
-});
+export { toleration };
 
 const image = z.string().regex(/^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/, {
   message: 'must be an image reference such as apache/kafka:4.1.2, registry.example.com/kafka:4.1.2 or apache/kafka@sha256:<64 hex digits>',
@@ -84,6 +79,12 @@ export const kubernetesSpec = z.strictObject({
       terminationGracePeriodSeconds: z.int().min(30).max(3600).default(120),
     })
     .default({ spread: 'preferred', terminationGracePeriodSeconds: 120 }),
+  /**
+   * Overrides of the Kafka pods as Strimzi's `template` (securityContext, affinity, tolerations, topology spread, probe
+   * timings, extra env, volumes and containers, labels, annotations, priority class): src/api/pod-template.ts.
+   * spec.nodePools[].template overrides it per pool.
+   */
+  template: podTemplate.optional(),
   /**
    * With spec.rack, an init container reads the zone (spec.rack.topologyKey) of the Kubernetes node a broker runs on
    * from the Kubernetes API and hands it to Kafka as broker.rack. It needs curl and a POSIX shell.

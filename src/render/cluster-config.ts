@@ -1,3 +1,4 @@
+import { usesSasl } from '../model/listeners.ts';
 import { brokerProperties } from '../model/broker-properties.ts';
 import { shortHash } from '../model/kubernetes-names.ts';
 import { controllers } from '../model/nodes.ts';
@@ -8,6 +9,7 @@ import { restartRelevant } from '../ops/config-change.ts';
 import { type ClusterIdentity, formatArguments, quorumClientProperties, voters } from '../model/quorum.ts';
 import type { ClusterModel } from '../model/broker-properties.ts';
 import { ENTRYPOINT, ENTRYPOINT_FILE, QUORUM_CLIENT_FILE, RUN_DIR, formatArgsFile, nodePropertiesFile } from './entrypoint.ts';
+import { PROBE_FILE, PROBE_SCRIPT } from './probes.ts';
 import { logConfig } from './logging.ts';
 import { type KubeObject, POOL_LABEL, type RenderContext, clusterLabels, meta } from './objects.ts';
 
@@ -30,8 +32,8 @@ export function tokenIdentity(model: ClusterModel): ClusterIdentity {
  */
 export function nodeFiles(model: ClusterModel, placement: Placement, clusterName: string): Record<string, string> {
   const log = logConfig(model.cluster.spec.version);
-  const files: Record<string, string> = { [ENTRYPOINT_FILE]: ENTRYPOINT, [log.file]: log.content };
-  const secured = model.listeners.controller.securityProtocol === 'SASL_PLAINTEXT';
+  const files: Record<string, string> = { [ENTRYPOINT_FILE]: ENTRYPOINT, [PROBE_FILE]: PROBE_SCRIPT, [log.file]: log.content };
+  const secured = usesSasl(model.listeners.controller.securityProtocol);
   files[QUORUM_CLIENT_FILE] = formatProperties(
     quorumClientProperties(model.listeners.controller, secured ? placement.internalPassword() : undefined),
     `Kafka's tools against the controllers, run by ${ENTRYPOINT_FILE} before Kafka starts (quorum mode and lost-disk checks).`,
@@ -80,7 +82,7 @@ export function renderPoolConfigMap(ctx: RenderContext, all: KubeObject, pool: s
 /** The ConfigMap files the pods of one pool read: the entrypoint, the logging configuration and their own nodes' files. */
 export function poolConfigFiles(model: ClusterModel, pool: string): string[] {
   const nodeIds = model.nodes.filter((n) => n.pool === pool).map((n) => n.id);
-  return [ENTRYPOINT_FILE, QUORUM_CLIENT_FILE, logConfig(model.cluster.spec.version).file, ...nodeIds.flatMap((id) => [nodePropertiesFile(id), formatArgsFile(id)])];
+  return [ENTRYPOINT_FILE, PROBE_FILE, QUORUM_CLIENT_FILE, logConfig(model.cluster.spec.version).file, ...nodeIds.flatMap((id) => [nodePropertiesFile(id), formatArgsFile(id)])];
 }
 
 /**

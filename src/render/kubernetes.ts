@@ -17,6 +17,7 @@ import { renderBootstrapService, renderExternalServices, renderHeadlessService }
 import { renderRackRbac } from './rack.ts';
 import { limitWarnings } from './limits.ts';
 import { heapProblems } from './resources.ts';
+import { templateProblems } from './pod-template.ts';
 import { renderStatefulSet } from './statefulset.ts';
 import { renderTopicsJob } from './topics-job.ts';
 
@@ -47,6 +48,7 @@ export function renderContext(input: RenderInput): RenderContext {
   });
   problems.push(...heapProblems(cluster.spec.nodePools));
   problems.push(...portProblems(cluster, settings));
+  problems.push(...templateProblems(cluster));
   const monitoring = settings.monitoring;
   if (monitoring.enabled && monitoring.jmxExporter.agentPath === undefined && jmxExporterSha256(settings) === undefined) {
     problems.push({

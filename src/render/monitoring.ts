@@ -2,7 +2,7 @@ import { INTERNAL_USER } from '../model/listeners.ts';
 import { brokers } from '../model/nodes.ts';
 import { JMX_EXPORTER_SHA256, JMX_EXPORTER_VERSION, KAFKA_EXPORTER_IMAGE, KAFKAPLANE_IMAGE, type KubernetesSpec } from '../api/kubernetes.ts';
 import { prometheusAlerts } from './alerts.ts';
-import { CONTAINER_SECURITY_CONTEXT, type KubeObject, type RenderContext, meta, podSecurityContext, standardLabels } from './objects.ts';
+import { CONTAINER_SECURITY_CONTEXT, type KubeObject, type RenderContext, meta, overrideFields, podSecurityContext, standardLabels } from './objects.ts';
 
 /**
  * Broker metrics. The official apache/kafka image has no Prometheus exporter, so kafkaplane runs the Prometheus JMX
@@ -19,6 +19,8 @@ export const METRICS_FILE = 'metrics.yaml';
 export const KAFKA_EXPORTER_PORT = 9308;
 /** Name of the metrics port of the Kafka pods and the exporter (the NetworkPolicy and the PodMonitor use the name). */
 export const METRICS_PORT_NAME = 'metrics';
+/** kafka_exporter's arguments file with the SASL password (a memory-backed emptyDir). */
+export const EXPORTER_SECRETS_DIR = '/run/kafka-exporter';
 
 export function jmxExporterUrl(settings: KubernetesSpec): string {
   const { version, url } = settings.monitoring.jmxExporter;
@@ -162,12 +164,21 @@ export function renderKafkaExporter(ctx: RenderContext): KubeObject {
       : {
           name: 'kafka-exporter',
           image: exporter.image ?? KAFKA_EXPORTER_IMAGE,
-          // kafka_exporter reads the password only from a flag: a shell in the container expands it from the
-          // environment, so the pod spec never holds it. Kafka 4 removed request versions older than 2.1 (KIP-896).
+          // kafka_exporter reads the password only from a flag, and a flag is in the process's command line (ps on the
+          // node). Its flag parser (kingpin) reads arguments from a file named "@<file>", one per line: the shell's
+          // printf builtin writes the flag from the Secret's environment variable into a memory-backed emptyDir that only
+          // this user can read, so the password is in no process's arguments, the pod spec or events.
+          // Kafka 4 removed request versions older than 2.1 (KIP-896).
           ...(secured
             ? {
-                command: ['/bin/sh', '-c', `exec /bin/kafka_exporter "$@" --sasl.password="$KAFKAPLANE_INTERNAL_PASSWORD"`, 'kafka_exporter'],
+                command: [
+                  '/bin/sh',
+                  '-c',
+                  `umask 077\nprintf '%s\\n' "--sasl.password=$KAFKAPLANE_INTERNAL_PASSWORD" > ${EXPORTER_SECRETS_DIR}/args\nexec /bin/kafka_exporter "@${EXPORTER_SECRETS_DIR}/args" "$@"`,
+                  'kafka_exporter',
+                ],
                 env: [{ name: 'KAFKAPLANE_INTERNAL_PASSWORD', valueFrom: password }],
+                volumeMounts: [{ name: 'secrets', mountPath: EXPORTER_SECRETS_DIR }],
               }
             : {}),
           args: [
@@ -190,8 +201,10 @@ export function renderKafkaExporter(ctx: RenderContext): KubeObject {
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
-          securityContext: podSecurityContext(nobody),
+          // The cluster template's pod securityContext (e.g. OpenShift: no fixed uid) applies to every pod render writes.
+          securityContext: overrideFields(podSecurityContext(nobody), settings.template?.pod?.securityContext),
           ...(settings.imagePullSecrets.length > 0 ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) } : {}),
+          ...(secured && exporter.implementation === 'kafka_exporter' ? { volumes: [{ name: 'secrets', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }] } : {}),
           containers: [
             {
               ...container,

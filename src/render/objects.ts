@@ -142,6 +142,16 @@ export function podSecurityContext(uid: number): Record<string, unknown> {
   };
 }
 
+/** kafkaplane's defaults with the override's fields on top; a null field removes the default (e.g. runAsUser on OpenShift). */
+export function overrideFields(defaults: Record<string, unknown>, override: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(override ?? {})) {
+    if (value === null) delete out[key];
+    else if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
 export const CONTAINER_SECURITY_CONTEXT = {
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,

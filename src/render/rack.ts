@@ -14,7 +14,7 @@ import { RUN_DIR } from './entrypoint.ts';
  */
 export const RACK_FILE = `${RUN_DIR}/rack`;
 const TOKEN_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-const TOKEN_VOLUME = 'rack-api-access';
+export const TOKEN_VOLUME = 'rack-api-access';
 
 /**
  * POSIX sh for the init container. Label keys and values cannot hold quotes, commas or whitespace (Kubernetes label

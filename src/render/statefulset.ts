@@ -9,6 +9,8 @@ import { KAFKA_SERVER_EXTRA_ARGS, LOGS_SIZE_LIMIT, logConfig } from './logging.t
 import { AGENT_DIR, METRICS_DIR, METRICS_PORT_NAME, metricsJavaagent, jmxDownloadContainer } from './monitoring.ts';
 import { RACK_FILE, rackInitContainer, rackTokenVolume } from './rack.ts';
 import { poolResources } from './resources.ts';
+import { kafkaProbes } from './probes.ts';
+import { poolTemplate } from './pod-template.ts';
 import {
   BROKER_LABEL,
   CONTAINER_SECURITY_CONTEXT,
@@ -19,6 +21,7 @@ import {
   type RenderContext,
   clusterLabels,
   meta,
+  overrideFields,
   podSecurityContext,
   poolSelectorLabels,
 } from './objects.ts';
@@ -48,18 +51,6 @@ function poolListeners(ctx: RenderContext, pool: NodePool): KafkaListener[] {
   // A pool scaled to 0 still gets a complete StatefulSet.
   const broker = pool.roles.includes('broker');
   return [...(broker ? [...ctx.model.listeners.client, ctx.model.listeners.replication] : []), ...(pool.roles.includes('controller') ? [ctx.model.listeners.controller] : [])];
-}
-
-function probes(ctx: RenderContext, pool: NodePool): Record<string, unknown> {
-  // A broker opens REPLICATION once it has caught up with the metadata log; a controller opens CONTROLLER at start.
-  const port = pool.roles.includes('broker') ? portName(ctx.model.listeners.replication) : portName(ctx.model.listeners.controller);
-  const tcp = { tcpSocket: { port } };
-  return {
-    // Log recovery after an unclean stop can take minutes on big volumes: up to 15 minutes before liveness applies.
-    startupProbe: { ...tcp, periodSeconds: 10, failureThreshold: 90 },
-    readinessProbe: { ...tcp, periodSeconds: 10, failureThreshold: 3 },
-    livenessProbe: { ...tcp, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-  };
 }
 
 function env(ctx: RenderContext, pool: NodePool, offset: number): Record<string, unknown>[] {
@@ -134,7 +125,8 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
   const download = monitoring && settings.monitoring.jmxExporter.agentPath === undefined;
   const persistent = pool.storage.type === 'persistent-claim';
   const rack = broker && cluster.spec.rack !== undefined;
-  const initContainers = [...(rack ? [rackInitContainer(ctx)] : []), ...(download ? [jmxDownloadContainer(settings)] : [])];
+  const template = poolTemplate(cluster, pool);
+  const initContainers = [...(rack ? [rackInitContainer(ctx)] : []), ...(download ? [jmxDownloadContainer(settings)] : []), ...(template.pod?.initContainers ?? [])];
 
   const volumeMounts: Record<string, unknown>[] = [
     { name: 'data', mountPath: DATA_DIR },
@@ -145,6 +137,7 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
     ...(tls ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),
     ...(monitoring ? [{ name: 'metrics-config', mountPath: METRICS_DIR, readOnly: true }] : []),
     ...(download ? [{ name: 'jmx-exporter', mountPath: AGENT_DIR, readOnly: true }] : []),
+    ...(template.kafkaContainer?.volumeMounts ?? []),
   ];
   const volumes: Record<string, unknown>[] = [
     ...(persistent ? [] : [{ name: 'data', emptyDir: { sizeLimit: pool.storage.size } }]),
@@ -156,6 +149,7 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
     ...(tls ? [{ name: 'tls', secret: { secretName: names.tlsSecret, items: [{ key: settings.tls.keystoreKey, path: KEYSTORE_FILE }] } }] : []),
     ...(monitoring ? [{ name: 'metrics-config', configMap: { name: names.metricsConfigMap } }] : []),
     ...(download ? [{ name: 'jmx-exporter', emptyDir: {} }] : []),
+    ...(template.pod?.volumes ?? []),
   ];
   const container: Record<string, unknown> = {
     name: 'kafka',
@@ -164,17 +158,21 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
     // The image's own launcher (KIP-975) builds server.properties from KAFKA_* variables and formats storage on every
     // start; kafkaplane's entrypoint uses the model's properties instead (docs/render.md).
     command: ['/bin/sh', `${CONFIG_DIR}/${ENTRYPOINT_FILE}`],
-    env: env(ctx, pool, offset),
+    env: [...env(ctx, pool, offset), ...(template.kafkaContainer?.env ?? [])],
     ports: [
       ...listeners.map((l) => ({ name: portName(l), containerPort: l.port, protocol: 'TCP' })),
       ...(monitoring ? [{ name: METRICS_PORT_NAME, containerPort: settings.monitoring.port, protocol: 'TCP' }] : []),
     ],
     resources: poolResources(pool),
-    securityContext: CONTAINER_SECURITY_CONTEXT,
-    ...probes(ctx, pool),
+    securityContext: overrideFields(CONTAINER_SECURITY_CONTEXT, template.kafkaContainer?.securityContext),
+    ...kafkaProbes(ctx, pool, template),
     volumeMounts,
   };
 
+  const priorityClassName = template.pod?.priorityClassName ?? settings.pod.priorityClassName;
+  const nodeSelector = template.pod?.nodeSelector ?? settings.pod.nodeSelector;
+  const tolerations = template.pod?.tolerations ?? settings.pod.tolerations;
+  const spread = template.pod?.topologySpreadConstraints ?? (cluster.spec.rack ? [zoneSpread(ctx, pool.name, settings.pod.spread === 'required' ? 'DoNotSchedule' : 'ScheduleAnyway')] : undefined);
   const podSpec: Record<string, unknown> = {
     serviceAccountName: names.serviceAccount,
     // Kafka never talks to the Kubernetes API (with spec.rack, only the rack init container gets a token).
@@ -182,15 +180,16 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
     // Service links inject KAFKA_PORT-style variables that the image would turn into bogus properties (reference §2).
     enableServiceLinks: false,
     terminationGracePeriodSeconds: settings.pod.terminationGracePeriodSeconds,
-    securityContext: podSecurityContext(KAFKA_UID),
+    securityContext: overrideFields(podSecurityContext(KAFKA_UID), template.pod?.securityContext),
     ...(settings.imagePullSecrets.length > 0 ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) } : {}),
-    ...(settings.pod.priorityClassName ? { priorityClassName: settings.pod.priorityClassName } : {}),
-    ...(settings.pod.nodeSelector ? { nodeSelector: settings.pod.nodeSelector } : {}),
-    ...(settings.pod.tolerations ? { tolerations: settings.pod.tolerations } : {}),
-    affinity: affinity(ctx, pool),
-    ...(cluster.spec.rack ? { topologySpreadConstraints: [zoneSpread(ctx, pool.name, settings.pod.spread === 'required' ? 'DoNotSchedule' : 'ScheduleAnyway')] } : {}),
+    ...(priorityClassName ? { priorityClassName } : {}),
+    ...(nodeSelector ? { nodeSelector } : {}),
+    ...(tolerations ? { tolerations } : {}),
+    // A template's nodeAffinity, podAffinity or podAntiAffinity replaces that part of kafkaplane's (src/api/pod-template.ts).
+    affinity: { ...affinity(ctx, pool), ...template.pod?.affinity },
+    ...(spread ? { topologySpreadConstraints: spread } : {}),
     ...(initContainers.length > 0 ? { initContainers } : {}),
-    containers: [container],
+    containers: [container, ...(template.pod?.containers ?? [])],
     volumes,
   };
 
@@ -213,8 +212,8 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
       ...(persistent ? { persistentVolumeClaimRetentionPolicy: { whenDeleted: pool.storage.deleteClaim ? 'Delete' : 'Retain', whenScaled: 'Retain' } } : {}),
       template: {
         metadata: {
-          labels: { ...(settings.pod.labels ?? {}), ...labels },
-          annotations: { ...(settings.pod.annotations ?? {}), 'kafkaplane.io/config-hash': configHash },
+          labels: { ...(settings.pod.labels ?? {}), ...(template.pod?.metadata?.labels ?? {}), ...labels },
+          annotations: { ...(settings.pod.annotations ?? {}), ...(template.pod?.metadata?.annotations ?? {}), 'kafkaplane.io/config-hash': configHash },
         },
         spec: podSpec,
       },

@@ -7,7 +7,7 @@ import type { ClusterModel } from '../model/broker-properties.ts';
 import { INTERNAL_USER } from '../model/listeners.ts';
 import type { Placement } from '../model/placement.ts';
 import { LOGS_SIZE_LIMIT } from './logging.ts';
-import { CONTAINER_SECURITY_CONTEXT, KAFKA_UID, type KubeObject, type RenderContext, meta, podSecurityContext, shellQuote, standardLabels } from './objects.ts';
+import { CONTAINER_SECURITY_CONTEXT, KAFKA_UID, type KubeObject, type RenderContext, meta, overrideFields, podSecurityContext, shellQuote, standardLabels } from './objects.ts';
 
 export interface TopicsJob {
   job: KubeObject | undefined;
@@ -50,6 +50,14 @@ credentials=0
 acls=0
 warn() {
   echo "kafkaplane: WARNING: $*" >&2
+}
+# scram_file <password>: writes SCRAM-SHA-512=password=<password> (a Java properties line: backslashes doubled) to a
+# new file only this user can read and sets $scram to its path. printf is a shell builtin, so the password is in no
+# process's arguments.
+scram_file() {
+  scram=$(mktemp /tmp/kafkaplane-scram.XXXXXX)
+  escaped=$(printf '%s' "$1" | sed 's/\\/\\\\/g')
+  printf 'SCRAM-SHA-512=password=%s\n' "$escaped" > "$scram"
 }
 # describe <--topic regex>
 describe() {
@@ -162,8 +170,12 @@ export function topicsScript(options: {
     if (user.spec.authentication && ref && options.secrets) {
       const variable = `USER_PASSWORD_${i}`;
       env.push({ name: variable, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
+      // The password goes to kafka-configs.sh in a file (--add-config-file, mode 600 in the /tmp emptyDir), never
+      // in an argument: the JVM's command line is visible to anyone who can run ps on the node.
       lines.push(
-        `"$bin/kafka-configs.sh" --bootstrap-server "$bootstrap" $auth --alter --entity-type users --entity-name ${shellQuote(user.metadata.name)} --add-config "SCRAM-SHA-512=[password=$${variable}]" >/dev/null`,
+        `scram_file "$${variable}"`,
+        `"$bin/kafka-configs.sh" --bootstrap-server "$bootstrap" $auth --alter --entity-type users --entity-name ${shellQuote(user.metadata.name)} --add-config-file "$scram" >/dev/null`,
+        'rm -f "$scram"',
         `echo ${shellQuote(`kafkaplane: SCRAM credentials of user ${user.metadata.name} set`)}`,
         'credentials=$((credentials + 1))',
       );
@@ -244,7 +256,8 @@ export function renderTopicsJob(ctx: RenderContext): TopicsJob {
             restartPolicy: 'OnFailure',
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: podSecurityContext(KAFKA_UID),
+            // The cluster template's pod securityContext (e.g. OpenShift: no fixed uid) applies here too: same image.
+            securityContext: overrideFields(podSecurityContext(KAFKA_UID), settings.template?.pod?.securityContext),
             ...(settings.imagePullSecrets.length > 0 ? { imagePullSecrets: settings.imagePullSecrets.map((n) => ({ name: n })) } : {}),
             containers: [
               {

@@ -303,7 +303,9 @@ test('pods: official image, no service links, non-root, heap from the memory req
   assert.equal(pod.securityContext.fsGroup, 1000);
   assert.equal(pod.terminationGracePeriodSeconds, 120);
   assert.equal(envOf(sts).find((e) => e.name === 'KAFKA_HEAP_OPTS')?.value, '-Xms768m -Xmx768m', 'half of the 1.5Gi request');
-  assert.deepEqual(kafka.readinessProbe.tcpSocket, { port: 'replication' });
+  // Probes (docs/render.md): readiness asks Kafka on the REPLICATION port; liveness never depends on a listener.
+  assert.deepEqual(kafka.readinessProbe.exec.command, ['/bin/bash', '/etc/kafkaplane/config/probe.sh', 'ready', '9091']);
+  assert.deepEqual(kafka.livenessProbe.exec.command, ['/bin/bash', '/etc/kafkaplane/config/probe.sh', 'live']);
   assert.equal((sts.spec as any).volumeClaimTemplates[0].spec.storageClassName, 'standard');
   assert.equal((sts.spec as any).volumeClaimTemplates[0].spec.resources.requests.storage, '5Gi');
   assert.ok(envOf(sts).every((e) => !/^KAFKA_(PORT|SERVICE)/.test(e.name)));
@@ -387,7 +389,7 @@ test('topic Job: kafka-topics.sh --create --if-not-exists per KafkaTopic, SCRAM 
     /^ {2}output=\$\("\$bin\/kafka-topics\.sh" --bootstrap-server "\$bootstrap" \$auth --create --if-not-exists --topic orders --partitions 6 --replication-factor 3 --config retention\.ms=604800000 --config cleanup\.policy=compact,delete\)$/m,
   );
   assert.match(script, /^ {2}check orders "\$summary" 6 3 retention\.ms=604800000 cleanup\.policy=compact,delete$/m);
-  assert.match(script, /kafka-configs\.sh" .* --entity-name app --add-config "SCRAM-SHA-512=\[password=\$USER_PASSWORD_0\]"/);
+  assert.match(script, /^scram_file "\$USER_PASSWORD_0"\n"\$bin\/kafka-configs\.sh" .* --entity-name app --add-config-file "\$scram" >\/dev\/null$/m);
   assert.match(script, /kafka-acls\.sh" .* --allow-principal User:app --allow-host '\*' --operation Read --operation Write --topic orders --resource-pattern-type literal/);
   assert.match(script, /--group app- --resource-pattern-type prefixed/);
   assert.match(script, /^bootstrap=demo-dual-0\.demo-dual\.default\.svc\.cluster\.local:9091,/m);
@@ -424,7 +426,7 @@ test('a dedicated cluster model: ConfigMap holds one properties file and one for
   const spec = example('seed-003-dedicated.yaml');
   const model = clusterModel(spec.clusters[0]!);
   const data = nodeFilesOf(renderKubernetes(renderInput(spec)).objects);
-  assert.deepEqual(Object.keys(data), ['entrypoint.sh', 'quorum-client.properties', 'log4j2.yaml', ...model.nodes.flatMap((n) => [`node-${n.id}.properties`, `node-${n.id}.format-args`])]);
+  assert.deepEqual(Object.keys(data), ['entrypoint.sh', 'probe.sh', 'quorum-client.properties', 'log4j2.yaml', ...model.nodes.flatMap((n) => [`node-${n.id}.properties`, `node-${n.id}.format-args`])]);
 });
 
 const configHashOf = (list: KubeObject[], sts: string) => (find(list, 'StatefulSet', sts).spec as any).template.metadata.annotations['kafkaplane.io/config-hash'] as string;

@@ -75,7 +75,7 @@ function sandbox() {
   const dir = mkdtempSync(join(tmpdir(), 'kafkaplane-topics-'));
   const bin = join(dir, 'busybox-bin');
   mkdirSync(bin);
-  for (const applet of ['sh', 'sed', 'grep', 'head', 'cat', 'printf', 'echo', 'sleep', 'mktemp']) symlinkSync(BUSYBOX, join(bin, applet));
+  for (const applet of ['sh', 'sed', 'grep', 'head', 'cat', 'printf', 'echo', 'sleep', 'mktemp', 'rm', 'stat']) symlinkSync(BUSYBOX, join(bin, applet));
   const kafka = join(dir, 'kafka-bin');
   mkdirSync(kafka);
   const topics = join(dir, 'topics');
@@ -85,7 +85,11 @@ function sandbox() {
     chmodSync(join(kafka, name), 0o755);
   };
   tool('kafka-topics.sh', KAFKA_TOPICS);
-  tool('kafka-configs.sh', '#!/bin/sh\necho "kafka-configs.sh $*" >> "$CALLS"\necho "Completed updating config for user x."\n');
+  // Records its arguments, and the mode and content of an --add-config-file (the only way a password may reach it).
+  tool(
+    'kafka-configs.sh',
+    '#!/bin/sh\necho "kafka-configs.sh $*" >> "$CALLS"\nwhile [ $# -gt 0 ]; do [ "$1" = --add-config-file ] && { echo "file mode $(stat -c %a "$2"): $(cat "$2")" >> "$CALLS"; }; shift; done\necho "Completed updating config for user x."\n',
+  );
   tool('kafka-acls.sh', '#!/bin/sh\necho "kafka-acls.sh $*" >> "$CALLS"\necho "Adding ACLs for resource"\n');
   const calls = join(dir, 'calls');
   return {
@@ -194,7 +198,7 @@ test('topic Job script on a secured cluster: every tool logs in to the internal 
     configs.length > 0 &&
       result.calls
         .split('\n')
-        .filter((l) => l !== '')
+        .filter((l) => l.startsWith('kafka-'))
         .every((l) => l.includes('--command-config ')),
     result.calls,
   );
@@ -202,4 +206,19 @@ test('topic Job script on a secured cluster: every tool logs in to the internal 
     readFileSync(configs[0]!, 'utf8'),
     'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="kafkaplane" password="abcdef0123456789abcdef";\n',
   );
+});
+
+test('topic Job script: a SCRAM password reaches kafka-configs.sh in a file only its user can read, never in an argument', (t) => {
+  const box = sandbox();
+  t.after(() => rmSync(box.dir, { recursive: true, force: true }));
+  // A backslash is an escape character in a Java properties file: doubled, so Kafka reads the password as written.
+  const password = 'p4ss w\\rd,[x]=y';
+  const result = box.run(script.script, { USER_PASSWORD_0: password });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.calls, /^kafka-configs\.sh --bootstrap-server demo-dual-0:9091 --alter --entity-type users --entity-name app --add-config-file \/tmp\/kafkaplane-scram\.\S+$/m);
+  assert.ok(result.calls.includes(`file mode 600: SCRAM-SHA-512=password=${password.replaceAll('\\', '\\\\')}`), result.calls);
+  for (const line of result.calls.split('\n').filter((l) => l.startsWith('kafka-'))) assert.ok(!line.includes('p4ss'), `no password in the arguments: ${line}`);
+  assert.doesNotMatch(script.script, /--add-config "SCRAM|password=\$/);
+  const file = /--add-config-file (\S+)/.exec(result.calls)![1]!;
+  assert.equal(existsSync(file), false, `the password file ${file} is removed`);
 });

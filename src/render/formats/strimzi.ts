@@ -94,6 +94,11 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
     warnings.push(`spec.kubernetes.image ${settings.image} becomes Strimzi's spec.kafka.image: it must be built on a Strimzi Kafka image for Kafka ${spec.version}, or the pods will not start`);
   }
   const dropped = droppedSettings(settings);
+  // Pod templates (src/api/pod-template.ts) are not translated into Strimzi's template fields.
+  if (settings.template !== undefined) dropped.push('spec.kubernetes.template');
+  spec.nodePools.forEach((pool, i) => {
+    if (pool.template !== undefined) dropped.push(`spec.nodePools[${i}].template`);
+  });
   if (dropped.length > 0) {
     warnings.push(
       `the Strimzi resources leave out settings they have no field for or that Strimzi decides itself: ${dropped.join('; ')}. Where Strimzi supports them, set them by hand in the Kafka and KafkaNodePool resources' template (spec.kafka.template.pod, spec.template.pod)`,

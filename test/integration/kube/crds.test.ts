@@ -39,6 +39,23 @@ test('kafkaplane CRDs on a real apiserver: examples accepted, bad fields refused
     }
   });
 
+  await t.test('a fully templated KafkaCluster is stored with its nulls (pod templates unset ids for OpenShift)', async () => {
+    const doc = parseAllDocuments(readFileSync(new URL('test/fixtures/specs/pod-template.yaml', REPO), 'utf8'))[0]!.toJS() as KubeObjectLike & { metadata: Record<string, unknown> };
+    doc.metadata = { ...doc.metadata, namespace: NS };
+    const res = await serverSideApply(cp, path('KafkaCluster', doc.metadata.name as string), doc);
+    assert.ok(res.status === 200 || res.status === 201, res.body.slice(0, 800));
+    const stored = (await kubeRequest(cp, 'GET', path('KafkaCluster', doc.metadata.name as string))).json();
+    assert.deepEqual(stored.spec.kubernetes.template.pod.securityContext, { runAsUser: null, runAsGroup: null, fsGroup: null });
+    assert.equal(stored.spec.nodePools[1].template.pod.containers[0].name, 'log-shipper');
+    const wrong = await serverSideApply(cp, path('KafkaCluster', 'badtemplate'), {
+      ...doc,
+      metadata: { name: 'badtemplate', namespace: NS },
+      spec: { kubernetes: { template: { pod: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'Never' }] } } } },
+    });
+    assert.equal(wrong.status, 422, wrong.body);
+    assert.match(wrong.body, /whenUnsatisfiable/);
+  });
+
   await t.test('the apiserver refuses what the schema refuses, naming the field', async () => {
     const bad = (spec: unknown) =>
       serverSideApply(cp, path('KafkaCluster', 'bad'), { apiVersion: `${API_GROUP}/${API_GROUP_VERSION}`, kind: 'KafkaCluster', metadata: { name: 'bad', namespace: NS }, spec });

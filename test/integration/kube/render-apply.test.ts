@@ -22,10 +22,13 @@ import { parse, parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../../src/render/objects.ts';
 import { type ControlPlane, startControlPlane } from '../../helpers/control-plane.ts';
 import { type KubeResponse, ensureNamespace, installCrds, kubeRequest, serverSideApply } from '../../helpers/kube-api.ts';
-import { EXAMPLES, renderExample } from '../../helpers/render.ts';
+import { EXAMPLES, renderExample, renderInput } from '../../helpers/render.ts';
+import { renderFormat } from '../../../src/render/index.ts';
+import { parseSpec } from '../../../src/api/load.ts';
 
 const run = promisify(execFile);
 const CRDS = fileURLToPath(new URL('../../fixtures/crds/', import.meta.url));
+const TEMPLATED = new URL('../../fixtures/specs/pod-template.yaml', import.meta.url);
 /** Subdirectories of CRDS whose CRDs are installed too. */
 const CRD_SUBDIRS = ['strimzi'];
 const FIELD_MANAGER = 'kafkaplane';
@@ -151,6 +154,16 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
       await applyAll(cp, objects, `${name} strimzi`);
     });
   }
+
+  await t.test('a fully templated cluster (test/fixtures/specs/pod-template.yaml): every pod template field, cluster and pool level', async () => {
+    const objects = renderFormat(renderInput(parseSpec(readFileSync(TEMPLATED, 'utf8'), 'pod-template.yaml')), 'yaml').objects as KubeObject[];
+    const broker = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'templated-broker') as any;
+    assert.deepEqual(
+      broker.spec.template.spec.containers.map((c: { name: string }) => c.name),
+      ['kafka', 'log-shipper'],
+    );
+    await applyAll(cp, objects, 'pod-template yaml');
+  });
 
   await t.test('the dry runs persisted nothing', async () => {
     for (const path of ['/apis/apps/v1/namespaces/kafka/statefulsets', '/apis/kafka.strimzi.io/v1beta2/namespaces/kafka/kafkas']) {

@@ -1,0 +1,109 @@
+import type { NodePool } from '../api/kafka-cluster.ts';
+import type { PodTemplate } from '../api/pod-template.ts';
+import { CONFIG_DIR } from './entrypoint.ts';
+import { METRICS_PORT_NAME } from './monitoring.ts';
+import type { RenderContext } from './objects.ts';
+
+/**
+ * Probes of the Kafka container (issue 13 major 4).
+ *
+ * - readiness (and startup): the node answers a Kafka ApiVersions request on its own listener — REPLICATION for a
+ *   broker, CONTROLLER for a controller-only node — with a finalized-features epoch. A broker opens its listeners only
+ *   once the controller has unfenced it (BrokerServer.startup: "the broker to be unfenced", then
+ *   enableRequestProcessing), i.e. in state RUNNING; every node reports the epoch only once its metadata loader has
+ *   caught up with the quorum's high watermark (FeaturesPublisher; the epoch is a tagged field left out while it is
+ *   -1). So a controller that has not caught up, or a broker still recovering its logs, is not ready.
+ * - liveness: the JVM is alive, never a Kafka listener (a broker recovering its logs after an unclean stop has none
+ *   open for as long as recovery takes). With monitoring on, the JMX exporter agent's /-/healthy answers from inside
+ *   the JVM; without it, PID 1 (the entrypoint, then the JVM it execs) must not be stopped or a zombie.
+ * - startup: the readiness check, with a budget scaled with the pool's storage (log recovery reads the volume):
+ *   STARTUP_BASE_SECONDS plus STARTUP_SECONDS_PER_100GI per 100 Gi, unless template.probes.startup sets it.
+ *
+ * The check is probe.sh in the cluster's ConfigMap, run by bash (in the official apache/kafka image and the test
+ * image): bash's /dev/tcp speaks to the port, dd reads the answer byte by byte, od and awk decode it.
+ */
+export const PROBE_FILE = 'probe.sh';
+export const STARTUP_BASE_SECONDS = 600;
+export const STARTUP_SECONDS_PER_100GI = 600;
+const PERIOD_SECONDS = 10;
+
+export const PROBE_SCRIPT = String.raw`#!/bin/bash
+# kafkaplane probe, written by kafkaplane render (docs/render.md, probes).
+#   probe.sh ready <port>  the node answers ApiVersions on <port> with a finalized-features epoch (RUNNING, caught up)
+#   probe.sh live          PID 1 (the entrypoint, then the Kafka JVM) is neither stopped nor a zombie
+set -u
+fail() {
+  echo "kafkaplane probe: $*" >&2
+  exit 1
+}
+case "${'$'}{1:-}" in
+  live)
+    state=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' /proc/1/status)
+    case "$state" in Z | X | T | t | '') fail "PID 1 is in state '$state'" ;; esac
+    exit 0
+    ;;
+  ready) port=${'$'}{2:?usage: probe.sh ready <port>} ;;
+  *) fail "usage: probe.sh ready <port> | probe.sh live" ;;
+esac
+{ exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || fail "nothing answers on port $port yet (a broker opens its listeners once it is RUNNING)"
+# ApiVersions v3 (flexible): size 33, api key 18, version 3, correlation id 1, client id "kp", no tags;
+# client software "kafkaplane-probe" version "1", no tags.
+printf '\x00\x00\x00\x21\x00\x12\x00\x03\x00\x00\x00\x01\x00\x02kp\x00\x11kafkaplane-probe\x021\x00' >&3
+size=$(dd bs=1 count=4 <&3 2>/dev/null | od -An -v -tu1 | awk '{for (i = 1; i <= NF; i++) n = n * 256 + $i} END {print n + 0}')
+[ "$size" -gt 0 ] && [ "$size" -lt 1048576 ] || fail "no ApiVersions answer on port $port"
+dd bs=1 count="$size" <&3 2>/dev/null | od -An -v -tu1 | awk -v port="$port" '
+  { for (i = 1; i <= NF; i++) b[n++] = $i }
+  function u16(p) { return b[p] * 256 + b[p + 1] }
+  # unsigned varint at pos; sets pos past it
+  function uvarint(   v, s, c) { v = 0; s = 1; do { c = b[pos++]; v += (c % 128) * s; s *= 128 } while (c >= 128); return v }
+  function skiptags(   k, t) { k = uvarint(); while (k-- > 0) { t = uvarint(); pos += uvarint() } }
+  END {
+    # response header v0 (correlation id), error code, api keys, throttle time, tagged fields
+    if (n < 7) { print "kafkaplane probe: short ApiVersions answer on port " port > "/dev/stderr"; exit 1 }
+    if (u16(4) != 0) { print "kafkaplane probe: ApiVersions on port " port " answered error " u16(4) > "/dev/stderr"; exit 1 }
+    pos = 6
+    keys = uvarint() - 1
+    while (keys-- > 0) { pos += 6; skiptags() }
+    pos += 4
+    k = uvarint()
+    while (k-- > 0) {
+      t = uvarint(); len = uvarint()
+      if (t == 1) exit 0
+      pos += len
+    }
+    print "kafkaplane probe: the node on port " port " answers but has not caught up with the metadata log yet (no finalized features)" > "/dev/stderr"
+    exit 1
+  }'
+`;
+
+/** The startup probe's default budget for a pool: base + per 100 Gi of its data volume. */
+export function startupBudgetSeconds(pool: NodePool): number {
+  return STARTUP_BASE_SECONDS + Math.ceil((quantityGi(pool.storage.size) / 100) * STARTUP_SECONDS_PER_100GI);
+}
+
+/** A Kubernetes quantity in Gi (binary and decimal suffixes), for the startup budget only. */
+export function quantityGi(size: string): number {
+  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(size);
+  if (!m) return 0;
+  const factor: Record<string, number> = { '': 1, k: 1e3, Ki: 1024, M: 1e6, Mi: 1024 ** 2, G: 1e9, Gi: 1024 ** 3, T: 1e12, Ti: 1024 ** 4, P: 1e15, Pi: 1024 ** 5, E: 1e18, Ei: 1024 ** 6, m: 1e-3 };
+  return (Number(m[1]) * (factor[m[2]!] ?? 1)) / 1024 ** 3;
+}
+
+export function kafkaProbes(ctx: RenderContext, pool: NodePool, template: PodTemplate): Record<string, unknown> {
+  const listener = pool.roles.includes('broker') ? ctx.model.listeners.replication : ctx.model.listeners.controller;
+  const ready = { exec: { command: ['/bin/bash', `${CONFIG_DIR}/${PROBE_FILE}`, 'ready', String(listener.port)] } };
+  const live = ctx.settings.monitoring.enabled ? { httpGet: { path: '/-/healthy', port: METRICS_PORT_NAME } } : { exec: { command: ['/bin/bash', `${CONFIG_DIR}/${PROBE_FILE}`, 'live'] } };
+  const timings = template.probes ?? {};
+  const startupPeriod = timings.startup?.periodSeconds ?? PERIOD_SECONDS;
+  return {
+    startupProbe: {
+      ...ready,
+      periodSeconds: startupPeriod,
+      timeoutSeconds: 5,
+      failureThreshold: Math.ceil(startupBudgetSeconds(pool) / startupPeriod),
+      ...timings.startup,
+    },
+    readinessProbe: { ...ready, periodSeconds: PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3, ...timings.readiness },
+    livenessProbe: { ...live, periodSeconds: PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 6, ...timings.liveness },
+  };
+}
