@@ -4,11 +4,10 @@
 // `node scripts/reliability-report.ts` writes RELIABILITY.md.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statfsSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { parseSpec } from '../../../src/api/load.ts';
 import { withAdmin } from '../../../src/kafka/admin-session.ts';
 import { controllerQuorumLeader, describeQuorum } from '../../../src/kafka/cluster.ts';
@@ -19,42 +18,17 @@ import { runningPid, stopNode } from '../../../src/local/node-process.ts';
 import { restart } from '../../../src/local/restart.ts';
 import { status } from '../../../src/local/status.ts';
 import { up } from '../../../src/local/up.ts';
-import type { VerifyResult } from '../../../src/kafka/verify-workload.ts';
 import { runCli, spawnCli } from '../../helpers/cli.ts';
+import { doctorDuringFault as doctorOfFault, figures, record, verify as verifyWorkload } from '../../helpers/reliability.ts';
 import { nodeJvms, startTestCluster, TEST_PORTS, type TestCluster, testClusterSpec } from '../../helpers/local-cluster.ts';
 
 const TOPIC = 'verified';
-const RESULTS = fileURLToPath(new URL('../../../test-results/reliability.json', import.meta.url));
 let cluster: TestCluster;
 let spec: string;
 
-/** What every scenario records of the checked workload. */
-function figures(w: VerifyResult): Record<string, unknown> {
-  const { acked, read, lost, duplicated, outOfOrder, produceErrors, longestStallMs, foundOnReread } = w;
-  return { acked, read, lost, duplicated, outOfOrder, produceErrors, longestStallMs, foundOnReread };
-}
-
-function record(scenario: string, values: Record<string, unknown>): void {
-  mkdirSync(join(RESULTS, '..'), { recursive: true });
-  let all: Record<string, unknown>[] = [];
-  try {
-    all = JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>[];
-  } catch {
-    // first run
-  }
-  all.push({ scenario, at: new Date().toISOString(), ...values });
-  writeFileSync(RESULTS, `${JSON.stringify(all, null, 2)}\n`);
-}
-
-/** The checked workload as a user runs it (the binary, -o json), in the background. */
-function verify(records: number, rate: number): Promise<VerifyResult> {
-  return spawnCli(['perf', 'verify', '--topic', TOPIC, '--records', String(records), '--rate', String(rate), '--drain-timeout', '60', '--state-dir', cluster.stateDir, '-q', '-o', 'json'], {
-    timeoutMs: 600_000,
-  }).then((r) => {
-    assert.ok(r.code === 0 || r.code === 1, `perf verify: exit ${r.code}: ${r.stderr}`);
-    return JSON.parse(r.stdout) as VerifyResult;
-  });
-}
+/** The checked workload on this file's cluster. */
+const verify = (records: number, rate: number) => verifyWorkload(cluster.stateDir, TOPIC, records, rate);
+const doctorDuringFault = () => doctorOfFault(cluster.stateDir);
 
 async function health(): Promise<{ urp: number; underMinIsr: number; leader: number }> {
   const local = await locate({ stateDir: cluster.stateDir });
@@ -83,18 +57,6 @@ async function watch<T>(work: Promise<T>): Promise<{ result: T; maxUnderMinIsr: 
   });
   await sampler;
   return { result, maxUnderMinIsr, samples };
-}
-
-/**
- * `kafkaplane doctor` during a fault, as a user runs it: the root causes it names (critical findings no other explains)
- * and the findings it reports under them.
- */
-async function doctorDuringFault(): Promise<{ roots: string[]; symptoms: string[]; text: string }> {
-  const r = await spawnCli(['doctor', '--state-dir', cluster.stateDir, '--lag-interval', '0', '--timeout', '5', '-o', 'json'], { timeoutMs: 120_000 });
-  assert.equal(r.code, 1, `doctor exits 1 on a critical finding: ${r.stderr}`);
-  const report = JSON.parse(r.stdout) as { findings: { id?: string; causedBy?: string; severity: string; check: string; title: string }[] };
-  const roots = report.findings.filter((f) => f.severity === 'critical' && f.causedBy === undefined).map((f) => f.id ?? `${f.check}: ${f.title}`);
-  return { roots, symptoms: report.findings.filter((f) => f.causedBy !== undefined).map((f) => f.check), text: JSON.stringify(report.findings, null, 1) };
 }
 
 async function untilNoUrp(timeoutMs: number): Promise<number> {
