@@ -15,6 +15,7 @@ import { brokerRoutes } from './pages/brokers.ts';
 import { groupRoutes } from './pages/groups.ts';
 import { messageRoutes } from './pages/messages.ts';
 import { overviewRoutes } from './pages/overview.ts';
+import { securityRoutes } from './pages/security.ts';
 import { topicRoutes } from './pages/topics.ts';
 
 export interface ConsoleOptions {
@@ -40,7 +41,8 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  // same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on form posts.
+  'referrer-policy': 'same-origin',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
   'permissions-policy': 'camera=(), microphone=(), geolocation=()',
@@ -61,12 +63,14 @@ export function consoleApp(options: ConsoleOptions): Hono<ConsoleEnv> {
   });
   app.route('/assets', assetRoutes());
   app.get('/healthz', (c) => c.text('ok'));
+  app.get('/favicon.ico', (c) => c.body(null, 204));
 
   // Every POST: a same-origin request (Origin, when the browser sends it, names this host) within the body limit.
   app.use(async (c, next) => {
     if (c.req.method !== 'POST') return next();
     const origin = c.req.header('origin');
-    if (origin !== undefined && origin !== new URL(c.req.url).origin && new URL(origin).host !== c.req.header('host')) {
+    const host = originHost(origin);
+    if (origin !== undefined && origin !== new URL(c.req.url).origin && (host === undefined || host !== c.req.header('host'))) {
       return c.html(errorPage(c, 403, 'This request came from another site and was refused (Origin does not match).'), 403);
     }
     return next();
@@ -81,7 +85,8 @@ export function consoleApp(options: ConsoleOptions): Hono<ConsoleEnv> {
   // Login.
   app.get('/login', (c) => {
     if (!users) return c.redirect('/');
-    const pre = randomBytes(16).toString('base64url');
+    // One login form per browser: a second tab (or a favicon request sent to the login page) keeps the same token.
+    const pre = getCookie(c, LOGIN_COOKIE) ?? randomBytes(16).toString('base64url');
     setCookie(c, LOGIN_COOKIE, pre, { httpOnly: true, sameSite: 'Strict', path: '/login', secure: isHttps(c) });
     return c.html(loginPage(signer.csrfToken(`login:${pre}`), c.req.query('next'), undefined));
   });
@@ -161,12 +166,23 @@ export function consoleApp(options: ConsoleOptions): Hono<ConsoleEnv> {
   app.route('/topics', messageRoutes(options.cluster));
   app.route('/groups', groupRoutes(options.cluster));
   app.route('/brokers', brokerRoutes(options.cluster));
+  app.route('/security', securityRoutes(options.cluster));
   app.notFound((c) => c.html(errorPage(c, 404, 'There is no such page.'), 404));
   app.onError((error, c) => {
     process.emitWarning(`console: ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
     return c.html(errorPage(c, 500, 'The console failed to answer this request; the error is in its log.'), 500);
   });
   return app;
+}
+
+/** The host of an Origin header; undefined for `null` or anything that is not a URL (refused). */
+function originHost(origin: string | undefined): string | undefined {
+  if (origin === undefined) return undefined;
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Only local paths after login (no open redirect). */

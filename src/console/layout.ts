@@ -16,6 +16,7 @@ const NAV: readonly [string, string][] = [
   ['/topics', 'Topics'],
   ['/groups', 'Consumer groups'],
   ['/brokers', 'Brokers'],
+  ['/security', 'Users and ACLs'],
 ];
 
 export function csrfField(view: View): Html {

@@ -146,6 +146,7 @@ test('every mutation needs the CSRF token of its session and a same-origin Origi
   assert.notEqual(await csrfOf(app, other), token, 'tokens are per session');
   assert.equal((await post(app, '/topics', cookie, { name: 'x', _csrf: await csrfOf(app, other) })).status, 403, "another session's token");
   assert.equal((await post(app, '/topics', cookie, { name: 'x', _csrf: token }, { origin: 'http://evil.example' })).status, 403, 'cross-site Origin');
+  assert.equal((await post(app, '/topics', cookie, { name: 'x', _csrf: token }, { origin: 'null' })).status, 403, 'an opaque Origin');
   // The right token reaches the handler: an invalid topic name is refused with a clear message, nothing sent.
   const bad = await post(app, '/topics', cookie, { name: 'bad name!', _csrf: token }, { origin: 'http://localhost' });
   assert.equal(bad.status, 400);

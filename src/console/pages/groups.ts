@@ -23,9 +23,21 @@ export interface GroupLagRow {
   lagSeconds: number | null;
 }
 
+const ENDS = new WeakMap<ClusterSnapshot, Map<string, bigint | null>>();
+
+/** Each partition's end offset, indexed once per snapshot (a groups page reads it for every group it shows). */
+function endOffsets(snapshot: ClusterSnapshot): Map<string, bigint | null> {
+  let ends = ENDS.get(snapshot);
+  if (!ends) {
+    ends = new Map(snapshot.topics.flatMap((t) => t.partitions.map((p) => [`${t.name}\u0000${p.partition}`, p.newest] as const)));
+    ENDS.set(snapshot, ends);
+  }
+  return ends;
+}
+
 /** Per-partition lag of a group from the snapshot (end offset − committed; null where either is unknown). */
 export function groupLag(snapshot: ClusterSnapshot, group: SnapshotGroup): GroupLagRow[] {
-  const ends = new Map(snapshot.topics.flatMap((t) => t.partitions.map((p) => [`${t.name}\u0000${p.partition}`, p.newest] as const)));
+  const ends = endOffsets(snapshot);
   return group.offsets.map((o) => {
     const end = ends.get(`${o.topic}\u0000${o.partition}`) ?? null;
     const lag = end !== null && o.committed >= 0n ? (end > o.committed ? end - o.committed : 0n) : null;
