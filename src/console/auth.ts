@@ -44,13 +44,13 @@ export function parseUsersFile(text: string, source: string): Map<string, Consol
     const where = `${source} line ${i + 1}`;
     if (!name || !hash?.startsWith('scrypt$') || hash.split('$').length !== 6 || rest.length > 0 || (flag !== undefined && flag !== 'read-only')) {
       throw new KafkaplaneError('BAD_USERS_FILE', `${where} is not "user:scrypt$…[:read-only]"`, {
-        hint: 'make a hash line with `kafkaplane console --hash-password` (reads the password from stdin)',
+        hint: "make each line with the console's password hashing (it reads the password from stdin and prints the line)",
       });
     }
     if (users.has(name)) throw new KafkaplaneError('BAD_USERS_FILE', `${where}: user "${name}" is listed twice`);
     users.set(name, { name, hash, readOnly: flag === 'read-only' });
   });
-  if (users.size === 0) throw new KafkaplaneError('BAD_USERS_FILE', `${source} lists no users`, { hint: 'add a line made with `kafkaplane console --hash-password`' });
+  if (users.size === 0) throw new KafkaplaneError('BAD_USERS_FILE', `${source} lists no users`, { hint: "add a line made with the console's password hashing" });
   return users;
 }
 

@@ -65,7 +65,12 @@ export async function consoleCommand(flags: ConsoleFlags, io: Io, env: NodeJS.Pr
       const text = await readFile(flags.usersFile, 'utf8').catch(() => {
         throw new KafkaplaneError('BAD_USERS_FILE', `cannot read --users-file ${flags.usersFile}`);
       });
-      users = parseUsersFile(text, flags.usersFile);
+      try {
+        users = parseUsersFile(text, flags.usersFile);
+      } catch (error) {
+        if (!(error instanceof KafkaplaneError)) throw error;
+        throw new KafkaplaneError(error.code, error.message, { hint: 'make each line with `printf %s "$PASSWORD" | kafkaplane console --hash-password USER`' });
+      }
     } else {
       adminPassword = randomPassword();
       users = new Map([['admin', { name: 'admin', hash: await hashPassword(adminPassword), readOnly: false }]]);

@@ -25,3 +25,41 @@
   draw();
   setInterval(draw, 10000);
 })();
+
+// Live tail (messages page): server-sent events, one escaped table row per record, newest first, at most 200 kept.
+(() => {
+  const section = document.getElementById('tail-section');
+  if (!section || typeof EventSource === 'undefined') return;
+  section.hidden = false;
+  const start = document.getElementById('tail-start');
+  const stop = document.getElementById('tail-stop');
+  const status = document.getElementById('tail-status');
+  const rows = document.getElementById('tail-rows');
+  let source;
+  const end = (text) => {
+    if (source) source.close();
+    source = undefined;
+    start.disabled = false;
+    stop.disabled = true;
+    if (text) status.textContent = text;
+  };
+  start.addEventListener('click', () => {
+    end();
+    source = new EventSource(section.dataset.src);
+    start.disabled = true;
+    stop.disabled = false;
+    status.textContent = 'connecting…';
+    source.addEventListener('status', (e) => {
+      status.textContent = e.data;
+      if (e.data.startsWith('stopped') || e.data.startsWith('ended')) end();
+    });
+    source.addEventListener('record', (e) => {
+      const body = document.createElement('tbody');
+      body.innerHTML = e.data;
+      if (body.firstElementChild) rows.prepend(body.firstElementChild);
+      while (rows.children.length > 200) rows.lastElementChild.remove();
+    });
+    source.onerror = () => end('disconnected');
+  });
+  stop.addEventListener('click', () => end('stopped'));
+})();

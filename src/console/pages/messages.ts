@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
 import { KafkaplaneError } from '../../errors.ts';
 import { partitionOffsets } from '../../kafka/groups.ts';
 import { browsePartition, type BrowseResult } from '../../kafka/record-browse.ts';
+import { forEachRecord, RecordFetcher } from '../../kafka/record-fetcher.ts';
 import { Sender } from '../../kafka/sender.ts';
 import { clusterMetadata } from '../../kafka/topics.ts';
 import type { ConsumedRecord } from '../../toolbox/consumed-record.ts';
@@ -18,6 +20,10 @@ const MAX_LIMIT = 500;
 const MAX_SCAN = 100_000;
 const BROWSE_MS = 5_000;
 const SEARCH_MS = 15_000;
+/** A live tail ends after this long (the page offers to start it again); at most this many run at once. */
+const TAIL_MS = 10 * 60_000;
+const MAX_TAILS = 16;
+let tails = 0;
 
 interface BrowseQuery {
   partition: number;
@@ -45,6 +51,12 @@ function browseQuery(q: Record<string, string>): BrowseQuery {
   };
 }
 
+function recordRow(r: ConsumedRecord, format: ValueFormat): Html {
+  const v = showBytes(r.value, format);
+  const k = showBytes(r.key, format === 'hex' ? 'hex' : 'text');
+  return html`<tr><td>${r.offset}</td><td>${new Date(Number(r.timestamp)).toISOString()}</td><td><pre class="${k.kind}">${k.text}</pre></td><td>${r.headers.map(([hk, hv]) => html`<div><code>${hk.toString('utf8')}</code>=${hv?.toString('utf8') ?? 'null'}</div>`)}</td><td><pre class="${v.kind}">${v.text}</pre></td></tr>`;
+}
+
 function parseTime(text: string): number {
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text.length === 16 ? `${text}:00Z` : text);
   if (!Number.isFinite(ms) || ms < 0) throw new KafkaplaneError('BAD_USAGE', `Timestamp "${text}" is not a time (ISO 8601 like 2026-01-31T12:00:00Z, or ms since 1970)`);
@@ -67,6 +79,10 @@ ${(['offset', 'timestamp', 'end'] as const).map((f) => html`<label><input type="
 <label for="search">Key or value contains (search)</label><input id="search" name="search" value="${q?.search ?? ''}">
 <label for="scan">Records to scan at most (search)</label><input id="scan" name="scan" type="number" min="1" max="${MAX_SCAN}" value="${q?.scan ?? 10_000}">
 <button type="submit">Show</button></form>
+<section aria-labelledby="h-tail" id="tail-section" data-src="/topics/${encodeURIComponent(topic)}/messages/tail?${new URLSearchParams({ partition: String(q?.partition ?? 0), format: q?.format ?? 'json' }).toString()}" hidden>
+<h2 id="h-tail">Live tail of partition ${q?.partition ?? 0}</h2>
+<p><button type="button" id="tail-start">Start live tail</button> <button type="button" id="tail-stop" disabled>Stop</button> <span id="tail-status" role="status"></span></p>
+<table class="records"><thead><tr><th scope="col">Offset</th><th scope="col">Timestamp</th><th scope="col">Key</th><th scope="col">Headers</th><th scope="col">Value</th></tr></thead><tbody id="tail-rows"></tbody></table></section>
 ${view.readOnly ? '' : produceForm(view, topic)}`;
 
   const produceForm = (view: View, topic: string) => html`<section aria-labelledby="h-produce"><h2 id="produce"><span id="h-produce">Produce a record</span></h2>
@@ -134,6 +150,55 @@ ${read.records.length > 0 ? recordsTable(read.records, q.format) : html`<p>No re
     return c.html(
       page(view, `Messages of ${topic}`, html`${done ? notice('ok', html`Record produced: ${done}.`) : ''}${form(view, topic, partitions, q)}<section aria-label="Records">${result}</section>`).text,
     );
+  });
+
+  // Live tail: new records of one partition as server-sent events (one HTML table row each, escaped here).
+  app.get('/:name/messages/tail', async (c) => {
+    const topic = c.req.param('name');
+    let q: BrowseQuery;
+    let end: bigint;
+    try {
+      q = browseQuery(c.req.query());
+      if (tails >= MAX_TAILS) throw new KafkaplaneError('BAD_USAGE', `${MAX_TAILS} live tails are running; stop one first`);
+      const admin = await cluster.admin();
+      const metadata = await clusterMetadata(admin, [topic]);
+      if (!metadata.topics.some((t) => t.name === topic && t.partitions.some((p) => p.partition === q.partition)))
+        throw new KafkaplaneError('UNKNOWN_TOPIC', `there is no partition ${q.partition} of topic "${topic}"`);
+      end = (await partitionOffsets(admin, metadata, [{ topic, partition: q.partition }], 'latest')).get(`${topic}\u0000${q.partition}`) ?? 0n;
+    } catch (error) {
+      return c.text(failureText(cluster, error), failureStatus(error));
+    }
+    const consumer = await cluster.consumer();
+    tails++;
+    return streamSSE(c, async (stream) => {
+      const fetcher = new RecordFetcher(consumer, { maxWaitMs: 500, maxBytes: 1024 * 1024, partitionMaxBytes: 256 * 1024, queueSize: 2, onOutOfRange: (_t, _p, start) => start });
+      let open = true;
+      stream.onAbort(() => {
+        open = false;
+        fetcher.close();
+      });
+      try {
+        fetcher.seek(topic, q.partition, end);
+        await stream.writeSSE({ event: 'status', data: `following from offset ${end}` });
+        const until = Date.now() + TAIL_MS;
+        while (open && Date.now() < until) {
+          const batch = await fetcher.next(Date.now() + 15_000);
+          if (!batch) {
+            await stream.writeSSE({ event: 'ping', data: '' });
+            continue;
+          }
+          const rows: string[] = [];
+          for (const data of batch) forEachRecord(data, (r) => void rows.push(recordRow(r, q.format).text));
+          for (const row of rows.slice(-200)) await stream.writeSSE({ event: 'record', data: row.replace(/\n/g, '&#10;') });
+        }
+        await stream.writeSSE({ event: 'status', data: 'ended (time limit); start it again to go on' });
+      } catch (error) {
+        await stream.writeSSE({ event: 'status', data: `stopped: ${failureText(cluster, error)}` }).catch(() => undefined);
+      } finally {
+        fetcher.close();
+        tails--;
+      }
+    });
   });
 
   app.post('/:name/messages', async (c) => {
