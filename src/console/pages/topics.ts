@@ -6,7 +6,7 @@ import type { ConsoleCluster } from '../cluster.ts';
 import { checkTopicName, configEdits, configLines, field, type Form, pageOf, wholeNumber } from '../forms.ts';
 import { html, type Html } from '../html.ts';
 import { csrfField, notice, page, type View } from '../layout.ts';
-import { failed, failureStatus } from './common.ts';
+import { failed, failureStatus, failureText } from './common.ts';
 import { freshness } from './overview.ts';
 
 const PAGE_SIZE = 50;
@@ -52,7 +52,10 @@ ${
     );
   };
 
-  app.get('/', (c) => c.html(listPage(c.get('view'), c.req.query('q') ?? '', c.req.query('page') ?? '1').text));
+  app.get('/', (c) => {
+    const deleted = c.req.query('deleted');
+    return c.html(listPage(c.get('view'), c.req.query('q') ?? '', c.req.query('page') ?? '1', deleted ? notice('ok', html`Topic “${deleted}” deleted.`) : undefined).text);
+  });
 
   app.post('/', async (c) => {
     const form = (await c.req.parseBody()) as Form;
@@ -123,7 +126,12 @@ ${
   app.get('/:name', async (c) => {
     const name = c.req.param('name');
     const d = c.req.query('done');
-    const body = await detailPage(c.get('view'), name, d && done[d] ? notice('ok', done[d]) : undefined);
+    let body: Html | undefined;
+    try {
+      body = await detailPage(c.get('view'), name, d && done[d] ? notice('ok', done[d]) : undefined);
+    } catch (error) {
+      return c.html(page({ ...c.get('view'), path: '/topics' }, `Topic ${name}`, notice('error', failureText(cluster, error))).text, failureStatus(error));
+    }
     if (!body) return c.html(page(c.get('view'), 'No such topic', notice('error', html`There is no topic “${name}”. <a href="/topics">All topics</a>`)).text, 404);
     return c.html(body.text);
   });
