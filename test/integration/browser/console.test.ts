@@ -102,6 +102,12 @@ test('log in with the printed admin password (a wrong one is refused)', async ()
 test('create a topic (a name Kafka refuses gets a clear message and creates nothing)', async () => {
   await page.fill('#name', 'bad name!');
   await page.fill('#partitions', '3');
+  // The browser checks the name first (the form's pattern)…
+  await page.click('text=Create topic');
+  assert.equal(await page.evaluate('document.getElementById("name").validity.patternMismatch'), true);
+  assert.equal(page.url(), `${base}/topics`);
+  // …and the console checks it again when a client skips that.
+  await page.evaluate('document.querySelector("form.card").noValidate = true');
   await page.click('text=Create topic');
   assert.match((await page.textContent('.notice.error')) ?? '', /not accepted by Kafka/);
   await page.fill('#name', TOPIC);
