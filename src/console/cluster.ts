@@ -2,6 +2,7 @@ import type { Admin, Consumer } from '@platformatic/kafka';
 import { createAdmin } from '../kafka/admin-session.ts';
 import type { ConnectionConfig } from '../kafka/client.ts';
 import { createConsumer } from '../kafka/clients.ts';
+import { type LogDirUsage, logDirUsage } from '../kafka/log-dirs.ts';
 import { SnapshotCache } from '../kafka/snapshot-cache.ts';
 import type { ClusterSnapshot } from '../model/cluster-snapshot.ts';
 
@@ -23,6 +24,8 @@ export class ConsoleCluster {
   readonly connection: ConnectionConfig;
   readonly cache: SnapshotCache;
   readonly #lag = new Map<string, LagPoint[]>();
+  /** Log directory usage, read after each collection (the overview shows it without waiting on Kafka). */
+  logDirs: LogDirUsage[] | undefined;
   #admin: Promise<Admin> | undefined;
   #consumer: Promise<Consumer> | undefined;
 
@@ -34,7 +37,16 @@ export class ConsoleCluster {
       lagSeconds: options.lagSeconds ?? true,
       ...(options.log ? { log: options.log } : {}),
       onCollected: (snapshot) => {
-        if (snapshot) this.#recordLag(snapshot);
+        if (!snapshot) return;
+        this.#recordLag(snapshot);
+        void this.admin()
+          .then((admin) => logDirUsage(admin))
+          .then(
+            (dirs) => {
+              this.logDirs = dirs;
+            },
+            () => undefined,
+          );
       },
     });
   }

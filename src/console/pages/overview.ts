@@ -6,7 +6,7 @@ import type { ClusterSnapshot } from '../../model/cluster-snapshot.ts';
 import { isUnderMinIsr, isUnderReplicated } from '../../model/partition-health.ts';
 import type { ConsoleEnv } from '../layout.ts';
 import type { ConsoleCluster } from '../cluster.ts';
-import { html, type Html } from '../html.ts';
+import { formatBytes, html, type Html } from '../html.ts';
 import { notice, page } from '../layout.ts';
 
 /** How hints read in the console: settings and actions as the CLI would spell them (users copy them). */
@@ -53,6 +53,8 @@ export function overviewRoutes(cluster: ConsoleCluster): Hono<ConsoleEnv> {
     const s = cluster.snapshot;
     if (!s) return c.html(page(view, 'Overview', freshness(cluster)).text);
     const health = partitionHealth(s);
+    const leaders = new Map<number, number>();
+    for (const t of s.topics) for (const p of t.partitions) leaders.set(p.leader, (leaders.get(p.leader) ?? 0) + 1);
     const q = s.quorum;
     const body = html`${freshness(cluster)}
 <section aria-labelledby="h-cluster"><h2 id="h-cluster">Cluster</h2>
@@ -64,8 +66,18 @@ export function overviewRoutes(cluster: ConsoleCluster): Hono<ConsoleEnv> {
 <li class="${health.underReplicated > 0 ? 'bad' : 'good'}"><strong>${health.underReplicated}</strong> under-replicated</li>
 <li class="${health.underMinIsr > 0 ? 'bad' : 'good'}"><strong>${health.underMinIsr}</strong> under min ISR</li></ul></section>
 <section aria-labelledby="h-brokers"><h2 id="h-brokers">Brokers</h2>
-<table><thead><tr><th scope="col">Id</th><th scope="col">Host</th><th scope="col">Port</th><th scope="col">Rack</th><th scope="col">Leader of</th></tr></thead><tbody>
-${s.brokers.map((b) => html`<tr><td><a href="/brokers/${b.id}">${b.id}</a>${b.id === s.controllerId ? ' (controller)' : ''}</td><td>${b.host}</td><td>${b.port}</td><td>${b.rack ?? '—'}</td><td>${s.topics.reduce((n, t) => n + t.partitions.filter((p) => p.leader === b.id).length, 0)}</td></tr>`)}
+<table><thead><tr><th scope="col">Id</th><th scope="col">Host</th><th scope="col">Port</th><th scope="col">Rack</th><th scope="col">Leader of</th><th scope="col">Log dirs (used of total)</th></tr></thead><tbody>
+${s.brokers.map(
+  (b) =>
+    html`<tr><td><a href="/brokers/${b.id}">${b.id}</a>${b.id === s.controllerId ? ' (controller)' : ''}</td><td>${b.host}</td><td>${b.port}</td><td>${b.rack ?? '—'}</td><td>${leaders.get(b.id) ?? 0}</td><td>${
+      cluster.logDirs
+        ?.filter((d) => d.broker === b.id)
+        .map(
+          (d) =>
+            html`<div>${d.dir}: ${formatBytes(d.totalBytes - d.usableBytes)} of ${formatBytes(d.totalBytes)} (${d.totalBytes > 0 ? Math.round((100 * (d.totalBytes - d.usableBytes)) / d.totalBytes) : 0}%)</div>`,
+        ) ?? '—'
+    }</td></tr>`,
+)}
 </tbody></table></section>
 <section aria-labelledby="h-quorum"><h2 id="h-quorum">Controller quorum</h2>
 ${

@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { KafkaplaneError } from '../../errors.ts';
+import { partitionSizes } from '../../kafka/log-dirs.ts';
 import { alterTopic, createTopic, deleteTopics, type DescribedTopic, describeTopics } from '../../kafka/topics.ts';
 import type { ConsoleEnv } from '../layout.ts';
 import type { ConsoleCluster } from '../cluster.ts';
 import { checkTopicName, configEdits, configLines, field, type Form, pageOf, wholeNumber } from '../forms.ts';
-import { html, type Html } from '../html.ts';
+import { formatBytes, html, type Html } from '../html.ts';
 import { csrfField, notice, page, type View } from '../layout.ts';
 import { failed, failureStatus, failureText } from './common.ts';
 import { freshness } from './overview.ts';
@@ -84,6 +85,11 @@ ${
     const cached = cluster.snapshot?.topics.find((t) => t.name === name);
     const offsets = new Map(cached?.partitions.map((p) => [p.partition, p]) ?? []);
     const editable = topic.configs.filter((cfg) => !cfg.sensitive);
+    const sizes = await partitionSizes(
+      await cluster.admin(),
+      name,
+      topic.partitions.map((p) => p.partition),
+    ).catch(() => new Map<number, number>());
     return page(
       { ...view, path: '/topics' },
       `Topic ${name}`,
@@ -91,10 +97,10 @@ ${
 <p><a href="/topics/${encodeURIComponent(name)}/messages">Browse messages</a>${view.readOnly ? '' : html` · <a href="/topics/${encodeURIComponent(name)}/messages#produce">Produce a record</a>`}</p>
 <dl class="facts"><dt>Id</dt><dd>${topic.id}</dd><dt>Partitions</dt><dd>${topic.partitions.length}</dd><dt>Replication factor</dt><dd>${topic.replicationFactor}</dd><dt>min.insync.replicas</dt><dd>${topic.minIsr}</dd></dl>
 <section aria-labelledby="h-partitions"><h2 id="h-partitions">Partitions</h2>
-<table><thead><tr><th scope="col">Partition</th><th scope="col">Leader</th><th scope="col">Replicas</th><th scope="col">In sync</th><th scope="col">Start offset</th><th scope="col">End offset</th></tr></thead><tbody>
+<table><thead><tr><th scope="col">Partition</th><th scope="col">Leader</th><th scope="col">Replicas</th><th scope="col">In sync</th><th scope="col">Start offset</th><th scope="col">End offset</th><th scope="col">Size</th></tr></thead><tbody>
 ${topic.partitions.map((p) => {
   const o = offsets.get(p.partition);
-  return html`<tr><td>${p.partition}</td><td>${p.leader}</td><td>${p.replicas.join(', ')}</td><td class="${p.isr.length < p.replicas.length ? 'bad' : ''}">${p.isr.join(', ')}</td><td>${o?.oldest ?? '—'}</td><td>${o?.newest ?? '—'}</td></tr>`;
+  return html`<tr><td>${p.partition}</td><td>${p.leader}</td><td>${p.replicas.join(', ')}</td><td class="${p.isr.length < p.replicas.length ? 'bad' : ''}">${p.isr.join(', ')}</td><td>${o?.oldest ?? '—'}</td><td>${o?.newest ?? '—'}</td><td>${sizes.has(p.partition) ? formatBytes(sizes.get(p.partition)!) : '—'}</td></tr>`;
 })}
 </tbody></table></section>
 <section aria-labelledby="h-configs"><h2 id="h-configs">Configs</h2>
