@@ -127,7 +127,7 @@ test('produce a record with a key, a header and a partition; kcat reads it back'
   await page.fill('#p-value', '{"order":42,"items":["a","b"]}');
   await page.fill('#p-headers', 'source=console');
   await page.fill('#p-partition', '1');
-  await page.click('text=Produce');
+  await page.click('form[method=post][action$="/messages"] button[type=submit]');
   await page.waitForURL(/produced=/);
   const r = await runKcat(['-C', '-b', cluster.bootstrap, '-t', TOPIC, '-p', '1', '-o', 'beginning', '-e', '-f', '%k|%s|%h\n']);
   assert.equal(r.code, 0, r.stderr);
@@ -224,8 +224,8 @@ test('overview and brokers pages: accessible; keyboard reaches the skip link, th
   assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Overview');
   await page.focus('#q');
   await page.keyboard.type(TOPIC);
-  await page.keyboard.press('Enter');
-  await page.waitForURL(/q=web-orders/);
+  await Promise.all([page.waitForResponse((r) => r.url().includes('q=web-orders') && r.request().isNavigationRequest()), page.keyboard.press('Enter')]);
+  await page.waitForLoadState();
   assert.equal(await page.locator('#topic-list tbody tr').count(), 1);
 });
 
