@@ -55,7 +55,8 @@ export async function browsePartition(consumer: Consumer, request: BrowseRequest
           if (record.offset < position || record.offset >= request.until) return undefined;
           scanned++;
           position = record.offset + 1n;
-          if (!request.match || request.match(record)) records.push(record);
+          // forEachRecord reuses one object: keep a copy.
+          if (!request.match || request.match(record)) records.push({ ...record });
           if (records.length >= request.limit) full = true;
           else if (scanned >= request.scanLimit) full = true;
           return full ? false : undefined;

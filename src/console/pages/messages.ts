@@ -148,7 +148,9 @@ ${read.records.length > 0 ? recordsTable(read.records, q.format) : html`<p>No re
     }
     const done = c.req.query('produced');
     return c.html(
-      page(view, `Messages of ${topic}`, html`${done ? notice('ok', html`Record produced: ${done}.`) : ''}${form(view, topic, partitions, q)}<section aria-label="Records">${result}</section>`).text,
+      page(view, `Messages of ${topic}`, html`${done ? notice('ok', html`Record produced: ${done}.`) : ''}${form(view, topic, partitions, q)}<section aria-label="Records">${result}</section>`, {
+        scripts: ['/assets/console.js'],
+      }).text,
     );
   });
 
