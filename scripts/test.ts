@@ -1,5 +1,6 @@
 // The one test command (`npm test`): installs what the tests need, then runs every test, unit and integration.
 //   - kcat (Debian package) — a Kafka client nobody here wrote
+//   - chromium (Debian package) — the browser the console's tests drive (playwright-core, no browser download)
 //   - a JDK and Maven (Debian packages) when missing; Prometheus and promtool (Debian package)
 //   - busybox (Debian package) — the shell and tools of the official apache/kafka image, for the rendered entrypoint
 //   - the Kafka jars of the default version (Maven Central, checksummed, cached per user)
@@ -54,6 +55,8 @@ const onlyNode = process.argv.includes('--node');
 ensureDebianPackage('busybox', 'busybox');
 if (!onlyUnit && !onlyNode) {
   ensureDebianPackage('kcat', 'kcat');
+  // Chromium: the console's browser tests (test/integration/browser/) drive it with playwright-core.
+  ensureDebianPackage('chromium', 'chromium');
   // A JDK runs Kafka, its tools and keytool (TLS tests) and compiles the Strimzi model check; Maven fetches jars for it.
   ensureDebianPackage('javac', 'openjdk-17-jdk-headless');
   ensureDebianPackage('mvn', 'maven');

@@ -51,6 +51,11 @@ const byValue = (table: Record<string, number>) => Object.fromEntries(Object.ent
 
 /** Every ACL binding of one principal, as Kafka reports them. */
 export async function principalAcls(admin: Admin, principal: string): Promise<AclBinding[]> {
+  return listAcls(admin, principal);
+}
+
+/** Every ACL binding (of one principal, or of all with null), as Kafka reports them. */
+export async function listAcls(admin: Admin, principal: string | null): Promise<AclBinding[]> {
   const { AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes } = await loadKafka();
   const RESOURCE_NAMES = byValue(ResourceTypes);
   const OPERATION_NAMES = byValue(AclOperations);
@@ -90,6 +95,18 @@ export async function deleteAcls(admin: Admin, bindings: readonly AclBinding[]):
   if (bindings.length === 0) return;
   const lib = await loadKafka();
   await admin.deleteAcls({ filters: bindings.map((b) => toKafka(lib, b)) });
+}
+
+/** Every user with a SCRAM credential and its mechanisms (one DescribeUserScramCredentials for all users). */
+export async function listScramUsers(admin: Admin): Promise<{ user: string; mechanisms: string[] }[]> {
+  const { describeUserScramCredentialsV0 } = await loadKafka();
+  const connection = await brokerConnection(admin);
+  const response = await describeUserScramCredentialsV0.api.async(connection, null);
+  const names: Record<number, string> = { 1: 'SCRAM-SHA-256', 2: 'SCRAM-SHA-512' };
+  return response.results
+    .filter((r) => r.errorCode === 0)
+    .map((r) => ({ user: r.user, mechanisms: r.credentialInfos.map((c) => names[c.mechanism] ?? String(c.mechanism)) }))
+    .sort((a, b) => (a.user < b.user ? -1 : 1));
 }
 
 /** The users among `names` that have a SCRAM-SHA-512 credential (one DescribeUserScramCredentials request). */

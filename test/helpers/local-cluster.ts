@@ -112,6 +112,9 @@ export const TEST_PORTS = {
   toolbox: 31092,
   cliKilled: 30092,
   operator: 27092,
+  /** The console's browser test (test/integration/browser/); its HTTP ports are consoleHttp..consoleHttp+9. */
+  console: 12092,
+  consoleHttp: 12080,
 } as const;
 
 /** Live JVMs of a state directory's nodes: every node's command line carries -Dkafkaplane.node=<its dir>. */

@@ -40,6 +40,23 @@ export const SERVICES: CommandDeclaration<unknown, unknown>[] = [
     printer: () => import('../print/services.ts').then((m) => m.exporterPrinter),
   }),
   command({
+    name: 'console',
+    description: 'the web console (topics, messages, consumer groups, brokers) served by this process; login required unless --no-auth on loopback',
+    options: [
+      ...connectionOptions(),
+      option('--listen <host:port>', 'where to serve the console', { default: '127.0.0.1:8080' }),
+      option('--no-auth', 'no login (only on a loopback address)'),
+      option('--users-file <file>', 'users allowed to log in: user:scrypt$… lines (make one with --hash-password); without it a random admin password is printed once'),
+      option('--read-only', 'show everything, change nothing'),
+      option('--audit-log <file>', 'where every change is recorded (JSON lines; "-" for stderr)', { default: 'console-audit.jsonl' }),
+      option('--session-secret-file <file>', 'a secret (16+ bytes) that signs sessions, so they survive a restart'),
+      option('--refresh-interval <seconds>', 'seconds between collections of the cached cluster snapshot', { parse: seconds('--refresh-interval', 1, 3600), default: 10 }),
+      option('--hash-password <user>', 'print a users-file line for <user> with the password read from stdin, then exit'),
+    ],
+    run: async () => (await import('../commands/console.ts')).consoleCommand,
+    printer: () => import('../print/services.ts').then((m) => m.consolePrinter),
+  }),
+  command({
     name: 'operator run',
     description: 'the operator: KafkaTopic and KafkaUser resources → Kafka (from a pod, or from a laptop with --kafka-bootstrap) until SIGTERM',
     options: [

@@ -1,0 +1,117 @@
+// The kafkaplane console at scale (npm run bench:console): a cluster with 10,000 partitions and 500 consumer groups,
+// the console run as users run it (the real binary), measured from outside:
+//
+//   time to first byte   p50/p95 of GET /topics and GET /groups (first page, served from the cached snapshot)
+//                        and of a topic search (GET /topics?q=…)                                  target p95 ≤ 300 ms
+//   memory               the console process's RSS after the collections and the requests        target ≤ 150 MB
+//
+// Options: --partitions N (default 10000), --groups N (default 500), --requests N (default 100), --json FILE.
+// The console runs with --no-auth on loopback (a session check is one HMAC; it does not change the numbers).
+import { readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { createAdmin } from '../src/kafka/admin-session.ts';
+import { clusterMetadata } from '../src/kafka/topics.ts';
+import { startTestCluster, TEST_PORTS, testClusterSpec } from '../test/helpers/local-cluster.ts';
+import { httpGet, startService } from '../test/helpers/service.ts';
+
+const { values } = parseArgs({
+  options: { partitions: { type: 'string', default: '10000' }, groups: { type: 'string', default: '500' }, requests: { type: 'string', default: '100' }, json: { type: 'string' } },
+});
+const PARTITIONS = Number(values.partitions);
+const GROUPS = Number(values.groups);
+const TOPICS = Math.max(1, Math.round(PARTITIONS / 100));
+const log = (m: string) => process.stderr.write(`[bench:console] ${m}\n`);
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+log(
+  `load average at start ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+const cluster = await startTestCluster(testClusterSpec('bench-console', ''), { portBase: TEST_PORTS.console, heap: '768m', log });
+const results: Record<string, unknown> = { partitions: PARTITIONS, groups: GROUPS };
+try {
+  const admin = await createAdmin({ bootstrap: cluster.bootstrap.split(','), timeoutMs: 120_000 });
+  const topics = Array.from({ length: TOPICS }, (_, i) => `bench-${String(i).padStart(4, '0')}`);
+  log(`creating ${TOPICS} topics × ${Math.round(PARTITIONS / TOPICS)} partitions (RF 1)…`);
+  for (let i = 0; i < topics.length; i += 20) await admin.createTopics({ topics: topics.slice(i, i + 20), partitions: Math.round(PARTITIONS / TOPICS), replicas: 1 });
+  for (let i = 0; i < 600; i++) {
+    const md = await clusterMetadata(admin);
+    const ready = md.topics
+      .filter((t) => t.name.startsWith('bench-'))
+      .flatMap((t) => t.partitions)
+      .filter((p) => p.leader >= 0).length;
+    if (ready >= PARTITIONS) break;
+    if (i % 10 === 0) log(`${ready}/${PARTITIONS} partitions have a leader…`);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  log(`committing offsets for ${GROUPS} groups (each on the 100 partitions of one topic)…`);
+  for (let g = 0; g < GROUPS; g++) {
+    const topic = topics[g % topics.length]!;
+    const partitionOffsets = Array.from({ length: Math.round(PARTITIONS / TOPICS) }, (_, partition) => ({ partition, offset: 0n }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.alterConsumerGroupOffsets({ groupId: `bench-group-${g}`, topics: [{ name: topic, partitionOffsets }] });
+        break;
+      } catch (error) {
+        if (attempt >= 120) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+  await admin.close();
+
+  log('starting the console…');
+  const { service } = await startService(
+    ['console', '--bootstrap', cluster.bootstrap, '--timeout', '120', '--listen', `127.0.0.1:${TEST_PORTS.consoleHttp + 1}`, '--no-auth', '--refresh-interval', '10', '--audit-log', '-'],
+    /kafkaplane console: (http:\/\/\S+)/,
+    { timeoutMs: 120_000 },
+  );
+  try {
+    const url = `http://127.0.0.1:${TEST_PORTS.consoleHttp + 1}`;
+    // Wait for the first collection: the groups page lists them.
+    for (let i = 0; i < 600; i++) {
+      const body = (await httpGet(`${url}/groups`, 60_000)).body;
+      if (new RegExp(`${GROUPS} groups?;`).test(body)) break;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    const measure = async (path: string) => {
+      const ttfb: number[] = [];
+      for (let i = 0; i < Number(values.requests); i++) ttfb.push((await timedGet(`${url}${path}`)).firstByteMs);
+      ttfb.sort((a, b) => a - b);
+      return { p50: pct(ttfb, 50), p95: pct(ttfb, 95), max: ttfb.at(-1) };
+    };
+    const pages: Record<string, unknown> = {};
+    for (const path of ['/topics', '/groups', '/topics?q=bench-00', '/groups?q=group-4', '/']) {
+      pages[path] = await measure(path);
+      log(`${path}: first byte ${JSON.stringify(pages[path], (_k, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(1)) : v))} ms`);
+    }
+    const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${service.child.pid}/status`, 'utf8'))?.[1]) / 1024;
+    log(`console RSS ${rss.toFixed(0)} MiB`);
+    Object.assign(results, { firstByteMs: pages, rssMiB: rss, loadAverageAtEnd: loadavg() });
+  } finally {
+    await service.stop();
+  }
+} finally {
+  await cluster.stop();
+}
+process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
+
+/** One GET: when the first byte and the last byte arrived. */
+function timedGet(url: string): Promise<{ firstByteMs: number; totalMs: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = http.get(url, (res) => {
+      let first: number | undefined;
+      res.on('data', () => {
+        first ??= performance.now() - started;
+      });
+      res.on('end', () => resolve({ firstByteMs: first ?? performance.now() - started, totalMs: performance.now() - started }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,111 @@
+import type { Admin, Consumer } from '@platformatic/kafka';
+import { errorMessage } from '../errors.ts';
+import type { ClusterSnapshot } from '../model/cluster-snapshot.ts';
+import { createAdmin } from './admin-session.ts';
+import type { ConnectionConfig } from './client.ts';
+import { createConsumer } from './clients.ts';
+import { connectionError, isConnectionFailure } from './errors.ts';
+import { SnapshotCollector } from './snapshot.ts';
+
+export interface SnapshotCacheOptions {
+  connection: ConnectionConfig;
+  intervalMs: number;
+  lagSeconds: boolean;
+  log?: (message: string) => void;
+  onCollected?: (snapshot: ClusterSnapshot | undefined, error: string | undefined) => void;
+}
+
+/**
+ * The one cached cluster snapshot (SnapshotCollector) refreshed on an interval, for readers that must never wait on
+ * Kafka (the console's list pages). `refresh()` collects now (after a change made through the console) and shares a
+ * collection already running. A failed collection keeps the last good snapshot and says why in `lastError`.
+ */
+export class SnapshotCache {
+  readonly #o: SnapshotCacheOptions;
+  readonly #collector = new SnapshotCollector();
+  #admin: Admin | undefined;
+  #consumer: Consumer | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #stopped = false;
+  #last: ClusterSnapshot | undefined;
+  #lastError: string | undefined;
+
+  constructor(options: SnapshotCacheOptions) {
+    this.#o = options;
+  }
+
+  get snapshot(): ClusterSnapshot | undefined {
+    return this.#last;
+  }
+
+  get lastError(): string | undefined {
+    return this.#lastError;
+  }
+
+  start(): void {
+    void this.#loop();
+  }
+
+  /** Collects now (or joins the collection under way) and resolves when it ended. */
+  refresh(): Promise<void> {
+    this.#running ??= this.#collect().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running?.catch(() => undefined);
+    await this.#closeClients();
+  }
+
+  async #collect(): Promise<void> {
+    try {
+      this.#admin ??= await createAdmin(this.#o.connection);
+      if (this.#o.lagSeconds) this.#consumer ??= await createConsumer(this.#o.connection, `kafkaplane-console-${process.pid}`, { clientId: 'kafkaplane-console' });
+      const snapshot = await withDeadline(this.#collector.collect(this.#admin, this.#consumer, { lagSeconds: this.#o.lagSeconds }), Math.max(this.#o.intervalMs * 2, 30_000));
+      if (this.#lastError !== undefined && this.#last === undefined) this.#o.log?.('collection works');
+      this.#last = snapshot;
+      this.#lastError = snapshot.errors.length > 0 ? snapshot.errors.map((e) => `${e.part}: ${e.message}`).join('; ') : undefined;
+      this.#o.onCollected?.(snapshot, undefined);
+    } catch (error) {
+      const message = isConnectionFailure(error) ? connectionError(this.#o.connection, error).message : errorMessage(error);
+      if (message !== this.#lastError) this.#o.log?.(`collection failed (showing the last data): ${message}`);
+      this.#lastError = message;
+      await this.#closeClients();
+      this.#o.onCollected?.(undefined, message);
+    }
+  }
+
+  async #loop(): Promise<void> {
+    while (!this.#stopped) {
+      const started = Date.now();
+      await this.refresh();
+      if (this.#stopped) return;
+      await new Promise<void>((resolve) => {
+        this.#timer = setTimeout(resolve, Math.max(0, this.#o.intervalMs - (Date.now() - started)));
+      });
+    }
+  }
+
+  async #closeClients(): Promise<void> {
+    const admin = this.#admin;
+    const consumer = this.#consumer;
+    this.#admin = undefined;
+    this.#consumer = undefined;
+    await Promise.all([admin?.close().catch(() => undefined), consumer?.close(true).catch(() => undefined)]);
+  }
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no complete answer from Kafka within ${Math.round(ms / 1000)} s`)), ms);
+    }),
+  ]);
+}
