@@ -1,5 +1,7 @@
-// Writes RELIABILITY.md from the figures the fault scenarios recorded (test/integration/reliability/faults.test.ts
-// appends every run to test-results/reliability.json). Run the scenarios (npm run test:reliability), then this.
+// Writes RELIABILITY.md from the figures the fault scenarios recorded (test/integration/reliability/faults.test.ts and
+// the dedicated topology's controller failover in test/integration/kafka/local-dedicated.test.ts append every run to
+// test-results/reliability.json, through test/helpers/reliability.ts). Run the scenarios (npm run test:reliability),
+// then this.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +29,9 @@ const lines = [
   'Every row is a recorded run of a fault scenario (`npm run test:reliability`, test/integration/reliability/faults.test.ts) on',
   'a local 3-node cluster (real Kafka JVMs, RF 3, min.insync.replicas 2, 6 partitions) while `kafkaplane perf verify` ran',
   'the checked workload through it: sequence-numbered records, acks=all, idempotent, keyed over every partition, read',
-  'back. **lost** counts records Kafka acknowledged and nobody could read afterwards; it must be 0. Written by',
+  'back. The active controller killed with kill -9 runs on the dedicated topology instead (3 controllers, 3 brokers;',
+  'test/integration/kafka/local-dedicated.test.ts). **lost** counts records Kafka acknowledged and nobody could read',
+  'afterwards; it must be 0. Written by',
   '`node scripts/reliability-report.ts` from test-results/reliability.json — not typed by hand.',
   '',
   '**out of order** counts records read after a record with a higher sequence number in the same partition. The',
