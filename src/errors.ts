@@ -160,7 +160,8 @@ export type Setting =
   | 'maxDisk'
   | 'brokerNetwork'
   | 'kubeconfig'
-  | 'kafkaBootstrap';
+  | 'kafkaBootstrap'
+  | 'strimziVersion';
 
 /** Something a hint asks the user to run; the CLI spells it as a kafkaplane command. */
 export type Action =

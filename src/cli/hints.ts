@@ -29,6 +29,7 @@ const FLAGS: Record<Setting, string> = {
   brokerNetwork: '--broker-network',
   kubeconfig: '--kubeconfig',
   kafkaBootstrap: '--kafka-bootstrap',
+  strimziVersion: '--strimzi-version',
 };
 
 /** The commands hints ask the user to run. */

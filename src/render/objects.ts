@@ -39,6 +39,8 @@ export interface RenderInput {
    * DESIGN.md) and applies cluster-wide dynamic broker configs without one, so they stay out of the config hash.
    */
   mode?: 'kubectl' | 'operator';
+  /** The Strimzi release the strimzi format targets (src/render/strimzi-releases.ts; default DEFAULT_STRIMZI_VERSION). */
+  strimziVersion?: string;
 }
 
 /** Everything the Kubernetes renderers share, computed once from the input. */

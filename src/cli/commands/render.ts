@@ -13,6 +13,7 @@ export interface RenderFlags {
   outDir?: string;
   cluster?: string;
   namespace?: string;
+  strimziVersion?: string;
 }
 
 /**
@@ -142,6 +143,7 @@ export async function render(flags: RenderFlags, io: Io): Promise<RenderReport> 
       topics: spec.topics.filter((t) => mine(t.cluster)).map((t) => t.topic),
       users: spec.users.filter((u) => mine(u.cluster)).map((u) => u.user),
       ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
+      ...(flags.strimziVersion !== undefined ? { strimziVersion: flags.strimziVersion } : {}),
       source: flags.file,
     },
     flags.format,
