@@ -1,3 +1,4 @@
+import { imageReferenceProblem } from './image-reference.ts';
 import { z } from 'zod';
 import { dnsSubdomain, secretKeyRef } from './common.ts';
 
@@ -49,8 +50,14 @@ export const toleration = z.strictObject({
   tolerationSeconds: z.int().optional(),
 });
 
-const image = z.string().regex(/^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/, {
-  message: 'must be an image reference such as apache/kafka:4.1.2, registry.example.com/kafka:4.1.2 or apache/kafka@sha256:<64 hex digits>',
+const image = z.string().superRefine((ref, ctx) => {
+  const problem = imageReferenceProblem(ref);
+  if (problem !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${problem} (e.g. apache/kafka:4.1.2, registry.example.com:5000/team/kafka:4.1.2-RC1 or apache/kafka@sha256:<64 hex digits>)`,
+    });
+  }
 });
 
 export const kubernetesSpec = z.strictObject({
