@@ -193,7 +193,7 @@ test("rack awareness: an init container reads the node's zone from the Kubernete
     maxSkew: 1,
     topologyKey: 'topology.kubernetes.io/zone',
     whenUnsatisfiable: 'ScheduleAnyway',
-    labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'kafka', 'app.kubernetes.io/instance': 'data-on-eks', 'kafkaplane.io/pool': 'broker' } },
+    labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'kafka', 'kafkaplane.io/cluster': 'data-on-eks', 'kafkaplane.io/pool': 'broker' } },
   });
   const role = find(list, 'ClusterRole', 'kafkaplane-kafka-data-on-eks-rack');
   assert.equal(role.metadata.namespace, undefined, 'cluster-scoped');
@@ -638,4 +638,42 @@ test("the lag exporter: kafkaplane's by default, kafka_exporter selectable; a se
       c.args.every((a: string) => !/password/i.test(a)),
       `no password in ${c.image}'s arguments: ${c.args.join(' ')}`,
     );
+});
+
+test('selectors use kafkaplane’s own cluster label: the pods of a Bitnami release of the same name are not selected', () => {
+  const list = renderExample('seed-002-combined.yaml', 'yaml').objects as KubeObject[];
+  const name = find(list, 'StatefulSet').metadata.labels!['app.kubernetes.io/instance']!;
+  // What the Bitnami chart puts on its broker and controller pods (release "<name>").
+  const bitnamiPod = {
+    'app.kubernetes.io/name': 'kafka',
+    'app.kubernetes.io/instance': name,
+    'app.kubernetes.io/component': 'controller-eligible',
+    'app.kubernetes.io/part-of': 'kafka',
+    'app.kubernetes.io/managed-by': 'Helm',
+    'helm.sh/chart': 'kafka-32.4.3',
+  };
+  const ownPods = list.filter((o) => o.kind === 'StatefulSet').map((s) => (s.spec as any).template.metadata.labels as Record<string, string>);
+  const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+  const selectors: [string, Record<string, string>][] = [];
+  for (const o of list) {
+    const spec = o.spec as any;
+    if (o.kind === 'Service' && spec.selector?.['app.kubernetes.io/name'] === 'kafka') selectors.push([`Service/${o.metadata.name}`, spec.selector]);
+    if (o.kind === 'StatefulSet') selectors.push([`StatefulSet/${o.metadata.name}`, spec.selector.matchLabels]);
+    if (o.kind === 'PodDisruptionBudget') selectors.push([`PodDisruptionBudget/${o.metadata.name}`, spec.selector.matchLabels]);
+    if (o.kind === 'NetworkPolicy' && spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === 'kafka') selectors.push([`NetworkPolicy/${o.metadata.name}`, spec.podSelector.matchLabels]);
+  }
+  assert.ok(selectors.length >= 4, selectors.map(([n]) => n).join(', '));
+  for (const [what, selector] of selectors) {
+    assert.equal(selects(selector, bitnamiPod), false, `${what} would select the Bitnami release's pods: ${JSON.stringify(selector)}`);
+    assert.ok(
+      ownPods.some((labels) => selects(selector, labels)),
+      `${what} selects none of the cluster's own pods`,
+    );
+  }
+  // The volumeClaimTemplates keep their labels: a StatefulSet's volumeClaimTemplates cannot change either.
+  assert.deepEqual((find(list, 'StatefulSet').spec as any).volumeClaimTemplates[0].metadata.labels, {
+    'app.kubernetes.io/name': 'kafka',
+    'app.kubernetes.io/instance': name,
+    'kafkaplane.io/pool': 'dual',
+  });
 });

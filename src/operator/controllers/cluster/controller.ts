@@ -28,8 +28,9 @@ const CLUSTER_LABEL = 'kafkaplane.io/cluster';
 const BUSY_REQUEUE_MS = 5_000;
 const IDLE_REQUEUE_MS = 60_000;
 
+// kafkaplane's own cluster label, not app.kubernetes.io/instance: a Bitnami release of the same name sets that too.
 const keyOfInstance = (object: KubeObject): string[] => {
-  const instance = object.metadata.labels?.['app.kubernetes.io/instance'];
+  const instance = object.metadata.labels?.[CLUSTER_LABEL];
   return instance && object.metadata.namespace ? [`${object.metadata.namespace}/${instance}`] : [];
 };
 
@@ -41,8 +42,8 @@ const keyOfInstance = (object: KubeObject): string[] => {
 export const kafkaClusterController: Controller = {
   kind: 'KafkaCluster',
   watches: [
-    { kind: 'Pod', labelSelector: 'app.kubernetes.io/name=kafka', keysFor: keyOfInstance },
-    { kind: 'StatefulSet', labelSelector: 'app.kubernetes.io/name=kafka', keysFor: keyOfInstance },
+    { kind: 'Pod', labelSelector: `app.kubernetes.io/name=kafka,${CLUSTER_LABEL}`, keysFor: keyOfInstance },
+    { kind: 'StatefulSet', labelSelector: `app.kubernetes.io/name=kafka,${CLUSTER_LABEL}`, keysFor: keyOfInstance },
   ],
   reconcile: reconcileCluster,
 };
