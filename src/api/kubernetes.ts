@@ -67,6 +67,12 @@ export const kubernetesSpec = z.strictObject({
   imagePullSecrets: z.array(dnsSubdomain).default([]),
   /** The cluster's DNS domain; part of every advertised in-cluster address. */
   clusterDomain: dnsSubdomain.default('cluster.local'),
+  /**
+   * Name of the Service clients bootstrap from inside Kubernetes: `kafkaplane` → <cluster>-bootstrap, `strimzi` →
+   * <cluster>-kafka-bootstrap, the name Strimzi gives it (for clients and configs written for a Strimzi cluster).
+   * Changing it on a running cluster renames the Service: clients that use the old name lose it.
+   */
+  bootstrapServiceName: z.enum(['kafkaplane', 'strimzi']).default('kafkaplane'),
   serviceAccount: z
     .strictObject({
       /** Set false to use an existing ServiceAccount named `name`. */

@@ -534,11 +534,13 @@ test("security: a secured cluster's own listeners log in with a password from a 
   assert.equal(JSON.stringify(find(objects('{}'), 'StatefulSet')).includes('KAFKAPLANE_INTERNAL_PASSWORD'), false, 'an open cluster has no internal password');
 
   const open = renderKubernetes(input('listeners:\n  - {name: plain, port: 9092}\n  - {name: ext, port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}}}'));
-  assert.equal(open.warnings.length, 1);
+  assert.equal(open.warnings.length, 2);
+  assert.match(open.warnings[1]!, /advertise the IP of the Kubernetes node they run on \(status\.hostIP/);
   assert.match(open.warnings[0]!, /^spec\.listeners\[1\] \("ext", nodeport\) has no authentication: anyone who can reach its node ports can read and write every topic/);
   const exampleWarnings = renderKubernetes(renderInput(example('external-access.yaml'))).warnings;
-  assert.equal(exampleWarnings.length, 1, 'the example logs in on its external listeners');
-  assert.match(exampleWarnings[0]!, /create Secret edge-internal/);
+  assert.equal(exampleWarnings.length, 2, 'the example logs in on its external listeners');
+  assert.match(exampleWarnings[0]!, /\("nodeport", nodeport\): brokers 0, 1, 2 advertise the IP of the Kubernetes node/);
+  assert.match(exampleWarnings[1]!, /create Secret edge-internal/);
 
   const list = renderKubernetes(renderInput(example('external-access.yaml'))).objects;
   assert.deepEqual(
@@ -676,4 +678,37 @@ test('selectors use kafkaplane’s own cluster label: the pods of a Bitnami rele
     'app.kubernetes.io/instance': name,
     'kafkaplane.io/pool': 'dual',
   });
+});
+
+test('spec.kubernetes.bootstrapServiceName: strimzi names the bootstrap Service <cluster>-kafka-bootstrap, everywhere clients are told it; a clash is refused', () => {
+  const list = objects('kubernetes: {bootstrapServiceName: strimzi}');
+  const service = find(list, 'Service', 'demo-kafka-bootstrap');
+  assert.equal((service.spec as any).type ?? 'ClusterIP', 'ClusterIP');
+  assert.equal(list.filter((o) => o.kind === 'Service' && o.metadata.name === 'demo-bootstrap').length, 0);
+  const names = kubernetesNames(cluster('kubernetes: {bootstrapServiceName: strimzi}'), kubernetesSettings(cluster('kubernetes: {bootstrapServiceName: strimzi}').spec), 'kafka');
+  assert.equal(names.bootstrapAddress, 'demo-kafka-bootstrap.kafka.svc.cluster.local');
+  // The default stays <cluster>-bootstrap.
+  find(objects('version: 4.1.2'), 'Service', 'demo-bootstrap');
+  // An external listener named "kafka" would get the same Service name.
+  const clash = renderErrorProblems(() =>
+    objects('kubernetes: {bootstrapServiceName: strimzi}\nlisteners:\n  - {name: plain, port: 9092}\n  - {name: kafka, port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 30390}}}'),
+  );
+  assert.match(clash[0]!, /^spec\.listeners\[1\]\.name: its Service would be named demo-kafka-bootstrap, the name of the bootstrap Service/);
+});
+
+test('nodeport brokers that advertise status.hostIP are warned about; a host template or per-broker hosts silence it', () => {
+  const spec = (config: string) =>
+    `listeners:\n  - {name: plain, port: 9092}\n  - {name: ext, port: 9094, type: nodeport, authentication: scram-sha-512, configuration: {bootstrap: {nodePort: 30390}${config}}}`;
+  const hostIp = renderKubernetes(input(spec(''))).warnings.filter((w) => w.includes('status.hostIP'));
+  assert.equal(hostIp.length, 1);
+  assert.match(hostIp[0]!, /^spec\.listeners\[1\] \("ext", nodeport\): brokers 0, 1, 2 advertise the IP of the Kubernetes node they run on \(status\.hostIP/);
+  assert.deepEqual(
+    renderKubernetes(input(spec(', advertisedHostTemplate: "kafka-{nodeId}.example.com"'))).warnings.filter((w) => w.includes('status.hostIP')),
+    [],
+  );
+  const partly = renderKubernetes(input(spec(', brokers: [{broker: 0, advertisedHost: k0.example.com}]'))).warnings.filter((w) => w.includes('status.hostIP'));
+  assert.match(partly[0]!, /brokers 1, 2 advertise/);
+  // The template is what the brokers advertise.
+  const props = nodeProps(objects(spec(', advertisedHostTemplate: "kafka-{nodeId}.example.com"')), 1);
+  assert.match(props['advertised.listeners']!, /EXT:\/\/kafka-1\.example\.com:30392/);
 });
