@@ -1,4 +1,4 @@
-import { imageReferenceProblem } from './image-reference.ts';
+import { IMAGE_REFERENCE, IMAGE_REFERENCE_MAX_LENGTH, imageReferenceProblem } from './image-reference.ts';
 import { z } from 'zod';
 import { dnsSubdomain, secretKeyRef } from './common.ts';
 
@@ -50,15 +50,14 @@ export const toleration = z.strictObject({
   tolerationSeconds: z.int().optional(),
 });
 
-const image = z.string().superRefine((ref, ctx) => {
-  const problem = imageReferenceProblem(ref);
-  if (problem !== undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `${problem} (e.g. apache/kafka:4.1.2, registry.example.com:5000/team/kafka:4.1.2-RC1 or apache/kafka@sha256:<64 hex digits>)`,
-    });
-  }
-});
+// A regex (so the CRD's OpenAPI schema carries it as a pattern for the apiserver), whose message says why.
+const image = z
+  .string()
+  .regex(IMAGE_REFERENCE, {
+    error: (issue) =>
+      `${imageReferenceProblem(String(issue.input)) ?? 'is not an image reference'} (e.g. apache/kafka:4.1.2, registry.example.com:5000/team/kafka:4.1.2-RC1 or apache/kafka@sha256:<64 hex digits>)`,
+  })
+  .max(IMAGE_REFERENCE_MAX_LENGTH);
 
 export const kubernetesSpec = z.strictObject({
   /** Defaults to the official apache/kafka:<spec.version>. Pin a digest with "apache/kafka:4.1.2@sha256:…". */
