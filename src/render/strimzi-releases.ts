@@ -12,8 +12,8 @@ import { hint, setting } from '../errors.ts';
  * artifacts on Maven Central.
  *
  * Only releases that serve kafka.strimzi.io/v1beta2 with KRaft node pools as their main API: 0.46 removed ZooKeeper,
- * 0.49 deprecates v1beta2 in favour of v1, and 1.0 (the first with Kafka 4.1.1+ beyond 0.49's 4.1.1, e.g. 4.1.2)
- * serves only v1, which this format does not write.
+ * 0.49 deprecates v1beta2 in favour of v1 (not in the table: the CRDs and model classes the tests check are 0.48.0's),
+ * and 1.0, the first release with Kafka 4.1.2, serves only v1, which this format does not write.
  */
 export interface StrimziRelease {
   apiVersion: 'kafka.strimzi.io/v1beta2';
@@ -72,7 +72,7 @@ export function strimziReleaseFor(release: string, kafkaVersion: string, source:
           path: 'spec.version',
           document: `KafkaCluster "${cluster}"`,
           message: `Strimzi ${release} runs Kafka ${Object.keys(target.kafkaVersions).join(', ')} only; its operator would refuse Kafka ${kafkaVersion}${
-            others.length > 0 ? ` (Strimzi ${others.join(', ')} runs it)` : ' (no Strimzi release serving kafka.strimzi.io/v1beta2 runs it)'
+            others.length > 0 ? ` (Strimzi ${others.join(', ')} runs it)` : ` (none of the releases kafkaplane renders for, ${Object.keys(STRIMZI_RELEASES).join(', ')}, runs it)`
           }`,
         },
       ],
