@@ -167,7 +167,8 @@ export type Setting =
   | 'brokerNetwork'
   | 'kubeconfig'
   | 'kafkaBootstrap'
-  | 'namespace';
+  | 'namespace'
+  | 'strimziVersion';
 
 /** Something a hint asks the user to run; the CLI spells it as a kafkaplane command. */
 export type Action =

@@ -1,3 +1,4 @@
+import { IMAGE_REFERENCE, IMAGE_REFERENCE_MAX_LENGTH, imageReferenceProblem } from './image-reference.ts';
 import { z } from 'zod';
 import { dnsSubdomain, secretKeyRef } from './common.ts';
 import { podTemplate, toleration } from './pod-template.ts';
@@ -44,9 +45,14 @@ export const networkPeer = z
 
 export { toleration };
 
-const image = z.string().regex(/^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/, {
-  message: 'must be an image reference such as apache/kafka:4.1.2, registry.example.com/kafka:4.1.2 or apache/kafka@sha256:<64 hex digits>',
-});
+// A regex (so the CRD's OpenAPI schema carries it as a pattern for the apiserver), whose message says why.
+const image = z
+  .string()
+  .regex(IMAGE_REFERENCE, {
+    error: (issue) =>
+      `${imageReferenceProblem(String(issue.input)) ?? 'is not an image reference'} (e.g. apache/kafka:4.1.2, registry.example.com:5000/team/kafka:4.1.2-RC1 or apache/kafka@sha256:<64 hex digits>)`,
+  })
+  .max(IMAGE_REFERENCE_MAX_LENGTH);
 
 export const kubernetesSpec = z.strictObject({
   /** Defaults to the official apache/kafka:<spec.version>. Pin a digest with "apache/kafka:4.1.2@sha256:…". */
@@ -55,6 +61,12 @@ export const kubernetesSpec = z.strictObject({
   imagePullSecrets: z.array(dnsSubdomain).default([]),
   /** The cluster's DNS domain; part of every advertised in-cluster address. */
   clusterDomain: dnsSubdomain.default('cluster.local'),
+  /**
+   * Name of the Service clients bootstrap from inside Kubernetes: `kafkaplane` → <cluster>-bootstrap, `strimzi` →
+   * <cluster>-kafka-bootstrap, the name Strimzi gives it (for clients and configs written for a Strimzi cluster).
+   * Changing it on a running cluster renames the Service: clients that use the old name lose it.
+   */
+  bootstrapServiceName: z.enum(['kafkaplane', 'strimzi']).default('kafkaplane'),
   serviceAccount: z
     .strictObject({
       /** Set false to use an existing ServiceAccount named `name`. */

@@ -30,6 +30,7 @@ const FLAGS: Record<Setting, string> = {
   kubeconfig: '--kubeconfig',
   kafkaBootstrap: '--kafka-bootstrap',
   namespace: '--namespace',
+  strimziVersion: '--strimzi-version',
 };
 
 /** The commands hints ask the user to run. */

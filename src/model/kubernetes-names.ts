@@ -76,7 +76,7 @@ export function kubernetesNames(cluster: KafkaCluster, settings: KubernetesSpec,
   const domain = settings.clusterDomain;
   const sts = (pool: string) => fitName(`${c}-${pool}`, MAX_STATEFULSET_NAME);
   const pod = (node: Pick<ClusterNode, 'pool' | 'ordinal'>) => `${sts(node.pool)}-${node.ordinal}`;
-  const bootstrap = fitName(`${c}-bootstrap`);
+  const bootstrap = fitName(settings.bootstrapServiceName === 'strimzi' ? `${c}-kafka-bootstrap` : `${c}-bootstrap`);
   return {
     cluster: c,
     namespace,

@@ -1,4 +1,4 @@
-import { ProblemsError, type SpecProblem } from '../errors.ts';
+import { type Hint, ProblemsError, type SpecProblem } from '../errors.ts';
 
 /**
  * A valid spec that cannot be turned into the requested output (a nodeport listener without ports, a Strimzi-reserved
@@ -6,8 +6,8 @@ import { ProblemsError, type SpecProblem } from '../errors.ts';
  * output in memory and only the CLI writes files, after rendering succeeded.
  */
 export class RenderError extends ProblemsError {
-  constructor(source: string, what: string, problems: readonly SpecProblem[]) {
-    super('CANNOT_RENDER', `${source} cannot be rendered as ${what}`, problems, { hint: 'fix the fields named above in the spec; nothing was written' });
+  constructor(source: string, what: string, problems: readonly SpecProblem[], hint: Hint | string = 'fix the fields named above in the spec; nothing was written') {
+    super('CANNOT_RENDER', `${source} cannot be rendered as ${what}`, problems, { hint });
     this.name = 'RenderError';
   }
 }

@@ -3,6 +3,7 @@ import { type RenderedFile, renderKustomize } from './formats/kustomize.ts';
 
 export type { RenderedFile };
 import { renderStrimzi } from './formats/strimzi.ts';
+import { DEFAULT_STRIMZI_VERSION } from './strimzi-releases.ts';
 import { toMultiDocYaml, toYaml } from './formats/yaml.ts';
 import { renderKubernetes } from './kubernetes.ts';
 import { RenderError } from './errors.ts';
@@ -22,7 +23,8 @@ export interface RenderResult {
 
 function header(input: RenderInput, format: RenderFormat, namespace: string): string {
   const { cluster } = input;
-  return ` Rendered by \`kafkaplane render --format ${format}\` from KafkaCluster ${namespace}/${cluster.metadata.name} (Kafka ${cluster.spec.version}).\n Do not edit: change the spec and render again (docs/render.md).`;
+  const target = format === 'strimzi' ? `, for Strimzi ${input.strimziVersion ?? DEFAULT_STRIMZI_VERSION}` : '';
+  return ` Rendered by \`kafkaplane render --format ${format}\` from KafkaCluster ${namespace}/${cluster.metadata.name} (Kafka ${cluster.spec.version}${target}).\n Do not edit: change the spec and render again (docs/render.md).`;
 }
 
 /**

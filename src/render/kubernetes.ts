@@ -72,6 +72,21 @@ export function renderContext(input: RenderInput): RenderContext {
   }
 
   const names = kubernetesNames(cluster, settings, input.namespace);
+  // Strimzi's bootstrap name can be another Service's: the headless Service of a pool "kafka-bootstrap", or the
+  // bootstrap Service of an external listener named "kafka".
+  const taken = [
+    ...cluster.spec.nodePools.map((p, i) => [names.headlessService(p.name), `spec.nodePools[${i}].name`] as const),
+    ...plans.map((p) => [names.externalBootstrapService(p.listener.name), `spec.listeners[${p.index}].name`] as const),
+  ].find(([service]) => service === names.bootstrapService);
+  if (taken) {
+    throw new RenderError(input.source ?? 'the spec', 'Kubernetes manifests', [
+      {
+        path: taken[1],
+        document: `KafkaCluster "${cluster.metadata.name}"`,
+        message: `its Service would be named ${taken[0]}, the name of the bootstrap Service (spec.kubernetes.bootstrapServiceName: ${settings.bootstrapServiceName}); rename it or keep the default bootstrap name`,
+      },
+    ]);
+  }
   return {
     input,
     cluster,
@@ -129,6 +144,21 @@ export function externalListenerWarnings(cluster: RenderInput['cluster']): strin
   );
 }
 
+/**
+ * nodeport brokers without a host of their own advertise status.hostIP: the node's InternalIP, often a private VPC
+ * address that clients outside the VPC cannot reach (a pod cannot read its node's ExternalIP through the downward API).
+ */
+function nodeIpWarnings(ctx: RenderContext): string[] {
+  return ctx.external.flatMap((plan) => {
+    if (plan.type !== 'nodeport') return [];
+    const ids = [...plan.brokers.values()].filter((b) => b.host === undefined).map((b) => b.nodeId);
+    if (ids.length === 0) return [];
+    return [
+      `spec.listeners[${plan.index}] ("${plan.listener.name}", nodeport): broker${ids.length > 1 ? 's' : ''} ${ids.join(', ')} advertise the IP of the Kubernetes node ${ids.length > 1 ? 'they run' : 'it runs'} on (status.hostIP, the node's InternalIP — on most clouds a private address clients outside its network cannot reach). If clients connect through the nodes' external IPs or DNS names, set configuration.advertisedHostTemplate (e.g. "kafka-{nodeId}.example.com", a name resolving to the node of broker {nodeId}) or configuration.brokers[].advertisedHost`,
+    ];
+  });
+}
+
 /** Every Kubernetes object of one cluster, in the order `kubectl apply -f` should create them. Pure. */
 export function renderKubernetes(input: RenderInput): KubernetesRender {
   const ctx = renderContext(input);
@@ -165,7 +195,7 @@ export function renderKubernetes(input: RenderInput): KubernetesRender {
   }
   const topics = renderTopicsJob(ctx);
   if (topics.job) objects.push(topics.job);
-  return { objects, warnings: [...externalListenerWarnings(cluster), ...internalSecretNotice(ctx), ...topics.warnings, ...limitWarnings(ctx, input.previous)], context: ctx };
+  return { objects, warnings: [...externalListenerWarnings(cluster), ...nodeIpWarnings(ctx), ...internalSecretNotice(ctx), ...topics.warnings, ...limitWarnings(ctx, input.previous)], context: ctx };
 }
 
 /**

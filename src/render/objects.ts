@@ -54,6 +54,8 @@ export interface RenderInput {
   running?: RunningQuorum | undefined;
   /** The spec the running cluster was rendered from (`render --previous`): what a change cannot do is warned about. */
   previous?: PreviousSpec;
+  /** The Strimzi release the strimzi format targets (src/render/strimzi-releases.ts; default DEFAULT_STRIMZI_VERSION). */
+  strimziVersion?: string;
 }
 
 /** Everything the Kubernetes renderers share, computed once from the input. */
@@ -101,9 +103,31 @@ export function clusterLabels(ctx: Pick<RenderContext, 'names' | 'cluster'>, com
   return standardLabels(ctx, 'kafka', component);
 }
 
-/** Selects every Kafka node (pod) of the cluster, whatever its pool. */
+/**
+ * Selects every Kafka node (pod) of the cluster, whatever its pool: kafkaplane's own cluster label, which no other
+ * chart sets — `app.kubernetes.io/name=kafka,app.kubernetes.io/instance=<release>` alone is also what the Bitnami chart
+ * puts on its pods, so a Bitnami release of the same name in the namespace would be selected too. name=kafka keeps the
+ * cluster's other pods (kafka_exporter, the topics Job) out. Not `app.kubernetes.io/managed-by`: the operator sets it
+ * to kafkaplane-operator on the objects it applies. (Selectors of kafkaplane 0.1 renders: see docs/render.md,
+ * "Upgrading from name/instance selectors" — a StatefulSet's selector cannot change in place.)
+ */
 export function nodeSelectorLabels(names: KubernetesNames): Record<string, string> {
-  return { 'app.kubernetes.io/name': 'kafka', 'app.kubernetes.io/instance': names.cluster };
+  return { 'app.kubernetes.io/name': 'kafka', [CLUSTER_LABEL]: names.cluster };
+}
+
+/** nodeSelectorLabels as a label selector string, for list calls. */
+export function nodeSelector(names: KubernetesNames): string {
+  return Object.entries(nodeSelectorLabels(names))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+/**
+ * Labels of a pool's volumeClaimTemplate: unchanged from earlier renders, because a StatefulSet's
+ * volumeClaimTemplates cannot change either (the PVCs it made keep them).
+ */
+export function claimTemplateLabels(names: KubernetesNames, pool: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': 'kafka', 'app.kubernetes.io/instance': names.cluster, [POOL_LABEL]: pool };
 }
 
 export const POOL_LABEL = 'kafkaplane.io/pool';

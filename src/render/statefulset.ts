@@ -19,6 +19,7 @@ import {
   type KubeObject,
   POOL_LABEL,
   type RenderContext,
+  claimTemplateLabels,
   clusterLabels,
   meta,
   overrideFields,
@@ -221,7 +222,7 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
         ? {
             volumeClaimTemplates: [
               {
-                metadata: { name: 'data', labels: poolSelectorLabels(names, pool.name) },
+                metadata: { name: 'data', labels: claimTemplateLabels(names, pool.name) },
                 spec: {
                   accessModes: ['ReadWriteOnce'],
                   ...(pool.storage.class ? { storageClassName: pool.storage.class } : {}),

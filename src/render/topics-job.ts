@@ -1,3 +1,4 @@
+import { quotaValues } from '../ops/user-plan.ts';
 import { shortHash } from '../model/kubernetes-names.ts';
 import { brokers } from '../model/nodes.ts';
 import { kafkaTopicName } from '../api/kafka-topic.ts';
@@ -115,6 +116,15 @@ function topicPattern(name: string): string {
   return name.replaceAll('.', '\\.');
 }
 
+/**
+ * A KafkaUser's password Secret key as a docker compose secret: named `<Secret name>_<key>` ("_" is in neither a
+ * Secret name nor, here, ambiguous), read from ./secrets/<Secret name>/<key> beside the compose file — the layout of
+ * `kubectl get secret -o jsonpath` dumps and of a Secret mounted as a volume.
+ */
+export function composeUserSecret(ref: { name: string; key: string }): { name: string; file: string } {
+  return { name: `${ref.name}_${ref.key}`, file: `./secrets/${ref.name}/${ref.key}` };
+}
+
 /** The shell script that creates the topics, SCRAM credentials and ACLs (also the compose `topics` service's). */
 export function topicsScript(options: {
   topics: readonly KafkaTopic[];
@@ -122,7 +132,10 @@ export function topicsScript(options: {
   authorization: boolean;
   bootstrap: string;
   clusterName: string;
-  /** Whether passwords can come from Kubernetes Secrets (not in docker compose). */
+  /**
+   * Where the KafkaUsers' passwords come from: Kubernetes Secrets through env (true), or, in docker compose (false),
+   * compose secrets mounted as files (composeUserSecret: ./secrets/<Secret name>/<key> on the docker host).
+   */
   secrets: boolean;
   /**
    * The cluster's internal listeners authenticate: the script logs in as INTERNAL_USER with the password in
@@ -167,9 +180,10 @@ export function topicsScript(options: {
   const skipped: string[] = [];
   options.users.forEach((user, i) => {
     const ref = user.spec.authentication?.password?.valueFrom.secretKeyRef;
-    if (user.spec.authentication && ref && options.secrets) {
+    if (user.spec.authentication && ref) {
       const variable = `USER_PASSWORD_${i}`;
-      env.push({ name: variable, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
+      if (options.secrets) env.push({ name: variable, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
+      else lines.push(`${variable}=$(cat ${shellQuote(`/run/secrets/${composeUserSecret(ref).name}`)})`);
       // The password goes to kafka-configs.sh in a file (--add-config-file, mode 600 in the /tmp emptyDir), never
       // in an argument: the JVM's command line is visible to anyone who can run ps on the node.
       lines.push(
@@ -182,16 +196,23 @@ export function topicsScript(options: {
     } else if (user.spec.authentication) {
       skipped.push(user.metadata.name);
       warnings.push(
-        options.secrets
-          ? `KafkaUser "${user.metadata.name}": no spec.authentication.password.valueFrom.secretKeyRef, so the rendered Job cannot create its SCRAM credentials (render is reproducible and makes no random passwords); point it at a Secret holding the password`
-          : `KafkaUser "${user.metadata.name}": docker compose has no Secrets, so its SCRAM credentials are not created; add them with kafka-configs.sh --alter --add-config 'SCRAM-SHA-512=[password=…]'`,
+        `KafkaUser "${user.metadata.name}": no spec.authentication.password.valueFrom.secretKeyRef, so the rendered ${options.secrets ? 'Job' : 'topics service'} cannot create its SCRAM credentials (render is reproducible and makes no random passwords); point it at a Secret holding the password${
+          options.secrets ? '' : ' (docker compose mounts it from ./secrets/<Secret name>/<key>)'
+        }`,
       );
     }
     if (options.authorization) for (const command of aclCommands(user)) lines.push(`${command} >/dev/null`, 'acls=$((acls + 1))');
+    // Client quotas (spec.quotas): set as in the spec; like everything in this Job only added, never removed.
+    const quotas = Object.entries(quotaValues(user.spec.quotas));
+    if (quotas.length > 0) {
+      lines.push(
+        `"$bin/kafka-configs.sh" --bootstrap-server "$bootstrap" $auth --alter --entity-type users --entity-name ${shellQuote(user.metadata.name)} --add-config ${shellQuote(quotas.map(([k, v]) => `${k}=${v}`).join(','))} >/dev/null`,
+        `echo ${shellQuote(`kafkaplane: quotas of user ${user.metadata.name} set`)}`,
+      );
+    }
   });
   if (skipped.length > 0) {
-    const why = options.secrets ? 'their KafkaUsers name no password Secret' : 'docker compose has no Secrets';
-    lines.push(`warn ${shellQuote(`SCRAM credentials were NOT created for ${skipped.join(', ')}: ${why}`)}`);
+    lines.push(`warn ${shellQuote(`SCRAM credentials were NOT created for ${skipped.join(', ')}: their KafkaUsers name no password Secret`)}`);
   }
   const scramUsers = options.users.filter((u) => u.spec.authentication).length;
   lines.push(

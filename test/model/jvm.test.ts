@@ -21,6 +21,10 @@ test('heap: explicit wins on Kubernetes; local 512m unless the spec asks for les
   assert.equal(heapSize(pool('{name: a, roles: [broker, controller], replicas: 3, resources: {requests: {memory: 1.5Gi}}}'), 'kubernetes'), '768m');
   assert.equal(heapSize(pool('{name: a, roles: [broker, controller], replicas: 3, resources: {requests: {memory: 58Gi}}}'), 'kubernetes'), '6144m');
   assert.equal(heapSize(pool('{name: a, roles: [broker, controller], replicas: 3}'), 'kubernetes'), '1g');
+  // The request, not the limit: the pod is only sure of its request (the node may be full above it).
+  assert.equal(heapSize(pool('{name: a, roles: [broker, controller], replicas: 3, resources: {requests: {memory: 4Gi}, limits: {memory: 8Gi}}}'), 'kubernetes'), '2048m');
+  // A limit alone: Kubernetes sets the request to the limit, so half the limit is half the request.
+  assert.equal(heapSize(pool('{name: a, roles: [broker, controller], replicas: 3, resources: {limits: {memory: 8Gi}}}'), 'kubernetes'), '4096m');
   // `up --heap 1g` overrides both.
   const opts = jvmOptions(pool('{name: a, roles: [broker, controller], replicas: 3, jvm: {heap: 6g, options: ["-XX:+PrintFlagsFinal"]}}'), 'local', '1g');
   assert.deepEqual(opts.slice(0, 3), ['-Xms1g', '-Xmx1g', '-XX:+UseG1GC']);

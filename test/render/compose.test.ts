@@ -5,17 +5,20 @@
  * unique host ports — and that what each broker advertises is what its container publishes.
  */
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { parseProperties } from '../../src/model/properties-format.ts';
-import { renderCompose } from '../../src/render/formats/compose.ts';
+import { composeHealthcheck, renderCompose } from '../../src/render/formats/compose.ts';
 import { RenderError } from '../../src/render/errors.ts';
 import { parseSpec } from '../../src/api/load.ts';
 import { EXAMPLES, renderExample, renderInput } from '../helpers/render.ts';
 import { clusterYaml } from '../helpers/spec.ts';
 
 const TOP_LEVEL = new Set(['name', 'services', 'networks', 'volumes', 'configs', 'secrets']);
-const SERVICE_FIELDS = new Set(['image', 'hostname', 'command', 'environment', 'configs', 'secrets', 'volumes', 'ports', 'restart', 'stop_grace_period', 'depends_on']);
+const SERVICE_FIELDS = new Set(['image', 'hostname', 'command', 'environment', 'configs', 'secrets', 'volumes', 'ports', 'restart', 'stop_grace_period', 'depends_on', 'healthcheck']);
 
 function unescapedDollar(value: string): boolean {
   return /(^|[^$])\$([^$]|$)/.test(value.replaceAll('$$', ''));
@@ -54,8 +57,12 @@ for (const name of EXAMPLES) {
         assert.equal(published.get(p.published), undefined, `host port ${p.published} published twice`);
         published.set(p.published, service);
       }
-      for (const dep of Object.keys(s.depends_on ?? {})) assert.ok(dep in compose.services);
+      for (const [dep, d] of Object.entries<Record<string, string>>(s.depends_on ?? {})) {
+        assert.ok(dep in compose.services);
+        if (d.condition === 'service_healthy') assert.ok(compose.services[dep].healthcheck, `${service} waits for ${dep} to be healthy, which has no healthcheck`);
+      }
       if (s.environment?.KAFKAPLANE_NODE_ID !== undefined) {
+        assert.equal(s.healthcheck.test[0], 'CMD-SHELL', `${service} has a healthcheck`);
         const id = s.environment.KAFKAPLANE_NODE_ID;
         const props = parseProperties(compose.configs[`node-${id}-properties`].content.replaceAll('$$', '$'));
         assert.equal(props['node.id'], id);
@@ -101,4 +108,38 @@ test('compose: host ports of the first listener and of external listeners must n
     );
     return true;
   });
+});
+
+test('compose healthcheck: grep of the socket table finds a listening port under BusyBox sh, and not a closed one', async (t) => {
+  const busybox = execFileSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).trim();
+  const server = createServer().listen(0, '0.0.0.0');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  const port = (server.address() as AddressInfo).port;
+  const run = (p: number) => spawnSync(busybox, ['sh', '-c', (composeHealthcheck(p).test as string[])[1]!], { encoding: 'utf8' }).status;
+  assert.equal(run(port), 0, `port ${port} is listening`);
+  server.close();
+  await once(server, 'close');
+  assert.equal(run(port), 1, `port ${port} is closed`);
+  // On IPv6 too (/proc/net/tcp6).
+  const six = createServer().listen(0, '::');
+  await once(six, 'listening');
+  t.after(() => six.close());
+  assert.equal(run((six.address() as AddressInfo).port), 0);
+});
+
+test('compose: brokers and controllers get the same health rule as the pods; the topics service waits for healthy brokers and reads user passwords from compose secrets', () => {
+  const compose = renderExample('external-access.yaml', 'compose').objects as Record<string, any>;
+  const hex = (port: number) => `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  for (const [name, s] of Object.entries<Record<string, any>>(compose.services)) {
+    if (name === 'topics') continue;
+    const isBroker = name.startsWith('broker');
+    assert.ok(s.healthcheck.test[1].includes(hex(isBroker ? 9091 : 9090)), `${name}: ${s.healthcheck.test[1]}`);
+  }
+  const topics = compose.services.topics;
+  assert.ok(Object.values<Record<string, string>>(topics.depends_on).every((d) => d.condition === 'service_healthy'));
+  assert.deepEqual(topics.secrets.at(-1), { source: 'edge-client-password_password', target: '/run/secrets/edge-client-password_password' });
+  assert.deepEqual(compose.secrets['edge-client-password_password'], { file: './secrets/edge-client-password/password' });
+  assert.match(topics.command[2], /USER_PASSWORD_0=\$\$\(cat \/run\/secrets\/edge-client-password_password\)/);
+  assert.doesNotMatch(JSON.stringify(renderExample('external-access.yaml', 'compose').warnings), /no Secrets/);
 });

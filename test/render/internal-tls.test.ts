@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RenderError } from '../../src/render/errors.ts';
 import { renderFormat } from '../../src/render/index.ts';
+import { strimziInput } from '../helpers/render.ts';
 import { example } from '../helpers/spec.ts';
 
 const production = example('production.yaml');
@@ -15,6 +16,6 @@ test('spec.internalTls: yaml, kustomize and compose refuse it with the field nam
       format,
     );
   }
-  const strimzi = renderFormat(input, 'strimzi');
+  const strimzi = renderFormat(strimziInput(input), 'strimzi');
   assert.ok(strimzi.files[0]!.content.includes('kind: Kafka\n'));
 });

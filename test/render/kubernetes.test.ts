@@ -12,7 +12,7 @@ import { RenderError } from '../../src/render/errors.ts';
 import { kubernetesSettings } from '../../src/api/kubernetes.ts';
 import { parseSpec } from '../../src/api/load.ts';
 import { parse } from 'yaml';
-import { EXAMPLES, nodeFilesOf, renderExample, renderInput } from '../helpers/render.ts';
+import { EXAMPLES, nodeFilesOf, renderExample, renderInput, strimziInput } from '../helpers/render.ts';
 import { cluster, clusterYaml, example, problems } from '../helpers/spec.ts';
 
 const input = (spec: string, name = 'demo') => renderInput(parseSpec(clusterYaml(spec, name)));
@@ -196,7 +196,7 @@ test("rack awareness: an init container reads the node's zone from the Kubernete
     maxSkew: 1,
     topologyKey: 'topology.kubernetes.io/zone',
     whenUnsatisfiable: 'ScheduleAnyway',
-    labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'kafka', 'app.kubernetes.io/instance': 'data-on-eks', 'kafkaplane.io/pool': 'broker' } },
+    labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'kafka', 'kafkaplane.io/cluster': 'data-on-eks', 'kafkaplane.io/pool': 'broker' } },
   });
   const role = find(list, 'ClusterRole', 'kafkaplane-kafka-data-on-eks-rack');
   assert.equal(role.metadata.namespace, undefined, 'cluster-scoped');
@@ -418,7 +418,7 @@ test('strimzi: Kafka with KRaft node pools, node ids kept, listeners and users m
   assert.equal(find(list, 'KafkaNodePool', 'controller').metadata.annotations?.['strimzi.io/next-node-ids'], '[100-102]');
   const users = renderExample('topics-users.yaml', 'strimzi').objects as KubeObject[];
   assert.deepEqual((find(users, 'KafkaUser', 'orders-app').spec as any).authorization.acls[1].resource, { type: 'group', name: 'orders-', patternType: 'prefix' });
-  const problems = renderErrorProblems(() => renderFormat(input('listeners:\n  - {name: low, port: 9000}'), 'strimzi'));
+  const problems = renderErrorProblems(() => renderFormat(input('version: 4.1.0\nlisteners:\n  - {name: low, port: 9000}'), 'strimzi'));
   assert.match(problems[0]!, /^spec\.listeners\[0\]\.port: Strimzi listeners need a port of 9092 or more/);
 });
 
@@ -486,7 +486,7 @@ test('heap vs memory: a heap at or above 75% of the memory limit (or request) is
   const tiny = renderErrorProblems(() => objects(pool('{requests: {memory: 300Mi}}')));
   assert.match(tiny[0]!, /^spec\.nodePools\[0\]\.resources: the default heap of 256m is 85%/);
   assert.doesNotThrow(() => objects(pool('{requests: {memory: 4Gi}, limits: {memory: 4Gi}}', ', jvm: {heap: 2g}')));
-  const strimzi = renderErrorProblems(() => renderFormat(input(pool('{limits: {memory: 4Gi}}', ', jvm: {heap: 4g}')), 'strimzi'));
+  const strimzi = renderErrorProblems(() => renderFormat(strimziInput(input(pool('{limits: {memory: 4Gi}}', ', jvm: {heap: 4g}'))), 'strimzi'));
   assert.match(strimzi[0]!, /^spec\.nodePools\[0\]\.jvm\.heap: a heap of 4g is 100%/);
 });
 
@@ -519,7 +519,7 @@ test('resources: a pool without resources gets requests from its heap (not BestE
   assert.deepEqual(bigHeap, { requests: { cpu: '500m', memory: '6144Mi' } });
   const explicit = podSpec(find(objects('nodePools:\n  - {name: dual, roles: [broker, controller], replicas: 3, resources: {limits: {cpu: "2"}}}'), 'StatefulSet')).containers[0].resources;
   assert.deepEqual(explicit, { limits: { cpu: '2' } });
-  const pool = find(renderFormat(input('version: 4.1.2'), 'strimzi').objects as KubeObject[], 'KafkaNodePool');
+  const pool = find(renderFormat(input('version: 4.1.0'), 'strimzi').objects as KubeObject[], 'KafkaNodePool');
   assert.deepEqual((pool.spec as any).resources, { requests: { cpu: '500m', memory: '2048Mi' } });
 });
 
@@ -544,11 +544,13 @@ test("security: a secured cluster's own listeners log in with a password from a 
   assert.equal(JSON.stringify(find(objects('{}'), 'StatefulSet')).includes('KAFKAPLANE_INTERNAL_PASSWORD'), false, 'an open cluster has no internal password');
 
   const open = renderKubernetes(input('listeners:\n  - {name: plain, port: 9092}\n  - {name: ext, port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 31000}}}'));
-  assert.equal(open.warnings.length, 1);
+  assert.equal(open.warnings.length, 2);
+  assert.match(open.warnings[1]!, /advertise the IP of the Kubernetes node they run on \(status\.hostIP/);
   assert.match(open.warnings[0]!, /^spec\.listeners\[1\] \("ext", nodeport\) has no authentication: anyone who can reach its node ports can read and write every topic/);
   const exampleWarnings = notLimits(renderKubernetes(renderInput(example('external-access.yaml'))).warnings);
-  assert.equal(exampleWarnings.length, 1, 'the example logs in on its external listeners');
-  assert.match(exampleWarnings[0]!, /create Secret edge-internal/);
+  assert.equal(exampleWarnings.length, 2, 'the example logs in on its external listeners');
+  assert.match(exampleWarnings[0]!, /\("nodeport", nodeport\): brokers 0, 1, 2 advertise the IP of the Kubernetes node/);
+  assert.match(exampleWarnings[1]!, /create Secret edge-internal/);
 
   const list = renderKubernetes(renderInput(example('external-access.yaml'))).objects;
   assert.deepEqual(
@@ -598,18 +600,21 @@ test('labels: name/instance/component, version = the Kafka version, part-of = th
 });
 
 test("strimzi: no apache/kafka image for Strimzi, dropped settings reported, PodMonitor and PrometheusRule for Strimzi's pods", () => {
-  const official = renderFormat(input('kubernetes: {image: "apache/kafka:4.1.2@sha256:' + 'a'.repeat(64) + '"}'), 'strimzi');
+  const official = renderFormat(strimziInput(input('kubernetes: {image: "apache/kafka:4.1.2@sha256:' + 'a'.repeat(64) + '"}')), 'strimzi');
   assert.equal(((official.objects as KubeObject[])[0]!.spec as any).kafka.image, undefined);
   assert.match(official.warnings.join('\n'), /spec\.kubernetes\.image apache\/kafka:4\.1\.2@sha256:a+ is not passed to Strimzi \(spec\.kafka\.image\): Strimzi runs only its own Kafka images/);
-  const mirror = renderFormat(input('kubernetes: {image: "registry.example.com/strimzi/kafka:0.48.0-kafka-4.1.0"}'), 'strimzi');
+  const mirror = renderFormat(strimziInput(input('kubernetes: {image: "registry.example.com/strimzi/kafka:0.48.0-kafka-4.1.0"}')), 'strimzi');
   assert.equal(((mirror.objects as KubeObject[])[0]!.spec as any).kafka.image, 'registry.example.com/strimzi/kafka:0.48.0-kafka-4.1.0');
-  assert.match(mirror.warnings.join('\n'), /must be built on a Strimzi Kafka image/);
-  const dropped = renderFormat(input('kubernetes:\n  imagePullSecrets: [regcred]\n  pod: {nodeSelector: {disk: ssd}, priorityClassName: kafka, terminationGracePeriodSeconds: 300}'), 'strimzi');
+  assert.match(mirror.warnings.join('\n'), /must be built on Strimzi 0\.48\.0's Kafka image for Kafka 4\.1\.0 \(quay\.io\/strimzi\/kafka:0\.48\.0-kafka-4\.1\.0\)/);
+  const dropped = renderFormat(
+    strimziInput(input('kubernetes:\n  imagePullSecrets: [regcred]\n  pod: {nodeSelector: {disk: ssd}, priorityClassName: kafka, terminationGracePeriodSeconds: 300}')),
+    'strimzi',
+  );
   assert.match(
     dropped.warnings.join('\n'),
     /leave out settings they have no field for or that Strimzi decides itself: spec\.kubernetes\.pod\.nodeSelector; spec\.kubernetes\.pod\.priorityClassName; spec\.kubernetes\.pod\.terminationGracePeriodSeconds; spec\.kubernetes\.imagePullSecrets/,
   );
-  assert.deepEqual(renderFormat(input('version: 4.1.2'), 'strimzi').warnings, []);
+  assert.deepEqual(renderFormat(input('version: 4.1.0'), 'strimzi').warnings, []);
 
   const list = renderExample('external-access.yaml', 'strimzi').objects as KubeObject[];
   const monitor = find(list, 'PodMonitor', 'edge-nodes');
@@ -645,4 +650,75 @@ test("the lag exporter: kafkaplane's by default, kafka_exporter selectable; a se
       c.args.every((a: string) => !/password/i.test(a)),
       `no password in ${c.image}'s arguments: ${c.args.join(' ')}`,
     );
+});
+
+test('selectors use kafkaplane’s own cluster label: the pods of a Bitnami release of the same name are not selected', () => {
+  const list = renderExample('seed-002-combined.yaml', 'yaml').objects as KubeObject[];
+  const name = find(list, 'StatefulSet').metadata.labels!['app.kubernetes.io/instance']!;
+  // What the Bitnami chart puts on its broker and controller pods (release "<name>").
+  const bitnamiPod = {
+    'app.kubernetes.io/name': 'kafka',
+    'app.kubernetes.io/instance': name,
+    'app.kubernetes.io/component': 'controller-eligible',
+    'app.kubernetes.io/part-of': 'kafka',
+    'app.kubernetes.io/managed-by': 'Helm',
+    'helm.sh/chart': 'kafka-32.4.3',
+  };
+  const ownPods = list.filter((o) => o.kind === 'StatefulSet').map((s) => (s.spec as any).template.metadata.labels as Record<string, string>);
+  const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+  const selectors: [string, Record<string, string>][] = [];
+  for (const o of list) {
+    const spec = o.spec as any;
+    if (o.kind === 'Service' && spec.selector?.['app.kubernetes.io/name'] === 'kafka') selectors.push([`Service/${o.metadata.name}`, spec.selector]);
+    if (o.kind === 'StatefulSet') selectors.push([`StatefulSet/${o.metadata.name}`, spec.selector.matchLabels]);
+    if (o.kind === 'PodDisruptionBudget') selectors.push([`PodDisruptionBudget/${o.metadata.name}`, spec.selector.matchLabels]);
+    if (o.kind === 'NetworkPolicy' && spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === 'kafka') selectors.push([`NetworkPolicy/${o.metadata.name}`, spec.podSelector.matchLabels]);
+  }
+  assert.ok(selectors.length >= 4, selectors.map(([n]) => n).join(', '));
+  for (const [what, selector] of selectors) {
+    assert.equal(selects(selector, bitnamiPod), false, `${what} would select the Bitnami release's pods: ${JSON.stringify(selector)}`);
+    assert.ok(
+      ownPods.some((labels) => selects(selector, labels)),
+      `${what} selects none of the cluster's own pods`,
+    );
+  }
+  // The volumeClaimTemplates keep their labels: a StatefulSet's volumeClaimTemplates cannot change either.
+  assert.deepEqual((find(list, 'StatefulSet').spec as any).volumeClaimTemplates[0].metadata.labels, {
+    'app.kubernetes.io/name': 'kafka',
+    'app.kubernetes.io/instance': name,
+    'kafkaplane.io/pool': 'dual',
+  });
+});
+
+test('spec.kubernetes.bootstrapServiceName: strimzi names the bootstrap Service <cluster>-kafka-bootstrap, everywhere clients are told it; a clash is refused', () => {
+  const list = objects('kubernetes: {bootstrapServiceName: strimzi}');
+  const service = find(list, 'Service', 'demo-kafka-bootstrap');
+  assert.equal((service.spec as any).type ?? 'ClusterIP', 'ClusterIP');
+  assert.equal(list.filter((o) => o.kind === 'Service' && o.metadata.name === 'demo-bootstrap').length, 0);
+  const names = kubernetesNames(cluster('kubernetes: {bootstrapServiceName: strimzi}'), kubernetesSettings(cluster('kubernetes: {bootstrapServiceName: strimzi}').spec), 'kafka');
+  assert.equal(names.bootstrapAddress, 'demo-kafka-bootstrap.kafka.svc.cluster.local');
+  // The default stays <cluster>-bootstrap.
+  find(objects('version: 4.1.2'), 'Service', 'demo-bootstrap');
+  // An external listener named "kafka" would get the same Service name.
+  const clash = renderErrorProblems(() =>
+    objects('kubernetes: {bootstrapServiceName: strimzi}\nlisteners:\n  - {name: plain, port: 9092}\n  - {name: kafka, port: 9094, type: nodeport, configuration: {bootstrap: {nodePort: 30390}}}'),
+  );
+  assert.match(clash[0]!, /^spec\.listeners\[1\]\.name: its Service would be named demo-kafka-bootstrap, the name of the bootstrap Service/);
+});
+
+test('nodeport brokers that advertise status.hostIP are warned about; a host template or per-broker hosts silence it', () => {
+  const spec = (config: string) =>
+    `listeners:\n  - {name: plain, port: 9092}\n  - {name: ext, port: 9094, type: nodeport, authentication: scram-sha-512, configuration: {bootstrap: {nodePort: 30390}${config}}}`;
+  const hostIp = renderKubernetes(input(spec(''))).warnings.filter((w) => w.includes('status.hostIP'));
+  assert.equal(hostIp.length, 1);
+  assert.match(hostIp[0]!, /^spec\.listeners\[1\] \("ext", nodeport\): brokers 0, 1, 2 advertise the IP of the Kubernetes node they run on \(status\.hostIP/);
+  assert.deepEqual(
+    renderKubernetes(input(spec(', advertisedHostTemplate: "kafka-{nodeId}.example.com"'))).warnings.filter((w) => w.includes('status.hostIP')),
+    [],
+  );
+  const partly = renderKubernetes(input(spec(', brokers: [{broker: 0, advertisedHost: k0.example.com}]'))).warnings.filter((w) => w.includes('status.hostIP'));
+  assert.match(partly[0]!, /brokers 1, 2 advertise/);
+  // The template is what the brokers advertise.
+  const props = nodeProps(objects(spec(', advertisedHostTemplate: "kafka-{nodeId}.example.com"')), 1);
+  assert.match(props['advertised.listeners']!, /EXT:\/\/kafka-1\.example\.com:30392/);
 });

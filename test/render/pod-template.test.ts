@@ -17,7 +17,7 @@ import { renderKubernetes } from '../../src/render/kubernetes.ts';
 import type { KubeObject } from '../../src/render/objects.ts';
 import { PROBE_SCRIPT, startupBudgetSeconds } from '../../src/render/probes.ts';
 import { RenderError } from '../../src/render/errors.ts';
-import { renderInput } from '../helpers/render.ts';
+import { renderInput, strimziInput } from '../helpers/render.ts';
 import { REPO, clusterYaml, problems } from '../helpers/spec.ts';
 
 const FIXTURE = readFileSync(new URL('test/fixtures/specs/pod-template.yaml', REPO), 'utf8');
@@ -268,7 +268,7 @@ test('probe.sh ready: a node that answers ApiVersions with a finalized-features 
 });
 
 test('the strimzi format says the pod templates are not translated', () => {
-  const { warnings } = renderFormat(renderInput(parseSpec(FIXTURE, 'pod-template.yaml')), 'strimzi');
+  const { warnings } = renderFormat(strimziInput(renderInput(parseSpec(FIXTURE, 'pod-template.yaml'))), 'strimzi');
   assert.ok(
     warnings.some((w) => w.includes('spec.kubernetes.template') && w.includes('spec.nodePools[1].template')),
     warnings.join('\n'),

@@ -15,6 +15,7 @@ export interface RenderFlags {
   namespace?: string;
   /** The spec the running cluster was rendered from, to warn about what applying the change cannot do. */
   previous?: string;
+  strimziVersion?: string;
 }
 
 /**
@@ -154,6 +155,7 @@ export async function render(flags: RenderFlags, io: Io): Promise<RenderReport> 
             },
           }
         : {}),
+      ...(flags.strimziVersion !== undefined ? { strimziVersion: flags.strimziVersion } : {}),
       source: flags.file,
     },
     flags.format,

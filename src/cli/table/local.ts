@@ -1,6 +1,7 @@
 // The local commands of the command table (src/cli/commands.ts).
 import { type CommandDeclaration, collectIntegers, command, integer, option, namespaceName } from '../declare.ts';
 import { locateOptions } from '../options.ts';
+import { DEFAULT_STRIMZI_VERSION, STRIMZI_RELEASES } from '../../render/strimzi-releases.ts';
 
 const local = () => import('../print/local.ts');
 
@@ -90,6 +91,10 @@ export const LOCAL: CommandDeclaration<unknown, unknown>[] = [
       option('--cluster <name>', 'which KafkaCluster of the file, when it has several'),
       option('-n, --namespace <namespace>', 'namespace of every object (default: the cluster\'s metadata.namespace, else "default")', { parse: namespaceName('--namespace') }),
       option('--previous <file>', 'the spec the running cluster was rendered from: warn about what applying the change cannot do (volume sizes, removed brokers, topics, users)'),
+      option('--strimzi-version <release>', `--format strimzi: the Strimzi release the resources are for; spec.version must be a Kafka version it runs`, {
+        choices: Object.keys(STRIMZI_RELEASES),
+        default: DEFAULT_STRIMZI_VERSION,
+      }),
     ],
     run: async () => (await import('../commands/render.ts')).render,
     printer: () => import('../print/render.ts').then((m) => m.renderPrinter),

@@ -11,7 +11,7 @@ import { RenderError } from '../errors.ts';
 import { KAFKA_SERVER_EXTRA_ARGS, logConfig } from '../logging.ts';
 import { clusterIdentity } from '../identity.ts';
 import type { RenderInput } from '../objects.ts';
-import { replicationBootstrap, topicsScript } from '../topics-job.ts';
+import { composeUserSecret, replicationBootstrap, topicsScript } from '../topics-job.ts';
 
 const INTERNAL_SECRET = { source: 'kafka-internal-password', target: COMPOSE_INTERNAL_PASSWORD_FILE };
 
@@ -24,6 +24,26 @@ export interface ComposeRender {
 /** Compose interpolates ${VAR} everywhere in the file, config contents included: "$$" is a literal "$". */
 function literal(text: string): string {
   return text.replaceAll('$', () => '$$');
+}
+
+/**
+ * A node's compose healthcheck, the same rule as the Kubernetes probes (render/statefulset.ts): a broker is healthy
+ * once its REPLICATION listener is open (it opens after the broker caught up with the metadata log), a controller
+ * once CONTROLLER is. The check reads the container's own socket table (/proc/net/tcp{,6}: a LISTEN socket, state 0A,
+ * on the port in hex) with grep alone, so it needs no nc or bash in the image and starts no JVM. Log recovery after
+ * an unclean stop can take minutes: failures in the first 15 minutes do not count (start_period), and a healthy node
+ * is one whose port is open whatever came before.
+ */
+export function composeHealthcheck(port: number): Record<string, unknown> {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  return {
+    test: ['CMD-SHELL', `grep -qsE '^ *[0-9]+: [0-9A-F]+:${hex} [0-9A-F]+:[0-9A-F]+ 0A ' /proc/net/tcp /proc/net/tcp6`],
+    interval: '10s',
+    timeout: '5s',
+    retries: 6,
+    start_period: '15m',
+    start_interval: '5s',
+  };
 }
 
 /**
@@ -122,11 +142,13 @@ export function renderCompose(input: RenderInput): ComposeRender {
         : {}),
       volumes: [pool.storage.type === 'persistent-claim' ? { type: 'volume', source: dataVolume, target: DATA_DIR } : { type: 'tmpfs', target: DATA_DIR }, { type: 'tmpfs', target: RUN_DIR }],
       ...(ports.length > 0 ? { ports } : {}),
+      healthcheck: composeHealthcheck(node.broker ? model.listeners.replication.port : model.listeners.controller.port),
       restart: 'unless-stopped',
       stop_grace_period: `${settings.pod.terminationGracePeriodSeconds}s`,
     };
   }
   const warnings: string[] = [];
+  const userSecrets: Record<string, { file: string }> = {};
   if (input.topics.length + input.users.length > 0) {
     const topics = topicsScript({
       topics: input.topics,
@@ -138,12 +160,22 @@ export function renderCompose(input: RenderInput): ComposeRender {
       internalLogin: secured,
     });
     warnings.push(...topics.warnings);
+    // The KafkaUsers' password Secrets, mounted as files the script reads (never on a command line).
+    for (const user of input.users) {
+      const ref = user.spec.authentication?.password?.valueFrom.secretKeyRef;
+      if (user.spec.authentication && ref) {
+        const secret = composeUserSecret(ref);
+        userSecrets[secret.name] = { file: secret.file };
+      }
+    }
+    const topicSecrets = [...(secured ? [INTERNAL_SECRET] : []), ...Object.keys(userSecrets).map((name) => ({ source: name, target: `/run/secrets/${name}` }))];
     services.topics = {
       image,
       command: ['/bin/sh', '-c', literal(topics.script)],
       environment: { KAFKA_HEAP_OPTS: '-Xmx256m', ...(secured ? { KAFKAPLANE_INTERNAL_PASSWORD_FILE: COMPOSE_INTERNAL_PASSWORD_FILE } : {}) },
-      ...(secured ? { secrets: [INTERNAL_SECRET] } : {}),
-      depends_on: Object.fromEntries(model.nodes.filter((n) => n.broker).map((n) => [composeService(n), { condition: 'service_started' }])),
+      ...(topicSecrets.length > 0 ? { secrets: topicSecrets } : {}),
+      // Healthy brokers (REPLICATION open: caught up with the metadata log), not just started containers.
+      depends_on: Object.fromEntries(model.nodes.filter((n) => n.broker).map((n) => [composeService(n), { condition: 'service_healthy' }])),
       restart: 'on-failure',
     };
   }
@@ -153,7 +185,7 @@ export function renderCompose(input: RenderInput): ComposeRender {
       services,
       configs,
       ...(Object.keys(volumes).length > 0 ? { volumes } : {}),
-      ...(tls || secured
+      ...(tls || secured || Object.keys(userSecrets).length > 0
         ? {
             secrets: {
               ...(tls
@@ -165,6 +197,8 @@ export function renderCompose(input: RenderInput): ComposeRender {
                 : {}),
               // The internal listeners' password, e.g. `openssl rand -hex 24 > internal.password`.
               ...(secured ? { 'kafka-internal-password': { file: './internal.password' } } : {}),
+              // The KafkaUsers' passwords: each Secret key as a file, ./secrets/<Secret name>/<key>.
+              ...userSecrets,
             },
           }
         : {}),

@@ -10,9 +10,11 @@ import { prometheusAlerts } from '../alerts.ts';
 import { JMX_EXPORTER_CONFIG, METRICS_FILE, podMetricsEndpoint } from '../monitoring.ts';
 import { type KubeObject, type RenderInput, recommendedLabels } from '../objects.ts';
 import { heapProblems, poolResources } from '../resources.ts';
+import { DEFAULT_STRIMZI_VERSION, strimziReleaseFor } from '../strimzi-releases.ts';
 
 /**
- * The same cluster as Strimzi custom resources (kafka.strimzi.io/v1beta2, KRaft with node pools), for teams that run
+ * The same cluster as Strimzi custom resources for one named Strimzi release (input.strimziVersion, table in
+ * ../strimzi-releases.ts: kafka.strimzi.io/v1beta2, KRaft with node pools), for teams that run
  * the Strimzi operator: Kafka + one KafkaNodePool per pool + KafkaTopic + KafkaUser, and with monitoring a PodMonitor
  * and a PrometheusRule for Strimzi's pods. Strimzi builds the broker configuration itself; kafkaplane maps the spec
  * onto Strimzi's fields, refuses what Strimzi cannot express and warns about every setting it leaves out.
@@ -68,6 +70,8 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
   const settings = kubernetesSettings(spec);
   const namespace = input.namespace ?? cluster.metadata.namespace ?? 'default';
   const name = cluster.metadata.name;
+  // First: a Kafka version the target release does not run makes every other check moot.
+  const release = strimziReleaseFor(input.strimziVersion ?? DEFAULT_STRIMZI_VERSION, spec.version, input.source ?? 'the spec', name);
   const problems: SpecProblem[] = [];
   spec.listeners.forEach((l, i) => {
     // Strimzi keeps 9090/9091 (like kafkaplane), 9404 (metrics) and 9999 (JMX) and wants client ports from 9092 up.
@@ -91,7 +95,9 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
     );
   } else if (settings.image !== undefined) {
     image = settings.image;
-    warnings.push(`spec.kubernetes.image ${settings.image} becomes Strimzi's spec.kafka.image: it must be built on a Strimzi Kafka image for Kafka ${spec.version}, or the pods will not start`);
+    warnings.push(
+      `spec.kubernetes.image ${settings.image} becomes Strimzi's spec.kafka.image: it must be built on Strimzi ${release.version}'s Kafka image for Kafka ${spec.version} (quay.io/strimzi/kafka:${release.version}-kafka-${spec.version}), or the pods will not start`,
+    );
   }
   const dropped = droppedSettings(settings);
   // Pod templates (src/api/pod-template.ts) are not translated into Strimzi's template fields.
@@ -152,7 +158,7 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
   });
 
   const kafka: KubeObject = {
-    apiVersion: 'kafka.strimzi.io/v1beta2',
+    apiVersion: release.apiVersion,
     kind: 'Kafka',
     metadata: metadata(name, labelsOf('kafka', 'cluster'), { 'strimzi.io/node-pools': 'enabled', 'strimzi.io/kraft': 'enabled' }),
     spec: {
@@ -180,7 +186,7 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
         : { type: 'persistent-claim', size: pool.storage.size, deleteClaim: pool.storage.deleteClaim, ...(pool.storage.class ? { class: pool.storage.class } : {}) };
     const heap = heapSize(pool, 'kubernetes');
     return {
-      apiVersion: 'kafka.strimzi.io/v1beta2',
+      apiVersion: release.apiVersion,
       kind: 'KafkaNodePool',
       // Strimzi names a pool's pods <cluster>-<pool>-<node id>, so the pool keeps the spec's name: the pods are then
       // named as kafkaplane names them (kafka-dual-0). Strimzi hands out node ids itself; the annotation asks for the
@@ -202,7 +208,7 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
   });
 
   const topics: KubeObject[] = input.topics.map((t) => ({
-    apiVersion: 'kafka.strimzi.io/v1beta2',
+    apiVersion: release.apiVersion,
     kind: 'KafkaTopic',
     metadata: metadata(t.metadata.name, { ...labelsOf('kafka-topic', 'topic', false), ...strimziCluster }),
     spec: {
@@ -217,7 +223,7 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
     const auth = u.spec.authentication;
     const ref = auth?.password?.valueFrom.secretKeyRef;
     return {
-      apiVersion: 'kafka.strimzi.io/v1beta2',
+      apiVersion: release.apiVersion,
       kind: 'KafkaUser',
       metadata: metadata(u.metadata.name, { ...labelsOf('kafka-user', 'user', false), ...strimziCluster }),
       spec: {
@@ -236,6 +242,8 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
               },
             }
           : {}),
+        // Strimzi's KafkaUser spec.quotas has the same fields.
+        ...(u.spec.quotas && Object.keys(u.spec.quotas).length > 0 ? { quotas: { ...u.spec.quotas } } : {}),
       },
     };
   });

@@ -20,6 +20,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { KubeObject } from '../../../src/render/objects.ts';
+import { STRIMZI_RELEASES } from '../../../src/render/strimzi-releases.ts';
 import { EXAMPLES, renderExample } from '../../helpers/render.ts';
 
 const run = promisify(execFile);
@@ -106,4 +107,30 @@ test(`strimzi format: every resource reads cleanly into Strimzi's own model (io.
     assert.match(result2.lines.join('\n'), /problem Kafka\/edge: .*\.spec\.kafka\.listeners\[0\]\.type \(the model did not keep "clusterip2"\)/);
     assert.match(result2.lines.join('\n'), /problem KafkaNodePool\/broker: Could not resolve type id 'nfs'/);
   });
+});
+
+/**
+ * Each Strimzi release in kafkaplane's table, against what the release published on Maven Central. Strimzi publishes
+ * only its parent pom, api, crd-annotations, crd-generator and test there; the parent pom's kafka.version is the
+ * Kafka the release builds its operator against, kept at the default of its kafka-versions.yaml (the version the
+ * operator runs when spec.kafka.version is left out). The full supported list is checked against each release's own
+ * kafka-versions.yaml, pinned to its git blob id, in test/render/strimzi-releases.test.ts.
+ */
+test("strimzi releases: the table's default Kafka version is each release's own, from its parent pom on Maven Central", { timeout: 600_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kafkaplane-strimzi-poms-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const [release, entry] of Object.entries(STRIMZI_RELEASES)) {
+    await t.test(`Strimzi ${release}`, async () => {
+      await run('mvn', ['-B', '-q', 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy', `-Dartifact=io.strimzi:strimzi:${release}:pom`, `-DoutputDirectory=${dir}`], {
+        timeout: 300_000,
+      }).catch((error: Error) => {
+        throw new Error(`cannot fetch io.strimzi:strimzi:${release}:pom with mvn (is Maven installed?): ${error.message}`);
+      });
+      const pom = readFileSync(join(dir, `strimzi-${release}.pom`), 'utf8');
+      assert.equal(/<artifactId>strimzi<\/artifactId>[\s\S]*?<version>([^<]+)<\/version>/.exec(pom)?.[1], release);
+      const kafkaVersion = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom)?.[1];
+      assert.equal(kafkaVersion, entry.defaultKafkaVersion, `io.strimzi:strimzi:${release} builds against Kafka ${kafkaVersion}`);
+      assert.ok(Object.hasOwn(entry.kafkaVersions, kafkaVersion!), `Kafka ${kafkaVersion} is not in the table's list for ${release}`);
+    });
+  }
 });

@@ -10,7 +10,7 @@ import { type ConfigChange, decideConfigChange, desiredDynamicDefaults, planDyna
 import { decideScaleDown } from '../../../ops/scale-down.ts';
 import { nodePropertiesFile } from '../../../render/entrypoint.ts';
 import { renderKubernetes } from '../../../render/kubernetes.ts';
-import { POOL_LABEL, type KubeObject as RenderedObject, type RenderContext } from '../../../render/objects.ts';
+import { POOL_LABEL, type KubeObject as RenderedObject, type RenderContext, nodeSelector } from '../../../render/objects.ts';
 import { type ConditionUpdate, setConditions } from '../../conditions.ts';
 import type { Controller, ControllerContext } from '../../controller.ts';
 import { applyDesired } from '../../kube/apply.ts';
@@ -30,8 +30,9 @@ const CLUSTER_LABEL = 'kafkaplane.io/cluster';
 const BUSY_REQUEUE_MS = 5_000;
 const IDLE_REQUEUE_MS = 60_000;
 
+// kafkaplane's own cluster label, not app.kubernetes.io/instance: a Bitnami release of the same name sets that too.
 const keyOfInstance = (object: KubeObject): string[] => {
-  const instance = object.metadata.labels?.['app.kubernetes.io/instance'];
+  const instance = object.metadata.labels?.[CLUSTER_LABEL];
   return instance && object.metadata.namespace ? [`${object.metadata.namespace}/${instance}`] : [];
 };
 
@@ -43,8 +44,8 @@ const keyOfInstance = (object: KubeObject): string[] => {
 export const kafkaClusterController: Controller = {
   kind: 'KafkaCluster',
   watches: [
-    { kind: 'Pod', labelSelector: 'app.kubernetes.io/name=kafka', keysFor: keyOfInstance },
-    { kind: 'StatefulSet', labelSelector: 'app.kubernetes.io/name=kafka', keysFor: keyOfInstance },
+    { kind: 'Pod', labelSelector: `app.kubernetes.io/name=kafka,${CLUSTER_LABEL}`, keysFor: keyOfInstance },
+    { kind: 'StatefulSet', labelSelector: `app.kubernetes.io/name=kafka,${CLUSTER_LABEL}`, keysFor: keyOfInstance },
   ],
   reconcile: reconcileCluster,
 };
@@ -190,7 +191,7 @@ function configMapOf(spec: PodTemplateOwner | undefined): string | undefined {
 
 /** ConfigMaps the cluster's pods mount (old revisions' included, until those pods are restarted). */
 async function mountedConfigMaps(ctx: ControllerContext, render: RenderContext): Promise<Set<string>> {
-  const selector = `app.kubernetes.io/name=kafka,app.kubernetes.io/instance=${render.names.cluster}`;
+  const selector = nodeSelector(render.names);
   const pods = await ctx.client.request<{ items: KubeObject[] }>('GET', `${collectionPath('Pod', render.names.namespace)}?labelSelector=${encodeURIComponent(selector)}`);
   const volumes = (pod: KubeObject) => ((pod.spec ?? {}) as { volumes?: { configMap?: { name: string } }[] }).volumes ?? [];
   return new Set(pods.items.flatMap((p) => volumes(p).flatMap((v) => (v.configMap ? [v.configMap.name] : []))));

@@ -1,6 +1,6 @@
 import { nodeIdRanges } from '../../../api/kafka-cluster.ts';
 import type { PoolSize } from '../../../ops/scale-down.ts';
-import { BROKER_LABEL, CONTROLLER_LABEL, POOL_LABEL, type RenderContext } from '../../../render/objects.ts';
+import { BROKER_LABEL, CONTROLLER_LABEL, POOL_LABEL, type RenderContext, nodeSelector } from '../../../render/objects.ts';
 import type { ControllerContext } from '../../controller.ts';
 import { OWNER_ANNOTATION, ownerKey } from '../../kube/apply.ts';
 import type { KubeObject } from '../../kube/client.ts';
@@ -14,7 +14,7 @@ type StatefulSet = KubeObject & { spec?: { replicas?: number; template?: { spec?
  * pods' KAFKAPLANE_NODE_ID_OFFSET, its roles from its labels.
  */
 export async function poolSizes(ctx: ControllerContext, render: RenderContext, owner: KubeObject): Promise<PoolSize[]> {
-  const selector = `app.kubernetes.io/name=kafka,app.kubernetes.io/instance=${render.names.cluster}`;
+  const selector = nodeSelector(render.names);
   const list = await ctx.client.request<{ items: StatefulSet[] }>('GET', `${collectionPath('StatefulSet', render.names.namespace)}?labelSelector=${encodeURIComponent(selector)}`);
   const mine = list.items.filter((s) => s.metadata.annotations?.[OWNER_ANNOTATION] === ownerKey(owner));
   const ranges = nodeIdRanges(render.cluster.spec.nodePools);

@@ -1,7 +1,7 @@
 import { nodeIdRanges } from '../../../api/kafka-cluster.ts';
 import type { ClusterNode } from '../../../model/nodes.ts';
 import { type RollDecision, type RollNode, decideRestart, rollOrder } from '../../../ops/roll.ts';
-import type { RenderContext } from '../../../render/objects.ts';
+import { type RenderContext, nodeSelector } from '../../../render/objects.ts';
 import type { ControllerContext } from '../../controller.ts';
 import type { KubeObject } from '../../kube/client.ts';
 import { collectionPath } from '../../kube/resources.ts';
@@ -53,7 +53,7 @@ function podView(pod: KubeObject): PodView {
 }
 
 export async function listPods(ctx: Pick<ControllerContext, 'client'>, render: RenderContext): Promise<Map<string, PodView>> {
-  const selector = `app.kubernetes.io/name=kafka,app.kubernetes.io/instance=${render.names.cluster}`;
+  const selector = nodeSelector(render.names);
   const list = await ctx.client.request<{ items: KubeObject[] }>('GET', `${collectionPath('Pod', render.names.namespace)}?labelSelector=${encodeURIComponent(selector)}`);
   return new Map(list.items.map((p) => [p.metadata.name, podView(p)]));
 }
