@@ -35,6 +35,7 @@ export class ConsoleCluster {
       connection,
       intervalMs: options.intervalMs,
       lagSeconds: options.lagSeconds ?? true,
+      clientName: 'kafkaplane-console',
       ...(options.log ? { log: options.log } : {}),
       onCollected: (snapshot) => {
         if (!snapshot) return;

@@ -1,11 +1,6 @@
-import type { Admin, Consumer } from '@platformatic/kafka';
-import { errorMessage } from '../errors.ts';
-import { createAdmin } from '../kafka/admin-session.ts';
 import type { ConnectionConfig } from '../kafka/client.ts';
 import { peerCertificates } from '../kafka/certificates.ts';
-import { createConsumer } from '../kafka/clients.ts';
-import { connectionError, isConnectionFailure } from '../kafka/errors.ts';
-import { SnapshotCollector } from '../kafka/snapshot.ts';
+import { SnapshotCache } from '../kafka/snapshot-cache.ts';
 import type { ClusterSnapshot } from '../model/cluster-snapshot.ts';
 import { type CommitSample, DEFAULT_LAG_RULES, type LagRules, type LagStatus, groupLagStatus, partitionLagStatus, pushSample } from '../ops/lag-status.ts';
 import { type BrokerCertificate, type ExporterState, exporterSamples, partitionStatusKey } from './metrics.ts';
@@ -33,97 +28,71 @@ export interface CollectorOptions {
 
 /**
  * Collects in the background, on an interval, and hands the registry a finished set of samples: a scrape reads the
- * last collection and never waits on Kafka. A failed or slow collection leaves the previous data in place, marked
- * with `kafkaplane_exporter_up 0` and a growing collection age. Clients live across collections (connections are
- * reused) and are rebuilt after a failure. Burrow-style statuses come from a window of samples per partition, one
- * per collection while the group has members.
+ * last collection and never waits on Kafka. The collection loop, its clients and its deadline are the one snapshot
+ * cache the console reads too (src/kafka/snapshot-cache.ts); this adds what the exporter makes of each snapshot. A
+ * failed or slow collection leaves the previous data in place, marked with `kafkaplane_exporter_up 0` and a growing
+ * collection age. Burrow-style statuses come from a window of samples per partition, one per collection while the
+ * group has members.
  */
 export class ExporterCollector {
   readonly #o: CollectorOptions;
   readonly #registry: SampleSink;
-  readonly #snapshots = new SnapshotCollector();
+  readonly #cache: SnapshotCache;
   readonly #windows = new Map<string, CommitSample[]>();
-  #admin: Admin | undefined;
-  #consumer: Consumer | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #stopped = false;
-  #last: ClusterSnapshot | undefined;
-  #lastError: string | undefined;
-  #failing = false;
   #certificates: BrokerCertificate[] = [];
   #certificatesReadAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(registry: SampleSink, options: CollectorOptions) {
     this.#registry = registry;
     this.#o = options;
+    this.#cache = new SnapshotCache({
+      connection: options.connection,
+      intervalMs: options.intervalMs,
+      lagSeconds: options.lagSeconds,
+      clientName: 'kafkaplane-exporter',
+      ...(options.log ? { log: options.log } : {}),
+      onCollected: (snapshot, error) => this.#collected(snapshot, error),
+    });
   }
 
-  /** The last good snapshot (the console reads the same one). */
+  /** The last good snapshot. */
   get snapshot(): ClusterSnapshot | undefined {
-    return this.#last;
+    return this.#cache.snapshot;
   }
 
   get ready(): boolean {
-    return this.#last !== undefined;
+    return this.#cache.snapshot !== undefined;
   }
 
   get lastError(): string | undefined {
-    return this.#lastError;
+    return this.#cache.lastError;
   }
 
   start(): void {
-    void this.#loop();
+    this.#cache.start();
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#closeClients();
+  stop(): Promise<void> {
+    return this.#cache.stop();
   }
 
   /** One collection now (the loop calls it; tests too). */
-  async collectOnce(): Promise<void> {
-    const deadlineMs = Math.max(this.#o.intervalMs * 2, 30_000);
-    try {
-      this.#admin ??= await createAdmin(this.#o.connection);
-      if (this.#o.lagSeconds) this.#consumer ??= await createConsumer(this.#o.connection, `kafkaplane-exporter-${process.pid}`, { clientId: 'kafkaplane-exporter' });
-      const admin = this.#admin;
-      const snapshot = await withDeadline(this.#snapshots.collect(admin, this.#consumer, { lagSeconds: this.#o.lagSeconds }), deadlineMs);
-      this.#last = snapshot;
-      await this.#readCertificates(snapshot);
-      if (this.#failing) this.#o.log?.('collection works again');
-      this.#failing = false;
-      this.#lastError = snapshot.errors.length > 0 ? snapshot.errors.map((e) => `${e.part}: ${e.message}`).join('; ') : undefined;
-      await this.#publish(true);
-      this.#o.onCollected?.(snapshot, undefined);
-    } catch (error) {
-      const message = isConnectionFailure(error) ? connectionError(this.#o.connection, error).message : errorMessage(error);
-      // Said once per kind of failure, not once per interval.
-      if (message !== this.#lastError || !this.#failing) this.#o.log?.(`collection failed (serving the last data, marked stale): ${message}`);
-      this.#failing = true;
-      this.#lastError = message;
-      await this.#closeClients();
-      await this.#publish(false);
-      this.#o.onCollected?.(undefined, this.#lastError);
-    }
+  collectOnce(): Promise<void> {
+    return this.#cache.refresh();
   }
 
-  async #loop(): Promise<void> {
-    while (!this.#stopped) {
-      const started = Date.now();
-      await this.collectOnce();
-      if (this.#stopped) return;
-      await new Promise<void>((resolve) => {
-        this.#timer = setTimeout(resolve, Math.max(0, this.#o.intervalMs - (Date.now() - started)));
-      });
-    }
+  async #collected(snapshot: ClusterSnapshot | undefined, error: string | undefined): Promise<void> {
+    if (snapshot) await this.#readCertificates(snapshot);
+    await this.#publish(snapshot !== undefined);
+    this.#o.onCollected?.(snapshot, error);
   }
 
   async #publish(up: boolean): Promise<void> {
     const now = Date.now();
-    const { partitionStatus, groupStatus } = up && this.#last ? this.#statuses(this.#last, now) : { partitionStatus: new Map(), groupStatus: new Map() };
+    const last = this.#cache.snapshot;
+    const { partitionStatus, groupStatus } = up && last ? this.#statuses(last, now) : { partitionStatus: new Map(), groupStatus: new Map() };
     const state: ExporterState = {
-      snapshot: this.#last,
+      snapshot: last,
       up,
       nowMs: now,
       partitionStatus,
@@ -132,7 +101,7 @@ export class ExporterCollector {
       groupFilter: this.#o.groupFilter,
       certificates: this.#certificates,
     };
-    await this.#registry.update(exporterSamples(state), this.#last?.takenAtMs);
+    await this.#registry.update(exporterSamples(state), last?.takenAtMs);
   }
 
   /**
@@ -184,22 +153,4 @@ export class ExporterCollector {
     for (const key of [...this.#windows.keys()]) if (!seen.has(key)) this.#windows.delete(key);
     return { partitionStatus, groupStatus };
   }
-
-  async #closeClients(): Promise<void> {
-    const admin = this.#admin;
-    const consumer = this.#consumer;
-    this.#admin = undefined;
-    this.#consumer = undefined;
-    await Promise.all([admin?.close().catch(() => undefined), consumer?.close(true).catch(() => undefined)]);
-  }
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no complete answer from Kafka within ${Math.round(ms / 1000)} s`)), ms);
-    }),
-  ]);
 }

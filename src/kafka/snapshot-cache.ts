@@ -11,13 +11,17 @@ export interface SnapshotCacheOptions {
   connection: ConnectionConfig;
   intervalMs: number;
   lagSeconds: boolean;
+  /** Client id of the connections, and the prefix of the lag-seconds consumer's group: kafkaplane-console, kafkaplane-exporter. */
+  clientName: string;
   log?: (message: string) => void;
-  onCollected?: (snapshot: ClusterSnapshot | undefined, error: string | undefined) => void;
+  /** Called after every attempt, awaited before the attempt counts as done (the exporter publishes its samples here). */
+  onCollected?: (snapshot: ClusterSnapshot | undefined, error: string | undefined) => void | Promise<void>;
 }
 
 /**
  * The one cached cluster snapshot (SnapshotCollector) refreshed on an interval, for readers that must never wait on
- * Kafka (the console's list pages). `refresh()` collects now (after a change made through the console) and shares a
+ * Kafka (the console's list pages, the exporter's scrapes). Clients live across collections (connections are reused)
+ * and are rebuilt after a failure. `refresh()` collects now (after a change made through the console) and shares a
  * collection already running. A failed collection keeps the last good snapshot and says why in `lastError`.
  */
 export class SnapshotCache {
@@ -30,6 +34,7 @@ export class SnapshotCache {
   #stopped = false;
   #last: ClusterSnapshot | undefined;
   #lastError: string | undefined;
+  #failing = false;
 
   constructor(options: SnapshotCacheOptions) {
     this.#o = options;
@@ -63,21 +68,25 @@ export class SnapshotCache {
   }
 
   async #collect(): Promise<void> {
+    const name = this.#o.clientName;
+    let snapshot: ClusterSnapshot | undefined;
     try {
       this.#admin ??= await createAdmin(this.#o.connection);
-      if (this.#o.lagSeconds) this.#consumer ??= await createConsumer(this.#o.connection, `kafkaplane-console-${process.pid}`, { clientId: 'kafkaplane-console' });
-      const snapshot = await withDeadline(this.#collector.collect(this.#admin, this.#consumer, { lagSeconds: this.#o.lagSeconds }), Math.max(this.#o.intervalMs * 2, 30_000));
-      if (this.#lastError !== undefined && this.#last === undefined) this.#o.log?.('collection works');
+      if (this.#o.lagSeconds) this.#consumer ??= await createConsumer(this.#o.connection, `${name}-${process.pid}`, { clientId: name });
+      snapshot = await withDeadline(this.#collector.collect(this.#admin, this.#consumer, { lagSeconds: this.#o.lagSeconds }), Math.max(this.#o.intervalMs * 2, 30_000));
+      if (this.#failing) this.#o.log?.('collection works again');
+      this.#failing = false;
       this.#last = snapshot;
       this.#lastError = snapshot.errors.length > 0 ? snapshot.errors.map((e) => `${e.part}: ${e.message}`).join('; ') : undefined;
-      this.#o.onCollected?.(snapshot, undefined);
     } catch (error) {
       const message = isConnectionFailure(error) ? connectionError(this.#o.connection, error).message : errorMessage(error);
-      if (message !== this.#lastError) this.#o.log?.(`collection failed (showing the last data): ${message}`);
+      // Said once per kind of failure, not once per interval.
+      if (message !== this.#lastError || !this.#failing) this.#o.log?.(`collection failed (keeping the last data): ${message}`);
+      this.#failing = true;
       this.#lastError = message;
       await this.#closeClients();
-      this.#o.onCollected?.(undefined, message);
     }
+    await this.#o.onCollected?.(snapshot, snapshot ? undefined : this.#lastError);
   }
 
   async #loop(): Promise<void> {
