@@ -12,7 +12,7 @@ import http from 'node:http';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createAdmin } from '../src/kafka/admin-session.ts';
-import { clusterMetadata } from '../src/kafka/topics.ts';
+import { fillLargeCluster } from './large-cluster.ts';
 import { startTestCluster, TEST_PORTS, testClusterSpec } from '../test/helpers/local-cluster.ts';
 import { httpGet, startService } from '../test/helpers/service.ts';
 
@@ -21,7 +21,6 @@ const { values } = parseArgs({
 });
 const PARTITIONS = Number(values.partitions);
 const GROUPS = Number(values.groups);
-const TOPICS = Math.max(1, Math.round(PARTITIONS / 100));
 const log = (m: string) => process.stderr.write(`[bench:console] ${m}\n`);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -34,33 +33,7 @@ const cluster = await startTestCluster(testClusterSpec('bench-console', ''), { p
 const results: Record<string, unknown> = { partitions: PARTITIONS, groups: GROUPS };
 try {
   const admin = await createAdmin({ bootstrap: cluster.bootstrap.split(','), timeoutMs: 120_000 });
-  const topics = Array.from({ length: TOPICS }, (_, i) => `bench-${String(i).padStart(4, '0')}`);
-  log(`creating ${TOPICS} topics × ${Math.round(PARTITIONS / TOPICS)} partitions (RF 1)…`);
-  for (let i = 0; i < topics.length; i += 20) await admin.createTopics({ topics: topics.slice(i, i + 20), partitions: Math.round(PARTITIONS / TOPICS), replicas: 1 });
-  for (let i = 0; i < 600; i++) {
-    const md = await clusterMetadata(admin);
-    const ready = md.topics
-      .filter((t) => t.name.startsWith('bench-'))
-      .flatMap((t) => t.partitions)
-      .filter((p) => p.leader >= 0).length;
-    if (ready >= PARTITIONS) break;
-    if (i % 10 === 0) log(`${ready}/${PARTITIONS} partitions have a leader…`);
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-  log(`committing offsets for ${GROUPS} groups (each on the 100 partitions of one topic)…`);
-  for (let g = 0; g < GROUPS; g++) {
-    const topic = topics[g % topics.length]!;
-    const partitionOffsets = Array.from({ length: Math.round(PARTITIONS / TOPICS) }, (_, partition) => ({ partition, offset: 0n }));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await admin.alterConsumerGroupOffsets({ groupId: `bench-group-${g}`, topics: [{ name: topic, partitionOffsets }] });
-        break;
-      } catch (error) {
-        if (attempt >= 120) throw error;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-  }
+  await fillLargeCluster(admin, { partitions: PARTITIONS, groups: GROUPS, log });
   await admin.close();
 
   log('starting the console…');
