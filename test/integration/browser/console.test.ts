@@ -159,7 +159,9 @@ test('browse from an offset (JSON shown pretty) and from the end; a bounded sear
 test('live tail: a record written by kcat appears in the page over server-sent events, and Stop stops it', async () => {
   await page.goto(`${base}/topics/${TOPIC}/messages?partition=2&format=text`);
   await page.click('#tail-start');
-  await page.waitForFunction('document.getElementById("tail-status").textContent.startsWith("following")');
+  // A locator waits in Playwright's own isolated world: a string predicate (waitForFunction) is evaluated with eval in
+  // the page, which the console's CSP (no 'unsafe-eval') refuses whenever the first check is not already true.
+  await page.locator('#tail-status', { hasText: /^following/ }).waitFor();
   const r = await runKcat(['-P', '-b', cluster.bootstrap, '-t', TOPIC, '-p', '2', '-k', ':'], { input: 'tk:tailed-value\n' });
   assert.equal(r.code, 0, r.stderr);
   await page.waitForSelector('#tail-rows tr');
