@@ -1,7 +1,6 @@
 import type { NodePool } from '../api/kafka-cluster.ts';
 import type { PodTemplate } from '../api/pod-template.ts';
 import { CONFIG_DIR } from './entrypoint.ts';
-import { METRICS_PORT_NAME } from './monitoring.ts';
 import type { RenderContext } from './objects.ts';
 
 /**
@@ -13,9 +12,12 @@ import type { RenderContext } from './objects.ts';
  *   enableRequestProcessing), i.e. in state RUNNING; every node reports the epoch only once its metadata loader has
  *   caught up with the quorum's high watermark (FeaturesPublisher; the epoch is a tagged field left out while it is
  *   -1). So a controller that has not caught up, or a broker still recovering its logs, is not ready.
- * - liveness: the JVM is alive, never a Kafka listener (a broker recovering its logs after an unclean stop has none
- *   open for as long as recovery takes). With monitoring on, the JMX exporter agent's /-/healthy answers from inside
- *   the JVM; without it, PID 1 (the entrypoint, then the JVM it execs) must not be stopped or a zombie.
+ * - liveness: PID 1 (the entrypoint, then the JVM it execs) is not stopped or a zombie, and the node answers ApiVersions
+ *   on the same listener at all (any answer; no epoch needed: a fenced broker or a controller without a quorum is
+ *   alive). Kubernetes starts the liveness probe only after the startup probe passed, i.e. after the listener opened,
+ *   so a broker recovering its logs after an unclean stop (no listener for as long as recovery takes) is never killed
+ *   for it; a JVM that takes the connection but answers nothing (hung, deadlocked, stopped) is, after 6 × 10 s. (The
+ *   JMX exporter agent's /-/healthy, used before with monitoring on, answers from its own thread in a hung JVM.)
  * - startup: the readiness check, with a budget scaled with the pool's storage (log recovery reads the volume):
  *   STARTUP_BASE_SECONDS plus STARTUP_SECONDS_PER_100GI per 100 Gi, unless template.probes.startup sets it.
  *
@@ -30,28 +32,43 @@ const PERIOD_SECONDS = 10;
 export const PROBE_SCRIPT = String.raw`#!/bin/bash
 # kafkaplane probe, written by kafkaplane render (docs/render.md, probes).
 #   probe.sh ready <port>  the node answers ApiVersions on <port> with a finalized-features epoch (RUNNING, caught up)
-#   probe.sh live          PID 1 (the entrypoint, then the Kafka JVM) is neither stopped nor a zombie
+#   probe.sh live <port>   PID 1 (the entrypoint, then the Kafka JVM) is neither stopped nor a zombie, and the node
+#                          answers ApiVersions on <port> at all (liveness runs only after the startup probe passed, so
+#                          the listener is open: a JVM that no longer answers is hung)
+#   probe.sh live          PID 1 only (pods rendered before the port argument existed)
+# Each check gives up after KAFKAPLANE_PROBE_SECONDS (4) with a message, inside the probe's 5 s timeout.
 set -u
 fail() {
   echo "kafkaplane probe: $*" >&2
   exit 1
 }
-case "${'$'}{1:-}" in
+mode=${'$'}{1:-}
+port=${'$'}{2:-}
+case "$mode" in
   live)
     state=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' /proc/1/status)
     case "$state" in Z | X | T | t | '') fail "PID 1 is in state '$state'" ;; esac
-    exit 0
+    [ -n "$port" ] || exit 0
     ;;
-  ready) port=${'$'}{2:?usage: probe.sh ready <port>} ;;
-  *) fail "usage: probe.sh ready <port> | probe.sh live" ;;
+  ready) [ -n "$port" ] || fail "usage: probe.sh ready <port>" ;;
+  *) fail "usage: probe.sh ready <port> | probe.sh live [<port>]" ;;
 esac
+seconds=${'$'}{KAFKAPLANE_PROBE_SECONDS:-4}
 { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || fail "nothing answers on port $port yet (a broker opens its listeners once it is RUNNING)"
 # ApiVersions v3 (flexible): size 33, api key 18, version 3, correlation id 1, client id "kp", no tags;
 # client software "kafkaplane-probe" version "1", no tags.
 printf '\x00\x00\x00\x21\x00\x12\x00\x03\x00\x00\x00\x01\x00\x02kp\x00\x11kafkaplane-probe\x021\x00' >&3
-size=$(dd bs=1 count=4 <&3 2>/dev/null | od -An -v -tu1 | awk '{for (i = 1; i <= NF; i++) n = n * 256 + $i} END {print n + 0}')
+# The size, read by bash itself with a deadline: a stopped or hung JVM still lets the kernel take the connection, then
+# never answers (read -t leaves no process behind, as a killed dd would; -d '' turns each NUL byte into an empty read).
+LC_ALL=C
+size=0
+for _ in 1 2 3 4; do
+  IFS= read -r -d '' -n 1 -t "$seconds" byte <&3 || fail "port $port took the connection but no ApiVersions answer came within ${'$'}{seconds}s: the JVM is hung or stopped"
+  printf -v value '%d' "'$byte"
+  size=$((size * 256 + value))
+done
 [ "$size" -gt 0 ] && [ "$size" -lt 1048576 ] || fail "no ApiVersions answer on port $port"
-dd bs=1 count="$size" <&3 2>/dev/null | od -An -v -tu1 | awk -v port="$port" '
+dd bs=1 count="$size" <&3 2>/dev/null | od -An -v -tu1 | awk -v port="$port" -v mode="$mode" '
   { for (i = 1; i <= NF; i++) b[n++] = $i }
   function u16(p) { return b[p] * 256 + b[p + 1] }
   # unsigned varint at pos; sets pos past it
@@ -60,6 +77,8 @@ dd bs=1 count="$size" <&3 2>/dev/null | od -An -v -tu1 | awk -v port="$port" '
   END {
     # response header v0 (correlation id), error code, api keys, throttle time, tagged fields
     if (n < 7) { print "kafkaplane probe: short ApiVersions answer on port " port > "/dev/stderr"; exit 1 }
+    # alive: the JVM read the request and answered it, whatever the answer says
+    if (mode == "live") exit 0
     if (u16(4) != 0) { print "kafkaplane probe: ApiVersions on port " port " answered error " u16(4) > "/dev/stderr"; exit 1 }
     pos = 6
     keys = uvarint() - 1
@@ -92,7 +111,7 @@ export function quantityGi(size: string): number {
 export function kafkaProbes(ctx: RenderContext, pool: NodePool, template: PodTemplate): Record<string, unknown> {
   const listener = pool.roles.includes('broker') ? ctx.model.listeners.replication : ctx.model.listeners.controller;
   const ready = { exec: { command: ['/bin/bash', `${CONFIG_DIR}/${PROBE_FILE}`, 'ready', String(listener.port)] } };
-  const live = ctx.settings.monitoring.enabled ? { httpGet: { path: '/-/healthy', port: METRICS_PORT_NAME } } : { exec: { command: ['/bin/bash', `${CONFIG_DIR}/${PROBE_FILE}`, 'live'] } };
+  const live = { exec: { command: ['/bin/bash', `${CONFIG_DIR}/${PROBE_FILE}`, 'live', String(listener.port)] } };
   const timings = template.probes ?? {};
   const startupPeriod = timings.startup?.periodSeconds ?? PERIOD_SECONDS;
   return {

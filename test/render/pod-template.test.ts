@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -95,14 +95,16 @@ test('template: the pool template overrides the cluster template field by field;
   }
 });
 
-test('probes: readiness asks Kafka on the node’s own listener, liveness the JVM, startup scaled with storage; timings from the template', () => {
+test('probes: readiness asks Kafka on the node’s own listener, liveness any answer there, startup scaled with storage; timings from the template', () => {
   const broker = pod(find('StatefulSet', 'templated-broker')).spec.containers[0];
   const controller = pod(find('StatefulSet', 'templated-controller')).spec.containers[0];
   assert.deepEqual(broker.readinessProbe.exec.command, ['/bin/bash', '/etc/kafkaplane/config/probe.sh', 'ready', '9091']);
   assert.deepEqual(controller.readinessProbe.exec.command, ['/bin/bash', '/etc/kafkaplane/config/probe.sh', 'ready', '9090']);
   assert.deepEqual(broker.startupProbe.exec, broker.readinessProbe.exec);
-  // monitoring on: the JMX exporter agent answers /-/healthy from inside the JVM
-  assert.deepEqual(broker.livenessProbe.httpGet, { path: '/-/healthy', port: 'metrics' });
+  // liveness asks the same listener for any answer (with or without monitoring: the JMX agent's /-/healthy answers from
+  // its own thread in a hung JVM)
+  assert.deepEqual(broker.livenessProbe.exec.command, ['/bin/bash', '/etc/kafkaplane/config/probe.sh', 'live', '9091']);
+  assert.deepEqual(controller.livenessProbe.exec.command, ['/bin/bash', '/etc/kafkaplane/config/probe.sh', 'live', '9090']);
   assert.equal(broker.livenessProbe.failureThreshold, 10);
   assert.equal(broker.readinessProbe.periodSeconds, 5);
   assert.equal(controller.readinessProbe.periodSeconds, 10);
@@ -115,7 +117,7 @@ test('probes: readiness asks Kafka on the node’s own listener, liveness the JV
 
   const plain = renderKubernetes(renderInput(parseSpec(clusterYaml('version: 4.1.2')))).objects.find((o) => o.kind === 'StatefulSet')!;
   const c = pod(plain).spec.containers[0];
-  assert.deepEqual(c.livenessProbe.exec.command, ['/bin/bash', '/etc/kafkaplane/config/probe.sh', 'live']);
+  assert.deepEqual(c.livenessProbe.exec.command, ['/bin/bash', '/etc/kafkaplane/config/probe.sh', 'live', '9091']);
   assert.equal(c.startupProbe.failureThreshold, (600 + 60) / 10, 'default 10Gi: 11 minutes in 10 s periods');
   const explicit = renderKubernetes(renderInput(parseSpec(clusterYaml('kubernetes:\n  template: {probes: {startup: {failureThreshold: 9}}}')))).objects.find((o) => o.kind === 'StatefulSet')!;
   assert.equal(pod(explicit).spec.containers[0].startupProbe.failureThreshold, 9);
@@ -217,7 +219,9 @@ function apiVersionsResponse(options: { error?: number; keys: number; epoch?: bi
   return Buffer.concat([size, Buffer.from(body)]);
 }
 
-async function runProbe(answer: Buffer | undefined): Promise<{ code: number; stderr: string; request: Buffer }> {
+/** Runs probe.sh against a fake node: `answer` is written once the request is in; 'silent' takes the connection and
+ * never answers (a stopped JVM); undefined: nothing listens. BusyBox's applets only, as in the official image. */
+async function runProbe(answer: Buffer | 'silent' | undefined, mode: 'ready' | 'live' = 'ready'): Promise<{ code: number; stderr: string; request: Buffer; ms: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'kafkaplane-probe-'));
   try {
     const bin = join(dir, 'bin');
@@ -225,22 +229,27 @@ async function runProbe(answer: Buffer | undefined): Promise<{ code: number; std
     for (const applet of ['dd', 'od', 'awk', 'sed']) symlinkSync(BUSYBOX, join(bin, applet));
     writeFileSync(join(dir, 'probe.sh'), PROBE_SCRIPT);
     let request = Buffer.alloc(0);
+    const sockets: Socket[] = [];
     const server = createServer((socket) => {
+      sockets.push(socket);
       socket.on('data', (chunk) => {
         request = Buffer.concat([request, chunk]);
-        if (request.length >= 37 && answer) socket.write(answer);
+        if (request.length >= 37 && Buffer.isBuffer(answer)) socket.write(answer);
       });
       socket.on('error', () => {});
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = answer === undefined ? 1 : (server.address() as AddressInfo).port;
+    const started = Date.now();
     const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(BASH, [join(dir, 'probe.sh'), 'ready', String(port)], { env: { PATH: bin }, timeout: 10_000 }, (err, _out, stderr) => {
+      execFile(BASH, [join(dir, 'probe.sh'), mode, String(port)], { env: { PATH: bin, KAFKAPLANE_PROBE_SECONDS: '2' }, timeout: 10_000 }, (err, _out, stderr) => {
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr });
       });
     });
+    const ms = Date.now() - started;
+    for (const socket of sockets) socket.destroy();
     server.close();
-    return { ...result, request };
+    return { ...result, request, ms };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -265,6 +274,21 @@ test('probe.sh ready: a node that answers ApiVersions with a finalized-features 
   const closed = await runProbe(undefined);
   assert.equal(closed.code, 1);
   assert.match(closed.stderr, /nothing answers on port 1 yet/);
+  const stopped = await runProbe('silent');
+  assert.equal(stopped.code, 1);
+  assert.match(stopped.stderr, /took the connection but no ApiVersions answer came within 2s: the JVM is hung or stopped/);
+});
+
+test('probe.sh live: any ApiVersions answer is alive (caught up or not, even an error); a node that takes the connection and never answers is not', async () => {
+  assert.equal((await runProbe(apiVersionsResponse({ keys: 60 }), 'live')).code, 0, 'a node that has not caught up is alive');
+  assert.equal((await runProbe(apiVersionsResponse({ keys: 3, error: 35 }), 'live')).code, 0, 'an error answer is an answer');
+  const hung = await runProbe('silent', 'live');
+  assert.equal(hung.code, 1);
+  assert.match(hung.stderr, /no ApiVersions answer came within 2s: the JVM is hung or stopped/);
+  assert.ok(hung.ms < 5_000, `gave up inside the probe's 5 s timeout (${hung.ms} ms)`);
+  const closed = await runProbe(undefined, 'live');
+  assert.equal(closed.code, 1);
+  assert.match(closed.stderr, /nothing answers on port 1/);
 });
 
 test('the strimzi format says the pod templates are not translated', () => {

@@ -4,7 +4,7 @@
 // `node scripts/reliability-report.ts` writes RELIABILITY.md.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statfsSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -18,6 +18,7 @@ import { runningPid, stopNode } from '../../../src/local/node-process.ts';
 import { restart } from '../../../src/local/restart.ts';
 import { status } from '../../../src/local/status.ts';
 import { up } from '../../../src/local/up.ts';
+import { PROBE_SCRIPT } from '../../../src/render/probes.ts';
 import { runCli, spawnCli } from '../../helpers/cli.ts';
 import { doctorDuringFault as doctorOfFault, figures, record, verify as verifyWorkload } from '../../helpers/reliability.ts';
 import { nodeJvms, startTestCluster, TEST_PORTS, type TestCluster, testClusterSpec } from '../../helpers/local-cluster.ts';
@@ -66,6 +67,18 @@ async function untilNoUrp(timeoutMs: number): Promise<number> {
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`partitions still under-replicated after ${timeoutMs / 1000} s`);
+}
+
+/** The liveness check the rendered pods run (probe.sh live <port>), against a local node's REPLICATION listener. */
+function liveProbe(port: number): { code: number; stderr: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'kafkaplane-probe-'));
+  try {
+    writeFileSync(join(dir, 'probe.sh'), PROBE_SCRIPT);
+    const r = spawnSync('/bin/bash', [join(dir, 'probe.sh'), 'live', String(port)], { encoding: 'utf8', timeout: 10_000 });
+    return { code: r.status ?? -1, stderr: r.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The node id of a node JVM (its command line carries -Dkafkaplane.node=<state>/nodes/<id>). */
@@ -135,10 +148,14 @@ test('the quorum leader frozen (SIGSTOP) for 30 s under load, then thawed: the q
   const leader = (await health()).leader;
   const local = await locate({ stateDir: cluster.stateDir });
   const pid = Number(JSON.parse(readFileSync(local.layout.pidFile(leader), 'utf8')).pid);
+  const replicationPort = local.placement.internalEndpoint(local.model.nodes.find((n) => n.id === leader)!, local.model.listeners.replication).port;
+  const beforeFreeze = liveProbe(replicationPort);
+  assert.equal(beforeFreeze.code, 0, `the pods' liveness check passes on a running node: ${beforeFreeze.stderr}`);
   const load = verify(15_000, 300);
   await new Promise((r) => setTimeout(r, 5_000));
   process.kill(pid, 'SIGSTOP');
   const frozenAt = Date.now();
+  let frozenProbe: { code: number; stderr: string } | undefined;
   let newLeader = -1;
   let diagnosis: Awaited<ReturnType<typeof doctorDuringFault>> | undefined;
   try {
@@ -147,6 +164,8 @@ test('the quorum leader frozen (SIGSTOP) for 30 s under load, then thawed: the q
       diagnosis = d;
     });
     doctorDone.catch(() => undefined);
+    // The pods' liveness check sees what a TCP check cannot: the port takes the connection, nothing answers.
+    frozenProbe = liveProbe(replicationPort);
     while (Date.now() - frozenAt < 30_000 || (diagnosis === undefined && Date.now() - frozenAt < 90_000)) {
       // Asked of the other controllers on their controller listener (KIP-919), as kafka-metadata-quorum
       // --bootstrap-controller does: a broker forwarding to the frozen leader would only time out.
@@ -161,9 +180,12 @@ test('the quorum leader frozen (SIGSTOP) for 30 s under load, then thawed: the q
   } finally {
     process.kill(pid, 'SIGCONT');
   }
+  assert.equal(frozenProbe?.code, 1, 'the liveness check fails on the frozen node');
+  assert.match(frozenProbe?.stderr ?? '', /no ApiVersions answer came within 4s: the JVM is hung or stopped/);
   assert.ok(newLeader >= 0 && newLeader !== leader, `another controller led while ${leader} was frozen`);
   assert.deepEqual(diagnosis?.roots, [`node-${leader}`], `doctor names the frozen node as the one root cause:\n${diagnosis?.text}`);
   const recoveryMs = await untilNoUrp(120_000);
+  assert.equal(liveProbe(replicationPort).code, 0, 'the liveness check passes again once the node is thawed');
   const workload = await load;
   assert.equal(workload.lost, 0, `lost: ${workload.lostSample.join(', ')}`);
   record('the quorum leader frozen (SIGSTOP) for 30 s under load', {
