@@ -98,6 +98,9 @@ const listenerName = z
 
 const nodePort = z.int().min(30000).max(32767);
 
+/** Kubernetes NodeAddress types, in Strimzi's order of preference for nodeport listeners. */
+export const NODE_ADDRESS_TYPES = ['ExternalDNS', 'ExternalIP', 'Hostname', 'InternalDNS', 'InternalIP'] as const;
+
 export const listener = z.strictObject({
   name: listenerName,
   port: z
@@ -131,6 +134,12 @@ export const listener = z.strictObject({
           }),
         )
         .optional(),
+      /**
+       * nodeport listeners: advertise the address of this type from the Kubernetes node's status.addresses (read by an
+       * init container, as Strimzi does), falling back to ExternalDNS, ExternalIP, Hostname, InternalDNS, InternalIP.
+       * Unset: the node's IP as the pod sees it (status.hostIP), often a private address.
+       */
+      preferredNodePortAddressType: z.enum(NODE_ADDRESS_TYPES).optional(),
       /** e.g. "kafka-{nodeId}.example.com": the advertised host of every broker on this listener. */
       advertisedHostTemplate: z
         .string()

@@ -1,4 +1,4 @@
-import type { KafkaCluster, Listener } from '../api/kafka-cluster.ts';
+import type { KafkaCluster, Listener, NODE_ADDRESS_TYPES } from '../api/kafka-cluster.ts';
 import type { SpecProblem } from '../errors.ts';
 import type { KubernetesNames } from './kubernetes-names.ts';
 import type { KafkaListener } from './listeners.ts';
@@ -15,6 +15,8 @@ export function runtimeToken(name: string): string {
   return `@KAFKAPLANE_${name}@`;
 }
 export const HOST_IP_TOKEN = runtimeToken('HOST_IP');
+/** The node's address of the listener's preferredNodePortAddressType, written by the node-address init container. */
+export const NODE_ADDRESS_TOKEN = runtimeToken('NODE_ADDRESS');
 export const RACK_TOKEN = runtimeToken('RACK');
 export const CLUSTER_ID_TOKEN = runtimeToken('CLUSTER_ID');
 export const KEYSTORE_PASSWORD_TOKEN = runtimeToken('TLS_KEYSTORE_PASSWORD');
@@ -36,7 +38,10 @@ export function logDir(node: Pick<ClusterNode, 'id'>): string {
 /** How one broker is reached on one external listener. */
 export interface ExternalBroker {
   nodeId: number;
-  /** The advertised host; undefined means "the IP of the Kubernetes node the pod runs on" (nodeport only). */
+  /**
+   * The advertised host; undefined means an address of the Kubernetes node the pod runs on (nodeport only): the
+   * plan's addressType from the node's status, or its IP as the pod sees it (status.hostIP).
+   */
   host: string | undefined;
   /** The advertised port. */
   port: number;
@@ -51,6 +56,8 @@ export interface ExternalListenerPlan {
   index: number;
   type: 'nodeport' | 'loadbalancer';
   bootstrap: { nodePort: number | undefined; annotations: Record<string, string> };
+  /** nodeport: the node address type brokers without a host advertise (undefined: status.hostIP). */
+  addressType: (typeof NODE_ADDRESS_TYPES)[number] | undefined;
   /** Keyed by node id, one per broker. */
   brokers: Map<number, ExternalBroker>;
 }
@@ -127,10 +134,25 @@ export function planExternalListeners(cluster: KafkaCluster, options: { requireH
         message: `loadbalancer listener "${listener.name}" needs the address clients use for broker${missingHost.length > 1 ? 's' : ''} ${missingHost.join(', ')}: the cloud assigns LoadBalancer addresses after the Services exist, so render cannot know them. Set advertisedHostTemplate (e.g. "kafka-{nodeId}.example.com", a DNS name pointed at each broker's LoadBalancer) or configuration.brokers[].advertisedHost`,
       });
     }
+    const addressType = config?.preferredNodePortAddressType;
+    if (addressType !== undefined && listener.type !== 'nodeport') {
+      problems.push({
+        path: `${base}.configuration.preferredNodePortAddressType`,
+        message: `only nodeport listeners advertise a Kubernetes node's address; "${listener.name}" is a ${listener.type} listener: remove preferredNodePortAddressType, or use advertisedHostTemplate / brokers[].advertisedHost`,
+      });
+    }
+    const other = plans.find((p) => p.addressType !== undefined && p.addressType !== addressType);
+    if (addressType !== undefined && other) {
+      problems.push({
+        path: `${base}.configuration.preferredNodePortAddressType`,
+        message: `each pod learns one address of its node: listener "${listener.name}" asks for ${addressType}, listener "${other.listener.name}" for ${other.addressType}; use one type, or advertisedHostTemplate for the other listener`,
+      });
+    }
     plans.push({
       listener,
       index,
       type: listener.type,
+      addressType: listener.type === 'nodeport' ? addressType : undefined,
       bootstrap: { nodePort: bootstrapNodePort, annotations: config?.bootstrap?.annotations ?? {} },
       brokers: planned,
     });
@@ -153,7 +175,7 @@ export function kubernetesPlacement(names: KubernetesNames, external: readonly E
       const plan = external.find((p) => p.listener.name === listener.spec?.name);
       const broker = plan?.brokers.get(node.id);
       if (!broker) return internal(node, listener);
-      return { host: broker.host ?? HOST_IP_TOKEN, port: broker.port };
+      return { host: broker.host ?? (plan!.addressType ? NODE_ADDRESS_TOKEN : HOST_IP_TOKEN), port: broker.port };
     },
     logDirs: (node) => [logDir(node)],
     // The zone label of the Kubernetes node, which only the running pod can learn (see render/rack.ts).

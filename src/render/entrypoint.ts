@@ -67,6 +67,13 @@ if [ -n "\${KAFKAPLANE_RACK_FILE:-}" ]; then
   KAFKAPLANE_RACK=$(cat "$KAFKAPLANE_RACK_FILE")
   export KAFKAPLANE_RACK
 fi
+if [ -n "\${KAFKAPLANE_NODE_ADDRESS_FILE:-}" ]; then
+  # Written by the pod's node-address init container from the node's status.addresses (preferredNodePortAddressType).
+  [ -s "$KAFKAPLANE_NODE_ADDRESS_FILE" ] || fail "a nodeport listener sets preferredNodePortAddressType but $KAFKAPLANE_NODE_ADDRESS_FILE is missing or empty: the node-address init container writes it from the Kubernetes node's status.addresses; see its log (kubectl logs <pod> -c node-address)"
+  KAFKAPLANE_NODE_ADDRESS=$(cat "$KAFKAPLANE_NODE_ADDRESS_FILE")
+  case "$KAFKAPLANE_NODE_ADDRESS" in *:*) KAFKAPLANE_NODE_ADDRESS="[$KAFKAPLANE_NODE_ADDRESS]" ;; esac
+  export KAFKAPLANE_NODE_ADDRESS
+fi
 if [ -n "\${KAFKAPLANE_HOST_IP:-}" ]; then
   # An IPv6 address goes into a listener URL in brackets.
   case "$KAFKAPLANE_HOST_IP" in *:*) KAFKAPLANE_HOST_IP="[$KAFKAPLANE_HOST_IP]" ;; esac

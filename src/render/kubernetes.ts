@@ -14,6 +14,7 @@ import { METRICS_PORT_NAME, jmxExporterSha256, renderKafkaExporter, renderMetric
 import type { KubeObject, RenderContext, RenderInput } from './objects.ts';
 import { renderNetworkPolicy, renderPodDisruptionBudget, renderServiceAccount } from './policies.ts';
 import { renderBootstrapService, renderExternalServices, renderHeadlessService } from './services.ts';
+import { nodeAddressType } from './node-address.ts';
 import { renderRackRbac } from './rack.ts';
 import { limitWarnings } from './limits.ts';
 import { heapProblems } from './resources.ts';
@@ -146,15 +147,16 @@ export function externalListenerWarnings(cluster: RenderInput['cluster']): strin
 
 /**
  * nodeport brokers without a host of their own advertise status.hostIP: the node's InternalIP, often a private VPC
- * address that clients outside the VPC cannot reach (a pod cannot read its node's ExternalIP through the downward API).
+ * address that clients outside the VPC cannot reach (a pod cannot read its node's ExternalIP through the downward API;
+ * preferredNodePortAddressType has an init container read it from the API: render/node-address.ts).
  */
 function nodeIpWarnings(ctx: RenderContext): string[] {
   return ctx.external.flatMap((plan) => {
-    if (plan.type !== 'nodeport') return [];
+    if (plan.type !== 'nodeport' || plan.addressType !== undefined) return [];
     const ids = [...plan.brokers.values()].filter((b) => b.host === undefined).map((b) => b.nodeId);
     if (ids.length === 0) return [];
     return [
-      `spec.listeners[${plan.index}] ("${plan.listener.name}", nodeport): broker${ids.length > 1 ? 's' : ''} ${ids.join(', ')} advertise the IP of the Kubernetes node ${ids.length > 1 ? 'they run' : 'it runs'} on (status.hostIP, the node's InternalIP — on most clouds a private address clients outside its network cannot reach). If clients connect through the nodes' external IPs or DNS names, set configuration.advertisedHostTemplate (e.g. "kafka-{nodeId}.example.com", a name resolving to the node of broker {nodeId}) or configuration.brokers[].advertisedHost`,
+      `spec.listeners[${plan.index}] ("${plan.listener.name}", nodeport): broker${ids.length > 1 ? 's' : ''} ${ids.join(', ')} advertise the IP of the Kubernetes node ${ids.length > 1 ? 'they run' : 'it runs'} on (status.hostIP, the node's InternalIP — on most clouds a private address clients outside its network cannot reach). If clients connect through the nodes' external IPs or DNS names, set configuration.preferredNodePortAddressType (ExternalIP, ExternalDNS: read from the node at pod start), configuration.advertisedHostTemplate (e.g. "kafka-{nodeId}.example.com", a name resolving to the node of broker {nodeId}) or configuration.brokers[].advertisedHost`,
     ];
   });
 }
@@ -165,7 +167,7 @@ export function renderKubernetes(input: RenderInput): KubernetesRender {
   const { settings, cluster } = ctx;
   const objects: KubeObject[] = [];
   if (settings.serviceAccount.create) objects.push(renderServiceAccount(ctx));
-  if (cluster.spec.rack) objects.push(...renderRackRbac(ctx));
+  if (cluster.spec.rack || nodeAddressType(ctx)) objects.push(...renderRackRbac(ctx));
   objects.push(renderIdentitySecret(ctx));
   const configMap = renderConfigMap(ctx);
   const metricsConfigMap = settings.monitoring.enabled ? renderMetricsConfigMap(ctx) : undefined;

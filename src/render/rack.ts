@@ -13,7 +13,7 @@ import { RUN_DIR } from './entrypoint.ts';
  * BusyBox sh, tr, grep, sed), the one render already uses to download the JMX agent.
  */
 export const RACK_FILE = `${RUN_DIR}/rack`;
-const TOKEN_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+export const TOKEN_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 export const TOKEN_VOLUME = 'rack-api-access';
 
 /**
@@ -74,7 +74,7 @@ export function rackTokenVolume(): Record<string, unknown> {
 }
 
 /**
- * "get nodes" for the pods' ServiceAccount. Nodes are cluster-scoped, so this takes a ClusterRole and a
+ * "get nodes" for the pods' ServiceAccount (the rack and node-address init containers). Nodes are cluster-scoped, so this takes a ClusterRole and a
  * ClusterRoleBinding (named after namespace and cluster: they are shared by the whole Kubernetes cluster). Only get:
  * a pod can read the node it is told it runs on, not list them all.
  */

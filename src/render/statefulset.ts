@@ -7,6 +7,7 @@ import { CLUSTER_ID_KEY, directoryIdKey } from './cluster-config.ts';
 import { CONFIG_DIR, ENTRYPOINT_FILE, RUN_DIR } from './entrypoint.ts';
 import { KAFKA_SERVER_EXTRA_ARGS, LOGS_SIZE_LIMIT, logConfig } from './logging.ts';
 import { AGENT_DIR, METRICS_DIR, METRICS_PORT_NAME, metricsJavaagent, jmxDownloadContainer } from './monitoring.ts';
+import { NODE_ADDRESS_FILE, nodeAddressInitContainer, nodeAddressType } from './node-address.ts';
 import { RACK_FILE, rackInitContainer, rackTokenVolume } from './rack.ts';
 import { poolResources } from './resources.ts';
 import { kafkaProbes } from './probes.ts';
@@ -66,7 +67,11 @@ function env(ctx: RenderContext, pool: NodePool, offset: number): Record<string,
   if (controller && model.quorumMode === 'dynamic') {
     for (const id of Object.keys(ctx.identity.directoryIds)) vars.push({ name: `KAFKAPLANE_DIRECTORY_ID_${id}`, ...secretRef(directoryIdKey(Number(id))) });
   }
-  if (broker && ctx.external.some((plan) => [...plan.brokers.values()].some((b) => b.host === undefined))) {
+  if (broker && nodeAddressType(ctx)) {
+    // nodeport listeners with preferredNodePortAddressType: the node's address, written by the node-address init container.
+    vars.push({ name: 'KAFKAPLANE_NODE_ADDRESS_FILE', value: NODE_ADDRESS_FILE });
+  }
+  if (broker && ctx.external.some((plan) => plan.addressType === undefined && [...plan.brokers.values()].some((b) => b.host === undefined))) {
     // nodeport listeners without an explicit host advertise the IP of the node the pod runs on.
     vars.push({ name: 'KAFKAPLANE_HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
   }
@@ -126,8 +131,14 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
   const download = monitoring && settings.monitoring.jmxExporter.agentPath === undefined;
   const persistent = pool.storage.type === 'persistent-claim';
   const rack = broker && cluster.spec.rack !== undefined;
+  const addressType = broker ? nodeAddressType(ctx) : undefined;
   const template = poolTemplate(cluster, pool);
-  const initContainers = [...(rack ? [rackInitContainer(ctx)] : []), ...(download ? [jmxDownloadContainer(settings)] : []), ...(template.pod?.initContainers ?? [])];
+  const initContainers = [
+    ...(rack ? [rackInitContainer(ctx)] : []),
+    ...(addressType ? [nodeAddressInitContainer(ctx, addressType)] : []),
+    ...(download ? [jmxDownloadContainer(settings)] : []),
+    ...(template.pod?.initContainers ?? []),
+  ];
 
   const volumeMounts: Record<string, unknown>[] = [
     { name: 'data', mountPath: DATA_DIR },
@@ -146,7 +157,7 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
     { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
     { name: 'tmp', emptyDir: {} },
     { name: 'logs', emptyDir: { sizeLimit: LOGS_SIZE_LIMIT } },
-    ...(rack ? [rackTokenVolume()] : []),
+    ...(rack || addressType ? [rackTokenVolume()] : []),
     ...(tls ? [{ name: 'tls', secret: { secretName: names.tlsSecret, items: [{ key: settings.tls.keystoreKey, path: KEYSTORE_FILE }] } }] : []),
     ...(monitoring ? [{ name: 'metrics-config', configMap: { name: names.metricsConfigMap } }] : []),
     ...(download ? [{ name: 'jmx-exporter', emptyDir: {} }] : []),

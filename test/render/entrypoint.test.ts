@@ -13,8 +13,11 @@ import { parseProperties } from '../../src/model/properties-format.ts';
 import { DATA_DIR } from '../../src/model/placement-kubernetes.ts';
 import { renderKubernetes } from '../../src/render/kubernetes.ts';
 import type { KubeObject } from '../../src/render/objects.ts';
-import { nodeFilesOf, renderInput } from '../helpers/render.ts';
+import { nodeFilesOf, renderInput, strimziInput } from '../helpers/render.ts';
 import { example } from '../helpers/spec.ts';
+import type { SpecFile } from '../../src/api/load.ts';
+import { NODE_ADDRESS_FILE } from '../../src/render/node-address.ts';
+import { renderFormat } from '../../src/render/index.ts';
 
 const BUSYBOX = (() => {
   try {
@@ -30,14 +33,14 @@ interface Sandbox {
   seen(file: string): string;
 }
 
-function sandbox(exampleName: string): Sandbox {
+function sandbox(exampleName: string | SpecFile): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), 'kafkaplane-entrypoint-'));
   const bin = join(dir, 'busybox-bin');
   mkdirSync(bin);
   for (const applet of ['sh', 'sed', 'grep', 'sort', 'tr', 'cp', 'mv', 'rm', 'mkdir', 'cat', 'env', 'printf', 'echo', 'dirname', 'wc', 'date']) symlinkSync(BUSYBOX, join(bin, applet));
   const config = join(dir, 'config');
   mkdirSync(config);
-  for (const [file, content] of Object.entries(nodeFilesOf(renderKubernetes(renderInput(example(exampleName))).objects))) {
+  for (const [file, content] of Object.entries(nodeFilesOf(renderKubernetes(renderInput(typeof exampleName === 'string' ? example(exampleName) : exampleName)).objects))) {
     writeFileSync(join(config, file), content.replaceAll(DATA_DIR, join(dir, 'data')));
   }
   const kafkaBin = join(dir, 'kafka-bin');
@@ -306,4 +309,149 @@ test('entrypoint: a keystore password with properties and sed metacharacters arr
   assert.equal(props['listener.name.tls.ssl.keystore.password'], password);
   assert.equal(props['listener.name.tls.ssl.keystore.location'], '/etc/kafkaplane/tls/keystore.p12');
   assert.ok(existsSync(join(box.dir, 'data', 'kafka-log-1', 'meta.properties')));
+});
+
+/** examples/external-access.yaml with its nodeport listener advertising the node's address of `type`. */
+function addressedSpec(type: string): SpecFile {
+  const spec = example('external-access.yaml');
+  const nodeport = spec.clusters[0]!.spec.listeners.find((l) => l.type === 'nodeport')!;
+  nodeport.configuration = { ...nodeport.configuration, preferredNodePortAddressType: type as 'ExternalIP' };
+  return spec;
+}
+
+test('preferredNodePortAddressType: a node-address init container reads the node, the entrypoint advertises what it wrote', (t) => {
+  const objects = renderKubernetes(renderInput(addressedSpec('ExternalIP'))).objects;
+  const broker = podSpec(find(objects, 'StatefulSet', 'edge-broker'));
+  const init = broker.initContainers.find((c: { name: string }) => c.name === 'node-address');
+  assert.ok(init, 'the brokers get the node-address init container');
+  assert.deepEqual(init.env[1], { name: 'ADDRESS_TYPES', value: 'ExternalIP ExternalDNS Hostname InternalDNS InternalIP' });
+  assert.ok(
+    broker.volumes.some((v: { name: string }) => v.name === 'rack-api-access'),
+    'its token volume',
+  );
+  const env = broker.containers[0].env as { name: string; value?: string }[];
+  assert.equal(env.find((e) => e.name === 'KAFKAPLANE_NODE_ADDRESS_FILE')?.value, NODE_ADDRESS_FILE);
+  assert.equal(
+    env.find((e) => e.name === 'KAFKAPLANE_HOST_IP'),
+    undefined,
+    'status.hostIP is not used any more',
+  );
+  assert.equal(broker.automountServiceAccountToken, false, 'Kafka itself gets no API token');
+  assert.ok(find(objects, 'ClusterRole', 'kafkaplane-kafka-edge-rack'), 'get nodes for the pods');
+  const controller = podSpec(find(objects, 'StatefulSet', 'edge-controller'));
+  assert.ok(!(controller.initContainers ?? []).some((c: { name: string }) => c.name === 'node-address'), 'controllers advertise no client listener');
+
+  const box = sandbox(addressedSpec('ExternalIP'));
+  t.after(() => rmSync(box.dir, { recursive: true, force: true }));
+  const file = join(box.dir, 'node-address');
+  const base = {
+    HOSTNAME: 'edge-broker-2',
+    KAFKAPLANE_NODE_ID_OFFSET: '0',
+    KAFKAPLANE_CLUSTER_ID: ids.KAFKAPLANE_CLUSTER_ID,
+    KAFKAPLANE_INTERNAL_PASSWORD: 'a'.repeat(32),
+    KAFKAPLANE_NODE_ADDRESS_FILE: file,
+  };
+  const missing = box.run(base);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /preferredNodePortAddressType but .*node-address is missing or empty: .*kubectl logs <pod> -c node-address/);
+  writeFileSync(file, '203.0.113.7');
+  assert.equal(box.run(base).status, 0);
+  assert.match(parseProperties(box.seen('server.properties'))['advertised.listeners']!, /,NODEPORT:\/\/203\.0\.113\.7:31093,/);
+  writeFileSync(file, '2001:db8::7');
+  assert.equal(box.run(base).status, 0);
+  assert.match(parseProperties(box.seen('server.properties'))['advertised.listeners']!, /,NODEPORT:\/\/\[2001:db8::7\]:31093,/);
+});
+
+test('preferredNodePortAddressType: only on nodeport listeners, one type per cluster', () => {
+  const spec = addressedSpec('ExternalIP');
+  const lb = spec.clusters[0]!.spec.listeners.find((l) => l.type === 'loadbalancer')!;
+  lb.configuration = { ...lb.configuration, preferredNodePortAddressType: 'InternalIP' };
+  assert.throws(
+    () => renderKubernetes(renderInput(spec)),
+    (e: Error & { problems?: { path: string; message: string }[] }) => {
+      const text = (e.problems ?? []).map((p) => `${p.path}: ${p.message}`).join('\n') || e.message;
+      assert.match(text, /spec\.listeners\[2\]\.configuration\.preferredNodePortAddressType: only nodeport listeners advertise a Kubernetes node's address/);
+      return true;
+    },
+  );
+  const two = addressedSpec('ExternalIP');
+  two.clusters[0]!.spec.listeners.push({
+    ...structuredClone(two.clusters[0]!.spec.listeners[1]!),
+    name: 'nodeport2',
+    port: 9096,
+    configuration: { bootstrap: { nodePort: 30500 }, preferredNodePortAddressType: 'InternalDNS' },
+  });
+  assert.throws(() => renderKubernetes(renderInput(two)), /each pod learns one address of its node: listener "nodeport2" asks for InternalDNS, listener "nodeport" for ExternalIP/);
+  // The Strimzi format carries the field as Strimzi's own.
+  const strimzi = renderFormat(strimziInput(renderInput(addressedSpec('ExternalIP'))), 'strimzi')
+    .files.map((f) => f.content)
+    .join('\n');
+  assert.match(strimzi, /preferredNodePortAddressType: ExternalIP/);
+});
+
+test('node-address init container script: the preferred address type from the node, else the next in order, else a clear refusal', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kafkaplane-address-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  for (const applet of ['sh', 'sed', 'grep', 'tr', 'head', 'cat', 'mv', 'printf', 'echo']) symlinkSync(BUSYBOX, join(bin, applet));
+  const tokens = join(dir, 'sa');
+  mkdirSync(tokens);
+  writeFileSync(join(tokens, 'token'), 'the-token');
+  writeFileSync(join(tokens, 'ca.crt'), 'ca');
+  writeFileSync(join(bin, 'curl'), `#!${BUSYBOX} sh\nprintf '%s\\n' "$@" > ${dir}/curl.args\n[ -z "\${CURL_FAIL:-}" ] || exit 22\nprintf '%s' "$NODE_JSON"\n`);
+  chmodSync(join(bin, 'curl'), 0o755);
+  const init = podSpec(find(renderKubernetes(renderInput(addressedSpec('ExternalIP'))).objects, 'StatefulSet', 'edge-broker')).initContainers.find((c: { name: string }) => c.name === 'node-address');
+  const script = (init.command as string[])[2]!;
+  const file = join(dir, 'address');
+  const run = (env: Record<string, string>) =>
+    spawnSync(join(bin, 'sh'), ['-c', script], {
+      env: {
+        PATH: bin,
+        KAFKAPLANE_TOKEN_DIR: tokens,
+        KAFKAPLANE_NODE_ADDRESS_FILE: file,
+        KUBERNETES_SERVICE_HOST: '10.0.0.1',
+        KUBERNETES_SERVICE_PORT: '443',
+        NODE_NAME: 'node-a',
+        ADDRESS_TYPES: init.env[1].value,
+        ...env,
+      },
+      encoding: 'utf8',
+    });
+  // A node as the apiserver answers (one line), with decoys: an annotation holding JSON and managedFields.
+  const node = (addresses: { type: string; address: string }[]) =>
+    JSON.stringify({
+      kind: 'Node',
+      apiVersion: 'v1',
+      metadata: {
+        name: 'node-a',
+        annotations: { note: JSON.stringify({ addresses: [{ type: 'ExternalIP', address: '198.51.100.99' }] }) },
+        managedFields: [{ fieldsV1: { 'f:status': { 'f:addresses': {} } } }],
+      },
+      status: { addresses, images: [{ names: ['x'], sizeBytes: 1 }] },
+    });
+  const all = [
+    { type: 'InternalIP', address: '10.0.3.4' },
+    { type: 'ExternalIP', address: '203.0.113.7' },
+    { type: 'Hostname', address: 'node-a' },
+  ];
+  const ok = run({ NODE_JSON: node(all) });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(readFileSync(file, 'utf8'), '203.0.113.7');
+  assert.match(ok.stdout, /advertising its ExternalIP address 203\.0\.113\.7/);
+  assert.ok(readFileSync(join(dir, 'curl.args'), 'utf8').includes('https://10.0.0.1:443/api/v1/nodes/node-a?pretty=false'));
+  // No ExternalIP (a bare-metal node): the next in Strimzi's order that exists, Hostname before InternalIP.
+  assert.equal(run({ NODE_JSON: node([all[0]!, all[2]!]) }).status, 0);
+  assert.equal(readFileSync(file, 'utf8'), 'node-a');
+  // Pretty-printed JSON reads the same; the preferred type wins over the order.
+  assert.equal(run({ NODE_JSON: JSON.stringify(JSON.parse(node(all)), null, 2), ADDRESS_TYPES: 'InternalIP ExternalDNS ExternalIP Hostname InternalDNS' }).status, 0);
+  assert.equal(readFileSync(file, 'utf8'), '10.0.3.4');
+  rmSync(file);
+  const none = run({ NODE_JSON: node([]) });
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /node node-a lists no address of the types .* set configuration\.advertisedHostTemplate/);
+  assert.equal(existsSync(file), false);
+  const forbidden = run({ NODE_JSON: '', CURL_FAIL: '1' });
+  assert.equal(forbidden.status, 1);
+  assert.match(forbidden.stderr, /cannot read Kubernetes node node-a .*ClusterRole/);
 });

@@ -303,9 +303,9 @@ test('pods: official image, no service links, non-root, heap from the memory req
   assert.equal(pod.securityContext.fsGroup, 1000);
   assert.equal(pod.terminationGracePeriodSeconds, 120);
   assert.equal(envOf(sts).find((e) => e.name === 'KAFKA_HEAP_OPTS')?.value, '-Xms768m -Xmx768m', 'half of the 1.5Gi request');
-  // Probes (docs/render.md): readiness asks Kafka on the REPLICATION port; liveness never depends on a listener.
+  // Probes (docs/render.md): readiness asks Kafka on the REPLICATION port for a caught-up answer, liveness for any answer.
   assert.deepEqual(kafka.readinessProbe.exec.command, ['/bin/bash', '/etc/kafkaplane/config/probe.sh', 'ready', '9091']);
-  assert.deepEqual(kafka.livenessProbe.exec.command, ['/bin/bash', '/etc/kafkaplane/config/probe.sh', 'live']);
+  assert.deepEqual(kafka.livenessProbe.exec.command, ['/bin/bash', '/etc/kafkaplane/config/probe.sh', 'live', '9091']);
   assert.equal((sts.spec as any).volumeClaimTemplates[0].spec.storageClassName, 'standard');
   assert.equal((sts.spec as any).volumeClaimTemplates[0].spec.resources.requests.storage, '5Gi');
   assert.ok(envOf(sts).every((e) => !/^KAFKA_(PORT|SERVICE)/.test(e.name)));

@@ -144,6 +144,7 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
       }));
     }
     if (c?.advertisedHostTemplate) configuration.advertisedHostTemplate = c.advertisedHostTemplate;
+    if (c?.preferredNodePortAddressType) configuration.preferredNodePortAddressType = c.preferredNodePortAddressType;
     if (c?.loadBalancerSourceRanges) configuration.loadBalancerSourceRanges = c.loadBalancerSourceRanges;
     return {
       name: l.name,

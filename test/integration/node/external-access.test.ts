@@ -1,5 +1,5 @@
 // examples/external-access.yaml on the one-node Kubernetes: its NodePort listener (SCRAM-SHA-512) is reachable from
-// the host, each broker advertises <node IP>:<its node port>, Kafka's console tools on the host produce and consume
+// the host, each broker advertises <node address>:<its node port> (read from the Node object by its init container), Kafka's console tools on the host produce and consume
 // through it, and `kafkaplane doctor --bootstrap <node IP>:<bootstrap node port>` passes.
 // Changed for this machine, and why: monitoring off (its JMX agent download, kafka-exporter image and the
 // PodMonitor/PrometheusRule CRDs are not available offline); the bootstrap node port 30190 instead of 31090 (the
@@ -63,11 +63,21 @@ describe('external-access: NodePort listeners from the host', { timeout: 1_800_0
       }
       const nodeport = cluster.spec.listeners.find((l: any) => l.type === 'nodeport');
       nodeport.configuration.bootstrap.nodePort = BOOTSTRAP_NODE_PORT;
+      // The brokers read their node's address from the Kubernetes API (the node-address init container). This node
+      // has no ExternalIP (no cloud provider): InternalIP is the address it lists that the host reaches.
+      nodeport.configuration.preferredNodePortAddressType = 'InternalIP';
+      // curlimages/curl cannot be pulled here: the kafka-client test image has curl and sh.
+      cluster.spec.kubernetes.rackInit = { image: node.images.kafkaClient };
     });
     await waitPodsReady(node, NS, KAFKA_PODS, 6, 600_000);
     const readySeconds = elapsed(started);
     await waitTopicJob(node, NS);
 
+    // Each broker's init container read the Node through the real apiserver with the rendered RBAC and token.
+    for (const i of [0, 1, 2]) {
+      const log = await node.kubectl(['logs', '-n', NS, `edge-broker-${i}`, '-c', 'node-address']);
+      assert.match(log.stdout, new RegExp(`advertising its InternalIP address ${node.nodeIP.replaceAll('.', '\\.')}`), `edge-broker-${i}'s node-address log: ${log.stdout}`);
+    }
     const bootstrap = `${node.nodeIP}:${BOOTSTRAP_NODE_PORT}`;
     const clientConfig = path.join(tempDir('kafkaplane-ext-'), 'client.properties');
     fs.writeFileSync(
