@@ -62,8 +62,9 @@ if (!onlyUnit && !onlyNode) {
   ensureDebianPackage('mvn', 'maven');
   // Prometheus and promtool: the exporter, dashboards and alert rules are tested against a real Prometheus.
   ensureDebianPackage('promtool', 'prometheus');
-  // The default release, and 3.9 for the static-quorum test (test/integration/kafka/local-kafka39.test.ts).
-  for (const version of [DEFAULT_KAFKA_VERSION, '3.9.2']) {
+  // The default release, 3.9 for the static-quorum test (test/integration/kafka/local-kafka39.test.ts) and the newest
+  // pinned one (local-kafka-latest.test.ts).
+  for (const version of [DEFAULT_KAFKA_VERSION, '3.9.2', '4.4.0']) {
     log(`Kafka ${version} jars…`);
     await resolveDistribution(version, {
       onProgress: (p) => {

@@ -101,6 +101,8 @@ export const TEST_PORTS = {
   localFailures: 20092,
   localSecurity: 21092,
   kafka39: 22092,
+  /** local-kafka-latest.test.ts: the newest pinned Kafka release. */
+  kafkaLatest: 10092,
   quickStart: 23092,
   /** quick-start.test.ts's interrupted `up` (quickStart + 1000). */
   quickStartInterrupt: 24092,
