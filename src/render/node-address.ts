@@ -1,7 +1,7 @@
 import { NODE_ADDRESS_TYPES } from '../api/kafka-cluster.ts';
 import { RUN_DIR } from './entrypoint.ts';
-import { CONTAINER_SECURITY_CONTEXT, type RenderContext } from './objects.ts';
-import { TOKEN_DIR, TOKEN_VOLUME } from './rack.ts';
+import type { RenderContext } from './objects.ts';
+import { TOKEN_DIR, nodeReaderInitContainer } from './rack.ts';
 
 /**
  * The address a nodeport listener advertises, when the spec names a type (configuration.preferredNodePortAddressType):
@@ -49,20 +49,5 @@ export function nodeAddressType(ctx: RenderContext): (typeof NODE_ADDRESS_TYPES)
 }
 
 export function nodeAddressInitContainer(ctx: RenderContext, preferred: (typeof NODE_ADDRESS_TYPES)[number]): Record<string, unknown> {
-  return {
-    name: 'node-address',
-    image: ctx.settings.rackInit.image,
-    imagePullPolicy: ctx.settings.imagePullPolicy,
-    command: ['/bin/sh', '-c', NODE_ADDRESS_SCRIPT],
-    env: [
-      { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-      { name: 'ADDRESS_TYPES', value: [preferred, ...NODE_ADDRESS_TYPES.filter((t) => t !== preferred)].join(' ') },
-    ],
-    securityContext: CONTAINER_SECURITY_CONTEXT,
-    resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
-    volumeMounts: [
-      { name: 'run', mountPath: RUN_DIR },
-      { name: TOKEN_VOLUME, mountPath: TOKEN_DIR, readOnly: true },
-    ],
-  };
+  return nodeReaderInitContainer(ctx, 'node-address', NODE_ADDRESS_SCRIPT, { ADDRESS_TYPES: [preferred, ...NODE_ADDRESS_TYPES.filter((t) => t !== preferred)].join(' ') });
 }

@@ -44,16 +44,17 @@ mv "$rack_file.tmp" "$rack_file"
 echo "kafkaplane: node $NODE_NAME is in $TOPOLOGY_KEY=$rack"
 `;
 
-export function rackInitContainer(ctx: RenderContext): Record<string, unknown> {
+/**
+ * An init container that reads the pod's Kubernetes node from the API with the init-only token (rack, node-address):
+ * curl's image, `script` under sh, NODE_NAME from the downward API plus `env`, writing into the run directory.
+ */
+export function nodeReaderInitContainer(ctx: RenderContext, name: string, script: string, env: Record<string, string>): Record<string, unknown> {
   return {
-    name: 'rack',
+    name,
     image: ctx.settings.rackInit.image,
     imagePullPolicy: ctx.settings.imagePullPolicy,
-    command: ['/bin/sh', '-c', RACK_SCRIPT],
-    env: [
-      { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-      { name: 'TOPOLOGY_KEY', value: ctx.cluster.spec.rack!.topologyKey },
-    ],
+    command: ['/bin/sh', '-c', script],
+    env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }, ...Object.entries(env).map(([k, value]) => ({ name: k, value }))],
     securityContext: CONTAINER_SECURITY_CONTEXT,
     resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
     volumeMounts: [
@@ -61,6 +62,10 @@ export function rackInitContainer(ctx: RenderContext): Record<string, unknown> {
       { name: TOKEN_VOLUME, mountPath: TOKEN_DIR, readOnly: true },
     ],
   };
+}
+
+export function rackInitContainer(ctx: RenderContext): Record<string, unknown> {
+  return nodeReaderInitContainer(ctx, 'rack', RACK_SCRIPT, { TOPOLOGY_KEY: ctx.cluster.spec.rack!.topologyKey });
 }
 
 /** What the kubelet mounts for automountServiceAccountToken, but for the init container only (short-lived token). */

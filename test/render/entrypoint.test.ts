@@ -73,6 +73,26 @@ function sandbox(exampleName: string | SpecFile): Sandbox {
 const podSpec = (sts: KubeObject) => (sts.spec as any).template.spec;
 const find = (list: KubeObject[], kind: string, name: string) => list.find((o) => o.kind === kind && o.metadata.name === name)!;
 
+/**
+ * For the init containers that read the Kubernetes API (rack, node-address): BusyBox applets, a token directory, and
+ * a stand-in for curl that records its arguments, prints $NODE_JSON (what the apiserver answers) and fails with
+ * $CURL_FAIL.
+ */
+function apiSandbox(t: { after(fn: () => void): void }, prefix: string): { dir: string; bin: string; tokens: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  for (const applet of ['sh', 'sed', 'grep', 'tr', 'head', 'cat', 'mv', 'printf', 'echo']) symlinkSync(BUSYBOX, join(bin, applet));
+  const tokens = join(dir, 'sa');
+  mkdirSync(tokens);
+  writeFileSync(join(tokens, 'token'), 'the-token');
+  writeFileSync(join(tokens, 'ca.crt'), 'ca');
+  writeFileSync(join(bin, 'curl'), `#!${BUSYBOX} sh\nprintf '%s\\n' "$@" > ${dir}/curl.args\n[ -z "\${CURL_FAIL:-}" ] || exit 22\nprintf '%s' "$NODE_JSON"\n`);
+  chmodSync(join(bin, 'curl'), 0o755);
+  return { dir, bin, tokens };
+}
+
 const ids = {
   KAFKAPLANE_CLUSTER_ID: 'jAPM9iapWGNHRuO2edFKTw',
   KAFKAPLANE_DIRECTORY_ID_0: 'AAAAAAAAAAAAAAAAAAAAAg',
@@ -228,18 +248,7 @@ test('entrypoint: $run_dir/join-quorum re-formats a controller that lost its dis
 });
 
 test('rack init container script: the zone label of the node from the API, or a clear refusal', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'kafkaplane-rack-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const bin = join(dir, 'bin');
-  mkdirSync(bin);
-  for (const applet of ['sh', 'sed', 'grep', 'tr', 'head', 'cat', 'mv', 'printf', 'echo']) symlinkSync(BUSYBOX, join(bin, applet));
-  const tokens = join(dir, 'sa');
-  mkdirSync(tokens);
-  writeFileSync(join(tokens, 'token'), 'the-token');
-  writeFileSync(join(tokens, 'ca.crt'), 'ca');
-  // A stand-in for curl: records its arguments, prints $NODE_JSON (what the apiserver answers), fails with $CURL_FAIL.
-  writeFileSync(join(bin, 'curl'), `#!${BUSYBOX} sh\nprintf '%s\\n' "$@" > ${dir}/curl.args\n[ -z "\${CURL_FAIL:-}" ] || exit 22\nprintf '%s' "$NODE_JSON"\n`);
-  chmodSync(join(bin, 'curl'), 0o755);
+  const { dir, bin, tokens } = apiSandbox(t, 'kafkaplane-rack-');
   const script = (podSpec(find(renderKubernetes(renderInput(example('seed-003-dedicated.yaml'))).objects, 'StatefulSet', 'data-on-eks-broker')).initContainers[0].command as string[])[2]!;
   const run = (env: Record<string, string>) =>
     spawnSync(join(bin, 'sh'), ['-c', script], {
@@ -390,17 +399,7 @@ test('preferredNodePortAddressType: only on nodeport listeners, one type per clu
 });
 
 test('node-address init container script: the preferred address type from the node, else the next in order, else a clear refusal', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'kafkaplane-address-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const bin = join(dir, 'bin');
-  mkdirSync(bin);
-  for (const applet of ['sh', 'sed', 'grep', 'tr', 'head', 'cat', 'mv', 'printf', 'echo']) symlinkSync(BUSYBOX, join(bin, applet));
-  const tokens = join(dir, 'sa');
-  mkdirSync(tokens);
-  writeFileSync(join(tokens, 'token'), 'the-token');
-  writeFileSync(join(tokens, 'ca.crt'), 'ca');
-  writeFileSync(join(bin, 'curl'), `#!${BUSYBOX} sh\nprintf '%s\\n' "$@" > ${dir}/curl.args\n[ -z "\${CURL_FAIL:-}" ] || exit 22\nprintf '%s' "$NODE_JSON"\n`);
-  chmodSync(join(bin, 'curl'), 0o755);
+  const { dir, bin, tokens } = apiSandbox(t, 'kafkaplane-address-');
   const init = podSpec(find(renderKubernetes(renderInput(addressedSpec('ExternalIP'))).objects, 'StatefulSet', 'edge-broker')).initContainers.find((c: { name: string }) => c.name === 'node-address');
   const script = (init.command as string[])[2]!;
   const file = join(dir, 'address');
