@@ -1,7 +1,7 @@
 import { NODE_ADDRESS_TYPES } from '../api/kafka-cluster.ts';
 import { RUN_DIR } from './entrypoint.ts';
 import type { RenderContext } from './objects.ts';
-import { TOKEN_DIR, nodeReaderInitContainer } from './rack.ts';
+import { NODE_URL_LINES, nodeReaderInitContainer } from './rack.ts';
 
 /**
  * The address a nodeport listener advertises, when the spec names a type (configuration.preferredNodePortAddressType):
@@ -20,12 +20,8 @@ export const NODE_ADDRESS_FILE = `${RUN_DIR}/node-address`;
  * ADDRESS_TYPES (preferred first); KAFKAPLANE_NODE_ADDRESS_FILE and KAFKAPLANE_TOKEN_DIR default to the pod's paths.
  */
 export const NODE_ADDRESS_SCRIPT = `set -eu
-token_dir=\${KAFKAPLANE_TOKEN_DIR:-${TOKEN_DIR}}
 address_file=\${KAFKAPLANE_NODE_ADDRESS_FILE:-${NODE_ADDRESS_FILE}}
-host=\${KUBERNETES_SERVICE_HOST:-kubernetes.default.svc}
-case "$host" in *:*) host="[$host]" ;; esac
-url="https://$host:\${KUBERNETES_SERVICE_PORT:-443}/api/v1/nodes/$NODE_NAME?pretty=false"
-if ! node=$(curl -fsS --retry 5 --retry-connrefused --max-time 30 --cacert "$token_dir/ca.crt" -H "Authorization: Bearer $(cat "$token_dir/token")" "$url"); then
+${NODE_URL_LINES}if ! node=$(curl -fsS --retry 5 --retry-connrefused --max-time 30 --cacert "$token_dir/ca.crt" -H "Authorization: Bearer $(cat "$token_dir/token")" "$url"); then
   echo "kafkaplane: cannot read Kubernetes node $NODE_NAME from $url: the ServiceAccount needs the ClusterRole that allows get on nodes (rendered with preferredNodePortAddressType)" >&2
   exit 1
 fi

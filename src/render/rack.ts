@@ -22,13 +22,16 @@ export const TOKEN_VOLUME = 'rack-api-access';
  * Environment: NODE_NAME (downward API spec.nodeName), TOPOLOGY_KEY; KAFKAPLANE_RACK_FILE and KAFKAPLANE_TOKEN_DIR
  * default to the pod's paths (tests move them).
  */
-export const RACK_SCRIPT = `set -eu
-token_dir=\${KAFKAPLANE_TOKEN_DIR:-${TOKEN_DIR}}
-rack_file=\${KAFKAPLANE_RACK_FILE:-${RACK_FILE}}
+/** The first lines of a script that reads the pod's node: where the token is, and the node's URL ($url). */
+export const NODE_URL_LINES = `token_dir=\${KAFKAPLANE_TOKEN_DIR:-${TOKEN_DIR}}
 host=\${KUBERNETES_SERVICE_HOST:-kubernetes.default.svc}
 case "$host" in *:*) host="[$host]" ;; esac
 url="https://$host:\${KUBERNETES_SERVICE_PORT:-443}/api/v1/nodes/$NODE_NAME?pretty=false"
-# Only the node's metadata (PartialObjectMetadata), not its status with every image it holds.
+`;
+
+export const RACK_SCRIPT = `set -eu
+rack_file=\${KAFKAPLANE_RACK_FILE:-${RACK_FILE}}
+${NODE_URL_LINES}# Only the node's metadata (PartialObjectMetadata), not its status with every image it holds.
 if ! node=$(curl -fsS --retry 5 --retry-connrefused --max-time 30 --cacert "$token_dir/ca.crt" -H "Authorization: Bearer $(cat "$token_dir/token")" -H 'Accept: application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json' "$url"); then
   echo "kafkaplane: cannot read Kubernetes node $NODE_NAME from $url: the ServiceAccount needs the ClusterRole that allows get on nodes (rendered with spec.rack)" >&2
   exit 1
