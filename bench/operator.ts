@@ -12,7 +12,8 @@
 //   memory    the operator process's RSS after the rounds
 //   idle CPU  the operator's CPU time over an idle window after the rounds (resyncs and watches only)
 //
-// Options: --topics N (default 100), --rounds N (default 3), --idle-seconds N (default 20), --json FILE.
+// Options: --topics N (default 100), --rounds N (default 3), --idle-seconds N (default 20), --json FILE,
+// --dist (run the built JS as the npm package and the image do: `npm run build` first; default: the checkout's .ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -25,7 +26,13 @@ import { CLI_BIN } from '../test/helpers/cli.ts';
 import { NS, condition, startHarness, topicResource } from '../test/integration/operator/harness.ts';
 
 const { values } = parseArgs({
-  options: { topics: { type: 'string', default: '100' }, rounds: { type: 'string', default: '3' }, 'idle-seconds': { type: 'string', default: '20' }, json: { type: 'string' } },
+  options: {
+    dist: { type: 'boolean', default: false },
+    topics: { type: 'string', default: '100' },
+    rounds: { type: 'string', default: '3' },
+    'idle-seconds': { type: 'string', default: '20' },
+    json: { type: 'string' },
+  },
 });
 const TOPICS = Number(values.topics);
 const ROUNDS = Number(values.rounds);
@@ -51,6 +58,7 @@ let operator: ChildProcess | undefined;
 try {
   operator = spawn(process.execPath, [CLI_BIN, 'operator', 'run', '-n', NS, '--kubeconfig', h.cp.kubeconfigPath, '--kafka-bootstrap', h.bootstrapOverride, '--no-leader-elect'], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...(values.dist ? { KAFKAPLANE_ENTRY: 'dist' } : {}) },
   });
   let synced!: () => void;
   const ready = new Promise<void>((r) => (synced = r));
@@ -60,6 +68,8 @@ try {
   });
   await ready;
   const pid = operator.pid!;
+  const rssSynced = rssMiB(pid);
+  log(`operator RSS with its caches synced, before any KafkaTopic: ${rssSynced.toFixed(0)} MiB`);
 
   // Ready times, as a watch sees them.
   const readyAt = new Map<string, number>();
@@ -161,6 +171,7 @@ try {
   const cpu0 = cpuSeconds(pid);
   await new Promise((r) => setTimeout(r, IDLE_S * 1000));
   const idleCpu = ((cpuSeconds(pid) - cpu0) / IDLE_S) * 100;
+  const rssIdle = rssMiB(pid);
   const result = {
     startedAt: startedAt.toISOString(),
     topicsPerRound: TOPICS,
@@ -171,13 +182,16 @@ try {
     bareRounds,
     bareP50Ms: Math.round(pct(bareAll, 50)),
     bareP99Ms: Math.round(pct(bareAll, 99)),
+    entry: values.dist ? 'dist' : 'src',
+    operatorRssSyncedMiB: Math.round(rssSynced),
     operatorRssMiB: Math.round(rss),
+    operatorRssIdleMiB: Math.round(rssIdle),
     idleCpuPercent: Number(idleCpu.toFixed(2)),
     idleSeconds: IDLE_S,
     loadAverageEnd: load(),
   };
   log(
-    `all rounds: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (target ≤ 1000 ms), bare CreateTopics p50 ${result.bareP50Ms} ms, p99 ${result.bareP99Ms} ms; operator RSS ${result.operatorRssMiB} MiB; idle CPU ${result.idleCpuPercent}% over ${IDLE_S} s`,
+    `all rounds: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (target ≤ 1000 ms), bare CreateTopics p50 ${result.bareP50Ms} ms, p99 ${result.bareP99Ms} ms; operator RSS (${result.entry}) ${result.operatorRssSyncedMiB} MiB synced, ${result.operatorRssMiB} MiB after the rounds, ${result.operatorRssIdleMiB} MiB after the idle window; idle CPU ${result.idleCpuPercent}% over ${IDLE_S} s`,
   );
   log(`load average at end ${result.loadAverageEnd}`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
