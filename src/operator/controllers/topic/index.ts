@@ -118,7 +118,11 @@ export function topicController(options: TopicControllerOptions = {}): Controlle
     const [finalized, submitted] = await Promise.allSettled([setFinalizer(ctx, object, TOPIC_FINALIZER, true), kafka.then((config) => batcher.submit(config, desired))]);
     if (finalized.status === 'rejected') {
       const created = submitted.status === 'fulfilled' && submitted.value.actions.some((a) => a.kind === 'create');
-      if (created && finalized.reason instanceof KubeApiError && finalized.reason.status === 404) {
+      // 404: deleted; 409: changed since read — perhaps marked for deletion (other finalizers keep it), read it again.
+      const gone = (o: KubeObject | undefined) => !o || o.metadata.uid !== object.metadata.uid || o.metadata.deletionTimestamp !== undefined;
+      const conflict = finalized.reason instanceof KubeApiError && (finalized.reason.status === 404 || finalized.reason.status === 409);
+      const keep = (object.metadata.annotations?.[DELETION_POLICY_ANNOTATION] ?? options.deletion ?? 'delete') === 'keep';
+      if (created && !keep && conflict && gone(await ctx.client.get('KafkaTopic', object.metadata.namespace, object.metadata.name))) {
         await batcher.delete(await kafka, [desired.name]);
         ctx.log('info', 'the KafkaTopic was deleted while its topic was created: deleted the topic again', { key, topic: desired.name });
         return;
