@@ -13,7 +13,8 @@
 //   idle CPU  the operator's CPU time over an idle window after the rounds (resyncs and watches only)
 //
 // Options: --topics N (default 100), --rounds N (default 3), --idle-seconds N (default 20), --json FILE,
-// --dist (run the built JS as the npm package and the image do: `npm run build` first; default: the checkout's .ts).
+// --dist (run the built JS as the npm package and the image do: `npm run build` first; default: the checkout's .ts),
+// --node-options S (NODE_OPTIONS of the operator process alone, e.g. the V8 flags its Deployment sets).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -28,6 +29,7 @@ import { NS, condition, startHarness, topicResource } from '../test/integration/
 const { values } = parseArgs({
   options: {
     dist: { type: 'boolean', default: false },
+    'node-options': { type: 'string' },
     topics: { type: 'string', default: '100' },
     rounds: { type: 'string', default: '3' },
     'idle-seconds': { type: 'string', default: '20' },
@@ -58,7 +60,7 @@ let operator: ChildProcess | undefined;
 try {
   operator = spawn(process.execPath, [CLI_BIN, 'operator', 'run', '-n', NS, '--kubeconfig', h.cp.kubeconfigPath, '--kafka-bootstrap', h.bootstrapOverride, '--no-leader-elect'], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...(values.dist ? { KAFKAPLANE_ENTRY: 'dist' } : {}) },
+    env: { ...process.env, ...(values.dist ? { KAFKAPLANE_ENTRY: 'dist' } : {}), ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {}) },
   });
   let synced!: () => void;
   const ready = new Promise<void>((r) => (synced = r));
@@ -183,6 +185,7 @@ try {
     bareP50Ms: Math.round(pct(bareAll, 50)),
     bareP99Ms: Math.round(pct(bareAll, 99)),
     entry: values.dist ? 'dist' : 'src',
+    nodeOptions: values['node-options'] ?? null,
     operatorRssSyncedMiB: Math.round(rssSynced),
     operatorRssMiB: Math.round(rss),
     operatorRssIdleMiB: Math.round(rssIdle),
