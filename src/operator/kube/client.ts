@@ -156,6 +156,8 @@ export class KubeClient {
         }
         res.on('error', (error) => finish(error));
         const lines = createInterface({ input: res, crlfDelay: Number.POSITIVE_INFINITY });
+        // Destroying the request (stop, the idle timeout) makes the response emit 'aborted', which readline re-emits.
+        lines.on('error', (error) => finish(error));
         lines.on('line', (line) => {
           if (finished || line.trim() === '') return;
           let event: { type: WatchPhase; object: KubeObject };
