@@ -14,9 +14,11 @@
 //
 // Options: --topics N (default 100), --rounds N (default 3), --idle-seconds N (default 20), --json FILE,
 // --dist (run the built JS as the npm package and the image do: `npm run build` first; default: the checkout's .ts),
-// --node-options S (NODE_OPTIONS of the operator process alone, e.g. the V8 flags its Deployment sets).
+// --node-options S (NODE_OPTIONS of the operator process alone, e.g. the V8 flags its Deployment sets),
+// --heap-snapshot (after the idle window: the operator writes a heap snapshot into the current directory and its
+// V8 heap statistics are printed; it is given --heapsnapshot-signal=SIGUSR2 for that).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createAdmin, withAdmin } from '../src/kafka/admin-session.ts';
@@ -30,6 +32,7 @@ const { values } = parseArgs({
   options: {
     dist: { type: 'boolean', default: false },
     'node-options': { type: 'string' },
+    'heap-snapshot': { type: 'boolean', default: false },
     topics: { type: 'string', default: '100' },
     rounds: { type: 'string', default: '3' },
     'idle-seconds': { type: 'string', default: '20' },
@@ -60,7 +63,11 @@ let operator: ChildProcess | undefined;
 try {
   operator = spawn(process.execPath, [CLI_BIN, 'operator', 'run', '-n', NS, '--kubeconfig', h.cp.kubeconfigPath, '--kafka-bootstrap', h.bootstrapOverride, '--no-leader-elect'], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...(values.dist ? { KAFKAPLANE_ENTRY: 'dist' } : {}), ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {}) },
+    env: {
+      ...process.env,
+      ...(values.dist ? { KAFKAPLANE_ENTRY: 'dist' } : {}),
+      ...(values['node-options'] || values['heap-snapshot'] ? { NODE_OPTIONS: `${values['node-options'] ?? ''}${values['heap-snapshot'] ? ' --heapsnapshot-signal=SIGUSR2' : ''}`.trim() } : {}),
+    },
   });
   let synced!: () => void;
   const ready = new Promise<void>((r) => (synced = r));
@@ -174,6 +181,20 @@ try {
   await new Promise((r) => setTimeout(r, IDLE_S * 1000));
   const idleCpu = ((cpuSeconds(pid) - cpu0) / IDLE_S) * 100;
   const rssIdle = rssMiB(pid);
+  if (values['heap-snapshot']) {
+    const before = new Set(readdirSync('.'));
+    process.kill(pid, 'SIGUSR2');
+    for (let i = 0; i < 600 && !readdirSync('.').some((f) => !before.has(f) && f.endsWith('.heapsnapshot')); i++) await new Promise((r) => setTimeout(r, 100));
+    const file = readdirSync('.').find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
+    // Written by the operator's main thread; done when its size stops changing.
+    for (let size = -1, i = 0; file && i < 300; i++) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      const now = statSync(file).size;
+      if (now === size) break;
+      size = now;
+    }
+    log(`heap snapshot: ${file ?? 'none written'}`);
+  }
   const result = {
     startedAt: startedAt.toISOString(),
     topicsPerRound: TOPICS,
