@@ -5,7 +5,10 @@
 //                        and of a topic search (GET /topics?q=…)                                  target p95 ≤ 300 ms
 //   memory               the console process's RSS after the collections and the requests        target ≤ 150 MB
 //
-// Options: --partitions N (default 10000), --groups N (default 500), --requests N (default 100), --json FILE.
+// Options: --partitions N (default 10000), --groups N (default 500), --requests N (default 100), --json FILE,
+// --variant V (repeatable; default src): how the console runs, one after the other against the same cluster —
+// `src` (a checkout's .ts), `dist` (the built JS, as the npm package and the image run it: `npm run build` first),
+// either followed by `:NODE_OPTIONS` (e.g. `dist:--max-semi-space-size=4`).
 // The console runs with --no-auth on loopback (a session check is one HMAC; it does not change the numbers).
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -17,7 +20,13 @@ import { startTestCluster, TEST_PORTS, testClusterSpec } from '../test/helpers/l
 import { httpGet, startService } from '../test/helpers/service.ts';
 
 const { values } = parseArgs({
-  options: { partitions: { type: 'string', default: '10000' }, groups: { type: 'string', default: '500' }, requests: { type: 'string', default: '100' }, json: { type: 'string' } },
+  options: {
+    variant: { type: 'string', multiple: true, default: ['src'] },
+    partitions: { type: 'string', default: '10000' },
+    groups: { type: 'string', default: '500' },
+    requests: { type: 'string', default: '100' },
+    json: { type: 'string' },
+  },
 });
 const PARTITIONS = Number(values.partitions);
 const GROUPS = Number(values.groups);
@@ -36,37 +45,42 @@ try {
   await fillLargeCluster(admin, { partitions: PARTITIONS, groups: GROUPS, log });
   await admin.close();
 
-  log('starting the console…');
-  const { service } = await startService(
-    ['console', '--bootstrap', cluster.bootstrap, '--timeout', '120', '--listen', `127.0.0.1:${TEST_PORTS.consoleHttp + 1}`, '--no-auth', '--refresh-interval', '10', '--audit-log', '-'],
-    /kafkaplane console: (http:\/\/\S+)/,
-    { timeoutMs: 120_000 },
-  );
-  try {
-    const url = `http://127.0.0.1:${TEST_PORTS.consoleHttp + 1}`;
-    // Wait for the first collection: the groups page lists them.
-    for (let i = 0; i < 600; i++) {
-      const body = (await httpGet(`${url}/groups`, 60_000)).body;
-      if (new RegExp(`${GROUPS} groups?;`).test(body)) break;
-      await new Promise((r) => setTimeout(r, 1_000));
+  const variants: Record<string, unknown>[] = [];
+  for (const variant of values.variant) {
+    const [entry, ...nodeOptions] = variant.split(':');
+    log(`starting the console (${variant})…`);
+    const { service } = await startService(
+      ['console', '--bootstrap', cluster.bootstrap, '--timeout', '120', '--listen', `127.0.0.1:${TEST_PORTS.consoleHttp + 1}`, '--no-auth', '--refresh-interval', '10', '--audit-log', '-'],
+      /kafkaplane console: (http:\/\/\S+)/,
+      { timeoutMs: 120_000, env: { ...process.env, ...(entry === 'dist' ? { KAFKAPLANE_ENTRY: 'dist' } : {}), ...(nodeOptions.length > 0 ? { NODE_OPTIONS: nodeOptions.join(':') } : {}) } },
+    );
+    try {
+      const url = `http://127.0.0.1:${TEST_PORTS.consoleHttp + 1}`;
+      // Wait for the first collection: the groups page lists them.
+      for (let i = 0; i < 600; i++) {
+        const body = (await httpGet(`${url}/groups`, 60_000)).body;
+        if (new RegExp(`${GROUPS} groups?;`).test(body)) break;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+      const measure = async (path: string) => {
+        const ttfb: number[] = [];
+        for (let i = 0; i < Number(values.requests); i++) ttfb.push((await timedGet(`${url}${path}`)).firstByteMs);
+        ttfb.sort((a, b) => a - b);
+        return { p50: pct(ttfb, 50), p95: pct(ttfb, 95), max: ttfb.at(-1) };
+      };
+      const pages: Record<string, unknown> = {};
+      for (const path of ['/topics', '/groups', '/topics?q=bench-00', '/groups?q=group-4', '/']) {
+        pages[path] = await measure(path);
+        log(`${path}: first byte ${JSON.stringify(pages[path], (_k, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(1)) : v))} ms`);
+      }
+      const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${service.child.pid}/status`, 'utf8'))?.[1]) / 1024;
+      log(`console RSS (${variant}) ${rss.toFixed(0)} MiB`);
+      variants.push({ variant, firstByteMs: pages, rssMiB: rss, loadAverageAtEnd: loadavg() });
+    } finally {
+      await service.stop();
     }
-    const measure = async (path: string) => {
-      const ttfb: number[] = [];
-      for (let i = 0; i < Number(values.requests); i++) ttfb.push((await timedGet(`${url}${path}`)).firstByteMs);
-      ttfb.sort((a, b) => a - b);
-      return { p50: pct(ttfb, 50), p95: pct(ttfb, 95), max: ttfb.at(-1) };
-    };
-    const pages: Record<string, unknown> = {};
-    for (const path of ['/topics', '/groups', '/topics?q=bench-00', '/groups?q=group-4', '/']) {
-      pages[path] = await measure(path);
-      log(`${path}: first byte ${JSON.stringify(pages[path], (_k, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(1)) : v))} ms`);
-    }
-    const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${service.child.pid}/status`, 'utf8'))?.[1]) / 1024;
-    log(`console RSS ${rss.toFixed(0)} MiB`);
-    Object.assign(results, { firstByteMs: pages, rssMiB: rss, loadAverageAtEnd: loadavg() });
-  } finally {
-    await service.stop();
   }
+  Object.assign(results, variants.length === 1 ? variants[0] : { variants });
 } finally {
   await cluster.stop();
 }

@@ -12,9 +12,13 @@
 //   memory    the operator process's RSS after the rounds
 //   idle CPU  the operator's CPU time over an idle window after the rounds (resyncs and watches only)
 //
-// Options: --topics N (default 100), --rounds N (default 3), --idle-seconds N (default 20), --json FILE.
+// Options: --topics N (default 100), --rounds N (default 3), --idle-seconds N (default 20), --json FILE,
+// --dist (run the built JS as the npm package and the image do: `npm run build` first; default: the checkout's .ts),
+// --node-options S (NODE_OPTIONS of the operator process alone, e.g. the V8 flags its Deployment sets),
+// --heap-snapshot (after the idle window: the operator writes a heap snapshot into the current directory and its
+// V8 heap statistics are printed; it is given --heapsnapshot-signal=SIGUSR2 for that).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createAdmin, withAdmin } from '../src/kafka/admin-session.ts';
@@ -25,7 +29,15 @@ import { CLI_BIN } from '../test/helpers/cli.ts';
 import { NS, condition, startHarness, topicResource } from '../test/integration/operator/harness.ts';
 
 const { values } = parseArgs({
-  options: { topics: { type: 'string', default: '100' }, rounds: { type: 'string', default: '3' }, 'idle-seconds': { type: 'string', default: '20' }, json: { type: 'string' } },
+  options: {
+    dist: { type: 'boolean', default: false },
+    'node-options': { type: 'string' },
+    'heap-snapshot': { type: 'boolean', default: false },
+    topics: { type: 'string', default: '100' },
+    rounds: { type: 'string', default: '3' },
+    'idle-seconds': { type: 'string', default: '20' },
+    json: { type: 'string' },
+  },
 });
 const TOPICS = Number(values.topics);
 const ROUNDS = Number(values.rounds);
@@ -51,6 +63,11 @@ let operator: ChildProcess | undefined;
 try {
   operator = spawn(process.execPath, [CLI_BIN, 'operator', 'run', '-n', NS, '--kubeconfig', h.cp.kubeconfigPath, '--kafka-bootstrap', h.bootstrapOverride, '--no-leader-elect'], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      ...process.env,
+      ...(values.dist ? { KAFKAPLANE_ENTRY: 'dist' } : {}),
+      ...(values['node-options'] || values['heap-snapshot'] ? { NODE_OPTIONS: `${values['node-options'] ?? ''}${values['heap-snapshot'] ? ' --heapsnapshot-signal=SIGUSR2' : ''}`.trim() } : {}),
+    },
   });
   let synced!: () => void;
   const ready = new Promise<void>((r) => (synced = r));
@@ -60,6 +77,8 @@ try {
   });
   await ready;
   const pid = operator.pid!;
+  const rssSynced = rssMiB(pid);
+  log(`operator RSS with its caches synced, before any KafkaTopic: ${rssSynced.toFixed(0)} MiB`);
 
   // Ready times, as a watch sees them.
   const readyAt = new Map<string, number>();
@@ -161,6 +180,21 @@ try {
   const cpu0 = cpuSeconds(pid);
   await new Promise((r) => setTimeout(r, IDLE_S * 1000));
   const idleCpu = ((cpuSeconds(pid) - cpu0) / IDLE_S) * 100;
+  const rssIdle = rssMiB(pid);
+  if (values['heap-snapshot']) {
+    const before = new Set(readdirSync('.'));
+    process.kill(pid, 'SIGUSR2');
+    for (let i = 0; i < 600 && !readdirSync('.').some((f) => !before.has(f) && f.endsWith('.heapsnapshot')); i++) await new Promise((r) => setTimeout(r, 100));
+    const file = readdirSync('.').find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
+    // Written by the operator's main thread; done when its size stops changing.
+    for (let size = -1, i = 0; file && i < 300; i++) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      const now = statSync(file).size;
+      if (now === size) break;
+      size = now;
+    }
+    log(`heap snapshot: ${file ?? 'none written'}`);
+  }
   const result = {
     startedAt: startedAt.toISOString(),
     topicsPerRound: TOPICS,
@@ -171,13 +205,17 @@ try {
     bareRounds,
     bareP50Ms: Math.round(pct(bareAll, 50)),
     bareP99Ms: Math.round(pct(bareAll, 99)),
+    entry: values.dist ? 'dist' : 'src',
+    nodeOptions: values['node-options'] ?? null,
+    operatorRssSyncedMiB: Math.round(rssSynced),
     operatorRssMiB: Math.round(rss),
+    operatorRssIdleMiB: Math.round(rssIdle),
     idleCpuPercent: Number(idleCpu.toFixed(2)),
     idleSeconds: IDLE_S,
     loadAverageEnd: load(),
   };
   log(
-    `all rounds: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (target ≤ 1000 ms), bare CreateTopics p50 ${result.bareP50Ms} ms, p99 ${result.bareP99Ms} ms; operator RSS ${result.operatorRssMiB} MiB; idle CPU ${result.idleCpuPercent}% over ${IDLE_S} s`,
+    `all rounds: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (target ≤ 1000 ms), bare CreateTopics p50 ${result.bareP50Ms} ms, p99 ${result.bareP99Ms} ms; operator RSS (${result.entry}) ${result.operatorRssSyncedMiB} MiB synced, ${result.operatorRssMiB} MiB after the rounds, ${result.operatorRssIdleMiB} MiB after the idle window; idle CPU ${result.idleCpuPercent}% over ${IDLE_S} s`,
   );
   log(`load average at end ${result.loadAverageEnd}`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -11,7 +11,10 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(2);
 }
+// KAFKAPLANE_ENTRY=dist runs a checkout's built JS (`npm run build`) as the package does: Node's type stripping of
+// the sources costs ~20 MiB of RSS and start-up time (BENCHMARKS.md), so benchmarks can measure what users run.
 const src = new URL('../src/cli/main.ts', import.meta.url);
-const entry = existsSync(fileURLToPath(src)) ? src : new URL('../dist/cli/main.js', import.meta.url);
+const dist = new URL('../dist/cli/main.js', import.meta.url);
+const entry = process.env.KAFKAPLANE_ENTRY !== 'dist' && existsSync(fileURLToPath(src)) ? src : dist;
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv);

@@ -33,7 +33,7 @@ export async function operatorInstall(flags: OperatorInstallFlags): Promise<Oper
   });
   if (!flags.apply) return { objects };
   const { kubeClient } = await import('../../operator/kubeconfig.ts');
-  const client = kubeClient(flags.kubeconfig);
+  const client = await kubeClient(flags.kubeconfig);
   const applied: NonNullable<OperatorInstallReport['applied']> = [];
   for (const object of objects) {
     const before = await client.get(object.kind, object.metadata.namespace, object.metadata.name);

@@ -34,7 +34,7 @@ export async function operatorRun(flags: OperatorRunFlags, io: Io, env: NodeJS.P
   if (flags.namespace !== undefined && flags.allNamespaces) throw new KafkaplaneError('BAD_FLAGS', '--namespace and --all-namespaces exclude each other');
   const namespace = flags.allNamespaces ? undefined : (flags.namespace ?? env.POD_NAMESPACE ?? 'default');
   const overrides = parseBootstrapOverrides(flags.kafkaBootstrap ?? []);
-  const client = kubeClient(flags.kubeconfig);
+  const client = await kubeClient(flags.kubeconfig);
   const leaseNamespace = flags.leaseNamespace ?? env.POD_NAMESPACE ?? namespace ?? 'default';
   const manager = new Manager({
     client,

@@ -51,7 +51,7 @@ async function restartOnKubernetes(flags: RestartFlags, onEvent: (event: { type:
   return rollKubernetes({
     cluster,
     namespace: flags.namespace ?? cluster.metadata.namespace ?? 'default',
-    client: kubeClient(flags.kubeconfig),
+    client: await kubeClient(flags.kubeconfig),
     ...(flags.kafkaBootstrap !== undefined ? { bootstrap: parseBootstrap(flags.kafkaBootstrap) } : {}),
     ...(flags.node ? { nodes: flags.node } : {}),
     dryRun: flags.dryRun ?? false,

@@ -1,6 +1,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import https from 'node:https';
 import http from 'node:http';
+import { createInterface } from 'node:readline';
+import type { KubeAuth } from './auth.ts';
 import { objectPath } from './resources.ts';
 
 /** A Kubernetes object as plain JSON. */
@@ -54,22 +56,27 @@ export class KubeApiError extends Error {
 
 export const FIELD_MANAGER = 'kafkaplane';
 
+/** One event of a watch (`BOOKMARK` and `ERROR` included: the caller decides). */
+export type WatchPhase = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
 /**
- * The operator's way to the Kubernetes API: plain JSON over HTTPS with the kubeconfig's credentials (client-node
- * applies them), so custom resources and every field of built-in kinds pass through untouched — client-node's typed
- * object API drops fields it does not know (reference.md §8).
+ * The operator's way to the Kubernetes API: plain JSON over HTTPS with the kubeconfig's credentials (kube/auth.ts, or
+ * client-node's KubeConfig for exec plugins and the like), so custom resources and every field of built-in kinds pass
+ * through untouched — client-node's typed object API drops fields it does not know (reference.md §8).
  */
 export class KubeClient {
-  readonly config: KubeConfig;
+  readonly auth: Pick<KubeAuth, 'applyToHTTPSOptions'>;
   readonly server: string;
   /** Keep-alive agents by TLS settings: client-node makes a new Agent (a new TLS handshake) for every request. */
   readonly #agents = new Map<string, https.Agent>();
 
-  constructor(config: KubeConfig) {
-    this.config = config;
-    const cluster = config.getCurrentCluster();
-    if (!cluster) throw new Error('the kubeconfig has no current cluster');
-    this.server = cluster.server;
+  constructor(config: KubeAuth | KubeConfig) {
+    if ('getCurrentCluster' in config) {
+      const cluster = config.getCurrentCluster();
+      if (!cluster) throw new Error('the kubeconfig has no current cluster');
+      this.server = cluster.server;
+    } else this.server = config.server;
+    this.auth = config;
   }
 
   async request<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
@@ -78,11 +85,16 @@ export class KubeClient {
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
+  async #options(method: string, url: URL, timeoutMs: number): Promise<https.RequestOptions> {
+    const options: https.RequestOptions = { method, headers: { accept: 'application/json' }, timeout: timeoutMs };
+    await this.auth.applyToHTTPSOptions(options);
+    if (url.protocol === 'https:') options.agent = this.#agent(options);
+    return options;
+  }
+
   async raw(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; text: string }> {
     const url = new URL(path, this.server);
-    const options: https.RequestOptions = { method, headers: { accept: 'application/json' }, timeout: 30_000 };
-    await this.config.applyToHTTPSOptions(options);
-    if (url.protocol === 'https:') options.agent = this.#agent(options);
+    const options = await this.#options(method, url, 30_000);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     if (payload !== undefined) Object.assign(options.headers!, { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) });
     const transport = url.protocol === 'http:' ? http : https;
@@ -96,6 +108,70 @@ export class KubeClient {
       req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within 30 s`)));
       req.on('error', reject);
       if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  /**
+   * A watch (`?watch=true`): calls `onEvent` for each JSON line, then `done` once — with an error when the request
+   * failed, the apiserver refused it, or nothing came for `idleMs`; with undefined when the apiserver ended it (its
+   * `timeoutSeconds`) or `stop` was called. Resolves once the apiserver answered 200 (or the request failed).
+   */
+  async watch(
+    path: string,
+    query: Record<string, string | number | boolean>,
+    onEvent: (phase: WatchPhase, object: KubeObject) => void,
+    done: (error?: Error) => void,
+    idleMs = 300_000,
+  ): Promise<{ stop: () => void }> {
+    const url = new URL(path, this.server);
+    url.searchParams.set('watch', 'true');
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
+    const options = await this.#options('GET', url, idleMs);
+    const transport = url.protocol === 'http:' ? http : https;
+    const req = transport.request(url, options);
+    let finished = false;
+    let stopped = false;
+    const finish = (error?: Error) => {
+      if (finished) return;
+      finished = true;
+      req.destroy();
+      done(stopped ? undefined : error);
+    };
+    const stop = () => {
+      stopped = true;
+      finish();
+    };
+    req.on('timeout', () => finish(new Error(`watch ${path}: nothing received for ${idleMs / 1000} s`)));
+    req.on('error', (error) => finish(error));
+    return new Promise((resolve) => {
+      req.on('response', (res) => {
+        resolve({ stop });
+        if (res.statusCode !== 200) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => finish(new KubeApiError('GET', `${path} (watch)`, res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))));
+          res.on('error', (error) => finish(error));
+          return;
+        }
+        res.on('error', (error) => finish(error));
+        const lines = createInterface({ input: res, crlfDelay: Number.POSITIVE_INFINITY });
+        // Destroying the request (stop, the idle timeout) makes the response emit 'aborted', which readline re-emits.
+        lines.on('error', (error) => finish(error));
+        lines.on('line', (line) => {
+          if (finished || line.trim() === '') return;
+          let event: { type: WatchPhase; object: KubeObject };
+          try {
+            event = JSON.parse(line) as { type: WatchPhase; object: KubeObject };
+          } catch (error) {
+            finish(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
+          onEvent(event.type, event.object);
+        });
+        lines.on('close', () => finish());
+      });
+      req.on('error', () => resolve({ stop }));
       req.end();
     });
   }

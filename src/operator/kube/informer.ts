@@ -1,4 +1,3 @@
-import { Watch } from '@kubernetes/client-node';
 import type { KubeClient, KubeObject } from './client.ts';
 import { collectionPath } from './resources.ts';
 
@@ -31,7 +30,7 @@ export class Informer {
   readonly #client: KubeClient;
   readonly #options: InformerOptions;
   readonly #cache = new Map<string, KubeObject>();
-  #abort: AbortController | undefined;
+  #abort: { stop: () => void } | undefined;
   #relistTimer: NodeJS.Timeout | undefined;
   #stopped = false;
   #synced: Promise<void>;
@@ -63,31 +62,28 @@ export class Informer {
 
   stop(): void {
     this.#stopped = true;
-    this.#abort?.abort();
+    this.#abort?.stop();
     clearTimeout(this.#relistTimer);
   }
 
   async #cycle(): Promise<void> {
     if (this.#stopped) return;
     const generation = ++this.#generation;
-    this.#abort?.abort();
+    this.#abort?.stop();
     clearTimeout(this.#relistTimer);
     try {
       const resourceVersion = await this.#relist();
       if (this.#stopped || generation !== this.#generation) return;
       this.#relistTimer = setTimeout(() => void this.#cycle(), this.#options.relistMs ?? 300_000);
       this.#relistTimer.unref();
-      // The apiserver ends each watch after WATCH_SECONDS (then we list and watch again); client-node's inactivity
-      // timeout (30 s by default) would otherwise cut every quiet watch and log a failure for nothing.
+      // The apiserver ends each watch after WATCH_SECONDS (then we list and watch again); the client's inactivity
+      // timeout is longer, so only a watch that really stalled is cut (and reported).
       const query: Record<string, string | boolean | number> = { resourceVersion, allowWatchBookmarks: true, timeoutSeconds: WATCH_SECONDS };
       if (this.#options.labelSelector) query.labelSelector = this.#options.labelSelector;
-      const watch = new Watch(this.#client.config);
-      // client-node keeps the inactivity timeout private (no option for it); longer than the server's own timeout here.
-      Object.assign(watch, { requestTimeoutMs: (WATCH_SECONDS + 60) * 1000 });
-      this.#abort = await watch.watch(
+      this.#abort = await this.#client.watch(
         collectionPath(this.#options.kind, this.#options.namespace),
         query,
-        (phase, object: KubeObject) => {
+        (phase, object) => {
           if (generation !== this.#generation || phase === 'BOOKMARK') return;
           if (phase === 'ERROR') return; // e.g. 410 Gone: the watch ends and `done` relists
           const key = objectKey(object);
@@ -96,11 +92,12 @@ export class Informer {
           else this.#cache.set(key, object);
           this.#options.onChange(key, phase === 'DELETED' ? undefined : object, previous ?? (phase === 'DELETED' ? object : undefined));
         },
-        (error: unknown) => {
+        (error) => {
           if (this.#stopped || generation !== this.#generation) return;
           if (error) this.#options.onError?.(error);
           this.#retry(error ? 2_000 : 0);
         },
+        (WATCH_SECONDS + 60) * 1000,
       );
     } catch (error) {
       this.#options.onError?.(error);

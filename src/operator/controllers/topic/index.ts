@@ -7,7 +7,7 @@ import { type ConditionUpdate, setConditions } from '../../conditions.ts';
 import type { Controller, ControllerContext } from '../../controller.ts';
 import { DELETION_POLICY_ANNOTATION, TOPIC_FINALIZER, hasFinalizer, keysOfCluster, olderFirst, owningCluster, parseTopic, setFinalizer, unmanaged, writeStatus } from '../../custom-resources.ts';
 import { AdminPool } from '../../kafka-connection.ts';
-import type { KubeObject } from '../../kube/client.ts';
+import { KubeApiError, type KubeObject } from '../../kube/client.ts';
 import { TopicBatcher } from './batcher.ts';
 import { topicConditions } from './status.ts';
 
@@ -111,10 +111,29 @@ export function topicController(options: TopicControllerOptions = {}): Controlle
       );
       return;
     }
-    const current = await setFinalizer(ctx, object, TOPIC_FINALIZER, true);
+    // The finalizer patch and the Kafka request go out together (on a loaded apiserver the patch alone took ~1 s of
+    // a topic's latency). Should the resource be gone before its finalizer lands (deleted within that moment), the
+    // topic this reconcile created is deleted again, so a deleted resource never leaves a topic behind.
+    const kafka = ctx.kafka(cluster.cluster);
+    const [finalized, submitted] = await Promise.allSettled([setFinalizer(ctx, object, TOPIC_FINALIZER, true), kafka.then((config) => batcher.submit(config, desired))]);
+    if (finalized.status === 'rejected') {
+      const created = submitted.status === 'fulfilled' && submitted.value.actions.some((a) => a.kind === 'create');
+      // 404: deleted; 409: changed since read — perhaps marked for deletion (other finalizers keep it), read it again.
+      const gone = (o: KubeObject | undefined) => !o || o.metadata.uid !== object.metadata.uid || o.metadata.deletionTimestamp !== undefined;
+      const conflict = finalized.reason instanceof KubeApiError && (finalized.reason.status === 404 || finalized.reason.status === 409);
+      const keep = (object.metadata.annotations?.[DELETION_POLICY_ANNOTATION] ?? options.deletion ?? 'delete') === 'keep';
+      if (created && !keep && conflict && gone(await ctx.client.get('KafkaTopic', object.metadata.namespace, object.metadata.name))) {
+        await batcher.delete(await kafka, [desired.name]);
+        ctx.log('info', 'the KafkaTopic was deleted while its topic was created: deleted the topic again', { key, topic: desired.name });
+        return;
+      }
+      throw finalized.reason;
+    }
+    const current = finalized.value;
     let outcome: Awaited<ReturnType<TopicBatcher['submit']>>;
     try {
-      outcome = await batcher.submit(await ctx.kafka(cluster.cluster), desired);
+      if (submitted.status === 'rejected') throw submitted.reason;
+      outcome = submitted.value;
     } catch (error) {
       await writeStatus(ctx, current, {
         ...((current.status as object | undefined) ?? {}),
