@@ -43,7 +43,13 @@ case "${'$'}{1:-}" in
     exit 0
     ;;
   ready) port=${'$'}{2:?usage: probe.sh ready <port>} ;;
-  *) fail "usage: probe.sh ready <port> | probe.sh live" ;;
+  open)
+    # spec.internalTls with no plaintext listener on this node: bash cannot speak TLS, so only "the port is open".
+    port=${'$'}{2:?usage: probe.sh open <port>}
+    { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || fail "nothing answers on port $port yet (a broker opens its listeners once it is RUNNING)"
+    exit 0
+    ;;
+  *) fail "usage: probe.sh ready <port> | probe.sh open <port> | probe.sh live" ;;
 esac
 { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || fail "nothing answers on port $port yet (a broker opens its listeners once it is RUNNING)"
 # ApiVersions v3 (flexible): size 33, api key 18, version 3, correlation id 1, client id "kp", no tags;
@@ -89,9 +95,23 @@ export function quantityGi(size: string): number {
   return (Number(m[1]) * (factor[m[2]!] ?? 1)) / 1024 ** 3;
 }
 
+/**
+ * What the readiness probe asks. probe.sh speaks Kafka over plain TCP; with spec.internalTls the REPLICATION and
+ * CONTROLLER listeners are TLS, so a broker is asked on a client listener without TLS when it has one (ApiVersions is
+ * answered before any SASL login), and otherwise — a controller-only node, or a broker whose listeners all use TLS —
+ * the probe only checks that the port is open (a broker opens its listeners once RUNNING; a controller's
+ * caught-up check is lost: docs/render.md, TLS between nodes).
+ */
+function readyCheck(ctx: RenderContext, pool: NodePool): string[] {
+  const { listeners } = ctx.model;
+  const listener = pool.roles.includes('broker') ? listeners.replication : listeners.controller;
+  if (!ctx.cluster.spec.internalTls) return ['ready', String(listener.port)];
+  const plain = pool.roles.includes('broker') ? listeners.client.find((l) => !l.spec?.tls) : undefined;
+  return plain ? ['ready', String(plain.port)] : ['open', String(listener.port)];
+}
+
 export function kafkaProbes(ctx: RenderContext, pool: NodePool, template: PodTemplate): Record<string, unknown> {
-  const listener = pool.roles.includes('broker') ? ctx.model.listeners.replication : ctx.model.listeners.controller;
-  const ready = { exec: { command: ['/bin/bash', `${CONFIG_DIR}/${PROBE_FILE}`, 'ready', String(listener.port)] } };
+  const ready = { exec: { command: ['/bin/bash', `${CONFIG_DIR}/${PROBE_FILE}`, ...readyCheck(ctx, pool)] } };
   const live = ctx.settings.monitoring.enabled ? { httpGet: { path: '/-/healthy', port: METRICS_PORT_NAME } } : { exec: { command: ['/bin/bash', `${CONFIG_DIR}/${PROBE_FILE}`, 'live'] } };
   const timings = template.probes ?? {};
   const startupPeriod = timings.startup?.periodSeconds ?? PERIOD_SECONDS;
