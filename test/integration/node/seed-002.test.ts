@@ -28,7 +28,7 @@ describe('seed-002 (3 combined nodes) on a real node', { timeout: 1_800_000 }, (
   });
   after(async () => {
     await certManager?.stop();
-    if (process.env.CI) process.stderr.write(`[seed-002] cert-manager log tail:\n${readFileSync(certManagerLog, 'utf8').split('\n').slice(-15).join('\n')}\n`);
+    if (certManager && process.env.CI) process.stderr.write(`[seed-002] cert-manager log tail:\n${readFileSync(certManagerLog, 'utf8').split('\n').slice(-15).join('\n')}\n`);
     await mirror?.close();
     await node?.stop();
   });
