@@ -216,7 +216,7 @@ export const kafkaClusterSpec = z.strictObject({
   /**
    * TLS on kafkaplane's own REPLICATION and CONTROLLER listeners too, with client certificates required (mutual TLS
    * between nodes): with it, no byte between nodes travels in clear. Locally the cluster's own CA signs the nodes'
-   * certificate; on Kubernetes the keystore and truststore come from the TLS Secret (kubernetes.tls).
+   * certificate; on Kubernetes cert-manager issues them (kubernetes.certManager; render writes the Certificates).
    */
   internalTls: z.boolean().default(false),
   rack: z

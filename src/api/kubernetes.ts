@@ -123,6 +123,34 @@ export const kubernetesSpec = z.strictObject({
     })
     .default({ keystoreKey: 'keystore.p12' }),
   /**
+   * spec.internalTls on Kubernetes: render writes cert-manager Certificates for the nodes (one certificate naming
+   * every pod's DNS names, the bootstrap Service and the external listeners' hosts) and for kafkaplane's own clients
+   * (the topics Job, the exporter). Default issuer: a self-signed CA per cluster (a SelfSigned Issuer signs a CA
+   * Certificate, a CA Issuer signs the rest); `issuerRef` names yours instead (it must put ca.crt in the Secrets it
+   * writes, as CA and Vault issuers do: nodes trust that CA).
+   */
+  certManager: z
+    .strictObject({
+      issuerRef: z
+        .strictObject({
+          name: dnsSubdomain,
+          kind: z.string().min(1).default('Issuer'),
+          group: z.string().min(1).default('cert-manager.io'),
+        })
+        .optional(),
+      /** Lifetime of node and client certificates (a Go duration cert-manager accepts, e.g. 2160h). */
+      duration: z
+        .string()
+        .regex(/^([0-9]+(\.[0-9]+)?(h|m|s))+$/, { message: 'must be a duration such as 2160h or 720h30m' })
+        .default('2160h'),
+      /** Renew this long before expiry. Brokers read keystores at start: a renewed certificate is served after a restart. */
+      renewBefore: z
+        .string()
+        .regex(/^([0-9]+(\.[0-9]+)?(h|m|s))+$/, { message: 'must be a duration such as 720h' })
+        .default('720h'),
+    })
+    .default({ duration: '2160h', renewBefore: '720h' }),
+  /**
    * A secured cluster's own listeners (REPLICATION, CONTROLLER) authenticate with SASL/PLAIN as user "kafkaplane":
    * its password comes from this Secret key (default: key "password" of Secret "<cluster>-internal"), which you
    * create — e.g. `kubectl create secret generic <cluster>-internal --from-literal=password=$(openssl rand -hex 24)`.

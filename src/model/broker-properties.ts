@@ -105,7 +105,7 @@ function keystore(prefix: string, tls: TlsMaterial): Record<string, string> {
  * CA signed get in, beside the internal SASL login when the cluster is secured.
  */
 function internalTls(node: ClusterNode, listeners: ListenerPlan, placement: Placement): Record<string, string> {
-  const tls = tlsMaterial(node, placement, 'spec.internalTls');
+  const tls = placement.internalTls?.(node) ?? tlsMaterial(node, placement, 'spec.internalTls');
   if (tls.truststoreLocation === undefined) throw new Error(`spec.internalTls needs a truststore that this placement (${placement.kind}) does not provide`);
   const props: Record<string, string> = {};
   const own = node.broker ? [listeners.replication, listeners.controller] : [listeners.controller];

@@ -62,6 +62,8 @@ export interface KubernetesNames {
   kafkaExporter: string;
   tlsSecret: string;
   tlsPasswordSecret: string;
+  /** spec.internalTls: cert-manager objects and the Secrets they write (render/cert-manager.ts). */
+  certManager: { selfSignedIssuer: string; caCertificate: string; caSecret: string; caIssuer: string; nodeCertificate: string; nodeSecret: string; clientCertificate: string; clientSecret: string };
   /** The Secret key with a secured cluster's internal password. */
   internalPassword: { name: string; key: string };
   /** ClusterRole and ClusterRoleBinding that let the pods read their node's zone (spec.rack). Cluster-scoped, so the name carries the namespace. */
@@ -101,6 +103,16 @@ export function kubernetesNames(cluster: KafkaCluster, settings: KubernetesSpec,
     kafkaExporter: fitName(`${c}-kafka-exporter`),
     tlsSecret: settings.tls.secretName ?? fitName(`${c}-tls`),
     tlsPasswordSecret: settings.tls.passwordSecret?.name ?? fitName(`${c}-tls-password`),
+    certManager: {
+      selfSignedIssuer: fitName(`${c}-selfsigned`),
+      caCertificate: fitName(`${c}-ca`),
+      caSecret: fitName(`${c}-ca`),
+      caIssuer: fitName(`${c}-ca`),
+      nodeCertificate: fitName(`${c}-node-tls`),
+      nodeSecret: fitName(`${c}-node-tls`),
+      clientCertificate: fitName(`${c}-internal-client-tls`),
+      clientSecret: fitName(`${c}-internal-client-tls`),
+    },
     internalPassword: settings.internal.passwordSecret ?? { name: fitName(`${c}-internal`), key: 'password' },
     rackClusterRole: fitName(`kafkaplane-${namespace}-${c}-rack`),
     topicsJob: (contentHash) => fitName(`${c}-topics-${contentHash}`),

@@ -3,7 +3,7 @@ import type { SpecProblem } from '../errors.ts';
 import type { KubernetesNames } from './kubernetes-names.ts';
 import type { KafkaListener } from './listeners.ts';
 import { type ClusterNode, brokers, planNodes } from './nodes.ts';
-import type { Endpoint, Placement } from './placement.ts';
+import type { Endpoint, Placement, TlsMaterial } from './placement.ts';
 
 /**
  * Values only a running pod knows (its node's IP, its zone) or that live in Secrets (ids, passwords) appear in the
@@ -30,6 +30,21 @@ export function directoryIdToken(nodeId: number): string {
 export const DATA_DIR = '/var/lib/kafka/data';
 export const TLS_DIR = '/etc/kafkaplane/tls';
 export const KEYSTORE_FILE = 'keystore.p12';
+/**
+ * spec.internalTls: the Secret cert-manager writes for the nodes (keystore.p12, truststore.p12, ca.crt), mounted here.
+ * cert-manager encrypts the PKCS12 files with this literal password (Certificate keystores.pkcs12.password). It is not a
+ * secret: the same Secret holds tls.key unencrypted, so access to the Secret is what protects the key.
+ */
+export const NODE_TLS_DIR = '/etc/kafkaplane/node-tls';
+export const NODE_KEYSTORE_PASSWORD = 'kafkaplane-pkcs12';
+export const TRUSTSTORE_FILE = 'truststore.p12';
+/** kafkaplane's own client certificate (topics Job, exporter) for the internal listeners, mounted here. */
+export const CLIENT_TLS_DIR = '/etc/kafkaplane/client-tls';
+
+/** The PKCS12 files cert-manager writes into a Secret mounted at `dir`. */
+export function certManagerStores(dir: string): TlsMaterial {
+  return { keystoreLocation: `${dir}/${KEYSTORE_FILE}`, keystorePassword: NODE_KEYSTORE_PASSWORD, keystoreType: 'PKCS12', truststoreLocation: `${dir}/${TRUSTSTORE_FILE}` };
+}
 
 export function logDir(node: Pick<ClusterNode, 'id'>): string {
   return `${DATA_DIR}/kafka-log-${node.id}`;
@@ -164,7 +179,15 @@ export function planExternalListeners(cluster: KafkaCluster, options: { requireH
  * Where nodes live on Kubernetes: one pod per node, listeners on their spec ports on every interface, other nodes and
  * internal clients reach a pod by its stable DNS name (headless Service), external clients by the plan above.
  */
-export function kubernetesPlacement(names: KubernetesNames, external: readonly ExternalListenerPlan[]): Placement {
+/**
+ * `clientTlsFromNodeCertificate`: spec.internalTls without kubernetes.tls.secretName — the client TLS listeners serve
+ * the cert-manager node certificate too (its SANs carry the bootstrap and external names), so no other Secret is needed.
+ */
+export function clientTlsFromNodeCertificate(cluster: KafkaCluster, settings: { tls: { secretName?: string | undefined } }): boolean {
+  return cluster.spec.internalTls && settings.tls.secretName === undefined;
+}
+
+export function kubernetesPlacement(names: KubernetesNames, external: readonly ExternalListenerPlan[], options: { clientTlsFromNodeCertificate?: boolean } = {}): Placement {
   const internal = (node: ClusterNode, listener: KafkaListener): Endpoint => ({ host: names.podAddress(node), port: listener.port });
   return {
     kind: 'kubernetes',
@@ -180,7 +203,9 @@ export function kubernetesPlacement(names: KubernetesNames, external: readonly E
     logDirs: (node) => [logDir(node)],
     // The zone label of the Kubernetes node, which only the running pod can learn (see render/rack.ts).
     rack: () => RACK_TOKEN,
-    tls: () => ({ keystoreLocation: `${TLS_DIR}/${KEYSTORE_FILE}`, keystorePassword: KEYSTORE_PASSWORD_TOKEN, keystoreType: 'PKCS12' }),
+    tls: () =>
+      options.clientTlsFromNodeCertificate ? certManagerStores(NODE_TLS_DIR) : { keystoreLocation: `${TLS_DIR}/${KEYSTORE_FILE}`, keystorePassword: KEYSTORE_PASSWORD_TOKEN, keystoreType: 'PKCS12' },
+    internalTls: () => certManagerStores(NODE_TLS_DIR),
     internalPassword: () => INTERNAL_PASSWORD_TOKEN,
   };
 }

@@ -34,6 +34,8 @@ export interface Placement {
   rack(node: ClusterNode): string | undefined;
   /** Keystore for TLS listeners; undefined when the placement cannot provide one. */
   tls(node: ClusterNode): TlsMaterial | undefined;
+  /** Keystore and truststore of the REPLICATION and CONTROLLER listeners (spec.internalTls) when not tls()'s. */
+  internalTls?(node: ClusterNode): TlsMaterial | undefined;
   /**
    * The password of INTERNAL_USER on a secured cluster's own listeners: the value locally, a token the container
    * fills in from a Secret on Kubernetes; undefined when the placement has none.

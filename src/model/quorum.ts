@@ -1,6 +1,6 @@
-import { INTERNAL_USER, type KafkaListener } from './listeners.ts';
+import { INTERNAL_USER, type KafkaListener, usesSasl, usesTls } from './listeners.ts';
 import type { ClusterNode } from './nodes.ts';
-import type { Endpoint, Placement } from './placement.ts';
+import type { Endpoint, Placement, TlsMaterial } from './placement.ts';
 
 /**
  * KIP-853 dynamic quorum (controller.quorum.bootstrap.servers; voters recorded in the metadata log so controllers
@@ -85,12 +85,29 @@ export function formatArguments(options: { mode: QuorumMode; identity: ClusterId
  * security (SASL/PLAIN as the internal user on a secured cluster) and short timeouts, so an unreachable quorum is an
  * answer in seconds, not a minute.
  */
-export function quorumClientProperties(controller: KafkaListener, internalPassword: string | undefined): Record<string, string> {
+export function quorumClientProperties(controller: KafkaListener, internalPassword: string | undefined, tls?: TlsMaterial): Record<string, string> {
   const props: Record<string, string> = { 'security.protocol': controller.securityProtocol, 'request.timeout.ms': '3000', 'default.api.timeout.ms': '5000' };
-  if (controller.securityProtocol === 'SASL_PLAINTEXT') {
+  if (usesSasl(controller.securityProtocol)) {
     if (internalPassword === undefined) throw new Error('the controller listener authenticates, but there is no internal password');
     props['sasl.mechanism'] = 'PLAIN';
     props['sasl.jaas.config'] = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${INTERNAL_USER}" password="${internalPassword}";`;
   }
+  if (usesTls(controller.securityProtocol)) {
+    // spec.internalTls: the controllers require a client certificate; the node presents its own.
+    if (tls?.truststoreLocation === undefined) throw new Error('the controller listener uses TLS, but there is no keystore and truststore');
+    Object.assign(props, sslClientProperties(tls));
+  }
   return props;
+}
+
+/** Client-side SSL settings of a Kafka client that presents the certificate in `tls` and trusts its truststore. */
+export function sslClientProperties(tls: TlsMaterial): Record<string, string> {
+  return {
+    'ssl.keystore.location': tls.keystoreLocation,
+    'ssl.keystore.password': tls.keystorePassword,
+    'ssl.keystore.type': tls.keystoreType,
+    'ssl.truststore.location': tls.truststoreLocation ?? tls.keystoreLocation,
+    'ssl.truststore.password': tls.keystorePassword,
+    'ssl.truststore.type': tls.keystoreType,
+  };
 }

@@ -3,7 +3,7 @@ import { brokerProperties } from '../model/broker-properties.ts';
 import { shortHash } from '../model/kubernetes-names.ts';
 import { controllers } from '../model/nodes.ts';
 import { CLUSTER_ID_TOKEN, directoryIdToken } from '../model/placement-kubernetes.ts';
-import type { Placement } from '../model/placement.ts';
+import type { Placement, TlsMaterial } from '../model/placement.ts';
 import { formatProperties, parseProperties } from '../model/properties-format.ts';
 import { restartRelevant } from '../ops/config-change.ts';
 import { type ClusterIdentity, formatArguments, quorumClientProperties, voters } from '../model/quorum.ts';
@@ -25,6 +25,13 @@ export function tokenIdentity(model: ClusterModel): ClusterIdentity {
   return { clusterId: CLUSTER_ID_TOKEN, directoryIds };
 }
 
+/** The keystore and truststore a node uses on the internal listeners (spec.internalTls), for its own tools too. */
+function internalStores(model: ClusterModel, placement: Placement): TlsMaterial | undefined {
+  const node = model.nodes[0];
+  if (!model.cluster.spec.internalTls || node === undefined) return undefined;
+  return placement.internalTls?.(node) ?? placement.tls(node);
+}
+
 /**
  * Every node's files, keyed by file name: node-<id>.properties (the broker properties from the model — the one
  * function that decides them, shared with the local runtime) and node-<id>.format-args (kafka-storage.sh format
@@ -35,7 +42,7 @@ export function nodeFiles(model: ClusterModel, placement: Placement, clusterName
   const files: Record<string, string> = { [ENTRYPOINT_FILE]: ENTRYPOINT, [PROBE_FILE]: PROBE_SCRIPT, [log.file]: log.content };
   const secured = usesSasl(model.listeners.controller.securityProtocol);
   files[QUORUM_CLIENT_FILE] = formatProperties(
-    quorumClientProperties(model.listeners.controller, secured ? placement.internalPassword() : undefined),
+    quorumClientProperties(model.listeners.controller, secured ? placement.internalPassword() : undefined, internalStores(model, placement)),
     `Kafka's tools against the controllers, run by ${ENTRYPOINT_FILE} before Kafka starts (quorum mode and lost-disk checks).`,
   );
   const quorum = voters(controllers(model.nodes), model.listeners.controller, placement);

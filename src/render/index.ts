@@ -28,17 +28,16 @@ function header(input: RenderInput, format: RenderFormat, namespace: string): st
 }
 
 /**
- * spec.internalTls runs on the local runtime and maps onto Strimzi (whose replication and controller listeners always
- * use mutual TLS); the Kubernetes and compose renderings do not carry a truststore, client certificates for the topics
- * Job and the exporter, or cert-manager Certificates yet, so they refuse it rather than render a cluster that cannot
- * connect its nodes.
+ * spec.internalTls runs on the local runtime, maps onto Strimzi (whose replication and controller listeners always
+ * use mutual TLS) and renders for Kubernetes with cert-manager Certificates (render/cert-manager.ts). docker compose
+ * has no certificate issuer: it refuses rather than render nodes that cannot connect.
  */
 function refuseInternalTls(input: RenderInput, format: RenderFormat): void {
-  if (!input.cluster.spec.internalTls || format === 'strimzi') return;
+  if (!input.cluster.spec.internalTls || format !== 'compose') return;
   throw new RenderError(input.source ?? `KafkaCluster ${input.cluster.metadata.name}`, `--format ${format}`, [
     {
       path: 'spec.internalTls',
-      message: `TLS between nodes is not rendered for --format ${format} yet (it runs with \`kafkaplane up\` and in --format strimzi, whose internal listeners always use mutual TLS): remove spec.internalTls for this output, or render --format strimzi`,
+      message: `TLS between nodes is not rendered for --format compose (no issuer writes the nodes' certificates there): remove spec.internalTls for compose, run the cluster with \`kafkaplane up\` (its own CA), or render --format yaml|kustomize (cert-manager issues the certificates) or strimzi`,
     },
   ]);
 }

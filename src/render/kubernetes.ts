@@ -1,10 +1,12 @@
+import { usesSasl } from '../model/listeners.ts';
+import { renderCertManager } from './cert-manager.ts';
 import { renderDashboardsConfigMap } from './dashboards.ts';
 import type { SpecProblem } from '../errors.ts';
 import { clusterModel } from '../model/broker-properties.ts';
 import { kubernetesNames } from '../model/kubernetes-names.ts';
 import { controllers } from '../model/nodes.ts';
 import { quorumModeConflict } from '../model/quorum.ts';
-import { kubernetesPlacement, planExternalListeners } from '../model/placement-kubernetes.ts';
+import { clientTlsFromNodeCertificate, kubernetesPlacement, planExternalListeners } from '../model/placement-kubernetes.ts';
 import { CONTROLLER_PORT, REPLICATION_PORT } from '../api/kafka-cluster.ts';
 import { type KubernetesSpec, kubernetesSettings } from '../api/kubernetes.ts';
 import { poolConfigHash, renderConfigMap, renderIdentitySecret, renderPoolConfigMap } from './cluster-config.ts';
@@ -57,6 +59,13 @@ export function renderContext(input: RenderInput): RenderContext {
       message: 'required when version or url differ from the defaults: the init container checks the downloaded agent against it',
     });
   }
+  if (cluster.spec.internalTls && monitoring.enabled && monitoring.kafkaExporter.enabled && monitoring.kafkaExporter.implementation === 'kafkaplane') {
+    problems.push({
+      path: 'spec.kubernetes.monitoring.kafkaExporter.implementation',
+      message:
+        "with spec.internalTls the exporter must present a client certificate on the REPLICATION listener, which kafkaplane's own exporter cannot do yet: set implementation: kafka_exporter (it gets the cert-manager client certificate) or kafkaExporter.enabled: false",
+    });
+  }
   const conflict = input.running ? quorumModeConflict(cluster.spec.quorum?.mode, input.running) : undefined;
   if (conflict) problems.push({ path: 'spec.quorum.mode', message: conflict });
   const model = clusterModel(cluster, { quorumMode: cluster.spec.quorum?.mode ?? input.running?.mode });
@@ -95,7 +104,7 @@ export function renderContext(input: RenderInput): RenderContext {
     settings,
     names,
     external: plans,
-    placement: kubernetesPlacement(names, plans),
+    placement: kubernetesPlacement(names, plans, { clientTlsFromNodeCertificate: clientTlsFromNodeCertificate(cluster, settings) }),
     identity: clusterIdentity(model, settings, names.namespace),
     image: settings.image ?? `apache/kafka:${cluster.spec.version}`,
   };
@@ -169,6 +178,7 @@ export function renderKubernetes(input: RenderInput): KubernetesRender {
   if (settings.serviceAccount.create) objects.push(renderServiceAccount(ctx));
   if (cluster.spec.rack || nodeAddressType(ctx)) objects.push(...renderRackRbac(ctx));
   objects.push(renderIdentitySecret(ctx));
+  objects.push(...renderCertManager(ctx));
   const configMap = renderConfigMap(ctx);
   const metricsConfigMap = settings.monitoring.enabled ? renderMetricsConfigMap(ctx) : undefined;
   const poolConfigs = new Map(
@@ -205,7 +215,7 @@ export function renderKubernetes(input: RenderInput): KubernetesRender {
  * password, and rendering is pure): say which one to create before applying.
  */
 function internalSecretNotice(ctx: RenderContext): string[] {
-  if (ctx.model.listeners.replication.securityProtocol !== 'SASL_PLAINTEXT') return [];
+  if (!usesSasl(ctx.model.listeners.replication.securityProtocol)) return [];
   const { name, key } = ctx.names.internalPassword;
   return [
     `the cluster's own listeners authenticate (SASL/PLAIN as "kafkaplane"): create Secret ${name} with key ${key} before applying, e.g. kubectl -n ${ctx.names.namespace} create secret generic ${name} --from-literal=${key}=$(openssl rand -hex 24); pods wait until it exists`,

@@ -1,3 +1,4 @@
+import { clientTlsFromNodeCertificate } from '../model/placement-kubernetes.ts';
 import { clusterModel } from '../model/broker-properties.ts';
 import { brokers, controllers } from '../model/nodes.ts';
 import type { PreviousSpec, RenderContext } from './objects.ts';
@@ -53,7 +54,7 @@ export function limitWarnings(ctx: RenderContext, previous: PreviousSpec | undef
   const tls = cluster.spec.listeners.filter((l) => l.tls);
   if (tls.length > 0)
     warnings.push(
-      `listener${tls.length > 1 ? 's' : ''} ${tls.map((l) => l.name).join(', ')}: brokers read the keystore of Secret ${ctx.names.tlsSecret} at start only, so a renewed certificate is served after a restart: kafkaplane restart --kubernetes -f <spec> --node <each broker id> (not automated yet, also not by the operator; ${DOCS})`,
+      `listener${tls.length > 1 ? 's' : ''} ${tls.map((l) => l.name).join(', ')}: brokers read the keystore of Secret ${clientTlsFromNodeCertificate(cluster, ctx.settings) ? `${ctx.names.certManager.nodeSecret} (cert-manager's node certificate)` : ctx.names.tlsSecret} at start only, so a renewed certificate is served after a restart: kafkaplane restart --kubernetes -f <spec> --node <each broker id> (not automated yet, also not by the operator; ${DOCS})`,
     );
 
   if (!previous) return warnings;

@@ -1,4 +1,5 @@
-import { INTERNAL_USER } from '../model/listeners.ts';
+import { INTERNAL_USER, usesSasl } from '../model/listeners.ts';
+import { CLIENT_TLS_DIR } from '../model/placement-kubernetes.ts';
 import { brokers } from '../model/nodes.ts';
 import { JMX_EXPORTER_SHA256, JMX_EXPORTER_VERSION, KAFKA_EXPORTER_IMAGE, KAFKAPLANE_IMAGE, type KubernetesSpec } from '../api/kubernetes.ts';
 import { prometheusAlerts } from './alerts.ts';
@@ -148,7 +149,8 @@ export function renderKafkaExporter(ctx: RenderContext): KubeObject {
   const labels = standardLabels(ctx, 'kafka-exporter', 'metrics', { version: false });
   const selector = { 'app.kubernetes.io/name': 'kafka-exporter', 'app.kubernetes.io/instance': names.cluster };
   const servers = brokers(ctx.model.nodes).map((n) => `${names.podAddress(n)}:${ctx.model.listeners.replication.port}`);
-  const secured = ctx.model.listeners.replication.securityProtocol === 'SASL_PLAINTEXT';
+  const secured = usesSasl(ctx.model.listeners.replication.securityProtocol);
+  const internalTls = ctx.cluster.spec.internalTls;
   const password = { secretKeyRef: { name: names.internalPassword.name, key: names.internalPassword.key } };
   const nobody = 65534;
   const container =
@@ -178,17 +180,27 @@ export function renderKafkaExporter(ctx: RenderContext): KubeObject {
                   'kafka_exporter',
                 ],
                 env: [{ name: 'KAFKAPLANE_INTERNAL_PASSWORD', valueFrom: password }],
-                volumeMounts: [{ name: 'secrets', mountPath: EXPORTER_SECRETS_DIR }],
               }
             : {}),
           args: [
             ...servers.map((s) => `--kafka.server=${s}`),
             ...(secured ? ['--sasl.enabled', '--sasl.mechanism=plain', `--sasl.username=${INTERNAL_USER}`] : []),
+            // spec.internalTls: kafkaplane's client certificate, which cert-manager writes (render/cert-manager.ts).
+            ...(internalTls ? ['--tls.enabled', `--tls.ca-file=${CLIENT_TLS_DIR}/ca.crt`, `--tls.cert-file=${CLIENT_TLS_DIR}/tls.crt`, `--tls.key-file=${CLIENT_TLS_DIR}/tls.key`] : []),
             '--kafka.version=3.6.0',
             `--web.listen-address=:${KAFKA_EXPORTER_PORT}`,
           ],
           readinessProbe: { tcpSocket: { port: METRICS_PORT_NAME }, periodSeconds: 10 },
         };
+  const upstream = exporter.implementation === 'kafka_exporter';
+  const volumes = [
+    ...(secured && upstream ? [{ name: 'secrets', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }] : []),
+    ...(internalTls && upstream ? [{ name: 'client-tls', secret: { secretName: names.certManager.clientSecret } }] : []),
+  ];
+  const mounts = [
+    ...(secured && upstream ? [{ name: 'secrets', mountPath: EXPORTER_SECRETS_DIR }] : []),
+    ...(internalTls && upstream ? [{ name: 'client-tls', mountPath: CLIENT_TLS_DIR, readOnly: true }] : []),
+  ];
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -204,10 +216,11 @@ export function renderKafkaExporter(ctx: RenderContext): KubeObject {
           // The cluster template's pod securityContext (e.g. OpenShift: no fixed uid) applies to every pod render writes.
           securityContext: overrideFields(podSecurityContext(nobody), settings.template?.pod?.securityContext),
           ...(settings.imagePullSecrets.length > 0 ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) } : {}),
-          ...(secured && exporter.implementation === 'kafka_exporter' ? { volumes: [{ name: 'secrets', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }] } : {}),
+          ...(volumes.length > 0 ? { volumes } : {}),
           containers: [
             {
               ...container,
+              ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
               imagePullPolicy: settings.imagePullPolicy,
               ports: [{ name: METRICS_PORT_NAME, containerPort: KAFKA_EXPORTER_PORT, protocol: 'TCP' }],
               resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '256Mi' } },

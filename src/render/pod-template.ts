@@ -2,7 +2,7 @@ import type { KafkaCluster, NodePool } from '../api/kafka-cluster.ts';
 import type { PodTemplate } from '../api/pod-template.ts';
 import type { SpecProblem } from '../errors.ts';
 import { CLUSTER_LABEL } from '../api/common.ts';
-import { DATA_DIR, TLS_DIR } from '../model/placement-kubernetes.ts';
+import { DATA_DIR, NODE_TLS_DIR, TLS_DIR } from '../model/placement-kubernetes.ts';
 import { CONFIG_DIR, RUN_DIR } from './entrypoint.ts';
 import { AGENT_DIR, METRICS_DIR } from './monitoring.ts';
 import { BROKER_LABEL, CONTROLLER_LABEL, POOL_LABEL } from './objects.ts';
@@ -84,8 +84,8 @@ export const RESERVED = {
     };
     return owned[name];
   },
-  volumes: new Set(['data', 'config', 'run', 'tmp', 'logs', 'tls', 'metrics-config', 'jmx-exporter', TOKEN_VOLUME]),
-  mountPaths: new Set([DATA_DIR, CONFIG_DIR, RUN_DIR, '/tmp', '/opt/kafka/logs', TLS_DIR, METRICS_DIR, AGENT_DIR]),
+  volumes: new Set(['data', 'config', 'run', 'tmp', 'logs', 'tls', 'node-tls', 'metrics-config', 'jmx-exporter', TOKEN_VOLUME]),
+  mountPaths: new Set([DATA_DIR, CONFIG_DIR, RUN_DIR, '/tmp', '/opt/kafka/logs', TLS_DIR, NODE_TLS_DIR, METRICS_DIR, AGENT_DIR]),
   containers: new Set(['kafka', 'rack', 'jmx-exporter']),
   labels: new Set([
     'app.kubernetes.io/name',

@@ -32,9 +32,10 @@ const PERIOD_SECONDS = 10;
 export const PROBE_SCRIPT = String.raw`#!/bin/bash
 # kafkaplane probe, written by kafkaplane render (docs/render.md, probes).
 #   probe.sh ready <port>  the node answers ApiVersions on <port> with a finalized-features epoch (RUNNING, caught up)
+#   probe.sh open <port>   the port takes a connection (internalTls without a plain listener: bash cannot speak TLS)
 #   probe.sh live <port>   PID 1 (the entrypoint, then the Kafka JVM) is neither stopped nor a zombie, and the node
-#                          answers ApiVersions on <port> at all (liveness runs only after the startup probe passed, so
-#                          the listener is open: a JVM that no longer answers is hung)
+#                          reacts on <port> at all: any answer, or a TLS listener's refusal (liveness runs only after
+#                          the startup probe passed, so the listener is open: a JVM that stays silent is hung)
 #   probe.sh live          PID 1 only (pods rendered before the port argument existed)
 # Each check gives up after KAFKAPLANE_PROBE_SECONDS (4) with a message, inside the probe's 5 s timeout.
 set -u
@@ -51,19 +52,33 @@ case "$mode" in
     [ -n "$port" ] || exit 0
     ;;
   ready) [ -n "$port" ] || fail "usage: probe.sh ready <port>" ;;
-  *) fail "usage: probe.sh ready <port> | probe.sh live [<port>]" ;;
+  open)
+    # spec.internalTls with no plaintext listener on this node: bash cannot speak TLS, so only "the port is open".
+    [ -n "$port" ] || fail "usage: probe.sh open <port>"
+    { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || fail "nothing answers on port $port yet (a broker opens its listeners once it is RUNNING)"
+    exit 0
+    ;;
+  *) fail "usage: probe.sh ready <port> | probe.sh open <port> | probe.sh live [<port>]" ;;
 esac
 seconds=${'$'}{KAFKAPLANE_PROBE_SECONDS:-4}
 { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || fail "nothing answers on port $port yet (a broker opens its listeners once it is RUNNING)"
 # ApiVersions v3 (flexible): size 33, api key 18, version 3, correlation id 1, client id "kp", no tags;
 # client software "kafkaplane-probe" version "1", no tags.
 printf '\x00\x00\x00\x21\x00\x12\x00\x03\x00\x00\x00\x01\x00\x02kp\x00\x11kafkaplane-probe\x021\x00' >&3
-# The size, read by bash itself with a deadline: a stopped or hung JVM still lets the kernel take the connection, then
-# never answers (read -t leaves no process behind, as a killed dd would; -d '' turns each NUL byte into an empty read).
+# Read by bash itself with a deadline: a stopped or hung JVM still lets the kernel take the connection, then never
+# answers (read -t leaves no process behind, as a killed dd would; -d '' turns each NUL byte into an empty read).
 LC_ALL=C
+hung="port $port took the connection but no ApiVersions answer came within ${'$'}{seconds}s: the JVM is hung or stopped"
+if [ "$mode" = live ]; then
+  # Alive: the JVM's network thread reacted — an ApiVersions answer on a plain listener; on a TLS listener (internalTls)
+  # the TLS layer refuses the plain request at once (an alert or a closed connection). Only silence is a failure.
+  IFS= read -r -d '' -n 1 -t "$seconds" byte <&3
+  [ $? -gt 128 ] && fail "$hung"
+  exit 0
+fi
 size=0
 for _ in 1 2 3 4; do
-  IFS= read -r -d '' -n 1 -t "$seconds" byte <&3 || fail "port $port took the connection but no ApiVersions answer came within ${'$'}{seconds}s: the JVM is hung or stopped"
+  IFS= read -r -d '' -n 1 -t "$seconds" byte <&3 || fail "$hung"
   printf -v value '%d' "'$byte"
   size=$((size * 256 + value))
 done
@@ -108,10 +123,26 @@ export function quantityGi(size: string): number {
   return (Number(m[1]) * (factor[m[2]!] ?? 1)) / 1024 ** 3;
 }
 
+/**
+ * What the readiness probe asks. probe.sh speaks Kafka over plain TCP; with spec.internalTls the REPLICATION and
+ * CONTROLLER listeners are TLS, so a broker is asked on a client listener without TLS when it has one (ApiVersions is
+ * answered before any SASL login), and otherwise — a controller-only node, or a broker whose listeners all use TLS —
+ * the probe only checks that the port is open (a broker opens its listeners once RUNNING; a controller's
+ * caught-up check is lost: docs/render.md, TLS between nodes).
+ */
+function readyCheck(ctx: RenderContext, pool: NodePool): string[] {
+  const { listeners } = ctx.model;
+  const listener = pool.roles.includes('broker') ? listeners.replication : listeners.controller;
+  if (!ctx.cluster.spec.internalTls) return ['ready', String(listener.port)];
+  const plain = pool.roles.includes('broker') ? listeners.client.find((l) => !l.spec?.tls) : undefined;
+  return plain ? ['ready', String(plain.port)] : ['open', String(listener.port)];
+}
+
 export function kafkaProbes(ctx: RenderContext, pool: NodePool, template: PodTemplate): Record<string, unknown> {
-  const listener = pool.roles.includes('broker') ? ctx.model.listeners.replication : ctx.model.listeners.controller;
-  const ready = { exec: { command: ['/bin/bash', `${CONFIG_DIR}/${PROBE_FILE}`, 'ready', String(listener.port)] } };
-  const live = { exec: { command: ['/bin/bash', `${CONFIG_DIR}/${PROBE_FILE}`, 'live', String(listener.port)] } };
+  const check = readyCheck(ctx, pool);
+  const ready = { exec: { command: ['/bin/bash', `${CONFIG_DIR}/${PROBE_FILE}`, ...check] } };
+  // Liveness asks the same port for any reaction (docs/render.md, probes): TLS ports included.
+  const live = { exec: { command: ['/bin/bash', `${CONFIG_DIR}/${PROBE_FILE}`, 'live', check[1]!] } };
   const timings = template.probes ?? {};
   const startupPeriod = timings.startup?.periodSeconds ?? PERIOD_SECONDS;
   return {

@@ -1,7 +1,7 @@
 import { heapSize, jvmOptions } from '../model/jvm.ts';
-import type { KafkaListener } from '../model/listeners.ts';
+import { type KafkaListener, usesSasl } from '../model/listeners.ts';
 import { nodeListeners } from '../model/broker-properties.ts';
-import { DATA_DIR, TLS_DIR, KEYSTORE_FILE } from '../model/placement-kubernetes.ts';
+import { DATA_DIR, TLS_DIR, KEYSTORE_FILE, NODE_TLS_DIR, clientTlsFromNodeCertificate } from '../model/placement-kubernetes.ts';
 import { type NodePool, nodeIdRanges } from '../api/kafka-cluster.ts';
 import { CLUSTER_ID_KEY, directoryIdKey } from './cluster-config.ts';
 import { CONFIG_DIR, ENTRYPOINT_FILE, RUN_DIR } from './entrypoint.ts';
@@ -79,11 +79,11 @@ function env(ctx: RenderContext, pool: NodePool, offset: number): Record<string,
     // broker.rack = the zone of the Kubernetes node, written by the rack init container (render/rack.ts).
     vars.push({ name: 'KAFKAPLANE_RACK_FILE', value: RACK_FILE });
   }
-  if (model.listeners.replication.securityProtocol === 'SASL_PLAINTEXT') {
+  if (usesSasl(model.listeners.replication.securityProtocol)) {
     // The internal listeners' SASL/PLAIN password (model/broker-properties.ts internalSasl).
     vars.push({ name: 'KAFKAPLANE_INTERNAL_PASSWORD', valueFrom: { secretKeyRef: { name: names.internalPassword.name, key: names.internalPassword.key } } });
   }
-  if (broker && model.listeners.client.some((l) => l.spec?.tls)) {
+  if (broker && model.listeners.client.some((l) => l.spec?.tls) && !clientTlsFromNodeCertificate(ctx.cluster, settings)) {
     const ref = settings.tls.passwordSecret ?? { name: names.tlsPasswordSecret, key: 'password' };
     vars.push({ name: 'KAFKAPLANE_TLS_KEYSTORE_PASSWORD', valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
   }
@@ -126,7 +126,8 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
   const labels = poolLabels(ctx, pool);
   const broker = pool.roles.includes('broker');
   const listeners = poolListeners(ctx, pool);
-  const tls = broker && ctx.model.listeners.client.some((l) => l.spec?.tls);
+  const tls = broker && ctx.model.listeners.client.some((l) => l.spec?.tls) && !clientTlsFromNodeCertificate(cluster, settings);
+  const internalTls = cluster.spec.internalTls;
   const monitoring = settings.monitoring.enabled;
   const download = monitoring && settings.monitoring.jmxExporter.agentPath === undefined;
   const persistent = pool.storage.type === 'persistent-claim';
@@ -147,6 +148,7 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
     { name: 'tmp', mountPath: '/tmp' },
     { name: 'logs', mountPath: '/opt/kafka/logs' },
     ...(tls ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),
+    ...(internalTls ? [{ name: 'node-tls', mountPath: NODE_TLS_DIR, readOnly: true }] : []),
     ...(monitoring ? [{ name: 'metrics-config', mountPath: METRICS_DIR, readOnly: true }] : []),
     ...(download ? [{ name: 'jmx-exporter', mountPath: AGENT_DIR, readOnly: true }] : []),
     ...(template.kafkaContainer?.volumeMounts ?? []),
@@ -159,6 +161,8 @@ export function renderStatefulSet(ctx: RenderContext, pool: NodePool, configHash
     { name: 'logs', emptyDir: { sizeLimit: LOGS_SIZE_LIMIT } },
     ...(rack || addressType ? [rackTokenVolume()] : []),
     ...(tls ? [{ name: 'tls', secret: { secretName: names.tlsSecret, items: [{ key: settings.tls.keystoreKey, path: KEYSTORE_FILE }] } }] : []),
+    // spec.internalTls: keystore.p12 and truststore.p12 that cert-manager writes (render/cert-manager.ts).
+    ...(internalTls ? [{ name: 'node-tls', secret: { secretName: names.certManager.nodeSecret } }] : []),
     ...(monitoring ? [{ name: 'metrics-config', configMap: { name: names.metricsConfigMap } }] : []),
     ...(download ? [{ name: 'jmx-exporter', emptyDir: {} }] : []),
     ...(template.pod?.volumes ?? []),

@@ -5,8 +5,10 @@ import { kafkaTopicName } from '../api/kafka-topic.ts';
 import type { KafkaTopic } from '../api/kafka-topic.ts';
 import type { KafkaUser } from '../api/kafka-user.ts';
 import type { ClusterModel } from '../model/broker-properties.ts';
-import { INTERNAL_USER } from '../model/listeners.ts';
-import type { Placement } from '../model/placement.ts';
+import { INTERNAL_USER, usesSasl } from '../model/listeners.ts';
+import { CLIENT_TLS_DIR, certManagerStores } from '../model/placement-kubernetes.ts';
+import { sslClientProperties } from '../model/quorum.ts';
+import type { Placement, TlsMaterial } from '../model/placement.ts';
 import { LOGS_SIZE_LIMIT } from './logging.ts';
 import { CONTAINER_SECURITY_CONTEXT, KAFKA_UID, type KubeObject, type RenderContext, meta, overrideFields, podSecurityContext, shellQuote, standardLabels } from './objects.ts';
 
@@ -142,13 +144,15 @@ export function topicsScript(options: {
    * $KAFKAPLANE_INTERNAL_PASSWORD (or the file $KAFKAPLANE_INTERNAL_PASSWORD_FILE names).
    */
   internalLogin: boolean;
+  /** spec.internalTls: the internal listeners are TLS and want a client certificate, in these PKCS12 stores. */
+  internalTls?: TlsMaterial;
 }): TopicsScript {
   const warnings: string[] = [];
   const lines: string[] = [
     'set -eu',
     `bin=\${KAFKAPLANE_KAFKA_BIN:-${BIN}}`,
     `bootstrap=${shellQuote(options.bootstrap)}`,
-    ...(options.internalLogin ? internalLoginLines() : ["auth=''"]),
+    ...(options.internalLogin || options.internalTls ? internalClientLines(options.internalLogin, options.internalTls) : ["auth=''"]),
     '# The brokers may not be up yet: wait up to 10 minutes.',
     'attempt=0',
     'until "$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" $auth --list >/dev/null 2>&1; do',
@@ -222,15 +226,28 @@ export function topicsScript(options: {
 }
 
 /**
- * Writes a client config that logs in to the internal listeners as INTERNAL_USER (into /tmp, an emptyDir, mode 600)
- * and sets $auth to the flag every Kafka tool takes for it.
+ * Writes the client config of the internal listeners (into /tmp, an emptyDir, mode 600) — SASL/PLAIN as
+ * INTERNAL_USER on a secured cluster, TLS with kafkaplane's client certificate with spec.internalTls — and sets $auth
+ * to the flag every Kafka tool takes for it.
  */
-function internalLoginLines(): string[] {
+function internalClientLines(sasl: boolean, tls: TlsMaterial | undefined): string[] {
+  const protocol = `${sasl ? 'SASL_' : ''}${tls ? 'SSL' : 'PLAINTEXT'}`;
+  const ssl = tls
+    ? Object.entries(sslClientProperties(tls))
+        .map(([k, v]) => `${k}=${v}\\n`)
+        .join('')
+    : '';
   return [
-    'if [ -n "${KAFKAPLANE_INTERNAL_PASSWORD_FILE:-}" ]; then KAFKAPLANE_INTERNAL_PASSWORD=$(cat "$KAFKAPLANE_INTERNAL_PASSWORD_FILE"); fi',
-    '[ -n "${KAFKAPLANE_INTERNAL_PASSWORD:-}" ] || { echo "kafkaplane: the cluster\'s internal password is missing (KAFKAPLANE_INTERNAL_PASSWORD)" >&2; exit 1; }',
+    ...(sasl
+      ? [
+          'if [ -n "${KAFKAPLANE_INTERNAL_PASSWORD_FILE:-}" ]; then KAFKAPLANE_INTERNAL_PASSWORD=$(cat "$KAFKAPLANE_INTERNAL_PASSWORD_FILE"); fi',
+          '[ -n "${KAFKAPLANE_INTERNAL_PASSWORD:-}" ] || { echo "kafkaplane: the cluster\'s internal password is missing (KAFKAPLANE_INTERNAL_PASSWORD)" >&2; exit 1; }',
+        ]
+      : []),
     'client_config=$(mktemp /tmp/kafkaplane-client.XXXXXX)',
-    `printf 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${INTERNAL_USER}" password="%s";\n' "$KAFKAPLANE_INTERNAL_PASSWORD" > "$client_config"`,
+    sasl
+      ? `printf 'security.protocol=${protocol}\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${INTERNAL_USER}" password="%s";\n${ssl}' "$KAFKAPLANE_INTERNAL_PASSWORD" > "$client_config"`
+      : `printf 'security.protocol=${protocol}\n${ssl}' > "$client_config"`,
     'auth="--command-config $client_config"',
   ];
 }
@@ -255,9 +272,10 @@ export function renderTopicsJob(ctx: RenderContext): TopicsJob {
     bootstrap: replicationBootstrap(model, ctx.placement),
     clusterName: names.cluster,
     secrets: true,
-    internalLogin: model.listeners.replication.securityProtocol === 'SASL_PLAINTEXT',
+    internalLogin: usesSasl(model.listeners.replication.securityProtocol),
+    ...(cluster.spec.internalTls ? { internalTls: certManagerStores(CLIENT_TLS_DIR) } : {}),
   });
-  if (model.listeners.replication.securityProtocol === 'SASL_PLAINTEXT') {
+  if (usesSasl(model.listeners.replication.securityProtocol)) {
     env.push({ name: 'KAFKAPLANE_INTERNAL_PASSWORD', valueFrom: { secretKeyRef: { name: names.internalPassword.name, key: names.internalPassword.key } } });
   }
 
@@ -292,12 +310,14 @@ export function renderTopicsJob(ctx: RenderContext): TopicsJob {
                 volumeMounts: [
                   { name: 'tmp', mountPath: '/tmp' },
                   { name: 'logs', mountPath: '/opt/kafka/logs' },
+                  ...(cluster.spec.internalTls ? [{ name: 'client-tls', mountPath: CLIENT_TLS_DIR, readOnly: true }] : []),
                 ],
               },
             ],
             volumes: [
               { name: 'tmp', emptyDir: {} },
               { name: 'logs', emptyDir: { sizeLimit: LOGS_SIZE_LIMIT } },
+              ...(cluster.spec.internalTls ? [{ name: 'client-tls', secret: { secretName: names.certManager.clientSecret } }] : []),
             ],
           },
         },

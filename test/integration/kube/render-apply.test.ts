@@ -3,7 +3,8 @@
  * dryRun=All and fieldValidation=Strict: the apiserver checks each object against the real schemas (built-in kinds;
  * the Prometheus Operator's published PodMonitor and PrometheusRule CRDs in test/fixtures/crds; Strimzi 0.48.0's
  * Kafka, KafkaNodePool, KafkaTopic and KafkaUser CRDs in test/fixtures/crds/strimzi, made by Strimzi's own CRD
- * generator with scripts/strimzi-crds/generate.sh), including their CEL rules, runs admission and defaulting, and
+ * generator with scripts/strimzi-crds/generate.sh; cert-manager v1.21's own CRDs from its Go module, fetched and cached
+ * by scripts/cert-manager/build.sh --crds-only), including their CEL rules, runs admission and defaulting, and
  * persists nothing. Kustomize output is built first with the control plane's own `kubectl kustomize`.
  *
  * Fails (does not skip) when the control-plane binaries are missing.
@@ -23,6 +24,7 @@ import type { KubeObject } from '../../../src/render/objects.ts';
 import { type ControlPlane, startControlPlane } from '../../helpers/control-plane.ts';
 import { type KubeResponse, ensureNamespace, installCrds, kubeRequest, serverSideApply } from '../../helpers/kube-api.ts';
 import { EXAMPLES, renderExample, renderInput } from '../../helpers/render.ts';
+import { certManagerCrds } from '../../helpers/cert-manager.ts';
 import { renderFormat } from '../../../src/render/index.ts';
 import { parseSpec } from '../../../src/api/load.ts';
 
@@ -52,6 +54,8 @@ const RESOURCES: Record<string, { group: string; version: string; plural: string
   KafkaNodePool: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkanodepools' },
   KafkaTopic: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkatopics' },
   KafkaUser: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkausers' },
+  Issuer: { group: 'cert-manager.io', version: 'v1', plural: 'issuers' },
+  Certificate: { group: 'cert-manager.io', version: 'v1', plural: 'certificates' },
 };
 
 function objectPath(object: KubeObject): string {
@@ -102,12 +106,35 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
   const work = mkdtempSync(join(tmpdir(), 'kafkaplane-render-apply-'));
   t.after(() => rmSync(work, { recursive: true, force: true }));
 
-  const crds = await installCrds(cp, fixtureCrds());
+  const crds = await installCrds(cp, [...fixtureCrds(), ...((await certManagerCrds()) as KubeObject[])]);
   t.diagnostic(`installed CRDs: ${crds.join(', ')}`);
   const namespaces = new Set<string>();
   for (const name of EXAMPLES)
     for (const format of ['yaml', 'strimzi'] as const) for (const o of renderExample(name, format).objects as KubeObject[]) if (o.metadata.namespace) namespaces.add(o.metadata.namespace);
   for (const namespace of namespaces) await ensureNamespace(cp, namespace);
+
+  await t.test('examples/production.yaml (spec.internalTls) --format yaml and kustomize: cert-manager Issuers and Certificates against cert-manager v1.21 CRDs', async () => {
+    const result = renderExample('production.yaml', 'yaml');
+    const objects = result.objects as KubeObject[];
+    assert.deepEqual(
+      objects.filter((o) => o.apiVersion === 'cert-manager.io/v1').map((o) => `${o.kind}/${o.metadata.name}`),
+      ['Issuer/production-selfsigned', 'Certificate/production-ca', 'Issuer/production-ca', 'Certificate/production-node-tls', 'Certificate/production-internal-client-tls'],
+    );
+    await applyAll(cp, objects, 'production yaml');
+    const kustomize = renderExample('production.yaml', 'kustomize');
+    const dir = join(work, 'production');
+    for (const file of kustomize.files) {
+      await mkdir(dirname(join(dir, file.path)), { recursive: true });
+      await writeFile(join(dir, file.path), file.content);
+    }
+    await applyAll(cp, await kustomizeBuild(cp, join(dir, 'overlays', 'prod')), 'production kustomize prod');
+    // The schema is checked for real: a Certificate without issuerRef is refused.
+    const broken = structuredClone(objects.find((o) => o.kind === 'Certificate')!) as KubeObject & { spec: Record<string, unknown> };
+    delete broken.spec.issuerRef;
+    const res = await apply(cp, broken, true);
+    assert.equal(res.status, 422, res.body.slice(0, 400));
+    assert.match(res.body, /issuerRef/);
+  });
 
   for (const name of EXAMPLES) {
     await t.test(`examples/${name} --format yaml`, async () => {
