@@ -511,6 +511,10 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
       cgroupDriver: 'cgroupfs',
       failCgroupV1: false,
       cgroupsPerQOS: false,
+      // With cgroupsPerQOS false, kubelet 1.34 panics in doPodResizeAction (nil pointer; kubernetes/kubernetes#137993)
+      // and the node goes NotReady for good — seen here when the operator's pod was force-deleted again and again
+      // (test/integration/operator-node/operator-pod.test.ts). No test resizes pods in place: the feature is off.
+      featureGates: { InPlacePodVerticalScaling: false },
       enforceNodeAllocatable: [],
       failSwapOn: false,
       containerRuntimeEndpoint: `unix://${sock}`,
