@@ -682,6 +682,9 @@ export function makeKubectl(bin: string, kubeconfig: string): KubeNode['kubectl'
         if (result.code !== 0 && !options.allowFail) reject(new Error(`kubectl ${args.join(' ')} failed (${result.code}): ${result.stderr.trim()}`));
         else resolve(result);
       });
+      // A kubectl that exits before reading its stdin (a quick NotFound, a refused connection) closes the pipe: its exit
+      // code and stderr say what happened, not an unhandled EPIPE on the write.
+      child.stdin.on('error', () => undefined);
       child.stdin.end(options.input ?? '');
     });
 }
