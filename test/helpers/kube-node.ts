@@ -511,6 +511,10 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
       cgroupDriver: 'cgroupfs',
       failCgroupV1: false,
       cgroupsPerQOS: false,
+      // With cgroupsPerQOS false, kubelet 1.34 panics in doPodResizeAction (nil pointer; kubernetes/kubernetes#137993)
+      // and the node goes NotReady for good — seen here when the operator's pod was force-deleted again and again
+      // (test/integration/operator-node/operator-pod.test.ts). No test resizes pods in place: the feature is off.
+      featureGates: { InPlacePodVerticalScaling: false },
       enforceNodeAllocatable: [],
       failSwapOn: false,
       containerRuntimeEndpoint: `unix://${sock}`,
@@ -678,6 +682,9 @@ export function makeKubectl(bin: string, kubeconfig: string): KubeNode['kubectl'
         if (result.code !== 0 && !options.allowFail) reject(new Error(`kubectl ${args.join(' ')} failed (${result.code}): ${result.stderr.trim()}`));
         else resolve(result);
       });
+      // A kubectl that exits before reading its stdin (a quick NotFound, a refused connection) closes the pipe: its exit
+      // code and stderr say what happened, not an unhandled EPIPE on the write.
+      child.stdin.on('error', () => undefined);
       child.stdin.end(options.input ?? '');
     });
 }
