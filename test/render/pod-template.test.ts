@@ -221,7 +221,7 @@ function apiVersionsResponse(options: { error?: number; keys: number; epoch?: bi
 
 /** Runs probe.sh against a fake node: `answer` is written once the request is in; 'silent' takes the connection and
  * never answers (a stopped JVM); undefined: nothing listens. BusyBox's applets only, as in the official image. */
-async function runProbe(answer: Buffer | 'silent' | undefined, mode: 'ready' | 'live' = 'ready'): Promise<{ code: number; stderr: string; request: Buffer; ms: number }> {
+async function runProbe(answer: Buffer | 'silent' | 'close' | undefined, mode: 'ready' | 'live' = 'ready'): Promise<{ code: number; stderr: string; request: Buffer; ms: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'kafkaplane-probe-'));
   try {
     const bin = join(dir, 'bin');
@@ -235,6 +235,8 @@ async function runProbe(answer: Buffer | 'silent' | undefined, mode: 'ready' | '
       socket.on('data', (chunk) => {
         request = Buffer.concat([request, chunk]);
         if (request.length >= 37 && Buffer.isBuffer(answer)) socket.write(answer);
+        // A TLS listener refuses a plain request at once: an alert, then the connection closes.
+        if (answer === 'close') socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x50]));
       });
       socket.on('error', () => {});
     });
@@ -286,6 +288,7 @@ test('probe.sh live: any ApiVersions answer is alive (caught up or not, even an 
   assert.equal(hung.code, 1);
   assert.match(hung.stderr, /no ApiVersions answer came within 2s: the JVM is hung or stopped/);
   assert.ok(hung.ms < 5_000, `gave up inside the probe's 5 s timeout (${hung.ms} ms)`);
+  assert.equal((await runProbe('close', 'live')).code, 0, "a TLS listener's refusal is a reaction: the JVM is alive");
   const closed = await runProbe(undefined, 'live');
   assert.equal(closed.code, 1);
   assert.match(closed.stderr, /nothing answers on port 1/);
