@@ -142,7 +142,7 @@
         more.set('from', 'offset');
         more.set('offset', last.position);
         const link = document.createElement('a');
-        link.href = `${form.action}?${more.toString()}`;
+        link.href = `${form.getAttribute('action')}?${more.toString()}`;
         link.textContent = 'Continue the search';
         line.append(link);
       }
