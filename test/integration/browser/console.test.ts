@@ -184,6 +184,7 @@ test('live search: a progress line while it runs and matches as they come; Stop 
   const m = /^Stopped: searched (\d+) records from offset 0, found 0; next offset (\d+)\. Continue the search$/.exec(stopped);
   assert.ok(m, `after Stop: "${stopped}" (while running: "${running}")`);
   assert.ok(Number(m[1]) < SCAN_RECORDS, `stopped before the end: ${m[1]} of ${SCAN_RECORDS} scanned`);
+  process.stderr.write(`[console live search] while running: ${running}\n[console live search] after Stop: ${stopped}\n`);
   assert.equal(
     await page.getAttribute('#search-progress a', 'href'),
     `/topics/${SCAN_TOPIC}/messages?partition=0&from=offset&offset=${m[2]}&timestamp=&limit=20&format=json&search=in-no-record&scan=${SCAN_RECORDS}`,

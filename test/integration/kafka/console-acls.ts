@@ -87,7 +87,12 @@ export async function checkConsoleAcls(setup: ConsoleAclsSetup): Promise<void> {
     .split('\n')
     .map((l) => JSON.parse(l) as { action: string; target: string; result: string })
     .map((e) => `${e.action} ${e.target} ${e.result.split(':')[0]}`);
-  for (const expected of ['acl.create analytics error', 'acl.create User:analytics ok', 'acl.delete User:analytics ok', 'acl.delete User:reporting ok']) {
+  for (const expected of [
+    'acl.create analytics error',
+    'acl.create ALLOW User:analytics READ on TOPIC:orders (LITERAL, host *) ok',
+    'acl.delete ALLOW User:analytics READ on TOPIC:orders (LITERAL, host *) ok',
+    'acl.delete ALLOW User:reporting DESCRIBE on TOPIC:orders (LITERAL, host *) ok',
+  ]) {
     assert.ok(actions.includes(expected), `${expected} in\n${actions.join('\n')}`);
   }
   assert.ok(!audit.includes(setup.password) && !service.stderr().includes(setup.password), "the console's SASL password is in no log");
