@@ -54,6 +54,9 @@ const image = z
   })
   .max(IMAGE_REFERENCE_MAX_LENGTH);
 
+/** A Kubernetes resource quantity such as 100m, 0.5, 256Mi or 1Gi. */
+const kubeQuantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, { message: 'must be a Kubernetes quantity such as 100m, 0.5, 256Mi or 1Gi' });
+
 export const kubernetesSpec = z.strictObject({
   /** Defaults to the official apache/kafka:<spec.version>. Pin a digest with "apache/kafka:4.1.2@sha256:…". */
   image: image.optional(),
@@ -213,6 +216,40 @@ export const kubernetesSpec = z.strictObject({
       prometheusRule: true,
       consumerLagThreshold: 1000,
     }),
+  /**
+   * The web console (`kafkaplane console`, docs/console.md) as a Deployment next to the cluster, running the kafkaplane
+   * image and reading the cluster through the REPLICATION listener as the exporter does. Logins come from a users file
+   * in a Secret you create (`printf %s "$PASSWORD" | kafkaplane console --hash-password alice` writes a line); render
+   * never writes a password.
+   */
+  console: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** Default: the exporter's kafkaplane image (spec.kubernetes.monitoring.kafkaExporter.image when it is kafkaplane's), else kafkaplane/kafkaplane:<version>. */
+      image: image.optional(),
+      /** Every page, no change: forms hidden, every POST refused (and audited). */
+      readOnly: z.boolean().default(false),
+      /** The users file (`user:scrypt$…` lines): default key "users" of Secret "<cluster>-console-users". */
+      usersSecret: secretKeyRef.optional(),
+      /** Seconds between collections of the cached cluster snapshot. */
+      refreshInterval: z.int().min(1).max(3600).default(10),
+      service: z
+        .strictObject({
+          type: z.enum(['ClusterIP', 'NodePort']).default('ClusterIP'),
+          /** With type NodePort: a fixed node port (30000–32767); Kubernetes picks one when unset. */
+          nodePort: z.int().min(30000).max(32767).optional(),
+        })
+        .default({ type: 'ClusterIP' }),
+      /** Who may reach the console's port (NetworkPolicy peers, e.g. an ingress controller's namespace). Unset: anyone. */
+      clients: z.array(networkPeer).min(1).optional(),
+      resources: z
+        .strictObject({
+          requests: z.strictObject({ cpu: kubeQuantity.optional(), memory: kubeQuantity.optional() }).optional(),
+          limits: z.strictObject({ cpu: kubeQuantity.optional(), memory: kubeQuantity.optional() }).optional(),
+        })
+        .optional(),
+    })
+    .default({ enabled: false, readOnly: false, refreshInterval: 10, service: { type: 'ClusterIP' } }),
   /**
    * The cluster id and (dynamic quorum) the controllers' metadata directory ids. Rendering is reproducible, so by
    * default they are derived from a hash of namespace/name; set them to keep ids you already have or to use random

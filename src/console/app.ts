@@ -63,6 +63,8 @@ export function consoleApp(options: ConsoleOptions): Hono<ConsoleEnv> {
   });
   app.route('/assets', assetRoutes());
   app.get('/healthz', (c) => c.text('ok'));
+  // Ready once a snapshot of the cluster has been collected (Kubernetes' readiness probe): the pages have data.
+  app.get('/ready', (c) => (options.cluster.snapshot ? c.text('ok') : c.text('no cluster snapshot collected yet', 503)));
   app.get('/favicon.ico', (c) => c.body(null, 204));
 
   // Every POST: a same-origin request (Origin, when the browser sends it, names this host) within the body limit.

@@ -21,6 +21,8 @@ export interface BrowseRequest {
   progress?: (scanned: number, position: bigint) => void;
   /** Checked after each response: true stops the read (a stop button). */
   stopped?: () => boolean;
+  /** Bytes per Fetch response (default 8 MiB): smaller responses give a live progress line more steps. */
+  fetchBytes?: number;
 }
 
 export interface BrowseResult {
@@ -41,7 +43,8 @@ export async function browsePartition(consumer: Consumer, request: BrowseRequest
   let scanned = 0;
   let position = request.from;
   if (request.from >= request.until) return { records, scanned, next: request.from, reason: 'end' };
-  const fetcher = new RecordFetcher(consumer, { maxWaitMs: 200, maxBytes: 8 * 1024 * 1024, partitionMaxBytes: 1024 * 1024, queueSize: 2, onOutOfRange: (_t, _p, start) => start });
+  const bytes = request.fetchBytes ?? 8 * 1024 * 1024;
+  const fetcher = new RecordFetcher(consumer, { maxWaitMs: 200, maxBytes: bytes, partitionMaxBytes: Math.min(bytes, 1024 * 1024), queueSize: 2, onOutOfRange: (_t, _p, start) => start });
   let reason: BrowseResult['reason'] = 'deadline';
   try {
     fetcher.seek(request.topic, request.partition, request.from);

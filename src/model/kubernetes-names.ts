@@ -60,6 +60,10 @@ export interface KubernetesNames {
   podMonitor: string;
   prometheusRule: string;
   kafkaExporter: string;
+  /** The web console's Deployment, Service and NetworkPolicy. */
+  console: string;
+  /** The Secret key with the console's users file. */
+  consoleUsers: { name: string; key: string };
   tlsSecret: string;
   tlsPasswordSecret: string;
   /** spec.internalTls: cert-manager objects and the Secrets they write (render/cert-manager.ts). */
@@ -101,6 +105,8 @@ export function kubernetesNames(cluster: KafkaCluster, settings: KubernetesSpec,
     podMonitor: fitName(`${c}-nodes`),
     prometheusRule: fitName(`${c}-alerts`),
     kafkaExporter: fitName(`${c}-kafka-exporter`),
+    console: fitName(`${c}-console`),
+    consoleUsers: settings.console.usersSecret ?? { name: fitName(`${c}-console-users`), key: 'users' },
     tlsSecret: settings.tls.secretName ?? fitName(`${c}-tls`),
     tlsPasswordSecret: settings.tls.passwordSecret?.name ?? fitName(`${c}-tls-password`),
     certManager: {

@@ -1,5 +1,6 @@
 import { usesSasl } from '../model/listeners.ts';
 import { renderCertManager } from './cert-manager.ts';
+import { renderConsoleDeployment, renderConsoleNetworkPolicy, renderConsoleService } from './console.ts';
 import { renderDashboardsConfigMap } from './dashboards.ts';
 import type { SpecProblem } from '../errors.ts';
 import { clusterModel } from '../model/broker-properties.ts';
@@ -64,6 +65,13 @@ export function renderContext(input: RenderInput): RenderContext {
       path: 'spec.kubernetes.monitoring.kafkaExporter.implementation',
       message:
         "with spec.internalTls the exporter must present a client certificate on the REPLICATION listener, which kafkaplane's own exporter cannot do yet: set implementation: kafka_exporter (it gets the cert-manager client certificate) or kafkaExporter.enabled: false",
+    });
+  }
+  if (cluster.spec.internalTls && settings.console.enabled) {
+    problems.push({
+      path: 'spec.kubernetes.console.enabled',
+      message:
+        'with spec.internalTls the console must present a client certificate on the REPLICATION listener, which its Deployment does not mount yet: run `kafkaplane console --bootstrap … --command-config …` with a client certificate instead (docs/console.md), or remove spec.internalTls',
     });
   }
   const conflict = input.running ? quorumModeConflict(cluster.spec.quorum?.mode, input.running) : undefined;
@@ -205,9 +213,26 @@ export function renderKubernetes(input: RenderInput): KubernetesRender {
     if (settings.monitoring.prometheusRule) objects.push(renderPrometheusRule(ctx));
     objects.push(renderDashboardsConfigMap(ctx));
   }
+  if (settings.console.enabled) {
+    objects.push(renderConsoleDeployment(ctx), renderConsoleService(ctx));
+    if (settings.networkPolicy.enabled) objects.push(renderConsoleNetworkPolicy(ctx));
+  }
   const topics = renderTopicsJob(ctx);
   if (topics.job) objects.push(topics.job);
-  return { objects, warnings: [...externalListenerWarnings(cluster), ...nodeIpWarnings(ctx), ...internalSecretNotice(ctx), ...topics.warnings, ...limitWarnings(ctx, input.previous)], context: ctx };
+  return {
+    objects,
+    warnings: [...externalListenerWarnings(cluster), ...nodeIpWarnings(ctx), ...internalSecretNotice(ctx), ...consoleUsersNotice(ctx), ...topics.warnings, ...limitWarnings(ctx, input.previous)],
+    context: ctx,
+  };
+}
+
+/** The console's users file is a Secret render cannot make (it holds password hashes the user chooses). */
+function consoleUsersNotice(ctx: RenderContext): string[] {
+  if (!ctx.settings.console.enabled) return [];
+  const { name, key } = ctx.names.consoleUsers;
+  return [
+    `the console logs users in from Secret ${name} (key ${key}): create it before applying, e.g. printf %s "$PASSWORD" | kafkaplane console --hash-password admin > users && kubectl -n ${ctx.names.namespace} create secret generic ${name} --from-file=${key}=users; the console pod waits until it exists`,
+  ];
 }
 
 /**

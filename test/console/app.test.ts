@@ -215,3 +215,12 @@ test('html escapes every interpolated value', () => {
   assert.equal(html`<p>${'<script>"x"&\''}</p>`.text, '<p>&lt;script&gt;&quot;x&quot;&amp;&#39;</p>');
   assert.equal(escapeHtml('a<b'), 'a&lt;b');
 });
+
+test('/healthz answers while the server runs; /ready (the Kubernetes readiness probe) only once a snapshot was collected; neither needs a login', async () => {
+  const { app } = makeApp();
+  assert.equal((await app.request('/healthz')).status, 200);
+  // This cluster is never started: no snapshot, so not ready.
+  const ready = await app.request('/ready');
+  assert.equal(ready.status, 503);
+  assert.match(await ready.text(), /no cluster snapshot collected yet/);
+});

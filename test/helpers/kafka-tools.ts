@@ -40,6 +40,7 @@ export const KAFKA_TOOLS = {
   transactions: 'org.apache.kafka.tools.TransactionsCommand',
   getOffsetShell: 'org.apache.kafka.tools.GetOffsetShell',
   configs: 'kafka.admin.ConfigCommand',
+  acls: 'org.apache.kafka.tools.AclCommand',
 } as const;
 
 /** Runs kcat (Debian's package; the test command installs it). */

@@ -548,9 +548,10 @@ test("security: a secured cluster's own listeners log in with a password from a 
   assert.match(open.warnings[1]!, /advertise the IP of the Kubernetes node they run on \(status\.hostIP/);
   assert.match(open.warnings[0]!, /^spec\.listeners\[1\] \("ext", nodeport\) has no authentication: anyone who can reach its node ports can read and write every topic/);
   const exampleWarnings = notLimits(renderKubernetes(renderInput(example('external-access.yaml'))).warnings);
-  assert.equal(exampleWarnings.length, 2, 'the example logs in on its external listeners');
+  assert.equal(exampleWarnings.length, 3, 'the example logs in on its external listeners');
   assert.match(exampleWarnings[0]!, /\("nodeport", nodeport\): brokers 0, 1, 2 advertise the IP of the Kubernetes node/);
   assert.match(exampleWarnings[1]!, /create Secret edge-internal/);
+  assert.match(exampleWarnings[2]!, /the console logs users in from Secret edge-console-users/);
 
   const list = renderKubernetes(renderInput(example('external-access.yaml'))).objects;
   assert.deepEqual(
@@ -588,7 +589,8 @@ test('labels: name/instance/component, version = the Kafka version, part-of = th
     assert.equal(labels['app.kubernetes.io/part-of'], 'edge', `${o.kind}/${o.metadata.name}`);
     assert.equal(labels['app.kubernetes.io/managed-by'], 'kafkaplane');
     assert.equal(labels['app.kubernetes.io/instance'], 'edge');
-    assert.equal(labels['app.kubernetes.io/version'], labels['app.kubernetes.io/name'] === 'kafka-exporter' ? undefined : '4.1.2', `${o.kind}/${o.metadata.name}`);
+    const notKafka = ['kafka-exporter', 'console'].includes(labels['app.kubernetes.io/name']!);
+    assert.equal(labels['app.kubernetes.io/version'], notKafka ? undefined : '4.1.2', `${o.kind}/${o.metadata.name}`);
   }
   const sts = find(renderKubernetes(renderInput(example('external-access.yaml'))).objects, 'StatefulSet', 'edge-broker');
   assert.equal((sts.spec as any).selector.matchLabels['app.kubernetes.io/version'], undefined, 'selectors are immutable: no version in them');

@@ -63,3 +63,89 @@
   });
   stop.addEventListener('click', () => end('stopped'));
 })();
+
+// Live search (messages page): with a search string, the form's search runs as server-sent events — a progress line
+// (records scanned, matches, position) that moves while it runs, matches as they are found, and a Stop button that
+// ends the scan (closing the stream stops it on the server). Without JavaScript the form's GET gives the bounded search.
+(() => {
+  const form = document.getElementById('browse-form');
+  const records = document.getElementById('records');
+  if (!form || !records || typeof EventSource === 'undefined') return;
+  form.addEventListener('submit', (event) => {
+    const data = new FormData(form);
+    if (String(data.get('search') ?? '') === '') return;
+    event.preventDefault();
+    const params = new URLSearchParams();
+    for (const [k, v] of data.entries()) params.append(k, String(v));
+    records.replaceChildren();
+    const line = document.createElement('p');
+    line.className = 'progress';
+    line.id = 'search-progress';
+    line.setAttribute('role', 'status');
+    line.textContent = 'Searching…';
+    const stop = document.createElement('button');
+    stop.type = 'button';
+    stop.id = 'search-stop';
+    stop.textContent = 'Stop the search';
+    const controls = document.createElement('p');
+    controls.append(stop);
+    const table = document.createElement('table');
+    table.className = 'records';
+    table.innerHTML = '<thead><tr><th scope="col">Offset</th><th scope="col">Timestamp</th><th scope="col">Key</th><th scope="col">Headers</th><th scope="col">Value</th></tr></thead>';
+    const rows = document.createElement('tbody');
+    rows.id = 'search-rows';
+    table.append(rows);
+    records.append(line, controls, table);
+    let last;
+    const source = new EventSource(`${form.dataset.search}?${params.toString()}`);
+    const finish = () => {
+      source.close();
+      stop.disabled = true;
+    };
+    source.addEventListener('progress', (e) => {
+      last = JSON.parse(e.data);
+      line.textContent = `Searching partition ${last.partition}: ${last.scanned} records scanned, ${last.found} found; at offset ${last.position} of ${last.end} (from ${last.from}).`;
+    });
+    source.addEventListener('record', (e) => {
+      const body = document.createElement('tbody');
+      body.innerHTML = e.data;
+      if (body.firstElementChild) rows.append(body.firstElementChild);
+    });
+    source.addEventListener('done', (e) => {
+      finish();
+      // The summary line the server wrote (escaped there), with its "Continue the search" link.
+      const holder = document.createElement('div');
+      holder.innerHTML = e.data;
+      if (holder.firstElementChild) {
+        holder.firstElementChild.id = 'search-progress';
+        line.replaceWith(holder.firstElementChild);
+      }
+    });
+    source.addEventListener('failed', (e) => {
+      finish();
+      line.textContent = `The search failed: ${e.data}`;
+    });
+    source.onerror = () => {
+      if (stop.disabled) return;
+      finish();
+      line.textContent = 'The search was disconnected.';
+    };
+    stop.addEventListener('click', () => {
+      finish();
+      if (!last) {
+        line.textContent = 'Stopped before any record was scanned.';
+        return;
+      }
+      line.textContent = `Stopped: searched ${last.scanned} records from offset ${last.from}, found ${last.found}; next offset ${last.position}. `;
+      if (BigInt(last.position) < BigInt(last.end)) {
+        const more = new URLSearchParams(params);
+        more.set('from', 'offset');
+        more.set('offset', last.position);
+        const link = document.createElement('a');
+        link.href = `${form.getAttribute('action')}?${more.toString()}`;
+        link.textContent = 'Continue the search';
+        line.append(link);
+      }
+    });
+  });
+})();

@@ -10,14 +10,14 @@ import type { ConsumedRecord } from '../../toolbox/consumed-record.ts';
 import { defaultProducerSettings } from '../../toolbox/producer-settings.ts';
 import type { ConsoleEnv } from '../layout.ts';
 import type { ConsoleCluster } from '../cluster.ts';
-import { field, type Form, offsetNumber, rawField, wholeNumber } from '../forms.ts';
+import { field, type Form, rawField, wholeNumber } from '../forms.ts';
 import { html, type Html } from '../html.ts';
 import { csrfField, notice, page, type View } from '../layout.ts';
-import { headerLines, showBytes, type ValueFormat } from '../record-view.ts';
+import { headerLines, type ValueFormat } from '../record-view.ts';
+import { browseQuery, type BrowseQuery, MAX_LIMIT, MAX_SCAN, matcher, readPlan, readSummary, RECORDS_HEAD, recordRow } from './message-read.ts';
 import { failed, failureStatus, failureText } from './common.ts';
+import { liveSearchRoute } from './message-search.ts';
 
-const MAX_LIMIT = 500;
-const MAX_SCAN = 100_000;
 const BROWSE_MS = 5_000;
 const SEARCH_MS = 15_000;
 /** A live tail ends after this long (the page offers to start it again); at most this many run at once. */
@@ -25,49 +25,11 @@ const TAIL_MS = 10 * 60_000;
 const MAX_TAILS = 16;
 let tails = 0;
 
-interface BrowseQuery {
-  partition: number;
-  from: 'offset' | 'timestamp' | 'end';
-  offset: string;
-  timestamp: string;
-  limit: number;
-  format: ValueFormat;
-  search: string;
-  scan: number;
-}
-
-function browseQuery(q: Record<string, string>): BrowseQuery {
-  const from = q.from === 'timestamp' || q.from === 'end' ? q.from : 'offset';
-  const format = q.format === 'text' || q.format === 'hex' ? q.format : 'json';
-  return {
-    partition: q.partition ? wholeNumber(q.partition, 'Partition', 0, 1_000_000) : 0,
-    from,
-    offset: q.offset ?? '',
-    timestamp: q.timestamp ?? '',
-    limit: q.limit ? wholeNumber(q.limit, 'Records per page', 1, MAX_LIMIT) : 20,
-    format,
-    search: q.search ?? '',
-    scan: q.scan ? wholeNumber(q.scan, 'Records to scan', 1, MAX_SCAN) : 10_000,
-  };
-}
-
-function recordRow(r: ConsumedRecord, format: ValueFormat): Html {
-  const v = showBytes(r.value, format);
-  const k = showBytes(r.key, format === 'hex' ? 'hex' : 'text');
-  return html`<tr><td>${r.offset}</td><td>${new Date(Number(r.timestamp)).toISOString()}</td><td><pre class="${k.kind}">${k.text}</pre></td><td>${r.headers.map(([hk, hv]) => html`<div><code>${hk.toString('utf8')}</code>=${hv?.toString('utf8') ?? 'null'}</div>`)}</td><td><pre class="${v.kind}">${v.text}</pre></td></tr>`;
-}
-
-function parseTime(text: string): number {
-  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text.length === 16 ? `${text}:00Z` : text);
-  if (!Number.isFinite(ms) || ms < 0) throw new KafkaplaneError('BAD_USAGE', `Timestamp "${text}" is not a time (ISO 8601 like 2026-01-31T12:00:00Z, or ms since 1970)`);
-  return ms;
-}
-
 export function messageRoutes(cluster: ConsoleCluster): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
 
   const form = (view: View, topic: string, partitions: number, q: BrowseQuery | undefined) => html`
-<form method="get" action="/topics/${encodeURIComponent(topic)}/messages" class="card browse">
+<form method="get" action="/topics/${encodeURIComponent(topic)}/messages" class="card browse" id="browse-form" data-search="/topics/${encodeURIComponent(topic)}/messages/search">
 <label for="partition">Partition</label><select id="partition" name="partition">${Array.from({ length: partitions }, (_, p) => html`<option value="${p}"${q?.partition === p ? html` selected` : ''}>${p}</option>`)}</select>
 <fieldset><legend>Start at</legend>
 ${(['offset', 'timestamp', 'end'] as const).map((f) => html`<label><input type="radio" name="from" value="${f}"${(q?.from ?? 'offset') === f ? html` checked` : ''}> ${f === 'end' ? 'the end (newest)' : f}</label>`)}
@@ -93,15 +55,9 @@ ${view.readOnly ? '' : produceForm(view, topic)}`;
 <label for="p-partition">Partition (empty: by key, as Java producers do)</label><input id="p-partition" name="partition" inputmode="numeric">
 <button type="submit">Produce</button></form></section>`;
 
-  const recordsTable = (
-    records: readonly ConsumedRecord[],
-    format: ValueFormat,
-  ) => html`<table class="records"><thead><tr><th scope="col">Offset</th><th scope="col">Timestamp</th><th scope="col">Key</th><th scope="col">Headers</th><th scope="col">Value</th></tr></thead><tbody>
-${records.map((r) => {
-  const v = showBytes(r.value, format);
-  const k = showBytes(r.key, format === 'hex' ? 'hex' : 'text');
-  return html`<tr><td>${r.offset}</td><td>${new Date(Number(r.timestamp)).toISOString()}</td><td><pre class="${k.kind}">${k.text}</pre></td><td>${r.headers.map(([hk, hv]) => html`<div><code>${hk.toString('utf8')}</code>=${hv?.toString('utf8') ?? 'null'}</div>`)}</td><td><pre class="${v.kind}">${v.text}</pre></td></tr>`;
-})}</tbody></table>`;
+  const recordsTable = (records: readonly ConsumedRecord[], format: ValueFormat) =>
+    html`<table class="records">${RECORDS_HEAD}<tbody>
+${records.map((r) => recordRow(r, format))}</tbody></table>`;
 
   app.get('/:name/messages', async (c) => {
     const view = { ...c.get('view'), path: '/topics' };
@@ -110,37 +66,22 @@ ${records.map((r) => {
     let result: Html = html``;
     let partitions = 0;
     try {
-      const admin = await cluster.admin();
-      const metadata = await clusterMetadata(admin, [topic]);
-      const t = metadata.topics.find((x) => x.name === topic);
-      if (!t) return c.html(page(view, 'No such topic', notice('error', html`There is no topic “${topic}”.`)).text, 404);
-      partitions = t.partitions.length;
       q = browseQuery(c.req.query());
-      if (q.partition >= partitions) throw new KafkaplaneError('BAD_USAGE', `Partition ${q.partition} does not exist: the topic has partitions 0-${partitions - 1}`);
-      const tp = [{ topic, partition: q.partition }];
-      const key = `${topic}\u0000${q.partition}`;
-      const start = (await partitionOffsets(admin, metadata, tp, 'earliest')).get(key) ?? 0n;
-      const end = (await partitionOffsets(admin, metadata, tp, 'latest')).get(key) ?? 0n;
-      let from: bigint;
-      if (q.from === 'end') from = end - BigInt(q.limit) > start ? end - BigInt(q.limit) : start;
-      else if (q.from === 'timestamp') from = (await partitionOffsets(admin, metadata, tp, { timestamp: parseTime(q.timestamp) })).get(key) ?? end;
-      else from = q.offset === '' ? start : offsetNumber(q.offset, 'Offset');
-      if (from < start) from = start;
-      const needle = q.search === '' ? undefined : Buffer.from(q.search, 'utf8');
+      const plan = await readPlan(cluster, topic, q);
+      if (!plan) return c.html(page(view, 'No such topic', notice('error', html`There is no topic “${topic}”.`)).text, 404);
+      partitions = plan.partitions;
+      const { needle } = plan;
       const read: BrowseResult = await browsePartition(await cluster.consumer(), {
         topic,
         partition: q.partition,
-        from,
-        until: end,
+        from: plan.from,
+        until: plan.end,
         limit: q.limit,
         scanLimit: needle ? q.scan : q.limit,
         deadlineMs: Date.now() + (needle ? SEARCH_MS : BROWSE_MS),
-        ...(needle ? { match: (r: ConsumedRecord) => (r.key?.includes(needle) ?? false) || (r.value?.includes(needle) ?? false) } : {}),
+        ...(needle ? { match: matcher(needle) } : {}),
       });
-      const why = { limit: 'the page is full', end: 'the end of the partition', 'scan-limit': 'the scan limit', deadline: 'the time limit', stopped: 'stopped' }[read.reason];
-      const next = new URLSearchParams({ ...c.req.query(), from: 'offset', offset: String(read.next) });
-      result = html`<p class="progress" role="status">Partition ${q.partition}: offsets ${start}–${end}. ${needle ? html`Searched ${read.scanned} records from offset ${from}, found ${read.records.length}` : html`${read.records.length} records from offset ${from}`}; stopped at ${why} (next offset ${read.next}).
-${read.next < end ? html` <a href="/topics/${encodeURIComponent(topic)}/messages?${next.toString()}">${needle ? 'Continue the search' : 'Next page'}</a>` : ''}</p>
+      result = html`${readSummary(topic, c.req.query(), q, plan, read, read.records.length)}
 ${read.records.length > 0 ? recordsTable(read.records, q.format) : html`<p>No records${needle ? ' matched' : ' here'}.</p>`}`;
     } catch (error) {
       result = notice('error', failureText(cluster, error));
@@ -148,11 +89,18 @@ ${read.records.length > 0 ? recordsTable(read.records, q.format) : html`<p>No re
     }
     const done = c.req.query('produced');
     return c.html(
-      page(view, `Messages of ${topic}`, html`${done ? notice('ok', html`Record produced: ${done}.`) : ''}${form(view, topic, partitions, q)}<section aria-label="Records">${result}</section>`, {
-        scripts: ['/assets/console.js'],
-      }).text,
+      page(
+        view,
+        `Messages of ${topic}`,
+        html`${done ? notice('ok', html`Record produced: ${done}.`) : ''}${form(view, topic, partitions, q)}<section aria-label="Records" id="records">${result}</section>`,
+        {
+          scripts: ['/assets/console.js'],
+        },
+      ).text,
     );
   });
+
+  liveSearchRoute(app, cluster);
 
   // Live tail: new records of one partition as server-sent events (one HTML table row each, escaped here).
   app.get('/:name/messages/tail', async (c) => {

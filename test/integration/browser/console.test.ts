@@ -2,7 +2,9 @@
 // log in, create a topic, produce, browse and search, reset a group's offsets (dry run, then apply), edit a config,
 // delete a topic — each result checked with Kafka's own tools (TopicCommand, ConsumerGroupCommand) or kcat, never
 // with the console itself. axe-core runs in every main page (no serious or critical violations); keyboard use works;
-// the audit log has a line per change and no secret. KAFKAPLANE_SCREENSHOTS=1 also writes docs/console/*.png.
+// the audit log has a line per change and no secret; a live search shows its progress and stops on Stop. ACLs against
+// a real authorizer: test/integration/kafka/local-security.test.ts. KAFKAPLANE_SCREENSHOTS=1 also writes
+// docs/console/*.png.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -20,6 +22,8 @@ const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) =>
 const SCREENSHOTS = process.env.KAFKAPLANE_SCREENSHOTS === '1' ? new URL('../../../docs/console/', import.meta.url).pathname : undefined;
 const TOPIC = 'web-orders';
 const GROUP = 'billing';
+const SCAN_TOPIC = 'web-scan';
+const SCAN_RECORDS = 100_000;
 
 let cluster: TestCluster;
 let consoleService: Service;
@@ -156,6 +160,42 @@ test('browse from an offset (JSON shown pretty) and from the end; a bounded sear
   assert.match((await page.textContent('.progress')) ?? '', /Searched 10 records .* found 0; stopped at the scan limit \(next offset 10\)/);
 });
 
+test('live search: a progress line while it runs and matches as they come; Stop ends the scan where it was', async () => {
+  // With JavaScript the form's search streams (server-sent events); it ends with the same summary as the plain page.
+  await page.goto(`${base}/topics/${TOPIC}/messages?partition=0`);
+  await page.fill('#search', 'value-17');
+  await page.click('form.browse button[type=submit]');
+  await page.locator('#search-progress', { hasText: /Searched 30 records from offset 0, found 1; stopped at the end of the partition/ }).waitFor();
+  assert.deepEqual(await page.locator('#search-rows tr td:first-child').allTextContents(), ['17']);
+  // A partition of 100,000 records (100 MB: a scan of seconds, so Stop lands well before the end) that nothing
+  // matches: the line moves while the scan runs, Stop ends it.
+  await topicsTool(['--create', '--topic', SCAN_TOPIC, '--partitions', '1', '--replication-factor', '1']);
+  const filler = 'x'.repeat(1000);
+  const lines = Array.from({ length: SCAN_RECORDS }, (_, i) => `${filler}-${i}`).join('\n');
+  const t0 = Date.now();
+  const produced = await runKcat(['-P', '-b', cluster.bootstrap, '-t', SCAN_TOPIC, '-p', '0', '-X', 'acks=1', '-X', 'linger.ms=50'], { input: `${lines}\n`, timeoutMs: 120_000 });
+  assert.equal(produced.code, 0, produced.stderr);
+  process.stderr.write(`[console live search] ${SCAN_RECORDS} records produced in ${Date.now() - t0} ms\n`);
+  await page.goto(`${base}/topics/${SCAN_TOPIC}/messages?partition=0`);
+  await page.fill('#search', 'in-no-record');
+  await page.fill('#scan', String(SCAN_RECORDS));
+  await page.click('form.browse button[type=submit]');
+  await page.locator('#search-progress', { hasText: /^Searching partition 0: [1-9]\d* records scanned, 0 found; at offset [1-9]\d* of 100000/ }).waitFor();
+  await page.click('#search-stop');
+  const stopped = (await page.textContent('#search-progress')) ?? '';
+  const m = /^Stopped: searched (\d+) records from offset 0, found 0; next offset (\d+)\. Continue the search$/.exec(stopped);
+  assert.ok(m, `after Stop: "${stopped}"`);
+  assert.ok(Number(m[1]) < SCAN_RECORDS, `stopped before the end: ${m[1]} of ${SCAN_RECORDS} scanned`);
+  process.stderr.write(`[console live search] after Stop: ${stopped}\n`);
+  assert.equal(
+    await page.getAttribute('#search-progress a', 'href'),
+    `/topics/${SCAN_TOPIC}/messages?partition=0&from=offset&offset=${m[2]}&timestamp=&limit=20&format=json&search=in-no-record&scan=${SCAN_RECORDS}`,
+  );
+  // Nothing more arrives after Stop: the stream is closed, so the line stays as it is.
+  await page.waitForTimeout(1_000);
+  assert.equal(await page.textContent('#search-progress'), stopped);
+});
+
 test('live tail: a record written by kcat appears in the page over server-sent events, and Stop stops it', async () => {
   await page.goto(`${base}/topics/${TOPIC}/messages?partition=2&format=text`);
   await page.click('#tail-start');
@@ -255,7 +295,8 @@ test('SCRAM users: create, rotate, delete — ConfigCommand sees each; ACLs say 
   await page.click('button:has-text("Delete app1")');
   await page.waitForURL(/done=User/);
   assert.doesNotMatch(await scram(), /app1/);
-  // The test cluster runs without an authorizer: the page says so instead of an empty list.
+  // The test cluster runs without an authorizer: the page says so instead of an empty list (ACLs against
+  // StandardAuthorizer are tested in test/integration/kafka/local-security.test.ts).
   assert.match((await page.textContent('main')) ?? '', /ACLs cannot be listed: .*(SECURITY_DISABLED|[Ss]ecurity features are disabled)/);
 });
 

@@ -17,6 +17,7 @@ import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnCli } from '../../helpers/cli.ts';
+import { checkConsoleAcls } from './console-acls.ts';
 import { httpGet, sample, startService } from '../../helpers/service.ts';
 import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
 import { startTestCluster, TEST_PORTS, type TestCluster } from '../../helpers/local-cluster.ts';
@@ -330,4 +331,8 @@ test('no password in any output or log: status, connect-info, doctor, topics lis
   // Only on request: --reveal-password.
   const revealed = await spawnCli(['connect-info', '--listener', LISTENER, '--user', 'orders-app', '--reveal-password', ...where]);
   assert.ok(revealed.stdout.includes(await password('orders-app')), revealed.stdout);
+});
+
+test('the web console on this cluster (StandardAuthorizer), logged in to Kafka as admin over SCRAM/TLS: ACLs listed, created, deleted in Chromium; AclCommand sees each', async () => {
+  await checkConsoleAcls({ clientConfig: await clientConfig('admin'), bootstrap: cluster.bootstrap, password: await password('admin'), topic: 'orders' });
 });

@@ -6,6 +6,8 @@
 // brokers then take 30191-30193: 31092 is another integration test's port on this machine). The example has no
 // spec.authorization, so an authenticated client may do anything. NetworkPolicies are applied but not enforced (the
 // CNI bridge plugin has no policy engine).
+// The example's web console (spec.kubernetes.console) runs with this node's kafkaplane image behind NodePort 30990
+// (./console.ts): Ready, and from the host a login with the users-file Secret's credentials shows the topics page.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import { DEFAULT_KAFKA_VERSION } from '../../../src/api/kafka-cluster.ts';
 import { resolveDistribution } from '../../../src/local/distribution.ts';
 import { type KubeNode, startKubeNode } from '../../helpers/kube-node.ts';
+import { createConsoleUsers, verifyConsole } from './console.ts';
 import { KAFKA_PODS, deleteNamespace, deploy, waitTopicJob } from './kafka.ts';
 import { cli, elapsed, ensureNamespace, tempDir, waitPodsReady } from './support.ts';
 
@@ -45,7 +48,7 @@ describe('external-access: NodePort listeners from the host', { timeout: 1_800_0
     await node?.stop();
   });
 
-  test('brokers advertise the node IP and their node ports; kcat and kafkaplane doctor work from the host', async () => {
+  test('brokers advertise the node IP and their node ports; kcat and kafkaplane doctor work from the host; the rendered console serves the topics page after login', async () => {
     const started = Date.now();
     await ensureNamespace(node, NS);
     const clientPassword = randomBytes(18).toString('base64url');
@@ -54,8 +57,10 @@ describe('external-access: NodePort listeners from the host', { timeout: 1_800_0
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'edge-client-password', namespace: NS }, stringData: { password: clientPassword } },
     ];
     await node.kubectl(['apply', '--server-side', '-f', '-'], { input: secrets.map((s) => JSON.stringify(s)).join('\n---\n') });
+    const consoleSetup = await createConsoleUsers(node, NS, 'edge');
     const d = await deploy(node, 'external-access.yaml', 'yaml', NS, (cluster) => {
       cluster.spec.kubernetes.monitoring = { enabled: false };
+      consoleSetup.edit(cluster);
       for (const pool of cluster.spec.nodePools) {
         pool.resources = pool.roles.includes('broker')
           ? { requests: { cpu: '100m', memory: '1536Mi' }, limits: { memory: '1536Mi' } }
@@ -123,7 +128,10 @@ describe('external-access: NodePort listeners from the host', { timeout: 1_800_0
     process.stderr.write(`[external-access] doctor exit ${doctor.code}:\n${doctor.stdout}${doctor.stderr}\n`);
     assert.equal(doctor.code, 0, `kafkaplane doctor failed:\n${doctor.stdout}${doctor.stderr}`);
 
+    // The rendered console, through its NodePort from the host, logged in with the users-file Secret's credentials.
+    const consoleResult = await verifyConsole(node, NS, 'edge', consoleSetup, 'orders');
+
     const deleted = await deleteNamespace(node, NS);
-    process.stderr.write(`[external-access] apply ${d.applySeconds} s, pods Ready after ${readySeconds} s, namespace deleted in ${deleted} s\n`);
+    process.stderr.write(`[external-access] apply ${d.applySeconds} s, pods Ready after ${readySeconds} s, console ${JSON.stringify(consoleResult)}, namespace deleted in ${deleted} s\n`);
   });
 });
