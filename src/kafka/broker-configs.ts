@@ -95,3 +95,20 @@ const METADATA_VERSIONS = [
 export function metadataVersionName(level: number): string {
   return METADATA_VERSIONS[level - 7] ?? `level ${level}`;
 }
+
+/**
+ * Upgrades a finalized feature (UpdateFeatures v1, KIP-584; what `kafka-features.sh upgrade --feature <f>=<level>`
+ * sends). The broker forwards it to the active controller. Used for kraft.version=1 (KIP-853): never through
+ * `--release-version`, which may move other features too (KAFKA-21426).
+ */
+export async function upgradeFeature(admin: Admin, feature: string, level: number, timeoutMs = 30_000): Promise<void> {
+  const { updateFeaturesV1, FeatureUpgradeTypes } = await loadKafka();
+  const connection = await brokerConnection(admin);
+  const response = await updateFeaturesV1.api.async(connection, timeoutMs, [{ feature, maxVersionLevel: level, upgradeType: FeatureUpgradeTypes.UPGRADE }], false);
+  const failed = [{ feature: '', errorCode: response.errorCode, errorMessage: response.errorMessage }, ...response.results].find((r) => r.errorCode !== 0);
+  if (failed) {
+    throw new KafkaplaneError('FEATURE_UPGRADE_REFUSED', `Kafka refused to upgrade ${feature} to ${level}: ${failed.errorMessage ?? `error code ${failed.errorCode}`}`, {
+      hint: `every node must run a Kafka release that supports ${feature} level ${level} (Kafka names the reason above)`,
+    });
+  }
+}
