@@ -1,3 +1,5 @@
+import { quantityBytes } from '../model/jvm.ts';
+
 /**
  * What the operator does when the StatefulSet it renders differs from the live one in a field Kubernetes does not let
  * change in place (apply fails with `field is immutable`) — a pure function of the two specs.
@@ -43,7 +45,17 @@ export function decideStatefulSetChange(name: string, live: StatefulSetSpecView 
 
 function claimKey(c: ClaimTemplateView): string {
   const s = c.spec ?? {};
-  return JSON.stringify([c.metadata?.name ?? '', [...(s.accessModes ?? [])].sort(), s.storageClassName ?? '', s.resources?.requests?.storage ?? '']);
+  return JSON.stringify([c.metadata?.name ?? '', [...(s.accessModes ?? [])].sort(), s.storageClassName ?? '', bytes(s.resources?.requests?.storage)]);
+}
+
+/** The apiserver writes quantities in canonical form (1024Mi comes back as 1Gi): compare bytes. */
+function bytes(quantity: string | undefined): string {
+  if (quantity === undefined) return '';
+  try {
+    return String(quantityBytes(quantity));
+  } catch {
+    return quantity;
+  }
 }
 
 function describeClaims(s: StatefulSetSpecView): string {

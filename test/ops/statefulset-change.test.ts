@@ -23,6 +23,8 @@ const live: StatefulSetSpecView = {
 test('a new StatefulSet, or one equal up to the apiserver defaults: applied in place', () => {
   assert.deepEqual(decideStatefulSetChange('demo-dual', undefined, desired), { kind: 'apply' });
   assert.deepEqual(decideStatefulSetChange('demo-dual', live, desired), { kind: 'apply' });
+  const canonical = { ...live, volumeClaimTemplates: [claim('1Gi')] };
+  assert.deepEqual(decideStatefulSetChange('demo-dual', canonical, { ...desired, volumeClaimTemplates: [claim('1024Mi')] }), { kind: 'apply' }, '1024Mi is 1Gi');
 });
 
 test('an older release selector (name/instance): replaced with the pods orphaned', () => {
