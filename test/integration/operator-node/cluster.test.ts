@@ -443,18 +443,29 @@ describe('operator: the KafkaCluster controller on the one-node Kubernetes', { t
         spec.quorum = { mode: 'dynamic' };
       }),
     );
-    await waitUntil('kraft.version upgraded by the operator', 180_000, async () => harness.events.some((e) => e.reason === 'QuorumUpgraded'), 2_000);
+    await waitUntil('kraft.version upgraded by the operator', 180_000, async () => harness.events.some((e) => e.reason === 'QuorumUpgraded'), 2_000).catch(async (error: Error) => {
+      const c = await getCluster(harness);
+      throw new Error(`${error.message}\nconditions: ${JSON.stringify(c.status?.conditions)}\nlogs: ${harness.logs.slice(-5).join('\n')}`);
+    });
     const upgradedSeconds = elapsed(started);
     await waitUntil(
       'the pods rolled with controller.quorum.bootstrap.servers',
-      900_000,
+      420_000,
       async () => {
         const c = await getCluster(harness);
         const q = condition(c, 'QuorumSwitch');
         return condition(c, 'Ready')?.status === 'True' && q?.status === 'False' && c.status?.quorum?.mode === 'dynamic' ? c : false;
       },
       3_000,
-    );
+    ).catch(async (error: Error) => {
+      const c = await getCluster(harness);
+      throw new Error(
+        `${error.message}\nconditions: ${JSON.stringify(c.status?.conditions)}\nevents: ${harness.events
+          .slice(-8)
+          .map((e) => `${e.reason}: ${e.message}`)
+          .join('\n')}`,
+      );
+    });
     const seconds = elapsed(started);
     const restarts = harness.events.filter((e) => e.reason === 'RestartingNode').slice(-3);
     const status = await kafkaTool(node, 'kafka-metadata-quorum.sh', ['describe', '--status']);
