@@ -154,7 +154,9 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
   // 6b. the quorum switch's side effect: kraft.version=1 once every node runs the static render at ≥ 4.1
   const switchNow = quorumSwitch(parsed.cluster, running, kafka, roll.settled && roll.pending.length === 0);
   if (switchNow.kind === 'upgrade-kraft-version') await upgradeKraftVersion(ctx, object);
-  const switching = running?.mode === 'static' && render.model.quorumMode === 'dynamic';
+  // Switching: the apply just moved the StatefulSets from static to dynamic node files, or that roll still goes on.
+  const wasSwitching = status.conditions?.find((c) => c.type === 'QuorumSwitch')?.reason === 'RollingToDynamic';
+  const switching = render.model.quorumMode === 'dynamic' && (running?.mode === 'static' || (wasSwitching && roll.pending.length > 0));
   if (switching && changed.some((a) => a.kind === 'ConfigMap')) {
     await ctx.event(object, 'Normal', 'QuorumSwitching', 'kraft.version is 1 on every voter: the nodes restart with controller.quorum.bootstrap.servers, one at a time, the active controller last');
   }
