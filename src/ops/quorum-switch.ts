@@ -68,7 +68,12 @@ export function decideQuorumSwitch(o: QuorumSwitchObservation): QuorumSwitchDeci
       reason: `spec.quorum.mode is dynamic, but spec.version ${o.kafkaVersion} cannot upgrade a static quorum: kraft.version 1 can be finalized on a running cluster from Kafka 4.1 on (KIP-853). Set spec.version to 4.1 or later with spec.quorum.mode: static first, let the roll finish, then set dynamic`,
     };
   }
-  if (o.kraftVersion === undefined) return { kind: 'wait', reason: 'Kafka does not answer: the finalized kraft.version is not known' };
+  if (o.kraftVersion === undefined) {
+    return {
+      kind: 'wait',
+      reason: 'the finalized kraft.version is not known: Kafka does not answer, or its brokers do not report kraft.version in ApiVersions (Kafka 4.1.2 brokers do not; only the controllers do)',
+    };
+  }
   if (o.kraftVersion >= 1) {
     const missing = (o.voterDirectoryIds ?? []).filter(isZeroDirectoryId).length;
     if (o.voterDirectoryIds === undefined || o.voterDirectoryIds.length === 0) return { kind: 'wait', reason: 'kraft.version is 1; waiting for the quorum to report its voters' };
