@@ -56,12 +56,18 @@ export async function metadataVersionLevel(admin: Admin): Promise<number | undef
   return finalizedFeatureLevel(admin, 'metadata.version');
 }
 
-/** A finalized feature's level as a broker reports it (ApiVersions v3), e.g. kraft.version. */
+/**
+ * A finalized feature's level as a broker reports it (ApiVersions v3), e.g. kraft.version. Kafka leaves features at
+ * level 0 out of the list (a static quorum's kraft.version 0 is absent; kafka-features.sh prints 0 for it), so once the
+ * broker reports finalized features at all (an epoch ≥ 0), an absent feature is at level 0. Undefined: the broker has
+ * not caught up with the metadata yet.
+ */
 export async function finalizedFeatureLevel(admin: Admin, feature: string): Promise<number | undefined> {
   const { apiVersionsV3 } = await loadKafka();
   const connection = await brokerConnection(admin);
   const response = await apiVersionsV3.api.async(connection, 'kafkaplane', '0.1.0');
-  return response.finalizedFeatures?.find((f) => f.name === feature)?.maxVersionLevel;
+  if (response.finalizedFeaturesEpoch === undefined || response.finalizedFeaturesEpoch < 0n) return undefined;
+  return response.finalizedFeatures?.find((f) => f.name === feature)?.maxVersionLevel ?? 0;
 }
 
 // metadata.version feature levels (Kafka's server-common MetadataVersion enum): 7 = 3.3-IV3 … 29 = 4.2-IV1.

@@ -71,7 +71,7 @@ export function decideQuorumSwitch(o: QuorumSwitchObservation): QuorumSwitchDeci
   if (o.kraftVersion === undefined) {
     return {
       kind: 'wait',
-      reason: 'the finalized kraft.version is not known: Kafka does not answer, or its brokers do not report kraft.version in ApiVersions (Kafka 4.1.2 brokers do not; only the controllers do)',
+      reason: 'the finalized kraft.version is not known: Kafka does not answer, or its brokers have not caught up with the metadata yet',
     };
   }
   if (o.kraftVersion >= 1) {

@@ -428,11 +428,7 @@ describe('operator: the KafkaCluster controller on the one-node Kubernetes', { t
     process.stderr.write(`[operator-node] StatefulSet ${replaced.metadata.name} with an old selector replaced (orphan) and its 3 pods adopted in ${replaceSeconds} s, no pod restarted\n`);
   });
 
-  // Skipped until the operator reads kraft.version from a controller: Kafka 4.1.2 brokers do not report it in
-  // ApiVersions, so the operator waits at step 1 (docs/operator.md, known gap; run of 2026-12-04 timed out there).
-  test('spec.quorum.mode static → dynamic: kraft.version upgraded to 1, then rolled; the quorum is dynamic and keeps its data', {
-    skip: 'the operator cannot read kraft.version from 4.1.2 brokers yet (docs/operator.md, known gap)',
-  }, async () => {
+  test('spec.quorum.mode static → dynamic: kraft.version upgraded to 1, then rolled; the quorum is dynamic and keeps its data', async () => {
     const directoryIds = (out: string) => [...out.matchAll(/"directoryId": ?"([A-Za-z0-9_-]{22})"/g)].map((m) => m[1]!).filter((id) => id !== 'AAAAAAAAAAAAAAAAAAAAAA');
     const before = await kafkaTool(node, 'kafka-metadata-quorum.sh', ['describe', '--status']);
     const idsBefore = directoryIds(before.stdout).length;
