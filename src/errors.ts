@@ -129,6 +129,7 @@ export const ERROR_CODES = {
   QUOTA_CHANGE_FAILED: failure("Kafka refused to change a user's client quotas"),
   SECURITY_NOT_PROPAGATED: transient('users or ACLs did not reach every broker in time'),
   BROKER_CONFIG_REJECTED: failure('Kafka refused a broker config change'),
+  FEATURE_UPGRADE_REFUSED: failure('Kafka refused a feature upgrade'),
   // Rendering (exit 1).
   CANNOT_RENDER: input('a valid spec that cannot be rendered in the requested format'),
   NO_STATEFULSET: failure('a pool of the cluster has no StatefulSet on Kubernetes (nothing applied there yet)'),

@@ -56,12 +56,18 @@ export async function metadataVersionLevel(admin: Admin): Promise<number | undef
   return finalizedFeatureLevel(admin, 'metadata.version');
 }
 
-/** A finalized feature's level as a broker reports it (ApiVersions v3), e.g. kraft.version. */
+/**
+ * A finalized feature's level as a broker reports it (ApiVersions v3), e.g. kraft.version. Kafka leaves features at
+ * level 0 out of the list (a static quorum's kraft.version 0 is absent; kafka-features.sh prints 0 for it), so once the
+ * broker reports finalized features at all (an epoch ≥ 0), an absent feature is at level 0. Undefined: the broker has
+ * not caught up with the metadata yet.
+ */
 export async function finalizedFeatureLevel(admin: Admin, feature: string): Promise<number | undefined> {
   const { apiVersionsV3 } = await loadKafka();
   const connection = await brokerConnection(admin);
   const response = await apiVersionsV3.api.async(connection, 'kafkaplane', '0.1.0');
-  return response.finalizedFeatures?.find((f) => f.name === feature)?.maxVersionLevel;
+  if (response.finalizedFeaturesEpoch === undefined || response.finalizedFeaturesEpoch < 0n) return undefined;
+  return response.finalizedFeatures?.find((f) => f.name === feature)?.maxVersionLevel ?? 0;
 }
 
 // metadata.version feature levels (Kafka's server-common MetadataVersion enum): 7 = 3.3-IV3 … 29 = 4.2-IV1.
@@ -94,4 +100,21 @@ const METADATA_VERSIONS = [
 /** `4.1-IV1` for feature level 27, as kafka-features.sh prints it; the bare level when it is not known here. */
 export function metadataVersionName(level: number): string {
   return METADATA_VERSIONS[level - 7] ?? `level ${level}`;
+}
+
+/**
+ * Upgrades a finalized feature (UpdateFeatures v1, KIP-584; what `kafka-features.sh upgrade --feature <f>=<level>`
+ * sends). The broker forwards it to the active controller. Used for kraft.version=1 (KIP-853): never through
+ * `--release-version`, which may move other features too (KAFKA-21426).
+ */
+export async function upgradeFeature(admin: Admin, feature: string, level: number, timeoutMs = 30_000): Promise<void> {
+  const { updateFeaturesV1, FeatureUpgradeTypes } = await loadKafka();
+  const connection = await brokerConnection(admin);
+  const response = await updateFeaturesV1.api.async(connection, timeoutMs, [{ feature, maxVersionLevel: level, upgradeType: FeatureUpgradeTypes.UPGRADE }], false);
+  const failed = [{ feature: '', errorCode: response.errorCode, errorMessage: response.errorMessage }, ...response.results].find((r) => r.errorCode !== 0);
+  if (failed) {
+    throw new KafkaplaneError('FEATURE_UPGRADE_REFUSED', `Kafka refused to upgrade ${feature} to ${level}: ${failed.errorMessage ?? `error code ${failed.errorCode}`}`, {
+      hint: `every node must run a Kafka release that supports ${feature} level ${level} (Kafka names the reason above)`,
+    });
+  }
 }

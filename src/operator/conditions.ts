@@ -1,7 +1,7 @@
 import type { Condition } from '../api/status.ts';
 
 /** Condition types the operator sets (Kubernetes API conventions: positive polarity, one per aspect). */
-export type ConditionType = 'Ready' | 'Reconciling' | 'Degraded' | 'NotSupported' | 'ResourceConflict';
+export type ConditionType = 'Ready' | 'Reconciling' | 'Degraded' | 'NotSupported' | 'ResourceConflict' | 'QuorumSwitch';
 
 export interface ConditionUpdate {
   type: ConditionType;

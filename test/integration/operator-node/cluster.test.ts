@@ -5,7 +5,9 @@
 //  2. reconciling twice writes nothing the second time;
 //  3. a cluster-wide dynamic broker config is applied without a restart (kafka-configs shows it);
 //  4. a read-only one rolls the pods one at a time under acks=all load: 0 acknowledged records lost;
-//  5. a broker added gets a stable id; removing it is refused while it hosts replicas.
+//  5. a broker added gets a stable id; removing it is refused while it hosts replicas;
+//  6. a StatefulSet with an older release's selector is replaced with its pods orphaned and adopted (no restart);
+//  7. spec.quorum.mode static → dynamic: kraft.version upgraded to 1, then a roll; the quorum is dynamic, no data lost.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
@@ -20,7 +22,7 @@ import { collectionPath } from '../../../src/operator/kube/resources.ts';
 import { CLUSTER_WIDE_DYNAMIC_CONFIGS } from '../../../src/ops/config-change.ts';
 import { type KubeNode, startKubeNode, waitUntil } from '../../helpers/kube-node.ts';
 import { CLIENT_POD, KAFKA_PODS, deleteNamespace } from '../node/kafka.ts';
-import { elapsed, ensureNamespace, exec, exampleWithImage, pods, startClientPod } from '../node/support.ts';
+import { elapsed, ensureNamespace, exec, exampleWithImage, kcatConsumeAll, pods, startClientPod } from '../node/support.ts';
 import { rollUnderLoad } from '../node/roll-load.ts';
 import { Harness } from './harness.ts';
 import { parseAllDocuments } from 'yaml';
@@ -43,6 +45,8 @@ function clusterObject(edit?: (spec: Record<string, any>) => void): Record<strin
   doc.metadata = { name: NAME, namespace: NS };
   doc.spec.listeners.push({ name: 'external', port: 9094, type: 'nodeport', configuration: { bootstrap: { nodePort: BOOTSTRAP_NODE_PORT } } });
   doc.spec.config['log.retention.ms'] = 604_800_000;
+  // Created static (as a cluster made at 3.9 / 4.0 runs): the last test has the operator switch it to dynamic.
+  doc.spec.quorum = { mode: 'static' };
   edit?.(doc.spec);
   return doc;
 }
@@ -382,6 +386,104 @@ describe('operator: the KafkaCluster controller on the one-node Kubernetes', { t
     const removedSeconds = elapsed(drained);
     process.stderr.write(
       `[operator-node] scale-up: Ready with broker 100 ${upSeconds} s after the change, no combined node restarted; scale-down refused: ${refused.message}; once drained, the pool was removed ${removedSeconds} s after the topic was deleted\n`,
+    );
+  });
+  test('a StatefulSet with an older selector (name/instance) is replaced with its pods orphaned: adopted, not restarted', async () => {
+    const sts = `${NAME}-dual`;
+    const uids = new Map((await pods(node, NS, KAFKA_PODS)).filter((p) => p.name.startsWith(`${sts}-`)).map((p) => [p.name, p.uid]));
+    // What an older kafkaplane release left: the same StatefulSet selecting on name/instance labels.
+    await harness.pause();
+    const live = JSON.parse((await node.kubectl(['get', 'sts', sts, '-n', NS, '-o', 'json'])).stdout);
+    await node.kubectl(['delete', 'sts', sts, '-n', NS, '--cascade=orphan', '--wait=true']);
+    const { name, namespace, labels, annotations, ownerReferences } = live.metadata;
+    const old = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name, namespace, labels, annotations, ownerReferences },
+      spec: { ...live.spec, selector: { matchLabels: { 'app.kubernetes.io/name': 'kafka', 'app.kubernetes.io/instance': NAME, 'kafkaplane.io/pool': 'dual' } } },
+    };
+    await node.kubectl(['create', '-f', '-'], { input: JSON.stringify(old) });
+    const oldUid = JSON.parse((await node.kubectl(['get', 'sts', sts, '-n', NS, '-o', 'json'])).stdout).metadata.uid as string;
+    const started = Date.now();
+    harness.resume();
+    const replaced = await waitUntil(
+      'the StatefulSet re-created with the new selector, its pods adopted',
+      180_000,
+      async () => {
+        const now = await harness.client.get('StatefulSet', NS, sts);
+        if (!now || now.metadata.uid === oldUid) return false;
+        const selector = (now.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
+        if (selector['kafkaplane.io/cluster'] !== NAME) return false;
+        const owned = (await pods(node, NS, KAFKA_PODS)).every((p) => p.ready);
+        const list = JSON.parse((await node.kubectl(['get', 'pods', '-n', NS, '-l', `kafkaplane.io/pool=dual`, '-o', 'json'])).stdout).items as any[];
+        return owned && list.length === 3 && list.every((p) => p.metadata.ownerReferences?.some((r: any) => r.uid === now.metadata.uid)) ? now : false;
+      },
+      2_000,
+    );
+    const replaceSeconds = elapsed(started);
+    await waitReady(harness, 'Ready after the replace', 180_000);
+    assert.ok(harness.events.some((e) => e.reason === 'ReplacingStatefulSet' && /selector/.test(e.message)));
+    const after = await pods(node, NS, KAFKA_PODS);
+    for (const [pod, uid] of uids) assert.equal(after.find((p) => p.name === pod)?.uid, uid, `${pod} kept (adopted, not re-created)`);
+    process.stderr.write(`[operator-node] StatefulSet ${replaced.metadata.name} with an old selector replaced (orphan) and its 3 pods adopted in ${replaceSeconds} s, no pod restarted\n`);
+  });
+
+  test('spec.quorum.mode static → dynamic: kraft.version upgraded to 1, then rolled; the quorum is dynamic and keeps its data', async () => {
+    const directoryIds = (out: string) => [...out.matchAll(/"directoryId": ?"([A-Za-z0-9_-]{22})"/g)].map((m) => m[1]!).filter((id) => id !== 'AAAAAAAAAAAAAAAAAAAAAA');
+    const before = await kafkaTool(node, 'kafka-metadata-quorum.sh', ['describe', '--status']);
+    const idsBefore = directoryIds(before.stdout).length;
+    const recordsBefore = await kcatConsumeAll(node, NS, CLIENT_POD, INTERNAL, TOPIC);
+    assert.ok(recordsBefore.size > 0, 'the roll test left records to check');
+    const started = Date.now();
+    await applyCluster(
+      node,
+      clusterObject((spec) => {
+        spec.config['log.retention.ms'] = 3_600_000;
+        spec.config['queued.max.requests'] = 600;
+        spec.quorum = { mode: 'dynamic' };
+      }),
+    );
+    await waitUntil('kraft.version upgraded by the operator', 180_000, async () => harness.events.some((e) => e.reason === 'QuorumUpgraded'), 2_000).catch(async (error: Error) => {
+      const c = await getCluster(harness);
+      throw new Error(`${error.message}\nconditions: ${JSON.stringify(c.status?.conditions)}\nlogs: ${harness.logs.slice(-5).join('\n')}`);
+    });
+    const upgradedSeconds = elapsed(started);
+    await waitUntil(
+      'the pods rolled with controller.quorum.bootstrap.servers',
+      420_000,
+      async () => {
+        const c = await getCluster(harness);
+        const q = condition(c, 'QuorumSwitch');
+        return condition(c, 'Ready')?.status === 'True' && q?.status === 'False' && c.status?.quorum?.mode === 'dynamic' ? c : false;
+      },
+      3_000,
+    ).catch(async (error: Error) => {
+      const c = await getCluster(harness);
+      throw new Error(
+        `${error.message}\nconditions: ${JSON.stringify(c.status?.conditions)}\nevents: ${harness.events
+          .slice(-8)
+          .map((e) => `${e.reason}: ${e.message}`)
+          .join('\n')}`,
+      );
+    });
+    const seconds = elapsed(started);
+    const restarts = harness.events.filter((e) => e.reason === 'RestartingNode').slice(-3);
+    const status = await kafkaTool(node, 'kafka-metadata-quorum.sh', ['describe', '--status']);
+    assert.equal(directoryIds(status.stdout).length, 3, `every voter has a directory id\n${status.stdout}`);
+    assert.match(status.stdout, /CurrentVoters:\s+\[\{"id": ?0.*"id": ?1.*"id": ?2/s);
+    const features = await kafkaTool(node, 'kafka-features.sh', ['describe']);
+    assert.match(features.stdout, /Feature: kraft\.version\s+SupportedMinVersion: \d+\s+SupportedMaxVersion: \d+\s+FinalizedVersionLevel: 1/);
+    const configMaps = JSON.parse((await node.kubectl(['get', 'configmaps', '-n', NS, '-l', 'kafkaplane.io/pool=dual', '-o', 'json'])).stdout).items as any[];
+    assert.ok(configMaps.length >= 1 && configMaps.every((c) => !/controller\.quorum\.voters=/.test(JSON.stringify(c.data))), 'the pools run controller.quorum.bootstrap.servers');
+    const recordsAfter = await kcatConsumeAll(node, NS, CLIENT_POD, INTERNAL, TOPIC);
+    const total = recordsBefore.size;
+    assert.equal(recordsAfter.size, total, 'as many records as before the switch');
+    assert.ok(
+      [...recordsBefore].every(([at, value]) => recordsAfter.get(at) === value),
+      'every record at its offset, same value',
+    );
+    process.stderr.write(
+      `[operator-node] quorum switch: kraft.version 1 ${upgradedSeconds} s after the spec change, dynamic and Ready after ${seconds} s; restarts: ${restarts.map((e) => e.message.replace(/ to restart.*/, '')).join(' → ')}; ${total} records kept; voters with a directory id before/after: ${idsBefore}/3\n`,
     );
   });
 });

@@ -19,8 +19,10 @@ import type { KubeObject } from '../../kube/client.ts';
 import type { ReconcileResult } from '../../queue.ts';
 import { type KafkaState, observeKafka } from './kafka-state.ts';
 import { poolSizes } from './pools.ts';
+import { quorumSwitch, quorumSwitchCondition, upgradeKraftVersion } from './quorum-step.ts';
 import { rollStep } from './roll-step.ts';
 import { parseClusterObject, problemsMessage } from './spec.ts';
+import { replaceImmutableStatefulSets } from './statefulsets.ts';
 import { listenerAddresses, observedStatus } from './status.ts';
 
 /** Kinds render makes for a cluster (its topics and users are the other controllers'): what pruning looks at. */
@@ -82,11 +84,17 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
   }
 
   // 2b. the quorum mode the cluster runs (the node files its pods were given): kept when the spec sets none, a flip refused
+  // A spec asking for dynamic on a static cluster: the operator keeps rendering static until kraft.version is 1 on
+  // every voter (it upgrades it itself once the roll is done, step 6b), then renders dynamic and rolls.
   const before = await currentConfig(ctx, render);
   const running = runningQuorum(before, kafka?.kraftVersionLevel);
+  const switchDecision = quorumSwitch(parsed.cluster, running, kafka, false);
+  if (switchDecision.kind === 'refused') return refuse(ctx, object, status, 'Ready', 'InvalidSpec', switchDecision.reason, quorumSwitchCondition(switchDecision, false));
+  const keepRunning = switchDecision.kind === 'wait' || switchDecision.kind === 'upgrade-kraft-version';
+  const cluster = keepRunning ? { ...parsed.cluster, spec: { ...parsed.cluster.spec, quorum: { ...parsed.cluster.spec.quorum, mode: undefined } } } : parsed.cluster;
   if (running) {
     try {
-      const rendered = renderKubernetes({ cluster: parsed.cluster, topics: [], users: [], namespace: object.metadata.namespace, mode: 'operator', running });
+      const rendered = renderKubernetes({ cluster, topics: [], users: [], namespace: object.metadata.namespace, mode: 'operator', running });
       objects = rendered.objects;
       render = rendered.context;
     } catch (error) {
@@ -102,6 +110,11 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
   if (scale.kind === 'allowed' && !kafka) {
     return refuse(ctx, object, status, 'Degraded', 'ScaleDownRefused', `cannot check that nodes ${scale.removed.join(', ')} host no replicas: ${kafkaError}; nothing was applied`);
   }
+
+  // 3b. StatefulSets whose immutable fields changed: replaced with their pods orphaned (a selector), or refused
+  const replace = await replaceImmutableStatefulSets(ctx, object, objects);
+  if (replace.kind === 'refused') return refuse(ctx, object, status, 'Degraded', 'ImmutableFieldChanged', replace.reason);
+  if (replace.kind === 'waiting') return refuse(ctx, object, status, 'Degraded', 'ReplacingStatefulSet', replace.reason);
 
   // 4. apply exactly what render made (SSA, owner references, prune)
   const change = configChange(render, before, mergedData(objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.[POOL_LABEL] !== undefined)));
@@ -138,6 +151,17 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
     ctx.log('info', 'rolling', { cluster: key, node: roll.restarted.node, reason: roll.restarted.reason });
   }
 
+  // 6b. the quorum switch's side effect: kraft.version=1 once every node runs the static render at ≥ 4.1
+  const switchNow = quorumSwitch(parsed.cluster, running, kafka, roll.settled && roll.pending.length === 0);
+  if (switchNow.kind === 'upgrade-kraft-version') await upgradeKraftVersion(ctx, object);
+  // Switching: the apply just moved the StatefulSets from static to dynamic node files, or that roll still goes on.
+  const wasSwitching = status.conditions?.find((c) => c.type === 'QuorumSwitch')?.reason === 'RollingToDynamic';
+  const switching = render.model.quorumMode === 'dynamic' && (running?.mode === 'static' || (wasSwitching && roll.pending.length > 0));
+  if (switching && changed.some((a) => a.kind === 'ConfigMap')) {
+    await ctx.event(object, 'Normal', 'QuorumSwitching', 'kraft.version is 1 on every voter: the nodes restart with controller.quorum.bootstrap.servers, one at a time, the active controller last');
+  }
+  const switchCondition = quorumSwitchCondition(switchNow, switching);
+
   // 7. status
   const listeners = await listenerAddresses(ctx, render, roll);
   const observed = observedStatus(render, kafka, roll, listeners);
@@ -156,13 +180,14 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
       : { type: 'Ready', status: 'False', ...notReady },
     ready ? { type: 'Reconciling', status: 'False', reason: 'Reconciled', message: 'the cluster matches the spec' } : { type: 'Reconciling', status: 'True', ...notReady },
     { type: 'Degraded', status: 'False', reason: 'AsExpected', message: 'nothing is refused' },
+    switchCondition ?? { type: 'QuorumSwitch', status: 'False', reason: 'NoSwitch', message: `the quorum runs in the mode the spec asks for (${render.model.quorumMode})` },
   ];
   await writeStatus(ctx, object, {
     ...observed,
     observedGeneration: object.metadata.generation,
     conditions: setConditions(status.conditions, updates, ctx.now().toISOString(), object.metadata.generation),
   });
-  return { requeueAfterMs: ready ? IDLE_REQUEUE_MS : BUSY_REQUEUE_MS };
+  return { requeueAfterMs: ready && !switchCondition ? IDLE_REQUEUE_MS : BUSY_REQUEUE_MS };
 }
 
 function mergedData(configMaps: readonly RenderedObject[]): Record<string, string> {
@@ -217,7 +242,15 @@ function configChange(render: RenderContext, oldData: Record<string, string> | u
  * applied. Not retried on a timer: a new generation of the resource queues it again (the scale-down guard
  * re-checks periodically, since the replicas may move away).
  */
-async function refuse(ctx: ControllerContext, object: KubeObject, status: KafkaClusterStatus, type: 'Ready' | 'Degraded', reason: string, message: string): Promise<ReconcileResult> {
+async function refuse(
+  ctx: ControllerContext,
+  object: KubeObject,
+  status: KafkaClusterStatus,
+  type: 'Ready' | 'Degraded',
+  reason: string,
+  message: string,
+  extra?: ConditionUpdate,
+): Promise<ReconcileResult> {
   const previous = status.conditions?.find((c) => c.type === type);
   const updates: ConditionUpdate[] =
     type === 'Ready'
@@ -226,13 +259,14 @@ async function refuse(ctx: ControllerContext, object: KubeObject, status: KafkaC
           { type: 'Reconciling', status: 'False', reason, message: 'the spec cannot be applied as it is' },
         ]
       : [{ type: 'Degraded', status: 'True', reason, message }];
+  if (extra) updates.push(extra);
   await writeStatus(ctx, object, {
     ...status,
     observedGeneration: object.metadata.generation,
     conditions: setConditions(status.conditions, updates, ctx.now().toISOString(), object.metadata.generation),
   });
   if (previous?.reason !== reason || previous.message !== message) await ctx.event(object, 'Warning', reason, message);
-  return reason === 'ScaleDownRefused' ? { requeueAfterMs: 30_000 } : undefined;
+  return reason === 'ScaleDownRefused' || reason === 'ReplacingStatefulSet' ? { requeueAfterMs: 30_000 } : undefined;
 }
 
 async function writeStatus(ctx: ControllerContext, object: KubeObject, status: KafkaClusterStatus): Promise<void> {
