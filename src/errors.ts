@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   BAD_DELIMITER: input('an empty delimiter'),
   BAD_HEADER: input('a record header that is not valid'),
   BAD_INPUT: input('input records that cannot be parsed'),
+  RECORD_TOO_LARGE: input('an input record larger than the producer may send (max.request.size)'),
   BAD_PROPERTY: input('a reader property that is not known'),
   BAD_PRODUCER_CONFIG: input('a producer property with a value out of range'),
   BAD_ACKS: input('an acks value other than 0, 1 or all'),

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { KafkaplaneError } from '../errors.ts';
 import { type ClientSecurity, parseClientProperties, withClientSecurity } from '../kafka/client-properties.ts';
 import { type ConnectionConfig, DEFAULT_TIMEOUT_MS, parseBootstrap } from '../kafka/client.ts';
+import { readSmallTextFile } from './small-file.ts';
 
 export interface ConnectionFlags {
   bootstrap?: string;
@@ -25,12 +25,7 @@ export async function resolveConnection(flags: ConnectionFlags & { bootstrapServ
   const timeoutMs = flags.timeout !== undefined ? flags.timeout * 1000 : DEFAULT_TIMEOUT_MS;
   let security: ClientSecurity | undefined;
   if (flags.commandConfig) {
-    let text: string;
-    try {
-      text = await readFile(flags.commandConfig, 'utf8');
-    } catch {
-      throw new KafkaplaneError('BAD_CLIENT_CONFIG', `cannot read --command-config ${flags.commandConfig}`);
-    }
+    const text = await readSmallTextFile(flags.commandConfig, '--command-config', 'a Kafka client properties file (key=value lines)');
     security = parseClientProperties(text, flags.commandConfig);
   }
   const bootstrapFlag = flags.bootstrap ?? flags.bootstrapServer;
@@ -52,7 +47,7 @@ export async function resolveConnection(flags: ConnectionFlags & { bootstrapServ
     config = adminConnection(local, timeoutMs);
   }
   if (security) {
-    const ca = security.caPem ?? (security.caFile ? await readFile(security.caFile, 'utf8') : undefined);
+    const ca = security.caPem ?? (security.caFile ? await readCaFile(security.caFile, `${flags.commandConfig}: ssl.truststore.location`) : undefined);
     config = withClientSecurity(config, security, ca);
   }
   if (flags.saslMechanism || flags.saslUsername) {
@@ -65,9 +60,21 @@ export async function resolveConnection(flags: ConnectionFlags & { bootstrapServ
   if (flags.tls || flags.tlsCa || flags.tlsInsecure) {
     config.tls = {
       ...(config.tls ?? {}),
-      ...(flags.tlsCa ? { ca: await readFile(flags.tlsCa, 'utf8') } : {}),
+      ...(flags.tlsCa ? { ca: await readCaFile(flags.tlsCa, '--tls-ca') } : {}),
       ...(flags.tlsInsecure ? { rejectUnauthorized: false } : {}),
     };
   }
   return config;
+}
+
+/** A CA file: a PEM certificate (what Node's TLS takes); anything else is refused before connecting. */
+async function readCaFile(file: string, where: string): Promise<string> {
+  const text = await readSmallTextFile(file, where, 'a PEM CA certificate (-----BEGIN CERTIFICATE-----)');
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new KafkaplaneError('BAD_CLIENT_CONFIG', `${where} ${file}: not a PEM certificate (no -----BEGIN CERTIFICATE----- line)`, {
+      exitCode: 2,
+      hint: 'pass the CA certificate as PEM (for a JKS trust store: keytool -exportcert -rfc)',
+    });
+  }
+  return text;
 }

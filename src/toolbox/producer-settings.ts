@@ -17,6 +17,8 @@ export interface ProducerSettings {
   maxInFlight: number;
   clientId?: string;
   requestTimeoutMs?: number;
+  /** The largest record sent, in bytes of input (Kafka max.request.size, 1 MiB by default); a larger one is refused before it is sent. */
+  maxRequestBytes: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface ProducerSettings {
  * https://kafka.apache.org/documentation/#producerconfigs
  */
 export function defaultProducerSettings(): ProducerSettings {
-  return { acks: -1, compression: 'none', idempotent: true, batchSize: 16_384, lingerMs: 5, maxInFlight: 5 };
+  return { acks: -1, compression: 'none', idempotent: true, batchSize: 16_384, lingerMs: 5, maxInFlight: 5, maxRequestBytes: 1_048_576 };
 }
 
 export function parseAcks(value: string, source = '--acks'): 0 | 1 | -1 {
@@ -57,7 +59,6 @@ const HARMLESS_KEYS = new Set([
   'reconnect.backoff.ms',
   'retry.backoff.ms',
   'partitioner.ignore.keys',
-  'max.request.size',
 ]);
 
 /**
@@ -98,6 +99,9 @@ export function applyProducerProperties(base: ProducerSettings, props: Readonly<
         break;
       case 'client.id':
         settings.clientId = value;
+        break;
+      case 'max.request.size':
+        settings.maxRequestBytes = int(key, 1, 1024 * 1024 * 1024);
         break;
       case 'request.timeout.ms':
         settings.requestTimeoutMs = int(key, 1, 3_600_000);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { COMMANDS } from '../../src/cli/commands.ts';
+import { MAX_SMALL_FILE_BYTES } from '../../src/cli/small-file.ts';
 import { MAX_SPEC_BYTES } from '../../src/cli/spec-file.ts';
 import { type CliResult, runCli } from '../helpers/cli.ts';
 
@@ -156,4 +157,69 @@ test('namespace flags take only Kubernetes namespace names: refused before anyth
     assert.match(r.stderr, /is not a Kubernetes namespace name/);
   }
   assert.equal((await runCli(['operator', 'install', '-n', 'ops', '--watch-namespace', 'apps'])).code, 0);
+});
+
+test('files named by flags (--command-config, --tls-ca, --producer.config, --from-file): missing, a directory, oversized, endless, binary or not PEM are refused with exit 2 before connecting', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kafkaplane-bad-files-'));
+  try {
+    const garbage = join(dir, 'garbage.bin');
+    await writeFile(garbage, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe, 0x00, 0x00, 0xc3, 0x28]));
+    const nul = join(dir, 'nul.properties');
+    await writeFile(nul, 'security.protocol=PLAINTEXT\n\0\0\0\n');
+    const huge = join(dir, 'huge.properties');
+    await writeFile(huge, `# ${'x'.repeat(MAX_SMALL_FILE_BYTES)}\nsecurity.protocol=PLAINTEXT\n`);
+    const notPem = join(dir, 'ca.txt');
+    await writeFile(notPem, 'this is not a certificate\n');
+    const caMissing = join(dir, 'ca-missing.properties');
+    await writeFile(caMissing, `security.protocol=SSL\nssl.truststore.type=PEM\nssl.truststore.location=${join(dir, 'no-such-ca.pem')}\n`);
+    const none = ['-b', '127.0.0.1:1', '--timeout', '1'];
+    const cases: [string[], RegExp][] = [
+      [['topics', 'list', '--command-config', join(dir, 'nope')], /--command-config \S+nope: no such file/],
+      [['topics', 'list', '--command-config', dir], /--command-config \S+: it is a directory/],
+      [['groups', 'list', '--command-config', huge], /--command-config \S+huge\.properties: it is \d+ bytes; at most 1048576 bytes/],
+      [['cluster', 'describe', '--command-config', '/dev/zero'], /--command-config \/dev\/zero: it holds more than 1048576 bytes/],
+      [['topics', 'describe', 'x', '--command-config', garbage], /--command-config \S+garbage\.bin: it is not UTF-8 text/],
+      [['metadata', '--command-config', nul], /--command-config \S+nul\.properties: it is not a text file \(a NUL byte at offset 28\)/],
+      [['consume', '-t', 'x', '--command-config', caMissing], /ca-missing\.properties: ssl\.truststore\.location \S+no-such-ca\.pem: no such file/],
+      [['topics', 'list', '--tls-ca', join(dir, 'nope.pem')], /--tls-ca \S+nope\.pem: no such file/],
+      [['topics', 'list', '--tls-ca', garbage], /--tls-ca \S+: it is not UTF-8 text/],
+      [['topics', 'list', '--tls-ca', notPem], /--tls-ca \S+ca\.txt: not a PEM certificate/],
+      [['produce', '-t', 'x', '--producer.config', garbage], /--producer\.config \S+garbage\.bin: it is not UTF-8 text/],
+      [['perf', 'produce', '--topic', 'x', '--num-records', '1', '--record-size', '1', '--throughput', '-1', '--producer.config', huge], /--producer\.config \S+: it is \d+ bytes/],
+      [['groups', 'reset-offsets', 'g', '--from-file', garbage, '--execute'], /--from-file \S+garbage\.bin: it is not UTF-8 text/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli([...args, ...none]);
+      const context = `${args.join(' ')}\n${r.stderr}`;
+      assert.equal(r.code, 2, context);
+      assert.equal(r.stdout, '', context);
+      assert.match(r.stderr.split('\n')[0]!, /^error: /, context);
+      assert.match(r.stderr, message, context);
+      assert.doesNotMatch(r.stderr, /hit a bug|^\s+at /m, context);
+      assert.ok(r.ms < 3000, `${context}: ${r.ms} ms`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('produce: a file sent whole as one record over max.request.size is refused before connecting; max.request.size is a setting', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kafkaplane-bad-produce-'));
+  try {
+    const big = join(dir, 'big.bin');
+    await writeFile(big, Buffer.alloc(1_048_577, 0x61));
+    const r = await runCli(['produce', '-b', '127.0.0.1:1', '--timeout', '1', '-t', 'x', big]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /big\.bin is 1048577 bytes: sent whole as one record, it is larger than 1048576 bytes \(max\.request\.size\); nothing was produced/);
+    assert.match(r.stderr, /--producer-property max\.request\.size=BYTES/);
+    // Raised, the same file gets past the check (and fails on the closed port instead).
+    const raised = await runCli(['produce', '-b', '127.0.0.1:1', '--timeout', '1', '-t', 'x', '--producer-property', 'max.request.size=2000000', big]);
+    assert.equal(raised.code, 1, raised.stderr);
+    assert.match(raised.stderr, /cannot reach Kafka at 127\.0\.0\.1:1/);
+    const bad = await runCli(['produce', '-b', '127.0.0.1:1', '-t', 'x', '--producer-property', 'max.request.size=99999999999999', big]);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /max\.request\.size must be a whole number from 1 to 1073741824/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

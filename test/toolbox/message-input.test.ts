@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
+import { KafkaplaneError } from '../../src/errors.ts';
 import { unescapeBytes } from '../../src/toolbox/escapes.ts';
 import { DelimitedSplitter, parseHeaderFlag, parseInputRecord } from '../../src/toolbox/message-input.ts';
 
@@ -17,6 +19,66 @@ test('the splitter keeps exact bytes, including delimiters that straddle chunks'
     [...lines.push(Buffer.from('x\n\ny\n')), ...lines.end()].map((b) => b.toString()),
     ['x', '', 'y'],
   );
+});
+
+/** What splitting the whole input at once gives (the reference the chunked splitter must match). */
+function splitWhole(input: Buffer, delimiter: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let start = 0;
+  for (let at = input.indexOf(delimiter); at >= 0; at = input.indexOf(delimiter, start)) {
+    out.push(input.subarray(start, at));
+    start = at + delimiter.length;
+  }
+  if (start < input.length) out.push(input.subarray(start));
+  return out;
+}
+
+test('the splitter gives the same records however the input is chunked (fast-check, seed 20261204)', () => {
+  const alphabet = fc.constantFrom(...[0x61, 0x62, 0x7c, 0x0a, 0x00, 0xff]);
+  fc.assert(
+    fc.property(
+      fc.array(alphabet, { maxLength: 200 }),
+      fc.array(alphabet, { minLength: 1, maxLength: 3 }),
+      fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 40 }),
+      (bytes, delim, sizes) => {
+        const input = Buffer.from(bytes);
+        const delimiter = Buffer.from(delim);
+        const split = new DelimitedSplitter(delimiter);
+        const out: Buffer[] = [];
+        let at = 0;
+        for (let i = 0; at < input.length; i++) {
+          const n = sizes[i % sizes.length]!;
+          out.push(...split.push(input.subarray(at, at + n)));
+          at += n;
+        }
+        out.push(...split.end());
+        assert.deepEqual(
+          out.map((b) => b.toString('hex')),
+          splitWhole(input, delimiter).map((b) => b.toString('hex')),
+        );
+      },
+    ),
+    { seed: 20261204, numRuns: 2000 },
+  );
+});
+
+test('a record over maxRecordBytes is refused as soon as it is buffered, naming it; a long record is linear, not quadratic', () => {
+  const split = new DelimitedSplitter(Buffer.from('\n'), { maxRecordBytes: 10 });
+  assert.deepEqual(
+    split.push(Buffer.from('0123456789\nabc')).map((b) => b.toString()),
+    ['0123456789'],
+  );
+  assert.throws(
+    () => split.push(Buffer.from('defghijk')),
+    (e: unknown) => e instanceof KafkaplaneError && e.code === 'RECORD_TOO_LARGE' && e.exitCode === 2 && /record 2 is larger than 10 bytes \(max\.request\.size\)/.test(e.message),
+  );
+  // 100 MB in 64 KiB chunks without a delimiter: joining on every chunk took minutes; now a few ms.
+  const long = new DelimitedSplitter(Buffer.from('\r\n'));
+  const chunk = Buffer.alloc(65536, 0x61);
+  const started = performance.now();
+  for (let i = 0; i < 1600; i++) long.push(chunk);
+  assert.equal(long.end()[0]!.length, 1600 * 65536);
+  assert.ok(performance.now() - started < 3000, `${performance.now() - started} ms`);
 });
 
 test('kcat -K: key and value at the first separator; no separator means a null key', () => {

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { KafkaplaneError } from '../../errors.ts';
 import { withAdmin } from '../../kafka/admin-session.ts';
 import type { OffsetResetRequest, ResetProgress } from '../../kafka/groups.ts';
 import { type ResetPlan, parseIsoDuration, parseResetCsv, parseResetDatetime, parseTopicScope, parseWholeOffset } from '../../ops/offset-reset.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
 import { groupSelection } from '../group-selection.ts';
+import { readSmallTextFile } from '../small-file.ts';
 
 export interface ResetFlags extends ConnectionFlags {
   groups: string[];
@@ -67,9 +67,7 @@ async function resetTarget(flags: ResetFlags, now: number): Promise<OffsetResetR
     return { scenario: { kind: 'timestamp', ms: now - ms, label: `${flags.byDuration} ago (${new Date(now - ms).toISOString()})` } };
   }
   const source = flags.fromFile!;
-  const text = await readFile(source, 'utf8').catch(() => {
-    throw new KafkaplaneError('BAD_RESET_FILE', `cannot read --from-file ${source}`);
-  });
+  const text = await readSmallTextFile(source, '--from-file', 'a CSV of topic,partition,offset lines (as kafka-consumer-groups --export writes)', 'BAD_RESET_FILE');
   return { file: parseResetCsv(text, source), source };
 }
 

@@ -7,6 +7,7 @@ import { parseKeyValues } from '../../toolbox/key-values.ts';
 import { applyProducerProperties, defaultProducerSettings } from '../../toolbox/producer-settings.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
 import { type Io, writeStderrLine } from '../output.ts';
+import { readSmallTextFile } from '../small-file.ts';
 
 export interface PerfProduceFlags extends ConnectionFlags {
   topic: string;
@@ -42,9 +43,7 @@ export async function perfProduce(flags: PerfProduceFlags, io: Io): Promise<Perf
   const props: Record<string, string> = {};
   const configFile = flags['producer.config'];
   if (configFile) {
-    const text = await readFile(configFile, 'utf8').catch(() => {
-      throw new KafkaplaneError('BAD_PRODUCER_CONFIG', `cannot read --producer.config ${configFile}`);
-    });
+    const text = await readSmallTextFile(configFile, '--producer.config', 'a Kafka producer properties file (key=value lines)', 'BAD_PRODUCER_CONFIG');
     Object.assign(props, parseProperties(text));
   }
   const cliProps = parseKeyValues(flags.producerProps ?? [], '--producer-props');

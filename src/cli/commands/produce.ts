@@ -11,6 +11,7 @@ import { DelimitedSplitter, type ParsedRecord, type RecordParseOptions, parseHea
 import { type ProducerSettings, applyProducerProperties, defaultProducerSettings, parseAcks, parseCompression, reconcileIdempotence } from '../../toolbox/producer-settings.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
 import type { Io } from '../output.ts';
+import { readSmallTextFile } from '../small-file.ts';
 
 export interface ProduceFlags extends ConnectionFlags {
   files: string[];
@@ -57,7 +58,7 @@ export async function produce(flags: ProduceFlags, _io?: Io, stdin: Readable = p
   const parse = recordOptions(flags);
   const delimiter = unescapeBytes(flags.delimiter ?? '\\n', '--delimiter');
   if (flags.lineMode && files.length !== 1) throw new KafkaplaneError('BAD_USAGE', '-l/--line-mode reads exactly one file');
-  for (const file of files) await requireFile(file);
+  for (const file of files) await requireFile(file, flags.lineMode ? undefined : settings.maxRequestBytes);
   const config = await resolveConnection(flags);
   await probeBootstrap(config);
   const sender = await Sender.open(config, flags.topic, settings, flags.partition);
@@ -77,7 +78,7 @@ export async function produce(flags: ProduceFlags, _io?: Io, stdin: Readable = p
       }
     } else {
       const input = flags.lineMode ? createReadStream(files[0]!) : stdin;
-      await readDelimited(input, delimiter, parse, limit, sender);
+      await readDelimited(input, new DelimitedSplitter(delimiter, { maxRecordBytes: settings.maxRequestBytes }), parse, limit, sender);
     }
   } finally {
     process.off('SIGINT', onSigint);
@@ -86,17 +87,23 @@ export async function produce(flags: ProduceFlags, _io?: Io, stdin: Readable = p
   return { topic: flags.topic, messages: sender.records, bytes: sender.bytes, interrupted };
 }
 
-/** A file to send must exist and be a regular file; say which it is not. */
-async function requireFile(file: string): Promise<void> {
+const TOO_LARGE_HINT = "raise max.request.size (--producer-property max.request.size=BYTES; the topic's max.message.bytes must allow it too), or split the input with -D";
+
+/** A file to send must exist and be a regular file (and, sent whole as one record, at most max.request.size); say which it is not. */
+async function requireFile(file: string, maxBytes?: number): Promise<void> {
   const info = await stat(file).catch((error: NodeJS.ErrnoException) => error);
   if (info instanceof Error) {
     throw new KafkaplaneError('BAD_INPUT', `cannot read ${file}: ${info.code === 'ENOENT' ? 'it does not exist' : info.code === 'EACCES' ? 'permission denied' : info.message}`);
   }
   if (!info.isFile()) throw new KafkaplaneError('BAD_INPUT', `cannot read ${file}: not a file`);
+  if (maxBytes !== undefined && info.size > maxBytes) {
+    throw new KafkaplaneError('RECORD_TOO_LARGE', `${file} is ${info.size} bytes: sent whole as one record, it is larger than ${maxBytes} bytes (max.request.size); nothing was produced`, {
+      hint: `send it in records with -l/--line-mode, or ${TOO_LARGE_HINT}`,
+    });
+  }
 }
 
-async function readDelimited(input: Readable, delimiter: Buffer, parse: RecordParseOptions, limit: number, sender: Sender): Promise<void> {
-  const splitter = new DelimitedSplitter(delimiter);
+async function readDelimited(input: Readable, splitter: DelimitedSplitter, parse: RecordParseOptions, limit: number, sender: Sender): Promise<void> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let line = 0;
@@ -147,7 +154,21 @@ async function readDelimited(input: Readable, delimiter: Buffer, parse: RecordPa
       next = undefined;
       if (result.done) break;
       const chunk = typeof result.value === 'string' ? Buffer.from(result.value) : result.value;
-      for (const raw of splitter.push(chunk)) {
+      let records: Buffer[];
+      try {
+        records = splitter.push(chunk);
+      } catch (error) {
+        // A record over max.request.size: the records before it in this read are not sent either.
+        if (error instanceof KafkaplaneError) {
+          const n = sender.records;
+          throw new KafkaplaneError(error.code, `${error.message}; ${n} record${n === 1 ? ' was' : 's were'} produced before it, nothing after ${n === 1 ? 'it' : 'them'}`, {
+            exitCode: error.exitCode,
+            ...(error.code === 'RECORD_TOO_LARGE' ? { hint: TOO_LARGE_HINT } : error.hint ? { hint: error.hint } : {}),
+          });
+        }
+        throw error;
+      }
+      for (const raw of records) {
         pending.push(raw);
         pendingBytes += raw.length;
       }
@@ -172,9 +193,7 @@ async function producerSettings(options: ProduceFlags): Promise<ProducerSettings
   let settings = defaultProducerSettings();
   const props: Record<string, string> = {};
   if (flags.producerConfig) {
-    const text = await readFile(flags.producerConfig, 'utf8').catch(() => {
-      throw new KafkaplaneError('BAD_PRODUCER_CONFIG', `cannot read --producer.config ${flags.producerConfig}`);
-    });
+    const text = await readSmallTextFile(flags.producerConfig, '--producer.config', 'a Kafka producer properties file (key=value lines)', 'BAD_PRODUCER_CONFIG');
     Object.assign(props, parseProperties(text));
   }
   Object.assign(props, parseKeyValues(flags.producerProperty ?? [], '--producer-property'));
