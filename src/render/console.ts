@@ -1,7 +1,7 @@
 import { INTERNAL_USER } from '../model/listeners.ts';
 import { brokers } from '../model/nodes.ts';
 import { KAFKAPLANE_IMAGE } from '../api/kubernetes.ts';
-import { CONTAINER_SECURITY_CONTEXT, type KubeObject, type RenderContext, meta, overrideFields, podSecurityContext, standardLabels } from './objects.ts';
+import { CONTAINER_SECURITY_CONTEXT, type KubeObject, type RenderContext, meta, overrideFields, podSecurityContext, standardLabels, auxiliaryPodBasics } from './objects.ts';
 
 /**
  * The web console (`kafkaplane console`, docs/console.md) as a Deployment, a Service and a NetworkPolicy. It runs the
@@ -44,10 +44,7 @@ export function renderConsoleDeployment(ctx: RenderContext): KubeObject {
       template: {
         metadata: { labels },
         spec: {
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: overrideFields(podSecurityContext(nobody), settings.template?.pod?.securityContext),
-          ...(settings.imagePullSecrets.length > 0 ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) } : {}),
+          ...auxiliaryPodBasics(ctx, nobody),
           volumes: [
             { name: 'users', secret: { secretName: names.consoleUsers.name, items: [{ key: names.consoleUsers.key, path: USERS_FILE }], defaultMode: 0o440 } },
             { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },

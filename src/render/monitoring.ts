@@ -3,7 +3,7 @@ import { CLIENT_TLS_DIR } from '../model/placement-kubernetes.ts';
 import { brokers } from '../model/nodes.ts';
 import { JMX_EXPORTER_SHA256, JMX_EXPORTER_VERSION, KAFKA_EXPORTER_IMAGE, KAFKAPLANE_IMAGE, type KubernetesSpec } from '../api/kubernetes.ts';
 import { prometheusAlerts } from './alerts.ts';
-import { CONTAINER_SECURITY_CONTEXT, type KubeObject, type RenderContext, meta, overrideFields, podSecurityContext, standardLabels } from './objects.ts';
+import { CONTAINER_SECURITY_CONTEXT, type KubeObject, type RenderContext, meta, overrideFields, podSecurityContext, standardLabels, auxiliaryPodBasics } from './objects.ts';
 
 /**
  * Broker metrics. The official apache/kafka image has no Prometheus exporter, so kafkaplane runs the Prometheus JMX
@@ -211,11 +211,7 @@ export function renderKafkaExporter(ctx: RenderContext): KubeObject {
       template: {
         metadata: { labels },
         spec: {
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          // The cluster template's pod securityContext (e.g. OpenShift: no fixed uid) applies to every pod render writes.
-          securityContext: overrideFields(podSecurityContext(nobody), settings.template?.pod?.securityContext),
-          ...(settings.imagePullSecrets.length > 0 ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) } : {}),
+          ...auxiliaryPodBasics(ctx, nobody),
           ...(volumes.length > 0 ? { volumes } : {}),
           containers: [
             {

@@ -166,6 +166,21 @@ export function podSecurityContext(uid: number): Record<string, unknown> {
   };
 }
 
+/**
+ * The pod basics every pod render writes besides the brokers' (topics Job, exporter, console): no API token, no
+ * service links, the restricted security context under `uid` with the cluster template's pod securityContext on top
+ * (e.g. OpenShift: no fixed uid), and the image pull Secrets.
+ */
+export function auxiliaryPodBasics(ctx: RenderContext, uid: number): Record<string, unknown> {
+  const { settings } = ctx;
+  return {
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: overrideFields(podSecurityContext(uid), settings.template?.pod?.securityContext),
+    ...(settings.imagePullSecrets.length > 0 ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) } : {}),
+  };
+}
+
 /** kafkaplane's defaults with the override's fields on top; a null field removes the default (e.g. runAsUser on OpenShift). */
 export function overrideFields(defaults: Record<string, unknown>, override: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = { ...defaults };

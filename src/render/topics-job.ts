@@ -10,7 +10,7 @@ import { CLIENT_TLS_DIR, certManagerStores } from '../model/placement-kubernetes
 import { sslClientProperties } from '../model/quorum.ts';
 import type { Placement, TlsMaterial } from '../model/placement.ts';
 import { LOGS_SIZE_LIMIT } from './logging.ts';
-import { CONTAINER_SECURITY_CONTEXT, KAFKA_UID, type KubeObject, type RenderContext, meta, overrideFields, podSecurityContext, shellQuote, standardLabels } from './objects.ts';
+import { CONTAINER_SECURITY_CONTEXT, KAFKA_UID, type KubeObject, type RenderContext, meta, overrideFields, podSecurityContext, shellQuote, standardLabels, auxiliaryPodBasics } from './objects.ts';
 
 export interface TopicsJob {
   job: KubeObject | undefined;
@@ -293,11 +293,7 @@ export function renderTopicsJob(ctx: RenderContext): TopicsJob {
           metadata: { labels },
           spec: {
             restartPolicy: 'OnFailure',
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            // The cluster template's pod securityContext (e.g. OpenShift: no fixed uid) applies here too: same image.
-            securityContext: overrideFields(podSecurityContext(KAFKA_UID), settings.template?.pod?.securityContext),
-            ...(settings.imagePullSecrets.length > 0 ? { imagePullSecrets: settings.imagePullSecrets.map((n) => ({ name: n })) } : {}),
+            ...auxiliaryPodBasics(ctx, KAFKA_UID),
             containers: [
               {
                 name: 'topics',
