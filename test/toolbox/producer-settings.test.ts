@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyProducerProperties, defaultProducerSettings, parseAcks, parseCompression } from '../../src/toolbox/producer-settings.ts';
 
-test('Kafka 4 producer defaults: acks=all, idempotent, 16 KiB batches, 5 in flight', () => {
-  assert.deepEqual(defaultProducerSettings(), { acks: -1, compression: 'none', idempotent: true, batchSize: 16384, lingerMs: 5, maxInFlight: 5 });
+test('Kafka 4 producer defaults: acks=all, idempotent, 16 KiB batches, 5 in flight, 1 MiB max.request.size', () => {
+  assert.deepEqual(defaultProducerSettings(), { acks: -1, compression: 'none', idempotent: true, batchSize: 16384, lingerMs: 5, maxInFlight: 5, maxRequestBytes: 1_048_576 });
 });
 
 test('producer properties apply; idempotence turns off with acks=1 unless asked for', () => {
