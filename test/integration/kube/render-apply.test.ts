@@ -23,6 +23,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../../src/render/objects.ts';
 import { type ControlPlane, startControlPlane } from '../../helpers/control-plane.ts';
 import { type KubeResponse, ensureNamespace, installCrds, kubeRequest, serverSideApply } from '../../helpers/kube-api.ts';
+import { objectPath } from '../../helpers/kube-resources.ts';
 import { EXAMPLES, renderExample, renderInput } from '../../helpers/render.ts';
 import { certManagerCrds } from '../../helpers/cert-manager.ts';
 import { renderFormat } from '../../../src/render/index.ts';
@@ -34,41 +35,6 @@ const TEMPLATED = new URL('../../fixtures/specs/pod-template.yaml', import.meta.
 /** Subdirectories of CRDS whose CRDs are installed too. */
 const CRD_SUBDIRS = ['strimzi'];
 const FIELD_MANAGER = 'kafkaplane';
-
-/** REST paths of the kinds kafkaplane renders (a kind render emits that is missing here fails the test). */
-const RESOURCES: Record<string, { group: string; version: string; plural: string; clusterScoped?: true }> = {
-  ServiceAccount: { group: '', version: 'v1', plural: 'serviceaccounts' },
-  ClusterRole: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', clusterScoped: true },
-  ClusterRoleBinding: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings', clusterScoped: true },
-  Secret: { group: '', version: 'v1', plural: 'secrets' },
-  ConfigMap: { group: '', version: 'v1', plural: 'configmaps' },
-  Service: { group: '', version: 'v1', plural: 'services' },
-  StatefulSet: { group: 'apps', version: 'v1', plural: 'statefulsets' },
-  Deployment: { group: 'apps', version: 'v1', plural: 'deployments' },
-  PodDisruptionBudget: { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets' },
-  NetworkPolicy: { group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies' },
-  Job: { group: 'batch', version: 'v1', plural: 'jobs' },
-  PodMonitor: { group: 'monitoring.coreos.com', version: 'v1', plural: 'podmonitors' },
-  PrometheusRule: { group: 'monitoring.coreos.com', version: 'v1', plural: 'prometheusrules' },
-  Kafka: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkas' },
-  KafkaNodePool: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkanodepools' },
-  KafkaTopic: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkatopics' },
-  KafkaUser: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkausers' },
-  Issuer: { group: 'cert-manager.io', version: 'v1', plural: 'issuers' },
-  Certificate: { group: 'cert-manager.io', version: 'v1', plural: 'certificates' },
-};
-
-function objectPath(object: KubeObject): string {
-  const resource = RESOURCES[object.kind];
-  assert.ok(resource, `render emitted a ${object.kind}, which this test does not know how to send`);
-  const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
-  if (resource.clusterScoped) {
-    assert.equal(object.metadata.namespace, undefined, `${object.kind} ${object.metadata.name} is cluster-scoped but has a namespace`);
-    return `${base}/${resource.plural}/${object.metadata.name}`;
-  }
-  assert.ok(object.metadata.namespace, `${object.kind} ${object.metadata.name} has no namespace`);
-  return `${base}/namespaces/${object.metadata.namespace}/${resource.plural}/${object.metadata.name}`;
-}
 
 function apply(cp: ControlPlane, object: KubeObject, dryRun: boolean): Promise<KubeResponse> {
   return serverSideApply(cp, objectPath(object), object, { dryRun, fieldManager: FIELD_MANAGER });
