@@ -30,6 +30,29 @@ export const quantity = z
     }),
   );
 
+const QUANTITY_UNITS: Record<string, number> = {
+  '': 1,
+  m: 1e-3,
+  k: 1e3,
+  Ki: 1024,
+  M: 1e6,
+  Mi: 1024 ** 2,
+  G: 1e9,
+  Gi: 1024 ** 3,
+  T: 1e12,
+  Ti: 1024 ** 4,
+  P: 1e15,
+  Pi: 1024 ** 5,
+  E: 1e18,
+  Ei: 1024 ** 6,
+};
+
+/** The value of a quantity the `quantity` schema accepted (cores, bytes), to compare two of them. */
+export function quantityValue(q: string): number {
+  const m = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(q);
+  return m ? Number(m[1]) * (QUANTITY_UNITS[m[2]!] ?? Number.NaN) : Number.NaN;
+}
+
 /** A config value for Kafka: properties files only hold strings, but YAML users write numbers and booleans. */
 export const configValue = z.union([z.string(), z.number(), z.boolean()]);
 export const configMap = z.record(z.string().min(1), configValue);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_VERSION, configMap, dnsLabel, dnsSubdomain, metadata, quantity } from './common.ts';
+import { API_VERSION, configMap, dnsLabel, dnsSubdomain, metadata, quantity, quantityValue } from './common.ts';
 import { kubernetesSpec } from './kubernetes.ts';
 import { podTemplate } from './pod-template.ts';
 
@@ -56,10 +56,27 @@ const jvmSize = z
   .transform((v) => String(v))
   .pipe(z.string().regex(/^[0-9]+[kKmMgG]?$/, { message: 'must be a JVM size such as 512m or 2g' }));
 
-export const resources = z.strictObject({
-  requests: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
-  limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
-});
+export const resources = z
+  .strictObject({
+    requests: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+    limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+  })
+  .superRefine((r, ctx) => {
+    // Kubernetes refuses the pod otherwise (found by the apiserver fuzz test: a spec kafkaplane accepted, a
+    // StatefulSet the apiserver refused).
+    for (const kind of ['cpu', 'memory'] as const) {
+      const request = r.requests?.[kind];
+      const limit = r.limits?.[kind];
+      if (request !== undefined && limit !== undefined && quantityValue(request) > quantityValue(limit)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['requests', kind],
+          input: request,
+          message: `must be at most the ${kind} limit ${limit} (Kubernetes refuses a request above its limit; raise limits.${kind} or lower the request)`,
+        });
+      }
+    }
+  });
 
 export const storage = z.strictObject({
   type: z.enum(['persistent-claim', 'ephemeral']).default('persistent-claim'),

@@ -10,13 +10,28 @@ import { dnsLabel, dnsSubdomain, quantity } from './common.ts';
  * container or volume.
  */
 
-export const toleration = z.strictObject({
-  key: z.string().optional(),
-  operator: z.enum(['Exists', 'Equal']).optional(),
-  value: z.string().optional(),
-  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
-  tolerationSeconds: z.int().optional(),
-});
+export const toleration = z
+  .strictObject({
+    key: z.string().optional(),
+    operator: z.enum(['Exists', 'Equal']).optional(),
+    value: z.string().optional(),
+    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+    tolerationSeconds: z.int().optional(),
+  })
+  .superRefine((t, ctx) => {
+    // Kubernetes' own rules for a toleration (found by the apiserver fuzz test).
+    if (!t.key && t.operator !== 'Exists') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['operator'],
+        input: t.operator,
+        message: 'a toleration without a key must have operator: Exists (it tolerates every taint); set key, or operator: Exists',
+      });
+    }
+    if (t.operator === 'Exists' && t.value) {
+      ctx.addIssue({ code: 'custom', path: ['value'], input: t.value, message: 'a toleration with operator: Exists takes no value; remove value, or use operator: Equal' });
+    }
+  });
 
 const labels = z.record(z.string().min(1), z.string());
 /** A Kubernetes id field that can be removed from kafkaplane's defaults with null (e.g. OpenShift assigns the uid). */

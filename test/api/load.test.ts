@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { SpecError } from '../../src/errors.ts';
 import { parseSpec } from '../../src/api/load.ts';
-import { REPO, clusterYaml, example, problems } from '../helpers/spec.ts';
+import { REPO, cluster, clusterYaml, example, problems } from '../helpers/spec.ts';
 
 const TOPIC = (spec: string, labels = '') => `apiVersion: kafkaplane.io/v1alpha1\nkind: KafkaTopic\nmetadata:\n  name: orders\n${labels}spec:\n${spec}\n`;
 const USER = (spec: string) => `apiVersion: kafkaplane.io/v1alpha1\nkind: KafkaUser\nmetadata:\n  name: app\nspec:\n${spec}\n`;
@@ -209,4 +209,17 @@ test('deep nesting is refused up front, the same way every time (the parser woul
   }
   // Nesting a spec really uses, and brackets inside quoted strings and comments, are fine.
   assert.equal(parseSpec(`${HEAD}spec:\n  config:\n    x: "${'['.repeat(500)}"\n# ${'{'.repeat(500)}\n`).clusters.length, 1);
+});
+
+test('Kubernetes rules the apiserver enforces on pods are checked at their spec paths (found by the apiserver fuzz test)', () => {
+  const pools = (resources: string) => `nodePools:\n  - name: dual\n    roles: [broker, controller]\n    replicas: 3\n    resources: ${resources}`;
+  assert.deepEqual(
+    problems(clusterYaml(pools('{requests: {memory: 8Gi}, limits: {memory: 4Gi}}'))).map((p) => p.replace(/ \(line \d+\)/, '')),
+    ['spec.nodePools[0].resources.requests.memory: must be at most the memory limit 4Gi (Kubernetes refuses a request above its limit; raise limits.memory or lower the request), got "8Gi"'],
+  );
+  assert.doesNotThrow(() => cluster(pools('{requests: {memory: 4Gi, cpu: 500m}, limits: {memory: 4Gi, cpu: 1}}')));
+  const tolerations = (t: string) => problems(clusterYaml(`kubernetes:\n  pod:\n    tolerations: [${t}]`)).join('\n');
+  assert.match(tolerations('{operator: Equal, effect: NoSchedule}'), /tolerations\[0\]\.operator.*a toleration without a key must have operator: Exists/);
+  assert.match(tolerations('{key: a, operator: Exists, value: b}'), /tolerations\[0\]\.value.*takes no value/);
+  assert.doesNotThrow(() => cluster('kubernetes:\n  pod:\n    tolerations: [{operator: Exists}, {key: a, operator: Equal, value: b}]'));
 });

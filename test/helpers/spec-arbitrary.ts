@@ -5,6 +5,7 @@
 // values, empty documents). The specs are plain data turned into YAML text, as a user would write them.
 import fc from 'fast-check';
 import { stringify } from 'yaml';
+import { quantityValue } from '../../src/api/common.ts';
 
 const API_VERSION = 'kafkaplane.io/v1alpha1';
 
@@ -49,10 +50,14 @@ function pool(name: string, roles: ('broker' | 'controller')[], replicas: number
           { type: roles.includes('controller') ? fc.constant('persistent-claim') : fc.constantFrom('persistent-claim', 'ephemeral'), size: quantity, class: dns(), deleteClaim: fc.boolean() },
           { requiredKeys: [] },
         ),
-        resources: fc.record(
-          { requests: fc.record({ cpu: fc.constantFrom('1', '250m', 2), memory }, { requiredKeys: [] }), limits: fc.record({ memory }, { requiredKeys: [] }) },
-          { requiredKeys: [] },
-        ),
+        resources: fc
+          .record({ requests: fc.record({ cpu: fc.constantFrom('1', '250m', 2), memory }, { requiredKeys: [] }), limits: fc.record({ memory }, { requiredKeys: [] }) }, { requiredKeys: [] })
+          // Kubernetes refuses a request above its limit: a valid file's limit is at least its request.
+          .map((r) =>
+            r.requests?.memory !== undefined && r.limits?.memory !== undefined && quantityValue(String(r.requests.memory)) > quantityValue(String(r.limits.memory))
+              ? { ...r, limits: { memory: r.requests.memory } }
+              : r,
+          ),
         jvm: fc.record(
           { heap: fc.constantFrom('512m', '1g', '2G', 1024), options: fc.array(fc.constantFrom('-XX:+UseG1GC', '-Dfoo=bar', '-XX:MaxGCPauseMillis=20'), { maxLength: 2 }) },
           { requiredKeys: [] },
@@ -126,9 +131,13 @@ export function clusterArbitrary(name: fc.Arbitrary<string> = dns()): fc.Arbitra
                 terminationGracePeriodSeconds: fc.integer({ min: 30, max: 3600 }),
                 nodeSelector: fc.dictionary(dns(), dns(), { maxKeys: 2 }),
                 priorityClassName: dns(),
-                tolerations: fc.array(fc.record({ key: dns(), operator: fc.constantFrom('Exists', 'Equal'), effect: fc.constantFrom('NoSchedule', 'NoExecute') }, { requiredKeys: [] }), {
-                  maxLength: 2,
-                }),
+                tolerations: fc.array(
+                  fc
+                    .record({ key: dns(), operator: fc.constantFrom('Exists', 'Equal'), effect: fc.constantFrom('NoSchedule', 'NoExecute') }, { requiredKeys: [] })
+                    // Kubernetes: a toleration without a key must be operator Exists.
+                    .map((t) => (t.key === undefined ? { ...t, operator: 'Exists' as const } : t)),
+                  { maxLength: 2 },
+                ),
               },
               { requiredKeys: [] },
             ),

@@ -40,6 +40,8 @@ export const KNOWN_GAPS: { pattern: RegExp; why: string }[] = [
   { pattern: /duplicate listener name/, why: 'unique listener names: the CRD has a plain list (x-kubernetes-list-type: map would say it)' },
   { pattern: /cannot be satisfied by … brokers/, why: "config checked against the pools' broker count: a cross-field rule" },
   { pattern: /resource\.name is required unless resource\.type is cluster/, why: 'a field required depending on another: needs a CEL rule' },
+  { pattern: /must be at most the (cpu|memory) limit/, why: 'a request compared with its limit (quantities): a cross-field rule; Kubernetes itself refuses the pod' },
+  { pattern: /a toleration (without a key must have operator: Exists|with operator: Exists takes no value)/, why: "Kubernetes' toleration rules depend on two fields: a cross-field rule" },
 ];
 
 type Verdict = { ok: true } | { ok: false; message: string };
