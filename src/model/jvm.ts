@@ -1,30 +1,13 @@
+import { quantityValue } from '../api/common.ts';
 import type { NodePool } from '../api/kafka-cluster.ts';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
-const UNITS: Record<string, number> = {
-  '': 1,
-  k: 1e3,
-  Ki: 1024,
-  M: 1e6,
-  Mi: MiB,
-  G: 1e9,
-  Gi: GiB,
-  T: 1e12,
-  Ti: 1024 * GiB,
-  P: 1e15,
-  Pi: 1024 ** 5,
-  E: 1e18,
-  Ei: 1024 ** 6,
-  m: 1e-3,
-};
-
-/** Bytes in a Kubernetes quantity (10Gi, 1.5Gi, 500M). */
+/** Bytes in a Kubernetes quantity (10Gi, 1.5Gi, 500M): the spec's one quantity parser (api/common.ts). */
 export function quantityBytes(quantity: string): number {
-  const match = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(quantity);
-  const unit = match ? UNITS[match[2]!] : undefined;
-  if (!match || unit === undefined) throw new Error(`not a quantity: ${quantity}`);
-  return Number(match[1]) * unit;
+  const value = quantityValue(quantity);
+  if (Number.isNaN(value)) throw new Error(`not a quantity: ${quantity}`);
+  return value;
 }
 
 /** The local runtime's heap per node: small enough for three JVMs and a browser on a laptop. */

@@ -1,3 +1,4 @@
+import { quantityValue } from '../api/common.ts';
 import type { NodePool } from '../api/kafka-cluster.ts';
 import type { PodTemplate } from '../api/pod-template.ts';
 import { CONFIG_DIR } from './entrypoint.ts';
@@ -115,12 +116,9 @@ export function startupBudgetSeconds(pool: NodePool): number {
   return STARTUP_BASE_SECONDS + Math.ceil((quantityGi(pool.storage.size) / 100) * STARTUP_SECONDS_PER_100GI);
 }
 
-/** A Kubernetes quantity in Gi (binary and decimal suffixes), for the startup budget only. */
+/** A Kubernetes quantity in Gi (binary and decimal suffixes), for the startup budget only; 0 if it is not one. */
 export function quantityGi(size: string): number {
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(size);
-  if (!m) return 0;
-  const factor: Record<string, number> = { '': 1, k: 1e3, Ki: 1024, M: 1e6, Mi: 1024 ** 2, G: 1e9, Gi: 1024 ** 3, T: 1e12, Ti: 1024 ** 4, P: 1e15, Pi: 1024 ** 5, E: 1e18, Ei: 1024 ** 6, m: 1e-3 };
-  return (Number(m[1]) * (factor[m[2]!] ?? 1)) / 1024 ** 3;
+  return (quantityValue(size) || 0) / 1024 ** 3;
 }
 
 /**
