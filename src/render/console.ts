@@ -1,3 +1,4 @@
+import { usesSasl } from '../model/listeners.ts';
 import { INTERNAL_USER } from '../model/listeners.ts';
 import { brokers } from '../model/nodes.ts';
 import { KAFKAPLANE_IMAGE } from '../api/kubernetes.ts';
@@ -30,7 +31,7 @@ export function renderConsoleDeployment(ctx: RenderContext): KubeObject {
   const spec = settings.console;
   const labels = standardLabels(ctx, 'console', 'console', { version: false });
   const servers = brokers(ctx.model.nodes).map((n) => `${names.podAddress(n)}:${ctx.model.listeners.replication.port}`);
-  const secured = ctx.model.listeners.replication.securityProtocol === 'SASL_PLAINTEXT';
+  const secured = usesSasl(ctx.model.listeners.replication.securityProtocol);
   const nobody = 65534;
   return {
     apiVersion: 'apps/v1',
