@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { kubernetesSettings } from '../../src/api/kubernetes.ts';
 import { nodeSelectorAffinity, strimziTemplates, strimziVolumeSources } from '../../src/render/formats/strimzi-template.ts';
 import { renderFormat } from '../../src/render/index.ts';
+import type { KubeObject } from '../../src/render/objects.ts';
 import { renderInput, strimziInput } from '../helpers/render.ts';
 import { cluster } from '../helpers/spec.ts';
 import { parseSpec } from '../../src/api/load.ts';
@@ -299,7 +300,9 @@ test('render --format strimzi: Kafka and KafkaNodePool carry the templates and p
       { ...BROKER, template: { pod: { containers: [{ name: 'shipper', image: 'busybox:1.36' }] }, kafkaContainer: { env: [{ name: 'TZ', value: 'UTC' }] } } },
     ]),
   );
-  const { objects, warnings } = renderFormat(strimziInput(renderInput(parseSpec(text, 't.yaml'))), 'strimzi');
+  const rendered = renderFormat(strimziInput(renderInput(parseSpec(text, 't.yaml'))), 'strimzi');
+  const objects = rendered.objects as KubeObject[];
+  const warnings = rendered.warnings;
   const kafka = objects.find((o) => o.kind === 'Kafka') as Any;
   assert.deepEqual(kafka.spec.kafka.template, { pod: { metadata: { labels: { team: 'a' } } } });
   assert.deepEqual(kafka.spec.kafka.livenessProbe, { failureThreshold: 6 });
