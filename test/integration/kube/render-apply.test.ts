@@ -24,7 +24,7 @@ import type { KubeObject } from '../../../src/render/objects.ts';
 import { type ControlPlane, startControlPlane } from '../../helpers/control-plane.ts';
 import { type KubeResponse, ensureNamespace, installCrds, kubeRequest, serverSideApply } from '../../helpers/kube-api.ts';
 import { objectPath } from '../../helpers/kube-resources.ts';
-import { EXAMPLES, renderExample, renderInput } from '../../helpers/render.ts';
+import { EXAMPLES, renderExample, renderInput, strimziInput } from '../../helpers/render.ts';
 import { certManagerCrds } from '../../helpers/cert-manager.ts';
 import { renderFormat } from '../../../src/render/index.ts';
 import { parseSpec } from '../../../src/api/load.ts';
@@ -157,6 +157,16 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
     );
     await applyAll(cp, objects, 'pod-template yaml');
   });
+
+  // Pod templates as Strimzi's template (src/render/formats/strimzi-template.ts), against Strimzi's CRDs.
+  for (const fixture of ['strimzi-template.yaml', 'pod-template.yaml']) {
+    await t.test(`test/fixtures/specs/${fixture} --format strimzi: pod templates as Strimzi's template`, async () => {
+      const text = readFileSync(new URL(`../../fixtures/specs/${fixture}`, import.meta.url), 'utf8');
+      const objects = renderFormat(strimziInput(renderInput(parseSpec(text, fixture))), 'strimzi').objects as KubeObject[];
+      assert.ok(objects.some((o) => o.kind === 'KafkaNodePool' && (o.spec as { template?: unknown }).template !== undefined));
+      await applyAll(cp, objects, `${fixture} strimzi`);
+    });
+  }
 
   await t.test('the dry runs persisted nothing', async () => {
     for (const path of ['/apis/apps/v1/namespaces/kafka/statefulsets', '/apis/kafka.strimzi.io/v1beta2/namespaces/kafka/kafkas']) {

@@ -21,7 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { KubeObject } from '../../../src/render/objects.ts';
 import { STRIMZI_RELEASES } from '../../../src/render/strimzi-releases.ts';
-import { EXAMPLES, renderExample } from '../../helpers/render.ts';
+import { EXAMPLES, renderExample, renderInput, strimziInput } from '../../helpers/render.ts';
+import { renderFormat } from '../../../src/render/index.ts';
+import { parseSpec } from '../../../src/api/load.ts';
 
 const run = promisify(execFile);
 /** The last Strimzi line whose operator serves kafka.strimzi.io/v1beta2 with KRaft node pools as the main API. */
@@ -78,6 +80,21 @@ test(`strimzi format: every resource reads cleanly into Strimzi's own model (io.
       // against their CRDs.
       const objects = (renderExample(name, 'strimzi').objects as KubeObject[]).filter((o) => !o.apiVersion.startsWith('monitoring.coreos.com/'));
       const result = await check(classpath, objects, dir, name);
+      assert.equal(result.code, 0, result.lines.join('\n'));
+      assert.deepEqual(
+        result.lines,
+        objects.map((o) => `ok ${o.kind}/${o.metadata.name} ${o.apiVersion.includes('/') ? o.apiVersion : 'v1'}`),
+      );
+    });
+  }
+
+  // Pod templates as Strimzi's template (src/render/formats/strimzi-template.ts): every mapped field, every volume source.
+  for (const fixture of ['strimzi-template.yaml', 'pod-template.yaml']) {
+    await t.test(`test/fixtures/specs/${fixture}: pod templates as Strimzi's template`, async () => {
+      const text = readFileSync(new URL(`../../fixtures/specs/${fixture}`, import.meta.url), 'utf8');
+      const objects = (renderFormat(strimziInput(renderInput(parseSpec(text, fixture))), 'strimzi').objects as KubeObject[]).filter((o) => !o.apiVersion.startsWith('monitoring.coreos.com/'));
+      assert.ok(objects.some((o) => o.kind === 'KafkaNodePool' && (o.spec as { template?: unknown }).template !== undefined));
+      const result = await check(classpath, objects, dir, fixture);
       assert.equal(result.code, 0, result.lines.join('\n'));
       assert.deepEqual(
         result.lines,
