@@ -119,6 +119,14 @@ test(`strimzi format: every resource reads cleanly into Strimzi's own model (io.
     const badEnum = strimziOnly();
     badEnum.find((o) => o.kind === 'Kafka').spec.kafka.listeners[0].type = 'clusterip2';
     badEnum.find((o) => o.kind === 'KafkaNodePool').spec.storage.type = 'nfs';
+    // Strimzi's pod template has no nodeSelector (hence the translation into node affinity) and no sidecars.
+    const templated = (structuredClone(renderExample('pod-templates.yaml', 'strimzi').objects) as any[]).filter((o) => !o.apiVersion.startsWith('monitoring.coreos.com/'));
+    templated.find((o) => o.kind === 'Kafka').spec.kafka.template.pod.nodeSelector = { 'kubernetes.io/os': 'linux' };
+    templated.find((o) => o.kind === 'KafkaNodePool' && o.spec.template).spec.template.pod.containers = [{ name: 'shipper', image: 'busybox:1.36' }];
+    const result3 = await check(classpath, templated, dir, 'templated');
+    assert.equal(result3.code, 1);
+    assert.ok(result3.lines.includes('problem Kafka/payments: unknown property .spec.kafka.template.pod.nodeSelector'), result3.lines.join('\n'));
+    assert.ok(result3.lines.includes('problem KafkaNodePool/broker: unknown property .spec.template.pod.containers'), result3.lines.join('\n'));
     const result2 = await check(classpath, badEnum, dir, 'bad-enum');
     assert.equal(result2.code, 1);
     assert.match(result2.lines.join('\n'), /problem Kafka\/edge: .*\.spec\.kafka\.listeners\[0\]\.type \(the model did not keep "clusterip2"\)/);
