@@ -297,7 +297,6 @@ test('probe.sh live: any ApiVersions answer is alive (caught up or not, even an 
 test('the strimzi format translates the pod templates (details: test/render/strimzi-template.test.ts) and warns about what it leaves out', () => {
   const { objects: out, warnings } = renderFormat(strimziInput(renderInput(parseSpec(FIXTURE, 'pod-template.yaml'))), 'strimzi');
   const objects = out as KubeObject[];
-  // biome-ignore lint/suspicious/noExplicitAny: test inspection of rendered objects
   const kafka = objects.find((o) => o.kind === 'Kafka') as any;
   assert.deepEqual(kafka.spec.kafka.template.pod.metadata.labels, { team: 'payments' });
   assert.ok(!warnings.some((w) => w.includes('leave out settings') && w.includes('spec.kubernetes.template')), warnings.join('\n'));

@@ -11,11 +11,10 @@ import { nodeSelectorAffinity, strimziTemplates, strimziVolumeSources } from '..
 import { renderFormat } from '../../src/render/index.ts';
 import type { KubeObject } from '../../src/render/objects.ts';
 import { renderInput, strimziInput } from '../helpers/render.ts';
-import { cluster } from '../helpers/spec.ts';
 import { parseSpec } from '../../src/api/load.ts';
-import { clusterYaml } from '../helpers/spec.ts';
+import { cluster, clusterYaml } from '../helpers/spec.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read rendered objects
+/** Rendered objects are read as plain data. */
 type Any = any;
 
 const CONTROLLER = { name: 'controller', roles: ['controller'], replicas: 3, storage: { size: '10Gi' } };
