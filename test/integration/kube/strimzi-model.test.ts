@@ -21,7 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { KubeObject } from '../../../src/render/objects.ts';
 import { STRIMZI_RELEASES } from '../../../src/render/strimzi-releases.ts';
-import { EXAMPLES, renderExample } from '../../helpers/render.ts';
+import { EXAMPLES, renderExample, renderInput, strimziInput } from '../../helpers/render.ts';
+import { renderFormat } from '../../../src/render/index.ts';
+import { parseSpec } from '../../../src/api/load.ts';
 
 const run = promisify(execFile);
 /** The last Strimzi line whose operator serves kafka.strimzi.io/v1beta2 with KRaft node pools as the main API. */
@@ -86,6 +88,21 @@ test(`strimzi format: every resource reads cleanly into Strimzi's own model (io.
     });
   }
 
+  // Pod templates as Strimzi's template (src/render/formats/strimzi-template.ts): every mapped field, every volume source.
+  for (const fixture of ['strimzi-template.yaml', 'pod-template.yaml']) {
+    await t.test(`test/fixtures/specs/${fixture}: pod templates as Strimzi's template`, async () => {
+      const text = readFileSync(new URL(`../../fixtures/specs/${fixture}`, import.meta.url), 'utf8');
+      const objects = (renderFormat(strimziInput(renderInput(parseSpec(text, fixture))), 'strimzi').objects as KubeObject[]).filter((o) => !o.apiVersion.startsWith('monitoring.coreos.com/'));
+      assert.ok(objects.some((o) => o.kind === 'KafkaNodePool' && (o.spec as { template?: unknown }).template !== undefined));
+      const result = await check(classpath, objects, dir, fixture);
+      assert.equal(result.code, 0, result.lines.join('\n'));
+      assert.deepEqual(
+        result.lines,
+        objects.map((o) => `ok ${o.kind}/${o.metadata.name} ${o.apiVersion.includes('/') ? o.apiVersion : 'v1'}`),
+      );
+    });
+  }
+
   await t.test('the check is real: unknown fields and bad enum values are reported', async () => {
     const strimziOnly = () => (structuredClone(renderExample('external-access.yaml', 'strimzi').objects) as any[]).filter((o) => !o.apiVersion.startsWith('monitoring.coreos.com/'));
     const objects = strimziOnly();
@@ -102,6 +119,14 @@ test(`strimzi format: every resource reads cleanly into Strimzi's own model (io.
     const badEnum = strimziOnly();
     badEnum.find((o) => o.kind === 'Kafka').spec.kafka.listeners[0].type = 'clusterip2';
     badEnum.find((o) => o.kind === 'KafkaNodePool').spec.storage.type = 'nfs';
+    // Strimzi's pod template has no nodeSelector (hence the translation into node affinity) and no sidecars.
+    const templated = (structuredClone(renderExample('pod-templates.yaml', 'strimzi').objects) as any[]).filter((o) => !o.apiVersion.startsWith('monitoring.coreos.com/'));
+    templated.find((o) => o.kind === 'Kafka').spec.kafka.template.pod.nodeSelector = { 'kubernetes.io/os': 'linux' };
+    templated.find((o) => o.kind === 'KafkaNodePool' && o.spec.template).spec.template.pod.containers = [{ name: 'shipper', image: 'busybox:1.36' }];
+    const result3 = await check(classpath, templated, dir, 'templated');
+    assert.equal(result3.code, 1);
+    assert.ok(result3.lines.includes('problem Kafka/payments: unknown property .spec.kafka.template.pod.nodeSelector'), result3.lines.join('\n'));
+    assert.ok(result3.lines.includes('problem KafkaNodePool/broker: unknown property .spec.template.pod.containers'), result3.lines.join('\n'));
     const result2 = await check(classpath, badEnum, dir, 'bad-enum');
     assert.equal(result2.code, 1);
     assert.match(result2.lines.join('\n'), /problem Kafka\/edge: .*\.spec\.kafka\.listeners\[0\]\.type \(the model did not keep "clusterip2"\)/);
