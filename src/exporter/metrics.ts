@@ -143,8 +143,7 @@ export function exporterSamples(state: ExporterState): Sample[] {
     if (status) add(p.groupStatus, LAG_STATUS_CODE[status], { consumergroup: group.id });
     // As kafka_exporter: per topic the group consumes (some partition committed), every partition's offset (-1 when
     // none), its lag (-1 when none), and sums (the offset sum adds the -1s, the lag sum skips them).
-    const byTopic = new Map<string, typeof group.offsets>();
-    for (const o of group.offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), o]);
+    const byTopic = Map.groupBy(group.offsets, (o) => o.topic);
     for (const [topic, offsets] of byTopic) {
       if (!state.topicFilter(topic) || offsets.every((o) => o.committed < 0n)) continue;
       let offsetSum = 0n;

@@ -50,11 +50,7 @@ export async function applyTopicActions(admin: Admin, actions: readonly TopicAct
   // Creates with the same configs go in one CreateTopics request (100 new topics: one round trip, not 100); when
   // such a request fails, its topics are created one by one so that each gets its own error.
   const creates = actions.filter((a) => a.kind === 'create');
-  const groups = new Map<string, (typeof creates)[number][]>();
-  for (const action of creates) {
-    const key = JSON.stringify(Object.entries(action.topic.config).sort(([a], [b]) => (a < b ? -1 : 1)));
-    groups.set(key, [...(groups.get(key) ?? []), action]);
-  }
+  const groups = Map.groupBy(creates, (action) => JSON.stringify(Object.entries(action.topic.config).sort(([a], [b]) => (a < b ? -1 : 1))));
   const spec = (topic: (typeof creates)[number]['topic']) => ({
     topic: topic.name,
     ...(topic.partitions ? { partitions: topic.partitions } : {}),

@@ -53,10 +53,14 @@ function membersTable(g: GroupReport, verbose: boolean): string | undefined {
   const withInstance = g.members.some((m) => m.instanceId);
   const assignment = (tps: readonly TopicPartition[] | undefined) => {
     if (!tps || tps.length === 0) return '-';
-    const byTopic = new Map<string, number[]>();
-    for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
-    return [...byTopic]
-      .map(([t, ps]) => `${t}:${ps.sort((a, b) => a - b).join(',')}`)
+    return [...Map.groupBy(tps, (tp) => tp.topic)]
+      .map(
+        ([t, ps]) =>
+          `${t}:${ps
+            .map((tp) => tp.partition)
+            .sort((a, b) => a - b)
+            .join(',')}`,
+      )
       .sort()
       .join(';');
   };
