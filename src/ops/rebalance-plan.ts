@@ -177,7 +177,7 @@ export function planRebalance(brokers: readonly BrokerInfo[], partitions: readon
             .sort(order);
           const w = fits[0];
           if (!w) continue;
-          swap(w, from, to, `broker ${from} held ${replicaCount.get(from)} replicas, broker ${to} ${replicaCount.get(to)}`);
+          swap(w, from, to, `broker ${from} held ${replicaCount.get(from)} replicas and broker ${to} held ${replicaCount.get(to)}`);
           moved = true;
           break;
         }
@@ -200,7 +200,7 @@ export function planRebalance(brokers: readonly BrokerInfo[], partitions: readon
           w.replicas[0] = to;
           leaderCount.set(from, leaderCount.get(from)! - 1);
           leaderCount.set(to, leaderCount.get(to)! + 1);
-          w.why.push(`broker ${from} was the preferred leader of ${leaderCount.get(from)! + 1} partitions, broker ${to} of ${leaderCount.get(to)! - 1}`);
+          w.why.push(`broker ${from} was the preferred leader of ${leaderCount.get(from)! + 1} partitions and broker ${to} of ${leaderCount.get(to)! - 1}`);
           moved = true;
           break;
         }

@@ -33,7 +33,7 @@ test('a fourth broker added to three: replicas spread 1 apart, each move adds on
   for (const m of copying) {
     assert.equal(m.bytes, 1000);
     assert.ok(m.to.includes(3) && !m.from.includes(3));
-    assert.match(m.why.join(';'), /broker \d held 6 replicas, broker 3 \d/);
+    assert.match(m.why.join(';'), /broker \d held [56] replicas and broker 3 held [0-3]\b/);
   }
   assert.equal(plan.bytesToMove, 4000);
   assert.deepEqual(planRebalance(brokers(4), applied(parts, plan), { kind: 'balance' }).moves, []);
