@@ -131,6 +131,10 @@ export const ERROR_CODES = {
   SECURITY_NOT_PROPAGATED: transient('users or ACLs did not reach every broker in time'),
   BROKER_CONFIG_REJECTED: failure('Kafka refused a broker config change'),
   FEATURE_UPGRADE_REFUSED: failure('Kafka refused a feature upgrade'),
+  REASSIGNMENT_RUNNING: transient('a partition reassignment is already running on the partitions to move'),
+  REASSIGNMENT_REFUSED: failure('Kafka refused a partition reassignment'),
+  REASSIGNMENT_TIMEOUT: transient('a partition reassignment did not finish in time'),
+  REBALANCE_UNSAFE: transient('partitions are under-replicated, so moving them now could lose data'),
   // Rendering (exit 1).
   CANNOT_RENDER: input('a valid spec that cannot be rendered in the requested format'),
   NO_STATEFULSET: failure('a pool of the cluster has no StatefulSet on Kubernetes (nothing applied there yet)'),
