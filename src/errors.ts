@@ -134,6 +134,7 @@ export const ERROR_CODES = {
   REASSIGNMENT_RUNNING: transient('a partition reassignment is already running on the partitions to move'),
   REASSIGNMENT_REFUSED: failure('Kafka refused a partition reassignment'),
   REASSIGNMENT_TIMEOUT: transient('a partition reassignment did not finish in time'),
+  LEADER_ELECTION_FAILED: transient('the preferred leader election failed'),
   REBALANCE_UNSAFE: transient('partitions are under-replicated, so moving them now could lose data'),
   // Rendering (exit 1).
   CANNOT_RENDER: input('a valid spec that cannot be rendered in the requested format'),

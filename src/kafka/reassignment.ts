@@ -3,13 +3,15 @@ import { KafkaplaneError } from '../errors.ts';
 import type { BrokerInfo, PartitionAssignment, PartitionMove } from '../ops/rebalance-plan.ts';
 import { brokerConnection } from './broker-link.ts';
 import { loadKafka } from './client.ts';
+import { electPreferredLeaders } from './elect-leaders.ts';
 import type { TopicMetadata } from './metadata.ts';
 import { clusterMetadata, listReassignments } from './topics.ts';
 
 // Partition reassignment (KIP-455) as kafka-reassign-partitions.sh --execute/--verify does it, with its replication
 // throttle (KIP-73): AlterPartitionReassignments, then ListPartitionReassignments and Metadata until every moved
-// partition has its new replicas, all in sync. The throttle is set before and removed after, on failure and on
-// interruption too (the interrupted partitions are cancelled, so nothing is left half moved without a throttle).
+// partition has its new replicas, all in sync, then a preferred leader election (ElectLeaders, KIP-460). The throttle
+// is set before and removed after, on failure and on interruption too (the interrupted partitions are cancelled, so
+// nothing is left half moved without a throttle).
 
 export interface ObservedAssignment {
   brokers: BrokerInfo[];
@@ -75,25 +77,17 @@ export interface ReassignmentResult {
   moved: number;
   elapsedMs: number;
   throttle: { bytesPerSec: number; brokers: number[]; topics: string[]; removed: boolean } | null;
-  /** Preferred leader election after the move: not sent (see leaderElectionNote). */
-  leaderElection: string;
+  /** The preferred leader election after the moves (ElectLeaders): how many partitions changed leader, or why it failed. */
+  leaderElection: { elected: number; error: string | null };
 }
 
 const BROKER_THROTTLES = ['leader.replication.throttled.rate', 'follower.replication.throttled.rate'];
 const TOPIC_THROTTLES = ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'];
 
-/**
- * @platformatic/kafka has no ElectLeaders API, so no preferred leader election is sent. Kafka's own
- * auto.leader.rebalance.enable (on by default, every leader.imbalance.check.interval.seconds = 300 s) moves leadership
- * to the new preferred leaders; `kafka-leader-election.sh --election-type PREFERRED --all-topic-partitions` does it now.
- */
-export const LEADER_ELECTION_NOTE =
-  'not sent (@platformatic/kafka has no ElectLeaders): Kafka moves leaders to the preferred ones within leader.imbalance.check.interval.seconds (300 s by default), or run kafka-leader-election.sh --election-type PREFERRED --all-topic-partitions';
-
 /** Runs the moves; resolves when every moved partition has exactly its new replicas, all in sync. */
 export async function executeReassignment(admin: Admin, moves: readonly PartitionMove[], options: ReassignmentOptions): Promise<ReassignmentResult> {
   const started = Date.now();
-  if (moves.length === 0) return { moved: 0, elapsedMs: 0, throttle: null, leaderElection: 'not needed: nothing moved' };
+  if (moves.length === 0) return { moved: 0, elapsedMs: 0, throttle: null, leaderElection: { elected: 0, error: null } };
   const lib = await loadKafka();
   // The rate goes on the live brokers involved (a replica may sit on a broker that is gone).
   const live = new Set((await clusterMetadata(admin, [])).brokers.map((b) => b.id));
@@ -168,7 +162,12 @@ export async function executeReassignment(admin: Admin, moves: readonly Partitio
       throttle.removed = true;
     }
   }
-  return { moved: moves.length, elapsedMs: Date.now() - started, throttle, leaderElection: LEADER_ELECTION_NOTE };
+  // The moves are done; a failed election only leaves leadership to Kafka's own auto.leader.rebalance.enable.
+  const leaderElection = await electPreferredLeaders(admin, moves).then(
+    (elected) => ({ elected, error: null }),
+    (error: unknown) => ({ elected: 0, error: (error as Error).message }),
+  );
+  return { moved: moves.length, elapsedMs: Date.now() - started, throttle, leaderElection };
 }
 
 type Lib = Awaited<ReturnType<typeof loadKafka>>;

@@ -33,6 +33,8 @@ export const rebalancePrinter: Printer<RebalanceReport> = {
     }
     writeNote(io, `reassigned ${moves} in ${(executed.elapsedMs / 1000).toFixed(1)} s; every moved partition is in sync`);
     if (executed.throttle) writeNote(io, `replication throttle of ${formatBytes(executed.throttle.bytesPerSec)}/s on brokers ${executed.throttle.brokers.join(', ')} removed`);
-    writeNote(io, `preferred leader election: ${executed.leaderElection}`);
+    const election = executed.leaderElection;
+    if (election.error) writeStderrLine(io, `warning: ${election.error}`);
+    else writeNote(io, `preferred leader election: ${election.elected} partition${election.elected === 1 ? '' : 's'} changed leader`);
   },
 };

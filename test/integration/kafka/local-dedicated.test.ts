@@ -136,7 +136,7 @@ test('a third broker joins a running cluster; the controllers keep their ids and
 
 interface RebalanceJson {
   plan: { moves: { topic: string; partition: number; from: number[]; to: number[]; bytes: number }[]; after: { broker: number; replicas: number }[]; before: { broker: number; replicas: number }[] };
-  executed: { moved: number; elapsedMs: number; throttle: { removed: boolean; brokers: number[] } | null } | null;
+  executed: { moved: number; elapsedMs: number; throttle: { removed: boolean; brokers: number[] } | null; leaderElection: { elected: number; error: string | null } } | null;
 }
 const rebalanceCli = async (...args: string[]) => {
   const r = await cli('rebalance', '--state-dir', cluster.stateDir, '-o', 'json', ...args);
@@ -147,10 +147,11 @@ const rebalanceCli = async (...args: string[]) => {
 const describedByKafka = async (topic: string) => {
   const r = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', cluster.bootstrap, '--describe', '--topic', topic]);
   assert.equal(r.code, 0, r.stderr);
-  return [...r.stdout.matchAll(/Partition: (\d+)\s+Leader: \S+\s+Replicas: ([\d,]+)\s+Isr: ([\d,]+)/g)].map((m) => ({
+  return [...r.stdout.matchAll(/Partition: (\d+)\s+Leader: (\S+)\s+Replicas: ([\d,]+)\s+Isr: ([\d,]+)/g)].map((m) => ({
     partition: Number(m[1]),
-    replicas: m[2]!.split(',').map(Number),
-    isr: m[3]!.split(',').map(Number),
+    leader: Number(m[2]),
+    replicas: m[3]!.split(',').map(Number),
+    isr: m[4]!.split(',').map(Number),
   }));
 };
 const throttleConfigs = async (type: string, name: string) => {
@@ -188,6 +189,9 @@ test('rebalance moves replicas onto the new broker under a checked workload: ful
   for (const p of described) assert.deepEqual([...p.isr].sort(), [...p.replicas].sort(), `partition ${p.partition}: ISR full`);
   const expected = new Map(done.plan.moves.filter((m) => m.topic === PLACED).map((m) => [m.partition, m.to]));
   for (const [partition, to] of expected) assert.deepEqual(described.find((p) => p.partition === partition)!.replicas, to);
+  // ElectLeaders right after the moves: every partition is led by its preferred (first) replica.
+  assert.equal(done.executed!.leaderElection.error, null);
+  for (const p of described) assert.equal(p.leader, p.replicas[0], `partition ${p.partition}: the preferred leader leads`);
   assert.ok(
     described.some((p) => p.replicas.includes(2)),
     'broker 2 holds replicas of the topic',
