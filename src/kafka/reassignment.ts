@@ -1,5 +1,5 @@
 import type { Admin } from '@platformatic/kafka';
-import { KafkaplaneError } from '../errors.ts';
+import { KafkaplaneError, action, hint } from '../errors.ts';
 import type { BrokerInfo, PartitionAssignment, PartitionMove } from '../ops/rebalance-plan.ts';
 import { brokerConnection } from './broker-link.ts';
 import { loadKafka } from './client.ts';
@@ -132,7 +132,7 @@ export async function executeReassignment(admin: Admin, moves: readonly Partitio
           'REASSIGNMENT_TIMEOUT',
           `${pending.size} of ${moves.length} partition moves did not finish within ${Math.round(options.maxWaitMs / 1000)} s (${progress.pending.slice(0, 5).join(', ')}${pending.size > 5 ? ', …' : ''})`,
           {
-            hint: 'raise the throttle or the wait, check that every broker is up (kafkaplane doctor), then run rebalance again',
+            hint: hint`check that every broker is up (${action('doctor')}), raise the throttle or the wait, then rebalance again`,
           },
         );
       }
@@ -190,7 +190,7 @@ async function alterReassignments(admin: Admin, lib: Lib, targets: { topic: stri
     const failed = response?.responses?.flatMap((t) => t.partitions.filter((p) => p.errorCode !== 0).map((p) => `${t.name}-${p.partitionIndex}: ${p.errorMessage ?? `error ${p.errorCode}`}`)) ?? [];
     throw new KafkaplaneError('REASSIGNMENT_REFUSED', `Kafka refused the reassignment: ${failed.slice(0, 5).join('; ') || response?.errorMessage || (error as Error).message}`, {
       cause: error,
-      hint: 'check that every target broker is up and that no other reassignment runs on these partitions (kafka-reassign-partitions.sh --list)',
+      hint: 'check that every target broker is up and that no other reassignment runs on these partitions (kafka-reassign-partitions.sh lists them)',
     });
   }
 }
