@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   BAD_COMPRESSION: input('an unknown compression codec'),
   BAD_PAYLOAD_FILE: input('a payload file that is missing or empty'),
   BAD_RATE: input('a data rate that cannot be parsed'),
+  BAD_REBALANCE: input('a rebalance goal that cannot be reached: a broker the cluster does not have, or fewer brokers left than a replication factor'),
   BAD_SIZE: input('a size that cannot be parsed'),
   BAD_SIZING: input('sizing inputs that are not valid'),
   NEEDS_OUT_DIR: input('a format that writes a directory tree needs an output directory'),

@@ -151,7 +151,7 @@ export async function executeReassignment(admin: Admin, moves: readonly Partitio
       );
       if (error instanceof KafkaplaneError) {
         error.message += cancelled
-          ? `; the ${pending.size} unfinished move${pending.size === 1 ? ' was' : 's were'} cancelled (back on their old replicas), the finished ones stay`
+          ? `; the ${pending.size} unfinished move${pending.size === 1 ? ' was' : 's were'} cancelled (back on their old brokers), the finished ones stay`
           : '; cancelling the unfinished moves failed: kafka-reassign-partitions.sh --cancel can do it';
       }
     }

@@ -72,7 +72,7 @@ export function planRebalance(brokers: readonly BrokerInfo[], partitions: readon
   const drained = new Set(goal.kind === 'drain' ? goal.brokers : []);
   for (const id of drained) {
     if (!ids.has(id)) {
-      throw new KafkaplaneError('BAD_FLAGS', `cannot drain broker ${id}: the cluster has no such broker (brokers: ${[...ids].sort((a, b) => a - b).join(', ')})`);
+      throw new KafkaplaneError('BAD_REBALANCE', `cannot drain broker ${id}: the cluster has no such broker (brokers: ${[...ids].sort((a, b) => a - b).join(', ')})`);
     }
   }
   const eligible = brokers.filter((b) => !drained.has(b.id)).sort((a, b) => a.id - b.id);
@@ -83,10 +83,10 @@ export function planRebalance(brokers: readonly BrokerInfo[], partitions: readon
   const work: Working[] = [...partitions].sort(byPartition).map((p) => ({ p, replicas: [...p.replicas], why: [] }));
   for (const w of work) {
     const rf = w.replicas.length;
-    if (new Set(w.replicas).size !== rf) throw new KafkaplaneError('BAD_FLAGS', `${w.p.topic}-${w.p.partition} lists a broker twice (${w.replicas.join(',')})`);
+    if (new Set(w.replicas).size !== rf) throw new KafkaplaneError('BAD_REBALANCE', `${w.p.topic}-${w.p.partition} lists a broker twice (${w.replicas.join(',')})`);
     if (rf > eligible.length) {
       throw new KafkaplaneError(
-        'BAD_FLAGS',
+        'BAD_REBALANCE',
         `${w.p.topic}-${w.p.partition} has ${rf} replicas, but only ${eligible.length} broker${eligible.length === 1 ? '' : 's'} would be left (${eligible.map((b) => b.id).join(', ') || 'none'})`,
         { hint: 'drain fewer brokers, or lower the replication factor of that topic first' },
       );

@@ -31,7 +31,7 @@ export const rebalancePrinter: Printer<RebalanceReport> = {
       writeNote(io, `dry run: nothing was changed (${moves}; run without --dry-run to apply)`);
       return;
     }
-    writeNote(io, `reassigned ${moves} in ${(executed.elapsedMs / 1000).toFixed(1)} s; every moved partition is in sync`);
+    writeNote(io, `done: ${moves} in ${(executed.elapsedMs / 1000).toFixed(1)} s; every moved partition is in sync`);
     if (executed.throttle) writeNote(io, `replication throttle of ${formatBytes(executed.throttle.bytesPerSec)}/s on brokers ${executed.throttle.brokers.join(', ')} removed`);
     const election = executed.leaderElection;
     if (election.error) writeStderrLine(io, `warning: ${election.error}`);
