@@ -84,7 +84,8 @@ export function planRebalance(brokers: readonly BrokerInfo[], partitions: readon
   for (const w of work) {
     const rf = w.replicas.length;
     if (new Set(w.replicas).size !== rf) throw new KafkaplaneError('BAD_REBALANCE', `${w.p.topic}-${w.p.partition} lists a broker twice (${w.replicas.join(',')})`);
-    if (rf > eligible.length) {
+    // (balance leaves alone a replica on a broker that is not registered now: it cannot move data off a missing broker)
+    if (drained.size > 0 && rf > eligible.length) {
       throw new KafkaplaneError(
         'BAD_REBALANCE',
         `${w.p.topic}-${w.p.partition} has ${rf} replicas, but only ${eligible.length} broker${eligible.length === 1 ? '' : 's'} would be left (${eligible.map((b) => b.id).join(', ') || 'none'})`,

@@ -60,6 +60,24 @@ test('drain refuses a broker the cluster does not have, and a replication factor
   assert.throws(() => planRebalance(brokers(3), partitions('t', [[0, 1, 2]]), { kind: 'drain', brokers: [2] }), /t-0 has 3 replicas, but only 2 brokers would be left/);
 });
 
+test('balance with a broker missing (down): its replicas stay where they are, the live brokers are evened', () => {
+  const plan = planRebalance(
+    brokers(2),
+    partitions('t', [
+      [0, 5],
+      [0, 5],
+      [0, 1],
+      [0, 1],
+    ]),
+    { kind: 'balance' },
+  );
+  for (const m of plan.moves) assert.equal(m.to.includes(5), m.from.includes(5), 'the replica on missing broker 5 is kept');
+  assert.deepEqual(
+    plan.after.map((b) => b.replicas),
+    [3, 3],
+  );
+});
+
 test('racks: two replicas in one rack move apart; a drain goes to the other rack', () => {
   const b = brokers(4, ['a', 'b']); // 0:a 1:b 2:a 3:b
   const plan = planRebalance(b, partitions('t', [[0, 2]]), { kind: 'balance' });
