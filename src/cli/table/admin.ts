@@ -135,6 +135,20 @@ export const ADMIN: CommandDeclaration<unknown, unknown>[] = [
     printer: () => groups().then((m) => m.groupsDeletePrinter),
   }),
   command({
+    name: 'rebalance',
+    description: 'move partition replicas: even replica and leader counts per broker (rack-aware), or --drain brokers empty; prints the plan, then applies it with a replication throttle',
+    options: [
+      ...connectionOptions(),
+      option('--drain <brokerIds>', 'move every replica off these brokers (comma-separated ids), e.g. before removing them'),
+      option('--dry-run', 'print the plan only'),
+      option('--throttle <rate>', 'replication throttle per broker while moving, e.g. 50MiB/s (removed afterwards)'),
+      option('--topics <regex>', 'only the topics whose whole name matches (default: every topic, internal ones included)'),
+      option('--max-wait <seconds>', 'cancel the moves not finished after this long', { parse: integer('--max-wait', 1, 86_400), default: 3600 }),
+    ],
+    run: async () => (await import('../commands/rebalance.ts')).rebalance,
+    printer: () => import('../print/rebalance.ts').then((m) => m.rebalancePrinter),
+  }),
+  command({
     name: 'metadata',
     description: "brokers, controller and every partition's leader, replicas and ISR, as kcat -L prints them (-o json: kcat -L -J)",
     options: [...connectionOptions(), option('-t, --topic <topic>', 'only this topic')],

@@ -11,6 +11,7 @@ import { runningPid } from '../../../src/local/node-process.ts';
 import { status } from '../../../src/local/status.ts';
 import { up } from '../../../src/local/up.ts';
 import { parseSpec } from '../../../src/api/load.ts';
+import { decideScaleDown } from '../../../src/ops/scale-down.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
 import { startTestCluster, TEST_PORTS, type TestCluster, testClusterSpec } from '../../helpers/local-cluster.ts';
@@ -104,6 +105,15 @@ test('doctor on the dedicated topology: healthy, judged by the voters, exit 0 ev
   assert.match(report.findings.find((f) => f.check === 'brokers')!.title, /^2 brokers registered: /);
 });
 
+// Data placed on the two brokers before the third joins, for `rebalance` to move onto it.
+const PLACED = 'placed';
+test('a topic with data on brokers 0 and 1 (before a third joins)', async () => {
+  assert.equal((await cli('topics', 'create', PLACED, '--partitions', '4', '--replication-factor', '2', '--config', 'min.insync.replicas=2', '--state-dir', cluster.stateDir)).code, 0);
+  const lines = Array.from({ length: 20_000 }, (_, i) => `${i}:${'x'.repeat(100)}`).join('\n');
+  const produced = await runKcat(['-b', cluster.bootstrap, '-P', '-t', PLACED, '-X', 'acks=all'], { input: `${lines}\n` });
+  assert.equal(produced.code, 0, produced.stderr);
+});
+
 test('a third broker joins a running cluster; the controllers keep their ids and ports', async () => {
   const controllersBefore = (await status({ stateDir: cluster.stateDir })).nodes.filter((n) => n.roles.includes('controller')).map((n) => `${n.id}:${n.listeners[0]!.port}`);
   const grown = await up({ spec: parseSpec(GROWN), stateDir: cluster.stateDir, heap: '320m', readyTimeoutMs: 180_000 });
@@ -122,6 +132,91 @@ test('a third broker joins a running cluster; the controllers keep their ids and
   const meta = await runKcat(['-b', cluster.bootstrap, '-L']);
   assert.equal(meta.code, 0, meta.stderr);
   assert.match(meta.stdout, / 3 brokers:/);
+});
+
+interface RebalanceJson {
+  plan: { moves: { topic: string; partition: number; from: number[]; to: number[]; bytes: number }[]; after: { broker: number; replicas: number }[]; before: { broker: number; replicas: number }[] };
+  executed: { moved: number; elapsedMs: number; throttle: { removed: boolean; brokers: number[] } | null; leaderElection: { elected: number; error: string | null } } | null;
+}
+const rebalanceCli = async (...args: string[]) => {
+  const r = await cli('rebalance', '--state-dir', cluster.stateDir, '-o', 'json', ...args);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as RebalanceJson;
+};
+/** kafka-topics --describe: replicas and ISR of each partition of a topic, as Kafka's own tool prints them. */
+const describedByKafka = async (topic: string) => {
+  const r = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', cluster.bootstrap, '--describe', '--topic', topic]);
+  assert.equal(r.code, 0, r.stderr);
+  return [...r.stdout.matchAll(/Partition: (\d+)\s+Leader: (\S+)\s+Replicas: ([\d,]+)\s+Isr: ([\d,]+)/g)].map((m) => ({
+    partition: Number(m[1]),
+    leader: Number(m[2]),
+    replicas: m[3]!.split(',').map(Number),
+    isr: m[4]!.split(',').map(Number),
+  }));
+};
+const throttleConfigs = async (type: string, name: string) => {
+  const r = await runKafkaTool(KAFKA_TOOLS.configs, ['--bootstrap-server', cluster.bootstrap, '--entity-type', type, '--entity-name', name, '--describe']);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.split('\n').filter((l) => /throttled/.test(l));
+};
+
+test('rebalance moves replicas onto the new broker under a checked workload: full ISRs, throttle removed, nothing lost; --drain then empties it so scale-down is allowed', async () => {
+  const planned = await rebalanceCli('--dry-run');
+  assert.ok(
+    planned.plan.moves.some((m) => m.topic === PLACED && m.to.includes(2)),
+    JSON.stringify(planned.plan.moves),
+  );
+  assert.equal(planned.plan.before.find((b) => b.broker === 2)!.replicas, 0);
+  assert.equal(planned.executed, null);
+  assert.ok(
+    (await describedByKafka(PLACED)).every((p) => !p.replicas.includes(2)),
+    'a dry run changes nothing',
+  );
+
+  const load = verify(cluster.stateDir, PLACED, 3_000, 300);
+  await new Promise((r) => setTimeout(r, 2_000));
+  const done = await rebalanceCli('--throttle', '1MiB/s');
+  const workload = await load;
+  assert.equal(workload.lost, 0, `lost: ${workload.lostSample.join(', ')}`);
+  assert.equal(workload.acked, 3_000);
+  assert.equal(done.executed!.moved, done.plan.moves.length);
+  assert.equal(done.executed!.throttle!.removed, true);
+  const counts = done.plan.after.map((b) => b.replicas);
+  assert.ok(Math.max(...counts) - Math.min(...counts) <= 1, `replicas per broker after: ${counts}`);
+
+  const described = await describedByKafka(PLACED);
+  assert.equal(described.length, 4);
+  for (const p of described) assert.deepEqual([...p.isr].sort(), [...p.replicas].sort(), `partition ${p.partition}: ISR full`);
+  const expected = new Map(done.plan.moves.filter((m) => m.topic === PLACED).map((m) => [m.partition, m.to]));
+  for (const [partition, to] of expected) assert.deepEqual(described.find((p) => p.partition === partition)!.replicas, to);
+  // ElectLeaders right after the moves: every partition is led by its preferred (first) replica.
+  assert.equal(done.executed!.leaderElection.error, null);
+  for (const p of described) assert.equal(p.leader, p.replicas[0], `partition ${p.partition}: the preferred leader leads`);
+  assert.ok(
+    described.some((p) => p.replicas.includes(2)),
+    'broker 2 holds replicas of the topic',
+  );
+  for (const b of done.executed!.throttle!.brokers) assert.deepEqual(await throttleConfigs('brokers', String(b)), [], `broker ${b}: throttle removed`);
+  assert.deepEqual(await throttleConfigs('topics', PLACED), [], 'topic throttle removed');
+  assert.deepEqual((await rebalanceCli('--dry-run')).plan.moves, [], 'planning again after the rebalance moves nothing');
+
+  // Removing broker 2 (the pool back to 2) is refused while it holds replicas, allowed once drained.
+  const pools = [{ pool: 'broker', start: 0, current: 3, desired: 2, broker: true, controller: false }];
+  const replicasOn = (r: RebalanceJson) => new Map(r.plan.before.map((b) => [b.broker, b.replicas]));
+  assert.equal(decideScaleDown(pools, replicasOn(await rebalanceCli('--dry-run'))).kind, 'refused');
+  const drained = await rebalanceCli('--drain', '2', '--throttle', '10MiB/s');
+  assert.ok(drained.plan.moves.length > 0);
+  assert.ok((await describedByKafka(PLACED)).every((p) => !p.replicas.includes(2) && p.isr.length === p.replicas.length));
+  const after = await rebalanceCli('--drain', '2', '--dry-run');
+  assert.deepEqual(after.plan.moves, []);
+  assert.equal(decideScaleDown(pools, replicasOn(after)).kind, 'allowed');
+  record('rebalance onto a new broker under load (dedicated controllers: 2 brokers + 1 new, 1 MiB/s throttle)', {
+    ...figures(workload),
+    moves: done.plan.moves.length,
+    rebalanceMs: done.executed!.elapsedMs,
+    drainMoves: drained.plan.moves.length,
+    drainMs: drained.executed!.elapsedMs,
+  });
 });
 
 test('kill -9 of the active controller under load: another controller leads within seconds, doctor names the node, up restarts it, nothing acknowledged lost', async () => {
