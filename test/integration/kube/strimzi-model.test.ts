@@ -8,58 +8,85 @@
  * patterns, required fields, CEL rules). This test checks what those schemas cannot: Strimzi's CRD generator flattens
  * every polymorphic type (listener authentication, storage, metrics config, ...) into the union of its subtypes'
  * properties, so the apiserver accepts a property of one subtype under another `type`; Jackson, reading into the
- * concrete subtype class as the operator does, does not. Needs mvn and a JDK (javac); a missing one fails the test.
+ * concrete subtype class as the operator does, does not. Checked with the classes of Strimzi 0.48.0 (the v1beta2
+ * output) and 1.2.0 (the v1 output). Needs mvn and a JDK >= 21 (javac); a missing one fails the test.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { KubeObject } from '../../../src/render/objects.ts';
-import { STRIMZI_RELEASES } from '../../../src/render/strimzi-releases.ts';
+import { STRIMZI_RELEASES, type StrimziVersion } from '../../../src/render/strimzi-releases.ts';
 import { EXAMPLES, renderExample } from '../../helpers/render.ts';
 
 const run = promisify(execFile);
-/** The last Strimzi line whose operator serves kafka.strimzi.io/v1beta2 with KRaft node pools as the main API. */
-const STRIMZI_API = '0.48.0';
+/**
+ * The releases whose model classes judge the output: 0.48.0, the last serving only kafka.strimzi.io/v1beta2 (what
+ * 0.46-0.48 get), and 1.2.0, the default, serving only v1 (what 0.49+ get; its model has none of the fields v1 removed,
+ * where 0.49-0.51's classes still carry them for v1beta2). The same releases as scripts/strimzi-crds/generate.sh.
+ */
+const STRIMZI_APIS = ['0.48.0', '1.2.0'] as const satisfies readonly StrimziVersion[];
 const CHECK = fileURLToPath(new URL('../../fixtures/strimzi/StrictStrimziModel.java', import.meta.url));
 
-async function strimziClasspath(): Promise<string> {
-  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kafkaplane', `strimzi-api-${STRIMZI_API}`);
+const javaMajor = async (java: string): Promise<number> => {
+  const { stderr } = await run(java, ['-version'], { timeout: 30_000 });
+  return Number(/version "(\d+)/.exec(stderr)?.[1] ?? 0);
+};
+
+/**
+ * A JDK >= 21 (io.strimzi:api from 1.0 on is compiled for Java 21): $JAVA_HOME, else `javac` on PATH, else the newest
+ * in /usr/lib/jvm. Fails, naming what it looked at, when there is none.
+ */
+async function jdk21(): Promise<{ java: string; javac: string }> {
+  const homes = [process.env.JAVA_HOME, ...(existsSync('/usr/lib/jvm') ? readdirSync('/usr/lib/jvm').map((d) => join('/usr/lib/jvm', d)) : [])].filter((h): h is string => h !== undefined);
+  const candidates = [...homes.map((h) => ({ java: join(h, 'bin', 'java'), javac: join(h, 'bin', 'javac') })), { java: 'java', javac: 'javac' }];
+  let best: { java: string; javac: string; major: number } | undefined;
+  for (const c of candidates) {
+    if (c.java !== 'java' && !(existsSync(c.java) && existsSync(c.javac))) continue;
+    const major = await javaMajor(c.java).catch(() => 0);
+    if (major >= 21 && (best === undefined || major > best.major)) best = { ...c, major };
+  }
+  if (best === undefined) throw new Error(`no JDK >= 21 (java and javac) in $JAVA_HOME, /usr/lib/jvm or on PATH: io.strimzi:api:1.2.0 needs Java 21`);
+  return best;
+}
+
+async function strimziClasspath(release: string, javac: string): Promise<string> {
+  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kafkaplane', `strimzi-api-${release}`);
   const jars = join(cache, 'jars');
-  if (!existsSync(join(jars, `api-${STRIMZI_API}.jar`))) {
+  if (!existsSync(join(jars, `api-${release}.jar`))) {
     mkdirSync(cache, { recursive: true });
     const pom = join(cache, 'pom.xml');
     writeFileSync(
       pom,
-      `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion><groupId>kafkaplane</groupId><artifactId>strimzi-api-check</artifactId><version>1</version><dependencies><dependency><groupId>io.strimzi</groupId><artifactId>api</artifactId><version>${STRIMZI_API}</version></dependency></dependencies></project>\n`,
+      `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion><groupId>kafkaplane</groupId><artifactId>strimzi-api-check</artifactId><version>1</version><dependencies><dependency><groupId>io.strimzi</groupId><artifactId>api</artifactId><version>${release}</version></dependency></dependencies></project>\n`,
     );
     await run('mvn', ['-B', '-q', '-f', pom, 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${jars}`], {
       timeout: 600_000,
     }).catch((error: Error) => {
-      throw new Error(`cannot fetch io.strimzi:api:${STRIMZI_API} and its dependencies with mvn (is Maven installed?): ${error.message}`);
+      throw new Error(`cannot fetch io.strimzi:api:${release} and its dependencies with mvn (is Maven installed?): ${error.message}`);
     });
   }
   const source = readFileSync(CHECK, 'utf8');
   const classes = join(cache, `classes-${createHash('sha256').update(source).digest('hex').slice(0, 12)}`);
   if (!existsSync(join(classes, 'StrictStrimziModel.class'))) {
     mkdirSync(classes, { recursive: true });
-    await run('javac', ['-d', classes, '-cp', `${jars}/*`, CHECK], { timeout: 120_000 }).catch((error: Error) => {
-      throw new Error(`cannot compile ${CHECK} (is a JDK with javac installed?): ${error.message}`);
+    await run(javac, ['-d', classes, '-cp', `${jars}/*`, CHECK], { timeout: 120_000 }).catch((error: Error) => {
+      throw new Error(`cannot compile ${CHECK} with ${javac}: ${error.message}`);
     });
   }
   return `${jars}/*:${classes}`;
 }
 
-async function check(classpath: string, objects: unknown[], dir: string, name: string): Promise<{ code: number; lines: string[] }> {
+async function check(java: string, classpath: string, objects: unknown[], dir: string, name: string): Promise<{ code: number; lines: string[] }> {
   const file = join(dir, `${name}.json`);
   writeFileSync(file, JSON.stringify(objects));
   try {
-    const { stdout } = await run('java', ['-cp', classpath, 'StrictStrimziModel', file], { timeout: 120_000 });
+    const { stdout } = await run(java, ['-cp', classpath, 'StrictStrimziModel', file], { timeout: 120_000 });
     return { code: 0, lines: stdout.trim().split('\n') };
   } catch (error) {
     const e = error as { code?: number; stdout?: string };
@@ -67,45 +94,62 @@ async function check(classpath: string, objects: unknown[], dir: string, name: s
   }
 }
 
-test(`strimzi format: every resource reads cleanly into Strimzi's own model (io.strimzi:api ${STRIMZI_API})`, { timeout: 900_000 }, async (t) => {
-  const classpath = await strimziClasspath();
+/** Strimzi's resources of an example (the Prometheus Operator's are checked against their CRDs in render-apply.test.ts). */
+const strimziObjects = (name: string, release: StrimziVersion) =>
+  (structuredClone(renderExample(name, 'strimzi', release).objects) as KubeObject[]).filter((o) => !o.apiVersion.startsWith('monitoring.coreos.com/')) as any[];
+
+test(`strimzi format: every resource reads cleanly into Strimzi's own model (io.strimzi:api ${STRIMZI_APIS.join(', ')})`, { timeout: 900_000 }, async (t) => {
+  const { java, javac } = await jdk21();
   const dir = mkdtempSync(join(tmpdir(), 'kafkaplane-strimzi-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const name of EXAMPLES) {
-    await t.test(`examples/${name}`, async () => {
-      // The Prometheus Operator's PodMonitor and PrometheusRule are not Strimzi's: render-apply.test.ts checks them
-      // against their CRDs.
-      const objects = (renderExample(name, 'strimzi').objects as KubeObject[]).filter((o) => !o.apiVersion.startsWith('monitoring.coreos.com/'));
-      const result = await check(classpath, objects, dir, name);
-      assert.equal(result.code, 0, result.lines.join('\n'));
-      assert.deepEqual(
-        result.lines,
-        objects.map((o) => `ok ${o.kind}/${o.metadata.name} ${o.apiVersion.includes('/') ? o.apiVersion : 'v1'}`),
+  for (const release of STRIMZI_APIS) {
+    const classpath = await strimziClasspath(release, javac);
+    for (const name of EXAMPLES) {
+      await t.test(`Strimzi ${release} (${STRIMZI_RELEASES[release].apiVersion}): examples/${name}`, async () => {
+        const objects = strimziObjects(name, release);
+        assert.ok(objects.filter((o) => o.kind !== 'ConfigMap').every((o) => o.apiVersion === STRIMZI_RELEASES[release].apiVersion));
+        const result = await check(java, classpath, objects, dir, `${release}-${name}`);
+        assert.equal(result.code, 0, result.lines.join('\n'));
+        assert.deepEqual(
+          result.lines,
+          objects.map((o) => `ok ${o.kind}/${o.metadata.name} ${o.apiVersion.includes('/') ? o.apiVersion : 'v1'}`),
+        );
+      });
+    }
+
+    await t.test(`Strimzi ${release}: the check is real: unknown fields and bad enum values are reported`, async () => {
+      const objects = strimziObjects('external-access.yaml', release);
+      const kafka = objects.find((o) => o.kind === 'Kafka');
+      kafka.spec.kafka.listenerz = [];
+      kafka.spec.kafka.listeners[1].configuration.bootstrap.nodeport = 31000;
+      const result = await check(java, classpath, objects, dir, `${release}-tampered`);
+      assert.equal(result.code, 1);
+      assert.ok(result.lines.includes('problem Kafka/edge: unknown property .spec.kafka.listenerz'), result.lines.join('\n'));
+      assert.ok(
+        result.lines.some((l) => /^problem Kafka\/edge: unknown property \.spec\.kafka\.listeners\[1\]\.configuration\.bootstrap\.nodeport$/.test(l)),
+        result.lines.join('\n'),
       );
+      const badEnum = strimziObjects('external-access.yaml', release);
+      badEnum.find((o) => o.kind === 'Kafka').spec.kafka.listeners[0].type = 'clusterip2';
+      badEnum.find((o) => o.kind === 'KafkaNodePool').spec.storage.type = 'nfs';
+      const result2 = await check(java, classpath, badEnum, dir, `${release}-bad-enum`);
+      assert.equal(result2.code, 1);
+      assert.match(result2.lines.join('\n'), /problem Kafka\/edge: .*\.spec\.kafka\.listeners\[0\]\.type \(the model did not keep "clusterip2"\)/);
+      assert.match(result2.lines.join('\n'), /problem KafkaNodePool\/broker: Could not resolve type id 'nfs'/);
     });
   }
 
-  await t.test('the check is real: unknown fields and bad enum values are reported', async () => {
-    const strimziOnly = () => (structuredClone(renderExample('external-access.yaml', 'strimzi').objects) as any[]).filter((o) => !o.apiVersion.startsWith('monitoring.coreos.com/'));
-    const objects = strimziOnly();
+  await t.test('Strimzi 1.2.0: fields v1 removed are unknown to its model (what the v1beta2 writer would have been caught on)', async () => {
+    const classpath = await strimziClasspath('1.2.0', javac);
+    const objects = strimziObjects('seed-002-combined.yaml', '1.2.0');
     const kafka = objects.find((o) => o.kind === 'Kafka');
-    kafka.spec.kafka.listenerz = [];
-    kafka.spec.kafka.listeners[1].configuration.bootstrap.nodeport = 31000;
-    const result = await check(classpath, objects, dir, 'tampered');
+    kafka.spec.kafka.replicas = 3;
+    kafka.spec.kafka.storage = { type: 'ephemeral' };
+    const result = await check(java, classpath, objects, dir, 'v1-removed');
     assert.equal(result.code, 1);
-    assert.ok(result.lines.includes('problem Kafka/edge: unknown property .spec.kafka.listenerz'), result.lines.join('\n'));
-    assert.ok(
-      result.lines.some((l) => /^problem Kafka\/edge: unknown property \.spec\.kafka\.listeners\[1\]\.configuration\.bootstrap\.nodeport$/.test(l)),
-      result.lines.join('\n'),
-    );
-    const badEnum = strimziOnly();
-    badEnum.find((o) => o.kind === 'Kafka').spec.kafka.listeners[0].type = 'clusterip2';
-    badEnum.find((o) => o.kind === 'KafkaNodePool').spec.storage.type = 'nfs';
-    const result2 = await check(classpath, badEnum, dir, 'bad-enum');
-    assert.equal(result2.code, 1);
-    assert.match(result2.lines.join('\n'), /problem Kafka\/edge: .*\.spec\.kafka\.listeners\[0\]\.type \(the model did not keep "clusterip2"\)/);
-    assert.match(result2.lines.join('\n'), /problem KafkaNodePool\/broker: Could not resolve type id 'nfs'/);
+    assert.ok(result.lines.includes('problem Kafka/kafka: unknown property .spec.kafka.replicas'), result.lines.join('\n'));
+    assert.ok(result.lines.includes('problem Kafka/kafka: unknown property .spec.kafka.storage'), result.lines.join('\n'));
   });
 });
 
