@@ -77,7 +77,19 @@ async function installStrimziCrds(cp: ControlPlane, release: StrimziVersion): Pr
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  return installCrds(cp, crds);
+  const names = await installCrds(cp, crds);
+  // Established comes before the apiserver routes the new versions (a re-created CRD answers 404 for a moment).
+  for (const crd of crds as any[]) {
+    for (const version of crd.spec.versions.filter((v: { served: boolean }) => v.served)) {
+      const path = `/apis/${crd.spec.group}/${version.name}/${crd.spec.names.plural}`;
+      const deadline = Date.now() + 30_000;
+      while ((await kubeRequest(cp, 'GET', path)).status !== 200) {
+        assert.ok(Date.now() < deadline, `${path} not served 30 s after installing Strimzi ${release}'s CRDs`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+  return names;
 }
 
 async function kustomizeBuild(cp: ControlPlane, dir: string): Promise<KubeObject[]> {
