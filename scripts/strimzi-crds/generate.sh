@@ -18,12 +18,14 @@
 set -euo pipefail
 
 # The releases, each with the SHA-256 of its io.strimzi:api jar. 0.48.0: the last line serving only
-# kafka.strimzi.io/v1beta2 (KRaft, node pools) as the main API; 1.2.0: serves only v1. Keep in step with STRIMZI_APIS in
-# test/integration/kube/strimzi-model.test.ts and the CRD sets in test/integration/kube/render-apply.test.ts.
-RELEASES=(0.48.0 1.2.0)
+# kafka.strimzi.io/v1beta2 (KRaft, node pools) as the main API; 0.51.0: v1 served beside v1beta2 (stored), the last
+# such line; 1.2.0: serves only v1. Keep in step with STRIMZI_CRD_RELEASES in test/integration/kube/render-apply.test.ts
+# (and STRIMZI_APIS in strimzi-model.test.ts for the model classes).
+RELEASES=(0.48.0 0.51.0 1.2.0)
 declare -A API_SHA256=(
   [0.48.0]=98e08b69959b187a3227b80eede0da3f541e2525bc9ce4e51ecd62db956a61dd
   [1.2.0]=566961ae5e5646a001ae91312beda5cba3a5d467e740e205e1b761754335fe4e
+  [0.51.0]=219b54d570c408523f62bffc999041c64ea926afbc784be942290709fbbcde62
 )
 # Strimzi does not publish crd-generator for every release (0.48.0 is missing); 1.2.0 is the published one that knows
 # @CelValidation, which the 0.48.0 model uses (0.45.0 silently drops those rules), and 1.2.0's own. See README.md for
@@ -124,6 +126,16 @@ EOF
         "io.strimzi.api.kafka.model.kafka.Kafka=$OUT/040-Crd-kafka.yaml" \
         "io.strimzi.api.kafka.model.nodepool.KafkaNodePool=$OUT/045-Crd-kafkanodepool.yaml"
       run_generator --api-versions v1alpha1,v1beta1,v1beta2 --storage-version v1beta2 --yaml \
+        "io.strimzi.api.kafka.model.topic.KafkaTopic=$OUT/043-Crd-kafkatopic.yaml" \
+        "io.strimzi.api.kafka.model.user.KafkaUser=$OUT/044-Crd-kafkauser.yaml"
+      ;;
+    0.51.0)
+      # generate-crd-co-install-v1 (KafkaNodePool), -v1-no-desc (Kafka, without descriptions) and -v1-eo
+      run_generator --api-versions v1beta2,v1 --storage-version v1beta2 --yaml \
+        "io.strimzi.api.kafka.model.nodepool.KafkaNodePool=$OUT/045-Crd-kafkanodepool.yaml"
+      run_generator --api-versions v1beta2,v1 --describe-api-versions v1alpha1 --storage-version v1beta2 --yaml \
+        "io.strimzi.api.kafka.model.kafka.Kafka=$OUT/040-Crd-kafka.yaml"
+      run_generator --api-versions v1alpha1,v1beta1,v1beta2,v1 --storage-version v1beta2 --yaml \
         "io.strimzi.api.kafka.model.topic.KafkaTopic=$OUT/043-Crd-kafkatopic.yaml" \
         "io.strimzi.api.kafka.model.user.KafkaUser=$OUT/044-Crd-kafkauser.yaml"
       ;;
