@@ -10,7 +10,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, globSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { resolveDistribution } from '../src/local/distribution.ts';
+import { pinnedVersions, resolveDistribution } from '../src/local/distribution.ts';
 import { DEFAULT_KAFKA_VERSION } from '../src/api/kafka-cluster.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -62,9 +62,10 @@ if (!onlyUnit && !onlyNode) {
   ensureDebianPackage('mvn', 'maven');
   // Prometheus and promtool: the exporter, dashboards and alert rules are tested against a real Prometheus.
   ensureDebianPackage('promtool', 'prometheus');
-  // The default release, 3.9 for the static-quorum test (test/integration/kafka/local-kafka39.test.ts) and the newest
-  // pinned one (local-kafka-latest.test.ts).
-  for (const version of [DEFAULT_KAFKA_VERSION, '3.9.2', '4.4.0']) {
+  // The default release, 3.9 for the static-quorum test (test/integration/kafka/local-kafka39.test.ts) and every
+  // pinned one above the default (local-kafka-latest.test.ts).
+  const newer = (await pinnedVersions()).filter((v) => v.localeCompare(DEFAULT_KAFKA_VERSION, 'en', { numeric: true }) > 0);
+  for (const version of [DEFAULT_KAFKA_VERSION, '3.9.2', ...newer]) {
     log(`Kafka ${version} jars…`);
     await resolveDistribution(version, {
       onProgress: (p) => {

@@ -325,9 +325,9 @@ build_kafkaplane() {
   log "kafkaplane: compiling src/ (tsconfig.build.json)…"
   (cd "$REPO" && "$NODE_BIN" node_modules/typescript/bin/tsc -p tsconfig.build.json --outDir "$app/app/dist" --declaration false --sourceMap false) \
     || die "tsc -p tsconfig.build.json failed"
-  # As scripts/copy-assets.ts does for dist/: the data files under src/ (the pinned Kafka jar lists and the like) that
-  # the compiled code reads next to itself.
-  (cd "$REPO/src" && find . -type f ! -name '*.ts' -print0 | while IFS= read -r -d '' f; do mkdir -p "$app/app/dist/$(dirname "$f")"; cp "$f" "$app/app/dist/$f"; done)
+  # The data files under src/ (the pinned Kafka jar lists, the console's assets) that the compiled code reads next to
+  # itself: the build's own rule.
+  (cd "$REPO" && "$NODE_BIN" scripts/copy-assets.ts "$app/app/dist") >&2 || die "scripts/copy-assets.ts failed"
   cp -r "$REPO/bin" "$REPO/examples" "$REPO/package.json" "$app/app/"
   # Production dependencies only (what `npm ci --omit=dev` installs), copied from the installed tree.
   mkdir -p "$app/app/node_modules"

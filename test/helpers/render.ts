@@ -4,7 +4,7 @@ import type { SpecFile } from '../../src/api/load.ts';
 import { example } from './spec.ts';
 import { DEFAULT_STRIMZI_VERSION, STRIMZI_RELEASES, type StrimziVersion } from '../../src/render/strimzi-releases.ts';
 
-export const EXAMPLES = ['seed-002-combined.yaml', 'seed-003-dedicated.yaml', 'topics-users.yaml', 'external-access.yaml'] as const;
+export const EXAMPLES = ['seed-002-combined.yaml', 'seed-003-dedicated.yaml', 'topics-users.yaml', 'external-access.yaml', 'pod-templates.yaml'] as const;
 
 /** The first cluster of a parsed spec with its topics and users, as render takes it. */
 export function renderInput(spec: SpecFile, source = 'spec.yaml'): RenderInput {

@@ -38,7 +38,10 @@ test('a secured cluster: the console reads through REPLICATION as the internal u
     c.args.find((a: string) => a.startsWith('--bootstrap=')),
     /^--bootstrap=demo-dual-0\.demo-dual\.default\.svc\.cluster\.local:9091,/,
   );
-  assert.deepEqual(c.env, [{ name: 'KAFKAPLANE_SASL_PASSWORD', valueFrom: { secretKeyRef: { name: 'demo-internal', key: 'password' } } }]);
+  assert.deepEqual(c.env, [
+    { name: 'KAFKAPLANE_SASL_PASSWORD', valueFrom: { secretKeyRef: { name: 'demo-internal', key: 'password' } } },
+    { name: 'NODE_OPTIONS', value: '--max-semi-space-size=4' },
+  ]);
   assert.equal(c.readinessProbe.httpGet.path, '/ready');
   assert.equal(c.livenessProbe.httpGet.path, '/healthz');
   assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
@@ -71,7 +74,7 @@ test('NodePort with a fixed port, clients limited, the exporter image reused, re
   assert.equal(c.image, 'registry.example.com/kafkaplane:0.2.0');
   assert.deepEqual(c.resources, { requests: { cpu: '50m', memory: '192Mi' }, limits: { memory: '1Gi' } });
   assert.ok(!c.args.includes('--read-only'));
-  assert.equal(c.env, undefined, 'a PLAINTEXT REPLICATION listener needs no password');
+  assert.deepEqual(c.env, [{ name: 'NODE_OPTIONS', value: '--max-semi-space-size=4' }], 'a PLAINTEXT REPLICATION listener needs no password');
   // biome-ignore lint/suspicious/noExplicitAny: rendered objects are plain JSON
   const service = find(objects, 'Service', 'demo-console')!.spec as any;
   assert.equal(service.type, 'NodePort');

@@ -623,14 +623,17 @@ test("strimzi: no apache/kafka image for Strimzi, dropped settings reported, Pod
   const mirror = renderFormat(strimziInput(input('kubernetes: {image: "registry.example.com/strimzi/kafka:1.2.0-kafka-4.3.1"}')), 'strimzi');
   assert.equal(((mirror.objects as KubeObject[])[0]!.spec as any).kafka.image, 'registry.example.com/strimzi/kafka:1.2.0-kafka-4.3.1');
   assert.match(mirror.warnings.join('\n'), /must be built on Strimzi 1\.2\.0's Kafka image for Kafka 4\.3\.1 \(quay\.io\/strimzi\/kafka:1\.2\.0-kafka-4\.3\.1\)/);
-  const dropped = renderFormat(
-    strimziInput(input('kubernetes:\n  imagePullSecrets: [regcred]\n  pod: {nodeSelector: {disk: ssd}, priorityClassName: kafka, terminationGracePeriodSeconds: 300}')),
+  // spec.kubernetes.pod and imagePullSecrets go into Strimzi's template (test/render/strimzi-template.test.ts); spread is left out.
+  const podSettings = renderFormat(
+    strimziInput(input('kubernetes:\n  imagePullSecrets: [regcred]\n  pod: {nodeSelector: {disk: ssd}, priorityClassName: kafka, terminationGracePeriodSeconds: 300, spread: required}')),
     'strimzi',
   );
-  assert.match(
-    dropped.warnings.join('\n'),
-    /leave out settings they have no field for or that Strimzi decides itself: spec\.kubernetes\.pod\.nodeSelector; spec\.kubernetes\.pod\.priorityClassName; spec\.kubernetes\.pod\.terminationGracePeriodSeconds; spec\.kubernetes\.imagePullSecrets/,
-  );
+  const templatePod = ((podSettings.objects as KubeObject[])[0]!.spec as any).kafka.template.pod;
+  assert.deepEqual(templatePod.imagePullSecrets, [{ name: 'regcred' }]);
+  assert.equal(templatePod.priorityClassName, 'kafka');
+  assert.equal(templatePod.terminationGracePeriodSeconds, 300);
+  assert.deepEqual(templatePod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [{ matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] }]);
+  assert.match(podSettings.warnings.join('\n'), /leave out settings they have no field for or that Strimzi decides itself: spec\.kubernetes\.pod\.spread\./);
   assert.deepEqual(renderFormat(input('version: 4.3.1'), 'strimzi').warnings, []);
 
   const list = renderExample('external-access.yaml', 'strimzi').objects as KubeObject[];

@@ -294,10 +294,14 @@ test('probe.sh live: any ApiVersions answer is alive (caught up or not, even an 
   assert.match(closed.stderr, /nothing answers on port 1/);
 });
 
-test('the strimzi format says the pod templates are not translated', () => {
-  const { warnings } = renderFormat(strimziInput(renderInput(parseSpec(FIXTURE, 'pod-template.yaml'))), 'strimzi');
+test('the strimzi format translates the pod templates (details: test/render/strimzi-template.test.ts) and warns about what it leaves out', () => {
+  const { objects: out, warnings } = renderFormat(strimziInput(renderInput(parseSpec(FIXTURE, 'pod-template.yaml'))), 'strimzi');
+  const objects = out as KubeObject[];
+  const kafka = objects.find((o) => o.kind === 'Kafka') as any;
+  assert.deepEqual(kafka.spec.kafka.template.pod.metadata.labels, { team: 'payments' });
+  assert.ok(!warnings.some((w) => w.includes('leave out settings') && w.includes('spec.kubernetes.template')), warnings.join('\n'));
   assert.ok(
-    warnings.some((w) => w.includes('spec.kubernetes.template') && w.includes('spec.nodePools[1].template')),
+    warnings.some((w) => w.startsWith('spec.nodePools[1].template.pod.containers[0]:')),
     warnings.join('\n'),
   );
 });

@@ -156,4 +156,8 @@ test('spec.rack: releases from 0.49 no longer spread the pods over zones themsel
     racked('1.2.0').join('\n'),
     /spec\.rack: Strimzi 1\.2\.0 sets broker\.rack from the zone but no longer spreads the Kafka pods over the zones itself .*topologySpreadConstraints on topology\.kubernetes\.io\/zone/,
   );
+  // A template that spreads the pods itself silences it.
+  const spread =
+    'version: 4.3.1\nrack: {topologyKey: topology.kubernetes.io/zone}\nkubernetes:\n  template:\n    pod:\n      topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app.kubernetes.io/instance: demo}}}]';
+  assert.ok(!renderFormat(renderInput(parseSpec(clusterYaml(spread, 'demo'))), 'strimzi').warnings.some((w) => w.startsWith('spec.rack')));
 });

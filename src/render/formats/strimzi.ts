@@ -11,6 +11,7 @@ import { JMX_EXPORTER_CONFIG, METRICS_FILE, podMetricsEndpoint } from '../monito
 import { type KubeObject, type RenderInput, recommendedLabels } from '../objects.ts';
 import { heapProblems, poolResources } from '../resources.ts';
 import { DEFAULT_STRIMZI_VERSION, strimziReleaseFor } from '../strimzi-releases.ts';
+import { strimziTemplates } from './strimzi-template.ts';
 
 /**
  * The same cluster as Strimzi custom resources for one named Strimzi release (input.strimziVersion, table in
@@ -37,12 +38,9 @@ function droppedSettings(settings: KubernetesSpec): string[] {
   const defaults = kubernetesSpec.parse({});
   const dropped: string[] = [];
   const pod = settings.pod;
-  for (const key of ['annotations', 'labels', 'nodeSelector', 'tolerations', 'priorityClassName'] as const) {
-    if (pod[key] !== undefined) dropped.push(`spec.kubernetes.pod.${key}`);
-  }
+  // annotations, labels, nodeSelector, tolerations, priorityClassName, terminationGracePeriodSeconds and
+  // imagePullSecrets go into Strimzi's template (./strimzi-template.ts).
   if (pod.spread !== defaults.pod.spread) dropped.push('spec.kubernetes.pod.spread');
-  if (pod.terminationGracePeriodSeconds !== defaults.pod.terminationGracePeriodSeconds) dropped.push('spec.kubernetes.pod.terminationGracePeriodSeconds');
-  if (settings.imagePullSecrets.length > 0) dropped.push('spec.kubernetes.imagePullSecrets');
   if (settings.imagePullPolicy !== defaults.imagePullPolicy) dropped.push('spec.kubernetes.imagePullPolicy');
   if (settings.clusterDomain !== defaults.clusterDomain) dropped.push('spec.kubernetes.clusterDomain (the Strimzi operator reads KUBERNETES_SERVICE_DNS_DOMAIN)');
   if (!settings.serviceAccount.create || settings.serviceAccount.name !== undefined || settings.serviceAccount.annotations !== undefined) dropped.push('spec.kubernetes.serviceAccount');
@@ -92,9 +90,10 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
     );
 
   const warnings: string[] = [...externalListenerWarnings(cluster)];
-  if (spec.rack && !release.rackAffinity) {
+  const spreads = settings.template?.pod?.topologySpreadConstraints !== undefined || spec.nodePools.some((p) => p.template?.pod?.topologySpreadConstraints !== undefined);
+  if (spec.rack && !release.rackAffinity && !spreads) {
     warnings.push(
-      `spec.rack: Strimzi ${release.version} sets broker.rack from the zone but no longer spreads the Kafka pods over the zones itself (Strimzi 0.49 dropped its preferred anti-affinity): add topologySpreadConstraints on ${spec.rack.topologyKey} to each KafkaNodePool's spec.template.pod`,
+      `spec.rack: Strimzi ${release.version} sets broker.rack from the zone but no longer spreads the Kafka pods over the zones itself (Strimzi 0.49 dropped its preferred anti-affinity): set spec.kubernetes.template.pod.topologySpreadConstraints on ${spec.rack.topologyKey} (render passes it to Strimzi's template)`,
     );
   }
   let image: string | undefined;
@@ -109,16 +108,14 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
     );
   }
   const dropped = droppedSettings(settings);
-  // Pod templates (src/api/pod-template.ts) are not translated into Strimzi's template fields.
-  if (settings.template !== undefined) dropped.push('spec.kubernetes.template');
-  spec.nodePools.forEach((pool, i) => {
-    if (pool.template !== undefined) dropped.push(`spec.nodePools[${i}].template`);
-  });
   if (dropped.length > 0) {
     warnings.push(
       `the Strimzi resources leave out settings they have no field for or that Strimzi decides itself: ${dropped.join('; ')}. Where Strimzi supports them, set them by hand in the Kafka and KafkaNodePool resources' template (spec.kafka.template.pod, spec.template.pod)`,
     );
   }
+  // Pod templates (src/api/pod-template.ts) as Strimzi's template and probes; what it cannot express warns.
+  const templates = strimziTemplates(cluster, settings, release.version);
+  warnings.push(...templates.warnings);
 
   const monitoringSettings = settings.monitoring;
   const labelsOf = (appName: string, component: string, version = true) => recommendedLabels({ cluster: name, name: appName, component, version: version ? spec.version : undefined });
@@ -181,6 +178,8 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
         ...(spec.rack ? { rack: { topologyKey: spec.rack.topologyKey } } : {}),
         ...(image !== undefined ? { image } : {}),
         ...(monitoring ? { metricsConfig: { type: 'jmxPrometheusExporter', valueFrom: { configMapKeyRef: { name: metricsConfigMap, key: METRICS_FILE } } } } : {}),
+        ...templates.probes,
+        ...(templates.kafka ? { template: templates.kafka } : {}),
       },
       // The Topic and User Operators reconcile the KafkaTopic and KafkaUser resources below.
       entityOperator: { topicOperator: {}, userOperator: {} },
@@ -214,6 +213,7 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
         // The same requests as the StatefulSets get: a pool without resources is not left BestEffort.
         resources: poolResources(pool),
         jvmOptions: { '-Xms': heap, '-Xmx': heap },
+        ...(templates.pools[i] ? { template: templates.pools[i] } : {}),
       },
     };
   });

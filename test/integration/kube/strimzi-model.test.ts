@@ -22,7 +22,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { KubeObject } from '../../../src/render/objects.ts';
 import { STRIMZI_RELEASES, type StrimziVersion } from '../../../src/render/strimzi-releases.ts';
-import { EXAMPLES, renderExample } from '../../helpers/render.ts';
+import { EXAMPLES, renderExample, renderInput, strimziInput } from '../../helpers/render.ts';
+import { renderFormat } from '../../../src/render/index.ts';
+import { parseSpec } from '../../../src/api/load.ts';
 
 const run = promisify(execFile);
 /**
@@ -118,6 +120,13 @@ async function checkAll(java: string, classpath: string, sets: Record<string, un
 const strimziObjects = (name: string, release: StrimziVersion) =>
   (structuredClone(renderExample(name, 'strimzi', release).objects) as KubeObject[]).filter((o) => !o.apiVersion.startsWith('monitoring.coreos.com/')) as any[];
 
+/** Spec fixtures with pod templates in every field the Strimzi translation maps. */
+const TEMPLATE_FIXTURES = ['strimzi-template.yaml', 'pod-template.yaml'] as const;
+const templateFixture = (fixture: string, release: StrimziVersion) => {
+  const text = readFileSync(new URL(`../../fixtures/specs/${fixture}`, import.meta.url), 'utf8');
+  return (renderFormat(strimziInput(renderInput(parseSpec(text, fixture)), release), 'strimzi').objects as KubeObject[]).filter((o) => !o.apiVersion.startsWith('monitoring.coreos.com/')) as any[];
+};
+
 /** Deliberately wrong resources: unknown fields, bad enum values, and (v1) fields v1 removed. */
 function tampered(release: StrimziVersion): Record<string, unknown[]> {
   const unknown = strimziObjects('external-access.yaml', release);
@@ -127,7 +136,11 @@ function tampered(release: StrimziVersion): Record<string, unknown[]> {
   const badEnum = strimziObjects('external-access.yaml', release);
   badEnum.find((o) => o.kind === 'Kafka').spec.kafka.listeners[0].type = 'clusterip2';
   badEnum.find((o) => o.kind === 'KafkaNodePool').spec.storage.type = 'nfs';
-  const sets: Record<string, unknown[]> = { tampered: unknown, 'bad-enum': badEnum };
+  // Strimzi's pod template has no nodeSelector and no sidecars.
+  const templated = strimziObjects('pod-templates.yaml', release);
+  templated.find((o) => o.kind === 'Kafka').spec.kafka.template.pod.nodeSelector = { 'kubernetes.io/os': 'linux' };
+  templated.find((o) => o.kind === 'KafkaNodePool' && o.spec.template).spec.template.pod.containers = [{ name: 'shipper', image: 'busybox:1.36' }];
+  const sets: Record<string, unknown[]> = { tampered: unknown, 'bad-enum': badEnum, templated };
   if (STRIMZI_RELEASES[release].apiVersion === 'kafka.strimzi.io/v1') {
     const removed = strimziObjects('seed-002-combined.yaml', release);
     const k = removed.find((o) => o.kind === 'Kafka');
@@ -145,7 +158,11 @@ test(`strimzi format: every resource reads cleanly into Strimzi's own model (io.
 
   for (const release of STRIMZI_APIS) {
     const classpath = await strimziClasspath(release, javac);
-    const sets: Record<string, unknown[]> = { ...Object.fromEntries(EXAMPLES.map((name) => [name, strimziObjects(name, release)])), ...tampered(release) };
+    const sets: Record<string, unknown[]> = {
+      ...Object.fromEntries(EXAMPLES.map((name) => [name, strimziObjects(name, release)])),
+      ...Object.fromEntries(TEMPLATE_FIXTURES.map((fixture) => [fixture, templateFixture(fixture, release)])),
+      ...tampered(release),
+    };
     const results = await checkAll(java, classpath, Object.fromEntries(Object.entries(sets).map(([k, v]) => [`${release}-${k}`, v])), dir);
     const result = (name: string) => results[`${release}-${name}`]!;
 
@@ -183,6 +200,26 @@ test(`strimzi format: every resource reads cleanly into Strimzi's own model (io.
         assert.ok(removed.lines.includes('problem Kafka/kafka: unknown property .spec.kafka.storage'), removed.lines.join('\n'));
       });
     }
+
+    // Pod templates as Strimzi's template (src/render/formats/strimzi-template.ts): every mapped field, every volume source.
+    for (const fixture of TEMPLATE_FIXTURES) {
+      await t.test(`Strimzi ${release}: test/fixtures/specs/${fixture}: pod templates as Strimzi's template`, () => {
+        const objects = sets[fixture] as any[];
+        assert.ok(objects.some((o) => o.kind === 'KafkaNodePool' && (o.spec as { template?: unknown }).template !== undefined));
+        assert.equal(result(fixture).code, 0, result(fixture).lines.join('\n'));
+        assert.deepEqual(
+          result(fixture).lines,
+          objects.map((o) => `ok ${o.kind}/${o.metadata.name} ${o.apiVersion.includes('/') ? o.apiVersion : 'v1'}`),
+        );
+      });
+    }
+
+    await t.test(`Strimzi ${release}: its pod template has no nodeSelector (hence the translation into node affinity) and no sidecars`, () => {
+      const templated = result('templated');
+      assert.equal(templated.code, 1);
+      assert.ok(templated.lines.includes('problem Kafka/payments: unknown property .spec.kafka.template.pod.nodeSelector'), templated.lines.join('\n'));
+      assert.ok(templated.lines.includes('problem KafkaNodePool/broker: unknown property .spec.template.pod.containers'), templated.lines.join('\n'));
+    });
   }
 });
 
