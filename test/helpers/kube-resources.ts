@@ -18,6 +18,7 @@ export const RESOURCES: Record<string, { group: string; version: string; plural:
   Job: { group: 'batch', version: 'v1', plural: 'jobs' },
   PodMonitor: { group: 'monitoring.coreos.com', version: 'v1', plural: 'podmonitors' },
   PrometheusRule: { group: 'monitoring.coreos.com', version: 'v1', plural: 'prometheusrules' },
+  // Strimzi kinds: version v1beta2 up to Strimzi 0.48, v1 from 0.49 (objectPath takes the object's own).
   Kafka: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkas' },
   KafkaNodePool: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkanodepools' },
   KafkaTopic: { group: 'kafka.strimzi.io', version: 'v1beta2', plural: 'kafkatopics' },
@@ -29,7 +30,11 @@ export const RESOURCES: Record<string, { group: string; version: string; plural:
 export function objectPath(object: KubeObject): string {
   const resource = RESOURCES[object.kind];
   assert.ok(resource, `render emitted a ${object.kind}, which this test does not know how to send`);
-  const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
+  // The object's own version (the strimzi format writes kafka.strimzi.io/v1beta2 or v1, by Strimzi release); the table's
+  // group must match.
+  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
+  assert.equal(group, resource.group, `${object.kind} ${object.metadata.name}: apiVersion ${object.apiVersion} is not of group ${resource.group || 'core'}`);
+  const base = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
   if (resource.clusterScoped) {
     assert.equal(object.metadata.namespace, undefined, `${object.kind} ${object.metadata.name} is cluster-scoped but has a namespace`);
     return `${base}/${resource.plural}/${object.metadata.name}`;

@@ -2,7 +2,7 @@ import { type RenderFormat, type RenderResult, renderFormat } from '../../src/re
 import { type KubeObject, POOL_LABEL, type RenderInput } from '../../src/render/objects.ts';
 import type { SpecFile } from '../../src/api/load.ts';
 import { example } from './spec.ts';
-import { DEFAULT_STRIMZI_VERSION, STRIMZI_RELEASES } from '../../src/render/strimzi-releases.ts';
+import { DEFAULT_STRIMZI_VERSION, STRIMZI_RELEASES, type StrimziVersion } from '../../src/render/strimzi-releases.ts';
 
 export const EXAMPLES = ['seed-002-combined.yaml', 'seed-003-dedicated.yaml', 'topics-users.yaml', 'external-access.yaml', 'pod-templates.yaml'] as const;
 
@@ -19,18 +19,19 @@ export function renderInput(spec: SpecFile, source = 'spec.yaml'): RenderInput {
 }
 
 /**
- * The examples pin Kafka 4.1.2, which no Strimzi release serving kafka.strimzi.io/v1beta2 runs (Strimzi refuses it):
- * for the strimzi format they are rendered at the default Strimzi release's default Kafka version, as a Strimzi user
- * would set spec.version.
+ * The examples pin Kafka 4.1.2, which no Strimzi release in the table runs (only Strimzi 1.0.x, not on Maven Central,
+ * does): for the strimzi format they are rendered for a Strimzi release (default: kafkaplane's default release) at that
+ * release's default Kafka version, as a Strimzi user would set spec.version.
  */
-export function strimziInput(input: RenderInput): RenderInput {
-  const version = STRIMZI_RELEASES[DEFAULT_STRIMZI_VERSION].defaultKafkaVersion;
-  return { ...input, cluster: { ...input.cluster, spec: { ...input.cluster.spec, version } } };
+export function strimziInput(input: RenderInput, strimziVersion: StrimziVersion = DEFAULT_STRIMZI_VERSION): RenderInput {
+  const version = STRIMZI_RELEASES[strimziVersion].defaultKafkaVersion;
+  return { ...input, strimziVersion, cluster: { ...input.cluster, spec: { ...input.cluster.spec, version } } };
 }
 
-export function renderExample(name: string, format: RenderFormat): RenderResult {
+/** An example rendered in a format; with the strimzi format, for `strimziVersion` (default: the default release). */
+export function renderExample(name: string, format: RenderFormat, strimziVersion?: StrimziVersion): RenderResult {
   const input = renderInput(example(name), `examples/${name}`);
-  return renderFormat(format === 'strimzi' ? strimziInput(input) : input, format);
+  return renderFormat(format === 'strimzi' ? strimziInput(input, strimziVersion) : input, format);
 }
 
 /** Every node's files as the pods get them: the pools' ConfigMaps (named by content hash) merged. */

@@ -95,7 +95,7 @@ test('bad console settings are spec problems with their path', () => {
 });
 
 test('strimzi: nothing maps, and render says so', () => {
-  const input = renderInput(parseSpec(clusterYaml('version: 4.1.0\nkubernetes:\n  console: {enabled: true}')));
+  const input = renderInput(parseSpec(clusterYaml('version: 4.3.1\nkubernetes:\n  console: {enabled: true}')));
   const result = renderFormat(input, 'strimzi');
   assert.ok(result.warnings.some((w) => w.includes('spec.kubernetes.console')));
   assert.ok(!JSON.stringify(result.files).includes('console'));

@@ -407,8 +407,23 @@ test('topic Job: kafka-topics.sh --create --if-not-exists per KafkaTopic, SCRAM 
 test('strimzi: Kafka with KRaft node pools, node ids kept, listeners and users mapped; reserved ports refused', () => {
   const list = renderExample('external-access.yaml', 'strimzi').objects as KubeObject[];
   const kafka = find(list, 'Kafka');
-  assert.equal(kafka.apiVersion, 'kafka.strimzi.io/v1beta2');
-  assert.deepEqual(kafka.metadata.annotations, { 'strimzi.io/node-pools': 'enabled', 'strimzi.io/kraft': 'enabled' });
+  // The default release (1.2.0) serves only kafka.strimzi.io/v1, where the KRaft/node-pool annotations are gone.
+  assert.ok(list.filter((o) => o.apiVersion.startsWith('kafka.strimzi.io/')).every((o) => o.apiVersion === 'kafka.strimzi.io/v1'));
+  assert.equal(kafka.metadata.annotations, undefined);
+  // Strimzi 0.48 (v1beta2 only) gets v1beta2, with the annotations 0.46/0.47 require.
+  const old = renderExample('external-access.yaml', 'strimzi', '0.48.0').objects as KubeObject[];
+  assert.ok(old.filter((o) => o.apiVersion.startsWith('kafka.strimzi.io/')).every((o) => o.apiVersion === 'kafka.strimzi.io/v1beta2'));
+  assert.deepEqual(find(old, 'Kafka').metadata.annotations, { 'strimzi.io/node-pools': 'enabled', 'strimzi.io/kraft': 'enabled' });
+  assert.equal((find(old, 'Kafka').spec as any).kafka.version, '4.1.0');
+  // Apart from those, the same resources in both APIs.
+  const strip = (objects: KubeObject[]) =>
+    objects.map((o) => ({
+      ...o,
+      apiVersion: o.apiVersion.replace(/^kafka\.strimzi\.io\/v1(beta2)?$/, 'kafka.strimzi.io'),
+      metadata: { ...o.metadata, annotations: undefined, labels: undefined },
+      spec: { ...(o.spec as object), kafka: undefined },
+    }));
+  assert.deepEqual(strip(old), strip(list));
   const listeners = (kafka.spec as any).kafka.listeners;
   assert.deepEqual(listeners[1], { name: 'nodeport', port: 9094, type: 'nodeport', tls: false, authentication: { type: 'scram-sha-512' }, configuration: { bootstrap: { nodePort: 31090 } } });
   assert.equal(listeners[2].configuration.advertisedHostTemplate, 'kafka-{nodeId}.example.com');
@@ -418,7 +433,7 @@ test('strimzi: Kafka with KRaft node pools, node ids kept, listeners and users m
   assert.equal(find(list, 'KafkaNodePool', 'controller').metadata.annotations?.['strimzi.io/next-node-ids'], '[100-102]');
   const users = renderExample('topics-users.yaml', 'strimzi').objects as KubeObject[];
   assert.deepEqual((find(users, 'KafkaUser', 'orders-app').spec as any).authorization.acls[1].resource, { type: 'group', name: 'orders-', patternType: 'prefix' });
-  const problems = renderErrorProblems(() => renderFormat(input('version: 4.1.0\nlisteners:\n  - {name: low, port: 9000}'), 'strimzi'));
+  const problems = renderErrorProblems(() => renderFormat(input('version: 4.3.1\nlisteners:\n  - {name: low, port: 9000}'), 'strimzi'));
   assert.match(problems[0]!, /^spec\.listeners\[0\]\.port: Strimzi listeners need a port of 9092 or more/);
 });
 
@@ -519,7 +534,7 @@ test('resources: a pool without resources gets requests from its heap (not BestE
   assert.deepEqual(bigHeap, { requests: { cpu: '500m', memory: '6144Mi' } });
   const explicit = podSpec(find(objects('nodePools:\n  - {name: dual, roles: [broker, controller], replicas: 3, resources: {limits: {cpu: "2"}}}'), 'StatefulSet')).containers[0].resources;
   assert.deepEqual(explicit, { limits: { cpu: '2' } });
-  const pool = find(renderFormat(input('version: 4.1.0'), 'strimzi').objects as KubeObject[], 'KafkaNodePool');
+  const pool = find(renderFormat(input('version: 4.3.1'), 'strimzi').objects as KubeObject[], 'KafkaNodePool');
   assert.deepEqual((pool.spec as any).resources, { requests: { cpu: '500m', memory: '2048Mi' } });
 });
 
@@ -605,9 +620,9 @@ test("strimzi: no apache/kafka image for Strimzi, dropped settings reported, Pod
   const official = renderFormat(strimziInput(input('kubernetes: {image: "apache/kafka:4.1.2@sha256:' + 'a'.repeat(64) + '"}')), 'strimzi');
   assert.equal(((official.objects as KubeObject[])[0]!.spec as any).kafka.image, undefined);
   assert.match(official.warnings.join('\n'), /spec\.kubernetes\.image apache\/kafka:4\.1\.2@sha256:a+ is not passed to Strimzi \(spec\.kafka\.image\): Strimzi runs only its own Kafka images/);
-  const mirror = renderFormat(strimziInput(input('kubernetes: {image: "registry.example.com/strimzi/kafka:0.48.0-kafka-4.1.0"}')), 'strimzi');
-  assert.equal(((mirror.objects as KubeObject[])[0]!.spec as any).kafka.image, 'registry.example.com/strimzi/kafka:0.48.0-kafka-4.1.0');
-  assert.match(mirror.warnings.join('\n'), /must be built on Strimzi 0\.48\.0's Kafka image for Kafka 4\.1\.0 \(quay\.io\/strimzi\/kafka:0\.48\.0-kafka-4\.1\.0\)/);
+  const mirror = renderFormat(strimziInput(input('kubernetes: {image: "registry.example.com/strimzi/kafka:1.2.0-kafka-4.3.1"}')), 'strimzi');
+  assert.equal(((mirror.objects as KubeObject[])[0]!.spec as any).kafka.image, 'registry.example.com/strimzi/kafka:1.2.0-kafka-4.3.1');
+  assert.match(mirror.warnings.join('\n'), /must be built on Strimzi 1\.2\.0's Kafka image for Kafka 4\.3\.1 \(quay\.io\/strimzi\/kafka:1\.2\.0-kafka-4\.3\.1\)/);
   // spec.kubernetes.pod and imagePullSecrets go into Strimzi's template (test/render/strimzi-template.test.ts); spread is left out.
   const podSettings = renderFormat(
     strimziInput(input('kubernetes:\n  imagePullSecrets: [regcred]\n  pod: {nodeSelector: {disk: ssd}, priorityClassName: kafka, terminationGracePeriodSeconds: 300, spread: required}')),
@@ -619,7 +634,7 @@ test("strimzi: no apache/kafka image for Strimzi, dropped settings reported, Pod
   assert.equal(templatePod.terminationGracePeriodSeconds, 300);
   assert.deepEqual(templatePod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [{ matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] }]);
   assert.match(podSettings.warnings.join('\n'), /leave out settings they have no field for or that Strimzi decides itself: spec\.kubernetes\.pod\.spread\./);
-  assert.deepEqual(renderFormat(input('version: 4.1.0'), 'strimzi').warnings, []);
+  assert.deepEqual(renderFormat(input('version: 4.3.1'), 'strimzi').warnings, []);
 
   const list = renderExample('external-access.yaml', 'strimzi').objects as KubeObject[];
   const monitor = find(list, 'PodMonitor', 'edge-nodes');

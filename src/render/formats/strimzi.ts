@@ -15,7 +15,7 @@ import { strimziTemplates } from './strimzi-template.ts';
 
 /**
  * The same cluster as Strimzi custom resources for one named Strimzi release (input.strimziVersion, table in
- * ../strimzi-releases.ts: kafka.strimzi.io/v1beta2, KRaft with node pools), for teams that run
+ * ../strimzi-releases.ts: kafka.strimzi.io/v1beta2 or v1 per release, KRaft with node pools), for teams that run
  * the Strimzi operator: Kafka + one KafkaNodePool per pool + KafkaTopic + KafkaUser, and with monitoring a PodMonitor
  * and a PrometheusRule for Strimzi's pods. Strimzi builds the broker configuration itself; kafkaplane maps the spec
  * onto Strimzi's fields, refuses what Strimzi cannot express and warns about every setting it leaves out.
@@ -90,6 +90,12 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
     );
 
   const warnings: string[] = [...externalListenerWarnings(cluster)];
+  const spreads = settings.template?.pod?.topologySpreadConstraints !== undefined || spec.nodePools.some((p) => p.template?.pod?.topologySpreadConstraints !== undefined);
+  if (spec.rack && !release.rackAffinity && !spreads) {
+    warnings.push(
+      `spec.rack: Strimzi ${release.version} sets broker.rack from the zone but no longer spreads the Kafka pods over the zones itself (Strimzi 0.49 dropped its preferred anti-affinity): set spec.kubernetes.template.pod.topologySpreadConstraints on ${spec.rack.topologyKey} (render passes it to Strimzi's template)`,
+    );
+  }
   let image: string | undefined;
   if (settings.image !== undefined && APACHE_KAFKA_IMAGE.test(settings.image)) {
     warnings.push(
@@ -161,7 +167,8 @@ export function renderStrimzi(input: RenderInput): { objects: KubeObject[]; warn
   const kafka: KubeObject = {
     apiVersion: release.apiVersion,
     kind: 'Kafka',
-    metadata: metadata(name, labelsOf('kafka', 'cluster'), { 'strimzi.io/node-pools': 'enabled', 'strimzi.io/kraft': 'enabled' }),
+    // 0.46/0.47 need these annotations for KRaft with node pools; 0.48 ignores them, and v1 (0.49+) examples drop them.
+    metadata: metadata(name, labelsOf('kafka', 'cluster'), release.apiVersion === 'kafka.strimzi.io/v1beta2' ? { 'strimzi.io/node-pools': 'enabled', 'strimzi.io/kraft': 'enabled' } : undefined),
     spec: {
       kafka: {
         version: spec.version,

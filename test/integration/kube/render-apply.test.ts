@@ -1,9 +1,11 @@
 /**
  * Every example × the yaml, kustomize and strimzi formats, sent to a real kube-apiserver with server-side apply,
  * dryRun=All and fieldValidation=Strict: the apiserver checks each object against the real schemas (built-in kinds;
- * the Prometheus Operator's published PodMonitor and PrometheusRule CRDs in test/fixtures/crds; Strimzi 0.48.0's
- * Kafka, KafkaNodePool, KafkaTopic and KafkaUser CRDs in test/fixtures/crds/strimzi, made by Strimzi's own CRD
- * generator with scripts/strimzi-crds/generate.sh; cert-manager v1.21's own CRDs from its Go module, fetched and cached
+ * the Prometheus Operator's published PodMonitor and PrometheusRule CRDs in test/fixtures/crds; Strimzi's Kafka,
+ * KafkaNodePool, KafkaTopic and KafkaUser CRDs in test/fixtures/crds/strimzi/<release>, made by Strimzi's own CRD
+ * generator with scripts/strimzi-crds/generate.sh: 0.48.0's (v1beta2) judge the v1beta2 output, then, each installed
+ * in the previous one's place in the same apiserver, 0.51.0's (v1 beside v1beta2) and 1.2.0's (v1 only) the v1 output
+ * rendered for that release; cert-manager v1.21's own CRDs from its Go module, fetched and cached
  * by scripts/cert-manager/build.sh --crds-only), including their CEL rules, runs admission and defaulting, and
  * persists nothing. Kustomize output is built first with the control plane's own `kubectl kustomize`.
  *
@@ -25,6 +27,7 @@ import { type ControlPlane, startControlPlane } from '../../helpers/control-plan
 import { type KubeResponse, ensureNamespace, installCrds, kubeRequest, serverSideApply } from '../../helpers/kube-api.ts';
 import { objectPath } from '../../helpers/kube-resources.ts';
 import { EXAMPLES, renderExample, renderInput, strimziInput } from '../../helpers/render.ts';
+import { STRIMZI_RELEASES, type StrimziVersion } from '../../../src/render/strimzi-releases.ts';
 import { certManagerCrds } from '../../helpers/cert-manager.ts';
 import { renderFormat } from '../../../src/render/index.ts';
 import { parseSpec } from '../../../src/api/load.ts';
@@ -33,8 +36,13 @@ import { example } from '../../helpers/spec.ts';
 const run = promisify(execFile);
 const CRDS = fileURLToPath(new URL('../../fixtures/crds/', import.meta.url));
 const TEMPLATED = new URL('../../fixtures/specs/pod-template.yaml', import.meta.url);
-/** Subdirectories of CRDS whose CRDs are installed too. */
-const CRD_SUBDIRS = ['strimzi'];
+/**
+ * The Strimzi releases whose CRDs judge the strimzi output, one set at a time (CRDs are cluster-scoped and every set
+ * defines kafkas.kafka.strimzi.io, ...): 0.48.0 (kafka.strimzi.io/v1beta2, what 0.46-0.48 get), 0.51.0 (v1 served
+ * beside the stored v1beta2: the v1 that 0.49-0.51 get) and 1.2.0 (v1 only). The releases of
+ * scripts/strimzi-crds/generate.sh.
+ */
+const STRIMZI_CRD_RELEASES = ['0.48.0', '0.51.0', '1.2.0'] as const satisfies readonly StrimziVersion[];
 const FIELD_MANAGER = 'kafkaplane';
 
 function apply(cp: ControlPlane, object: KubeObject, dryRun: boolean): Promise<KubeResponse> {
@@ -52,14 +60,39 @@ async function applyAll(cp: ControlPlane, objects: KubeObject[], what: string): 
   assert.deepEqual(failures, [], `${what}: the apiserver refused objects`);
 }
 
-function fixtureCrds(): KubeObject[] {
-  const files = ['', ...CRD_SUBDIRS].flatMap((dir) =>
-    readdirSync(join(CRDS, dir))
-      .filter((f) => f.endsWith('.yaml'))
-      .sort()
-      .map((f) => join(dir, f)),
-  );
-  return files.map((file) => parse(readFileSync(join(CRDS, file), 'utf8')) as KubeObject);
+function yamlFiles(dir: string): KubeObject[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => parse(readFileSync(join(dir, f), 'utf8')) as KubeObject);
+}
+
+/** Replaces whatever Strimzi CRDs are installed by `release`'s (deleting the old ones first: served versions differ). */
+async function installStrimziCrds(cp: ControlPlane, release: StrimziVersion): Promise<string[]> {
+  const crds = yamlFiles(join(CRDS, 'strimzi', release));
+  for (const crd of crds) {
+    const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`;
+    const res = await kubeRequest(cp, 'DELETE', path);
+    assert.ok(res.status === 200 || res.status === 404, `deleting CRD ${crd.metadata.name}: HTTP ${res.status} ${res.body.slice(0, 400)}`);
+    const deadline = Date.now() + 30_000;
+    while ((await kubeRequest(cp, 'GET', path)).status !== 404) {
+      assert.ok(Date.now() < deadline, `CRD ${crd.metadata.name} still there 30 s after its deletion`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const names = await installCrds(cp, crds);
+  // Established comes before the apiserver routes the new versions (a re-created CRD answers 404 for a moment).
+  for (const crd of crds as any[]) {
+    for (const version of crd.spec.versions.filter((v: { served: boolean }) => v.served)) {
+      const path = `/apis/${crd.spec.group}/${version.name}/${crd.spec.names.plural}`;
+      const deadline = Date.now() + 30_000;
+      while ((await kubeRequest(cp, 'GET', path)).status !== 200) {
+        assert.ok(Date.now() < deadline, `${path} not served 30 s after installing Strimzi ${release}'s CRDs`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+  return names;
 }
 
 async function kustomizeBuild(cp: ControlPlane, dir: string): Promise<KubeObject[]> {
@@ -73,7 +106,7 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
   const work = mkdtempSync(join(tmpdir(), 'kafkaplane-render-apply-'));
   t.after(() => rmSync(work, { recursive: true, force: true }));
 
-  const crds = await installCrds(cp, [...fixtureCrds(), ...((await certManagerCrds()) as KubeObject[])]);
+  const crds = await installCrds(cp, [...yamlFiles(CRDS), ...((await certManagerCrds()) as KubeObject[])]);
   t.diagnostic(`installed CRDs: ${crds.join(', ')}`);
   const namespaces = new Set<string>();
   for (const name of EXAMPLES)
@@ -142,12 +175,6 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
         await applyAll(cp, built, `${name} kustomize overlays/${overlay}`);
       }
     });
-
-    await t.test(`examples/${name} --format strimzi: against Strimzi's CRDs`, async () => {
-      const objects = renderExample(name, 'strimzi').objects as KubeObject[];
-      assert.ok(objects.some((o) => o.kind === 'Kafka') && objects.some((o) => o.kind === 'KafkaNodePool'));
-      await applyAll(cp, objects, `${name} strimzi`);
-    });
   }
 
   await t.test('a fully templated cluster (test/fixtures/specs/pod-template.yaml): every pod template field, cluster and pool level', async () => {
@@ -160,18 +187,8 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
     await applyAll(cp, objects, 'pod-template yaml');
   });
 
-  // Pod templates as Strimzi's template (src/render/formats/strimzi-template.ts), against Strimzi's CRDs.
-  for (const fixture of ['strimzi-template.yaml', 'pod-template.yaml']) {
-    await t.test(`test/fixtures/specs/${fixture} --format strimzi: pod templates as Strimzi's template`, async () => {
-      const text = readFileSync(new URL(`../../fixtures/specs/${fixture}`, import.meta.url), 'utf8');
-      const objects = renderFormat(strimziInput(renderInput(parseSpec(text, fixture))), 'strimzi').objects as KubeObject[];
-      assert.ok(objects.some((o) => o.kind === 'KafkaNodePool' && (o.spec as { template?: unknown }).template !== undefined));
-      await applyAll(cp, objects, `${fixture} strimzi`);
-    });
-  }
-
   await t.test('the dry runs persisted nothing', async () => {
-    for (const path of ['/apis/apps/v1/namespaces/kafka/statefulsets', '/apis/kafka.strimzi.io/v1beta2/namespaces/kafka/kafkas']) {
+    for (const path of ['/apis/apps/v1/namespaces/kafka/statefulsets']) {
       const res = await kubeRequest(cp, 'GET', path);
       assert.equal(res.status, 200, path);
       assert.deepEqual(res.json().items, [], path);
@@ -186,32 +203,86 @@ test('rendered manifests pass a real kube-apiserver: server-side apply, dryRun=A
     assert.match(res.body, /startupProbes/);
   });
 
-  await t.test("validation is real for Strimzi's CRDs: an unknown field, a wrong enum and a CEL rule are refused", async () => {
-    const objects = renderExample('seed-002-combined.yaml', 'strimzi').objects as KubeObject[];
-    const kafka = () => structuredClone(objects.find((o) => o.kind === 'Kafka')!) as any;
-    const pool = structuredClone(objects.find((o) => o.kind === 'KafkaNodePool')!) as any;
+  for (const release of STRIMZI_CRD_RELEASES) {
+    const apiVersion = STRIMZI_RELEASES[release].apiVersion;
+    await t.test(`Strimzi ${release}'s CRDs installed (in place of any other release's)`, async () => {
+      t.diagnostic(`Strimzi ${release} CRDs: ${(await installStrimziCrds(cp, release)).join(', ')}`);
+    });
 
-    const unknown = kafka();
-    unknown.spec.kafka.listeners[0].tlsx = true;
-    let res = await apply(cp, unknown, true);
-    assert.ok(res.status >= 400, `expected a refusal, got ${res.status}`);
-    assert.match(res.body, /tlsx/);
+    for (const name of EXAMPLES) {
+      await t.test(`examples/${name} --format strimzi --strimzi-version ${release}: ${apiVersion} against Strimzi ${release}'s CRDs`, async () => {
+        const objects = renderExample(name, 'strimzi', release).objects as KubeObject[];
+        assert.ok(objects.some((o) => o.kind === 'Kafka') && objects.some((o) => o.kind === 'KafkaNodePool'));
+        assert.ok(objects.filter((o) => o.apiVersion.startsWith('kafka.strimzi.io/')).every((o) => o.apiVersion === apiVersion));
+        await applyAll(cp, objects, `${name} strimzi ${release}`);
+      });
+    }
 
-    pool.spec.roles = ['broker', 'voter'];
-    res = await apply(cp, pool, true);
-    assert.equal(res.status, 422, res.body.slice(0, 400));
-    assert.deepEqual(
-      res.json().details.causes.map((c: { field: string; reason: string }) => `${c.field} ${c.reason}`),
-      ['spec.roles[1] FieldValueNotSupported'],
-    );
+    // Pod templates as Strimzi's template (src/render/formats/strimzi-template.ts), against this release's CRDs.
+    for (const fixture of ['strimzi-template.yaml', 'pod-template.yaml']) {
+      await t.test(`test/fixtures/specs/${fixture} --format strimzi --strimzi-version ${release}: pod templates as Strimzi's template`, async () => {
+        const text = readFileSync(new URL(`../../fixtures/specs/${fixture}`, import.meta.url), 'utf8');
+        const objects = renderFormat(strimziInput(renderInput(parseSpec(text, fixture)), release), 'strimzi').objects as KubeObject[];
+        assert.ok(objects.some((o) => o.kind === 'KafkaNodePool' && (o.spec as { template?: unknown }).template !== undefined));
+        await applyAll(cp, objects, `${fixture} strimzi ${release}`);
+      });
+    }
 
-    // Strimzi 0.48's @CelValidation on MetricsConfig: jmxPrometheusExporter needs valueFrom.
-    const metrics = kafka();
-    metrics.spec.kafka.metricsConfig = { type: 'jmxPrometheusExporter' };
-    res = await apply(cp, metrics, true);
-    assert.equal(res.status, 422, res.body.slice(0, 400));
-    assert.match(res.body, /valueFrom property is required/);
-  });
+    await t.test(`validation is real for Strimzi ${release}'s CRDs: an unknown field, a wrong enum and a CEL rule are refused`, async () => {
+      const objects = renderExample('seed-002-combined.yaml', 'strimzi', release).objects as KubeObject[];
+      const kafka = () => structuredClone(objects.find((o) => o.kind === 'Kafka')!) as any;
+      const pool = structuredClone(objects.find((o) => o.kind === 'KafkaNodePool')!) as any;
+
+      const unknown = kafka();
+      unknown.spec.kafka.listeners[0].tlsx = true;
+      let res = await apply(cp, unknown, true);
+      assert.ok(res.status >= 400, `expected a refusal, got ${res.status}`);
+      assert.match(res.body, /tlsx/);
+
+      pool.spec.roles = ['broker', 'voter'];
+      res = await apply(cp, pool, true);
+      assert.equal(res.status, 422, res.body.slice(0, 400));
+      assert.deepEqual(
+        res.json().details.causes.map((c: { field: string; reason: string }) => `${c.field} ${c.reason}`),
+        ['spec.roles[1] FieldValueNotSupported'],
+      );
+
+      // Strimzi's @CelValidation on MetricsConfig (0.48 and later): jmxPrometheusExporter needs valueFrom.
+      const metrics = kafka();
+      metrics.spec.kafka.metricsConfig = { type: 'jmxPrometheusExporter' };
+      res = await apply(cp, metrics, true);
+      assert.equal(res.status, 422, res.body.slice(0, 400));
+      assert.match(res.body, /valueFrom property is required/);
+
+      if (apiVersion === 'kafka.strimzi.io/v1') {
+        // What v1 removed is refused: spec.kafka.replicas (node pools carry it), and a resource without spec.
+        const replicas = kafka();
+        replicas.spec.kafka.replicas = 3;
+        res = await apply(cp, replicas, true);
+        assert.ok(res.status >= 400, `spec.kafka.replicas under v1: expected a refusal, got ${res.status}`);
+        assert.match(res.body, /replicas/);
+        const topic = structuredClone((renderExample('topics-users.yaml', 'strimzi', release).objects as KubeObject[]).find((o) => o.kind === 'KafkaTopic')!) as any;
+        delete topic.spec;
+        res = await apply(cp, topic, true);
+        assert.equal(res.status, 422, res.body.slice(0, 400));
+        assert.match(res.body, /spec: Required value/);
+        // … and from 1.0 on, v1beta2 is not served any more.
+        const served = (yamlFiles(join(CRDS, 'strimzi', release))[0] as any).spec.versions.map((v: { name: string }) => v.name);
+        const old = kafka();
+        old.apiVersion = 'kafka.strimzi.io/v1beta2';
+        res = await apply(cp, old, true);
+        if (served.includes('v1beta2')) assert.ok(res.status === 200 || res.status === 201, `v1beta2 is served by ${release}: HTTP ${res.status} ${res.body.slice(0, 400)}`);
+        else assert.equal(res.status, 404, res.body.slice(0, 400));
+      }
+    });
+
+    await t.test(`Strimzi ${release}: the dry runs persisted nothing`, async () => {
+      const path = `/apis/${apiVersion}/namespaces/kafka/kafkas`;
+      const res = await kubeRequest(cp, 'GET', path);
+      assert.equal(res.status, 200, path);
+      assert.deepEqual(res.json().items, [], path);
+    });
+  }
 
   await t.test('applied for real twice, the second apply changes nothing (the render is stable)', async () => {
     const objects = renderExample('seed-002-combined.yaml', 'yaml').objects as KubeObject[];
