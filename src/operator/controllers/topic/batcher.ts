@@ -4,6 +4,7 @@ import { kafkaProtocolErrors } from '../../../kafka/errors.ts';
 import { applyTopicActions, observeTopics } from '../../../kafka/topic-reconcile.ts';
 import { type DesiredTopic, type ObservedTopic, type TopicAction, planTopics } from '../../../ops/topic-plan.ts';
 import type { AdminPool } from '../../kafka-connection.ts';
+import { trace, tracing } from '../../trace.ts';
 
 /** What one topic's share of a batch came to. */
 export interface TopicOutcome {
@@ -17,7 +18,7 @@ export interface TopicOutcome {
 
 interface Pending {
   config: ConnectionConfig;
-  requests: { desired: DesiredTopic; resolve: (o: TopicOutcome) => void; reject: (e: unknown) => void }[];
+  requests: { desired: DesiredTopic; key?: string; resolve: (o: TopicOutcome) => void; reject: (e: unknown) => void }[];
   timer: NodeJS.Timeout;
   /** Its window has passed: it runs as soon as the cluster's previous batch is done. */
   due: boolean;
@@ -40,7 +41,8 @@ export class TopicBatcher {
     this.#windowMs = windowMs;
   }
 
-  submit(config: ConnectionConfig, desired: DesiredTopic): Promise<TopicOutcome> {
+  /** `resource` (its key) only names the request in traces. */
+  submit(config: ConnectionConfig, desired: DesiredTopic, resource?: string): Promise<TopicOutcome> {
     const key = JSON.stringify(config);
     return new Promise((resolve, reject) => {
       let batch = this.#pending.get(key);
@@ -49,12 +51,13 @@ export class TopicBatcher {
         batch = created;
         this.#pending.set(key, batch);
       }
-      batch.requests.push({ desired, resolve, reject });
+      batch.requests.push({ desired, key: resource, resolve, reject });
     });
   }
 
   /** One batch per cluster at a time: what arrives meanwhile waits and goes in the next (bigger) batch. */
   #flush(key: string, batch: Pending): void {
+    if (tracing && !batch.due) trace('batch-due', { batch: this.#traceId(batch), size: batch.requests.length });
     batch.due = true;
     if (this.#running.has(key) || this.#pending.get(key) !== batch) return;
     this.#pending.delete(key);
@@ -81,19 +84,24 @@ export class TopicBatcher {
 
   /** `release` lets the next batch start once this one's Kafka changes are made (waiting for visibility overlaps). */
   async #run(batch: Pending, release: () => void): Promise<void> {
+    const id = tracing ? this.#traceId(batch) : '';
+    if (tracing) trace('batch-start', { batch: id, keys: batch.requests.map((r) => r.key) });
     try {
       const outcomes = await this.#pool.with(batch.config, async (admin) => {
         const desired = batch.requests.map((r) => r.desired);
         const names = [...new Set(desired.map((d) => d.name))];
         const observed = await observeTopics(admin, names);
+        if (tracing) trace('batch-observed', { batch: id, present: observed.size });
         const actions = planTopics(desired, observed);
         const results = await applyTopicActions(
           admin,
           actions.filter((a) => a.kind !== 'not-supported'),
         );
+        if (tracing) trace('batch-applied', { batch: id, actions: results.length });
         release();
         const changed = new Set(results.filter((r) => !r.error).map((r) => (r.action.kind === 'create' ? r.action.topic.name : (r.action as { topic: string }).topic)));
         const after = changed.size > 0 ? new Map([...observed, ...(await visible(admin, [...changed]))]) : observed;
+        if (tracing) trace('batch-visible', { batch: id });
         return batch.requests.map((r): TopicOutcome => {
           const name = r.desired.name;
           const mine = (a: TopicAction) => (a.kind === 'create' ? a.topic.name : a.topic) === name;
@@ -109,6 +117,14 @@ export class TopicBatcher {
     } catch (error) {
       for (const r of batch.requests) r.reject(error);
     }
+  }
+
+  readonly #ids = new WeakMap<Pending, string>();
+  #traced = 0;
+  #traceId(batch: Pending): string {
+    let id = this.#ids.get(batch);
+    if (id === undefined) this.#ids.set(batch, (id = String(++this.#traced)));
+    return id;
   }
 
   stop(): void {
