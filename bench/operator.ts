@@ -181,7 +181,7 @@ try {
       const byStage = new Map<string, number[]>();
       const add = (stage: string, ms: number) => byStage.set(stage, [...(byStage.get(stage) ?? []), ms]);
       const roundBatches = [...batches.values()].filter((b) => b.keys.some((k) => created.has(k)));
-      for (const [key, t] of createdWall) {
+      for (const [key, t] of [...createdWall].filter(([k]) => created.has(k))) {
         for (const [stage, at] of stages.get(key) ?? []) add(stage, at - t);
         const b = roundBatches.find((x) => x.keys.includes(key));
         for (const [stage, at] of b?.stages ?? []) add(stage, at - t);

@@ -118,8 +118,14 @@ export function topicController(options: TopicControllerOptions = {}): Controlle
     // topic this reconcile created is deleted again, so a deleted resource never leaves a topic behind.
     const kafka = ctx.kafka(cluster.cluster);
     const [finalized, submitted] = await Promise.allSettled([
-      setFinalizer(ctx, object, TOPIC_FINALIZER, true).then((o) => (tracing && trace('finalized', { key }), o)),
-      kafka.then((config) => (tracing && trace('submit', { key }), batcher.submit(config, desired, key))),
+      setFinalizer(ctx, object, TOPIC_FINALIZER, true).then((o) => {
+        if (tracing) trace('finalized', { key });
+        return o;
+      }),
+      kafka.then((config) => {
+        if (tracing) trace('submit', { key });
+        return batcher.submit(config, desired, key);
+      }),
     ]);
     if (finalized.status === 'rejected') {
       const created = submitted.status === 'fulfilled' && submitted.value.actions.some((a) => a.kind === 'create');
