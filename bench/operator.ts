@@ -12,6 +12,7 @@
 //   memory    the operator process's RSS after the rounds
 //   idle CPU  the operator's CPU time over an idle window after the rounds (resyncs and watches only)
 //
+// --trace: the operator logs each stage of every KafkaTopic (KAFKAPLANE_TRACE=topics) and the bench prints them.
 // Options: --topics N (default 100), --rounds N (default 3), --idle-seconds N (default 20), --json FILE,
 // --dist (run the built JS as the npm package and the image do: `npm run build` first; default: the checkout's .ts),
 // --node-options S (NODE_OPTIONS of the operator process alone, e.g. the V8 flags its Deployment sets),
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     topics: { type: 'string', default: '100' },
     rounds: { type: 'string', default: '3' },
     'idle-seconds': { type: 'string', default: '20' },
+    trace: { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 });
@@ -66,15 +68,38 @@ try {
     env: {
       ...process.env,
       ...(values.dist ? { KAFKAPLANE_ENTRY: 'dist' } : {}),
+      ...(values.trace ? { KAFKAPLANE_TRACE: 'topics' } : {}),
       ...(values['node-options'] || values['heap-snapshot'] ? { NODE_OPTIONS: `${values['node-options'] ?? ''}${values['heap-snapshot'] ? ' --heapsnapshot-signal=SIGUSR2' : ''}`.trim() } : {}),
     },
   });
   let synced!: () => void;
   const ready = new Promise<void>((r) => (synced = r));
   operator.stderr!.setEncoding('utf8');
+  // --trace: the operator's stage lines (src/operator/trace.ts), by resource key and by batch.
+  const stages = new Map<string, Map<string, number>>();
+  const batches = new Map<string, { keys: string[]; stages: Map<string, number> }>();
+  let rest = '';
   operator.stderr!.on('data', (chunk: string) => {
     if (chunk.includes('"caches synced"')) synced();
+    if (!values.trace) return;
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) {
+      if (!line.startsWith('{"trace"')) continue;
+      const e = JSON.parse(line) as { trace: string; t: number; key?: string; batch?: string; keys?: string[] };
+      if (e.batch !== undefined) {
+        const b = batches.get(e.batch) ?? { keys: [], stages: new Map() };
+        batches.set(e.batch, b);
+        if (e.keys) b.keys = e.keys;
+        b.stages.set(e.trace, e.t);
+      } else if (e.key !== undefined) {
+        const m = stages.get(e.key) ?? new Map<string, number>();
+        stages.set(e.key, m);
+        if (!m.has(e.trace)) m.set(e.trace, e.t);
+      }
+    }
   });
+  const createdWall = new Map<string, number>();
   await ready;
   const pid = operator.pid!;
   const rssSynced = rssMiB(pid);
@@ -115,6 +140,7 @@ try {
       names.map(async (name) => {
         await h.client.apply(topicResource(name, { partitions: 3, replicas: 1, config: { 'retention.ms': 3_600_000 } }));
         created.set(`${NS}/${name}`, performance.now());
+        createdWall.set(`${NS}/${name}`, Date.now());
       }),
     );
     log(`round ${round}: ${TOPICS} KafkaTopics applied (created in the apiserver) within ${(performance.now() - t0).toFixed(0)} ms`);
@@ -150,6 +176,24 @@ try {
       inMetadataP50: Math.round(pct(kafkaSide, 50)),
       inMetadataP99: Math.round(pct(kafkaSide, 99)),
     });
+    if (values.trace) {
+      // Each stage as ms after the apply's answer (negative: the operator saw the event before the answer came).
+      const byStage = new Map<string, number[]>();
+      const add = (stage: string, ms: number) => byStage.set(stage, [...(byStage.get(stage) ?? []), ms]);
+      const roundBatches = [...batches.values()].filter((b) => b.keys.some((k) => created.has(k)));
+      for (const [key, t] of [...createdWall].filter(([k]) => created.has(k))) {
+        for (const [stage, at] of stages.get(key) ?? []) add(stage, at - t);
+        const b = roundBatches.find((x) => x.keys.includes(key));
+        for (const [stage, at] of b?.stages ?? []) add(stage, at - t);
+        add('ready (watch)', readyAt.get(key)! - created.get(key)!);
+      }
+      const order = ['event', 'reconcile', 'submit', 'batch-due', 'batch-start', 'batch-observed', 'batch-applied', 'finalized', 'batch-visible', 'status', 'ready (watch)'];
+      log(`round ${round}: ${roundBatches.length} batches of ${roundBatches.map((b) => b.keys.length).join(', ')} topics`);
+      for (const stage of order) {
+        const v = (byStage.get(stage) ?? []).sort((a, b) => a - b);
+        if (v.length > 0) log(`  ${stage.padEnd(15)} p50 ${pct(v, 50).toFixed(0).padStart(6)} ms  p99 ${pct(v, 99).toFixed(0).padStart(6)} ms  (n ${v.length})`);
+      }
+    }
     log(
       `round ${round}: ${TOPICS} KafkaTopics → Ready and in Kafka: p50 ${pct(mine, 50).toFixed(0)} ms, p99 ${pct(mine, 99).toFixed(0)} ms, all within ${wallMs.toFixed(0)} ms; in the broker's metadata: p50 ${pct(kafkaSide, 50).toFixed(0)} ms, p99 ${pct(kafkaSide, 99).toFixed(0)} ms`,
     );

@@ -33,7 +33,28 @@ export function parseBootstrapOverrides(values: readonly string[]): Map<string, 
   return overrides;
 }
 
-export function kafkaConnectionResolver(overrides: ReadonlyMap<string, readonly string[]>, timeoutMs = 15_000) {
+/**
+ * Resolves a KafkaCluster's connection (reading its internal password Secret). A burst of reconciles shares one
+ * resolution per cluster version for `reuseMs` (100 KafkaTopics applied at once made 100 Secret reads, ~0.2 s of each
+ * topic's latency on a loaded apiserver); a failure is not kept.
+ */
+export function kafkaConnectionResolver(overrides: ReadonlyMap<string, readonly string[]>, timeoutMs = 15_000, reuseMs = 2_000) {
+  const recent = new Map<string, { at: number; config: Promise<ConnectionConfig> }>();
+  const resolve = resolveConnection(overrides, timeoutMs);
+  return (cluster: KubeObject, client: KubeClient): Promise<ConnectionConfig> => {
+    const key = `${cluster.metadata.uid}/${cluster.metadata.resourceVersion}`;
+    const now = Date.now();
+    for (const [k, v] of recent) if (now - v.at > reuseMs) recent.delete(k);
+    const hit = recent.get(key);
+    if (hit) return hit.config;
+    const config = resolve(cluster, client);
+    recent.set(key, { at: now, config });
+    config.catch(() => recent.delete(key));
+    return config;
+  };
+}
+
+function resolveConnection(overrides: ReadonlyMap<string, readonly string[]>, timeoutMs: number) {
   return async (cluster: KubeObject, client: KubeClient): Promise<ConnectionConfig> => {
     const key = `${cluster.metadata.namespace}/${cluster.metadata.name}`;
     const parsed = parseCluster(cluster);

@@ -7,6 +7,7 @@ import { resourceType } from './kube/resources.ts';
 import { LeaderElection } from './leader-election.ts';
 import { OperatorMetrics } from './metrics.ts';
 import { WorkQueue } from './queue.ts';
+import { trace, tracing } from './trace.ts';
 
 /**
  * The operator's manager, as controller-runtime's: one informer per kind any controller owns or watches (shared by
@@ -157,6 +158,7 @@ export class Manager {
     // controller-runtime's GenerationChanged-style predicate for the controllers' own kinds: a change of status
     // alone (the operator's own writes, mostly) or of finalizers alone wakes nobody; the periodic resync still comes.
     if (object && previous && OWN_KINDS.has(kind) && sameApart(object, previous)) return;
+    if (tracing && kind === 'KafkaTopic') trace('event', { key });
     this.#queues.get(kind)?.add(key);
     for (const controller of this.#o.controllers) {
       for (const watch of controller.watches ?? []) {

@@ -8,6 +8,7 @@ import type { Controller, ControllerContext } from '../../controller.ts';
 import { DELETION_POLICY_ANNOTATION, TOPIC_FINALIZER, hasFinalizer, keysOfCluster, olderFirst, owningCluster, parseTopic, setFinalizer, unmanaged, writeStatus } from '../../custom-resources.ts';
 import { AdminPool } from '../../kafka-connection.ts';
 import { KubeApiError, type KubeObject } from '../../kube/client.ts';
+import { trace, tracing } from '../../trace.ts';
 import { TopicBatcher } from './batcher.ts';
 import { topicConditions } from './status.ts';
 
@@ -46,6 +47,7 @@ export function topicController(options: TopicControllerOptions = {}): Controlle
   async function reconcile(key: string, ctx: ControllerContext) {
     const object = ctx.cache('KafkaTopic').get(key);
     if (!object) return;
+    if (tracing) trace('reconcile', { key });
     const now = ctx.now().toISOString();
     const generation = object.metadata.generation;
     const status = (object.status ?? {}) as { conditions?: Condition[] };
@@ -115,7 +117,16 @@ export function topicController(options: TopicControllerOptions = {}): Controlle
     // a topic's latency). Should the resource be gone before its finalizer lands (deleted within that moment), the
     // topic this reconcile created is deleted again, so a deleted resource never leaves a topic behind.
     const kafka = ctx.kafka(cluster.cluster);
-    const [finalized, submitted] = await Promise.allSettled([setFinalizer(ctx, object, TOPIC_FINALIZER, true), kafka.then((config) => batcher.submit(config, desired))]);
+    const [finalized, submitted] = await Promise.allSettled([
+      setFinalizer(ctx, object, TOPIC_FINALIZER, true).then((o) => {
+        if (tracing) trace('finalized', { key });
+        return o;
+      }),
+      kafka.then((config) => {
+        if (tracing) trace('submit', { key });
+        return batcher.submit(config, desired, key);
+      }),
+    ]);
     if (finalized.status === 'rejected') {
       const created = submitted.status === 'fulfilled' && submitted.value.actions.some((a) => a.kind === 'create');
       // 404: deleted; 409: changed since read — perhaps marked for deletion (other finalizers keep it), read it again.
@@ -151,6 +162,7 @@ export function topicController(options: TopicControllerOptions = {}): Controlle
       ...(observed?.id ? { topicId: observed.id } : {}),
       ...(observed ? { partitions: observed.partitions, replicationFactor: observed.replicationFactor } : {}),
     });
+    if (tracing) trace('status', { key, pending });
     for (const a of outcome.actions) {
       if (a.kind === 'create') void ctx.event(current, 'Normal', 'TopicCreated', `created topic "${a.topic.name}" in Kafka`);
       if (a.kind === 'not-supported') void ctx.event(current, 'Warning', a.reason, `${a.message}: ${a.fix}`);
