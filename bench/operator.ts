@@ -19,7 +19,7 @@
 // --heap-snapshot (after the idle window: the operator writes a heap snapshot into the current directory and its
 // V8 heap statistics are printed; it is given --heapsnapshot-signal=SIGUSR2 for that).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createAdmin, withAdmin } from '../src/kafka/admin-session.ts';
@@ -27,6 +27,7 @@ import { observeTopics } from '../src/kafka/topic-reconcile.ts';
 import type { KubeObject } from '../src/operator/kube/client.ts';
 import { Informer } from '../src/operator/kube/informer.ts';
 import { CLI_BIN } from '../test/helpers/cli.ts';
+import { HEAP_SNAPSHOT_FLAG, takeHeapSnapshot } from './heap-snapshot.ts';
 import { NS, condition, startHarness, topicResource } from '../test/integration/operator/harness.ts';
 
 const { values } = parseArgs({
@@ -69,7 +70,7 @@ try {
       ...process.env,
       ...(values.dist ? { KAFKAPLANE_ENTRY: 'dist' } : {}),
       ...(values.trace ? { KAFKAPLANE_TRACE: 'topics' } : {}),
-      ...(values['node-options'] || values['heap-snapshot'] ? { NODE_OPTIONS: `${values['node-options'] ?? ''}${values['heap-snapshot'] ? ' --heapsnapshot-signal=SIGUSR2' : ''}`.trim() } : {}),
+      ...(values['node-options'] || values['heap-snapshot'] ? { NODE_OPTIONS: `${values['node-options'] ?? ''}${values['heap-snapshot'] ? ` ${HEAP_SNAPSHOT_FLAG}` : ''}`.trim() } : {}),
     },
   });
   let synced!: () => void;
@@ -225,20 +226,7 @@ try {
   await new Promise((r) => setTimeout(r, IDLE_S * 1000));
   const idleCpu = ((cpuSeconds(pid) - cpu0) / IDLE_S) * 100;
   const rssIdle = rssMiB(pid);
-  if (values['heap-snapshot']) {
-    const before = new Set(readdirSync('.'));
-    process.kill(pid, 'SIGUSR2');
-    for (let i = 0; i < 600 && !readdirSync('.').some((f) => !before.has(f) && f.endsWith('.heapsnapshot')); i++) await new Promise((r) => setTimeout(r, 100));
-    const file = readdirSync('.').find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
-    // Written by the operator's main thread; done when its size stops changing.
-    for (let size = -1, i = 0; file && i < 300; i++) {
-      await new Promise((r) => setTimeout(r, 1_000));
-      const now = statSync(file).size;
-      if (now === size) break;
-      size = now;
-    }
-    log(`heap snapshot: ${file ?? 'none written'}`);
-  }
+  if (values['heap-snapshot']) await takeHeapSnapshot(pid, log);
   const result = {
     startedAt: startedAt.toISOString(),
     topicsPerRound: TOPICS,
