@@ -1,9 +1,15 @@
 // The operator as users install it, on the real one-node Kubernetes: `helm install` of deploy/helm/kafkaplane-operator
 // runs `kafkaplane operator run` in a pod (the kafkaplane image, the repo Dockerfile's layout) with its ServiceAccount
-// and least-privilege RBAC; a KafkaCluster (seed-002) and a KafkaTopic applied with kubectl become real: pods Ready,
-// a Ready status with the listener addresses, the topic in Kafka — and kcat in a client pod produces with acks=all and
-// reads back through the address the status gives. On the same cluster and operator pod, with Kafka's own tools and
-// kcat from the host (through the NodePort addresses in the status) as the judges:
+// and least-privilege RBAC; a KafkaCluster of the seed-003 shape (examples/seed-003-dedicated.yaml: 3 brokers and 3
+// dedicated controllers, node ids 0-2 and 100-102, a plain and a TLS internal listener, rack awareness from the
+// node's zone label, RF 3 / min ISR 2; sized down to the 2-core node and its storage class) and a KafkaTopic applied
+// with kubectl become real: pods Ready, a Ready status with the listener addresses, the topic in Kafka — and kcat in a
+// client pod produces with acks=all and reads back through the address the status gives. The status is checked
+// against Kafka's own tools run on this host through the status' NodePort address (kafka-metadata-quorum describe
+// --status/--replication, kafka-features describe, kafka-broker-api-versions, kafka-configs, kcat -L), the TLS
+// listener with kcat in the client pod verifying the certificate of the `<cluster>-tls` Secret. On the same cluster
+// and operator pod, with Kafka's own tools and kcat from the host (through the NodePort addresses in the status) as
+// the judges:
 //  - KafkaTopic create / update (config + partitions) / NotSupported / conflict / unmanaged / delete (finalizer);
 //  - KafkaUser: Kafka's tools log in with the Secret's password through a SCRAM NodePort listener; after the
 //    KafkaUser is deleted the same login fails (kcat is not the judge here: Debian's librdkafka 2.0 fails SCRAM
@@ -20,13 +26,15 @@ import { type KubeNode, startKubeNode, waitUntil } from '../../helpers/kube-node
 import { spawnWithTimeout } from '../../helpers/spawn.ts';
 import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
 import { deleteNamespace } from '../node/kafka.ts';
-import { REPO_ROOT, ensureNamespace, exampleWithImage, kcatConsumeAll, kcatProduce, ledger, startClientPod } from '../node/support.ts';
+import { REPO_ROOT, ensureNamespace, exampleWithImage, exec, kcatConsumeAll, kcatProduce, ledger, selfSignedKeystore, startClientPod, tlsSecrets } from '../node/support.ts';
 
 const OPERATOR_NS = 'kafkaplane-system';
 const NS = 'apps';
 /** NodePorts of this file (docs/testing.md): a plain listener 30790 (brokers 30791-30793), a SCRAM one 30794 (30795-30797). */
 const PLAIN_NODE_PORT = 30790;
 const SCRAM_NODE_PORT = 30794;
+/** The node's zone label: the brokers' rack (spec.rack.topologyKey of seed-003). */
+const ZONE = 'zone-a';
 const HELM = execFileSync('bash', [`${REPO_ROOT}/scripts/helm/build.sh`, '--print-bin'], { encoding: 'utf8' }).trim();
 
 type Resource = {
@@ -112,8 +120,13 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
   /** The status' NodePort addresses, reachable from this host. */
   let external = '';
   let scram = '';
+  /** The status as the first test saw it, and the CA (PEM) of the TLS listener's keystore. */
+  let readyStatus: Record<string, any> = {};
+  let caPem = '';
+  let client = '';
   before(async () => {
     node = await startKubeNode();
+    await node.kubectl(['label', 'node', node.nodeName, `topology.kubernetes.io/zone=${ZONE}`, '--overwrite']);
   });
   after(async () => {
     // The custom resources go first, while the operator still holds its Role in the namespace: their finalizers need
@@ -149,8 +162,24 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
     const rollout = await node.kubectl(['rollout', 'status', '-n', OPERATOR_NS, 'deployment/kafkaplane-operator', '--timeout=180s'], { allowFail: true, timeoutMs: 200_000 });
     assert.equal(rollout.code, 0, `the operator's pod became Ready: ${rollout.stdout}${rollout.stderr}`);
 
-    // seed-002 as custom resources, with the test image; its KafkaTopic and a KafkaUser of our own.
-    const docs = parseAllDocuments(fs.readFileSync(exampleWithImage('seed-002-combined.yaml', node.images.kafka), 'utf8')).map((d) => d.toJS() as Record<string, any>);
+    // seed-003 as a custom resource, with the test image, sized down to the 2-core node (requests and heaps, as
+    // test/integration/node/seed-003.test.ts) on the node's storage class; two NodePort listeners of our own; its
+    // KafkaTopic. The rack init container runs the kafka-client image (curl): curlimages/curl cannot be pulled here.
+    const docs = parseAllDocuments(
+      fs.readFileSync(
+        exampleWithImage('seed-003-dedicated.yaml', node.images.kafka, (doc) => {
+          for (const pool of doc.spec.nodePools) {
+            const broker = pool.roles.includes('broker');
+            const memory = broker ? '1536Mi' : '768Mi';
+            pool.resources = { requests: { cpu: '100m', memory }, limits: { memory } };
+            if (broker) pool.jvm = { ...(pool.jvm ?? {}), heap: '640m' };
+            pool.storage = { size: '2Gi', class: 'standard' };
+          }
+          doc.spec.kubernetes.rackInit = { image: node.images.kafkaClient };
+        }),
+        'utf8',
+      ),
+    ).map((d) => d.toJS() as Record<string, any>);
     const cluster = docs.find((d) => d.kind === 'KafkaCluster')!;
     cluster.metadata = { name: 'kafka', namespace: NS };
     cluster.spec.listeners.push(
@@ -164,12 +193,18 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
       spec: { partitions: 3, replicas: 3, config: { 'min.insync.replicas': '2' } },
     };
     // The SCRAM listener secures the cluster's own listeners too: their password Secret comes first (render and
-    // the operator do not invent it; docs/operator.md).
+    // the operator do not invent it; docs/operator.md). The TLS listener's keystore as a user (or cert-manager) gives it.
     const internalSecret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kafka-internal', namespace: NS }, stringData: { password: 'operator-pod-internal-password' } };
-    const applied = await node.kubectl(['apply', '--server-side', '-f', '-'], { input: [internalSecret, cluster, topic].map((d) => JSON.stringify(d)).join('\n'), allowFail: true });
+    const tls = selfSignedKeystore('kafka', 'broker', NS);
+    caPem = tls.pem;
+    const applied = await node.kubectl(['apply', '--server-side', '-f', '-'], {
+      input: [internalSecret, ...tlsSecrets('kafka', NS, tls), cluster, topic].map((d) => JSON.stringify(d)).join('\n'),
+      allowFail: true,
+    });
     assert.equal(applied.code, 0, applied.stderr);
 
     const ready = await waitReady(node, 'kafkacluster', 'kafka', 600_000);
+    readyStatus = ready.status ?? {};
     const readyAfter = Math.round((Date.now() - started) / 1000);
     const listeners = (ready.status?.listeners ?? []) as { name: string; bootstrapServers: string }[];
     assert.ok(listeners.length > 0, JSON.stringify(ready.status));
@@ -182,13 +217,121 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
     const topicReady = await waitReady(node, 'kafkatopic', 'orders', 180_000);
     assert.equal(topicReady.status?.partitions, 3);
 
-    const client = await startClientPod(node, NS);
+    client = await startClientPod(node, NS);
     const produced = await kcatProduce(node, NS, client, internal, 'orders', 'op', 2_000);
     assert.equal(produced.acked.size, 2_000, `acks=all through ${internal}`);
     const read = await kcatConsumeAll(node, NS, client, internal, 'orders');
     assert.deepEqual(ledger(produced.acked, read, 'op').lost, []);
 
     process.stderr.write(`[operator-pod] KafkaCluster Ready ${readyAfter} s after helm install; 2,000 records acked and read back through ${internal}\n`);
+  });
+
+  test("seed-003 status against Kafka's tools: pools 0-2/100-102, the controllers' quorum, versions, racks, RF 3, the TLS listener", async () => {
+    assert.ok(external, 'the first test made the cluster');
+    const started = Date.now();
+    const status = readyStatus;
+    assert.deepEqual(status.nodePools, [
+      { name: 'broker', roles: ['broker'], nodeIds: [0, 1, 2] },
+      { name: 'controller', roles: ['controller'], nodeIds: [100, 101, 102] },
+    ]);
+    assert.equal(status.readyBrokers, '3/3');
+    assert.equal(status.kafkaVersion, '4.1.2');
+    const internal = `kafka-bootstrap.${NS}.svc.cluster.local`;
+    assert.deepEqual(
+      (status.listeners as { name: string; type: string; bootstrapServers: string }[]).map((l) => [l.name, l.type, l.bootstrapServers]),
+      [
+        ['plain', 'internal', `${internal}:9092`],
+        ['tls', 'internal', `${internal}:9093`],
+        ['external', 'nodeport', `10.213.0.1:${PLAIN_NODE_PORT}`],
+        ['scram', 'nodeport', `10.213.0.1:${SCRAM_NODE_PORT}`],
+      ],
+    );
+
+    // The quorum: Kafka's MetadataQuorumCommand through the status' NodePort address.
+    const quorum = await runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-server', external, 'describe', '--status']);
+    assert.equal(quorum.code, 0, quorum.stderr);
+    const ids = (key: string) => [...(quorum.stdout.split('\n').find((l) => l.startsWith(`${key}:`)) ?? '').matchAll(/"id":\s*(\d+)/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+    assert.match(quorum.stdout, new RegExp(`ClusterId:\\s+${status.clusterId}\\b`), quorum.stdout);
+    assert.match(quorum.stdout, new RegExp(`LeaderId:\\s+${status.quorum.leaderId}\\b`), quorum.stdout);
+    assert.deepEqual(ids('CurrentVoters'), [100, 101, 102], quorum.stdout);
+    assert.deepEqual(ids('CurrentObservers'), [0, 1, 2], quorum.stdout);
+    assert.deepEqual(status.quorum.voters, [100, 101, 102]);
+    assert.deepEqual(status.quorum.observers, [0, 1, 2]);
+    const replication = await runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-server', external, 'describe', '--replication']);
+    assert.equal(replication.code, 0, replication.stderr);
+    const roles = new Map(
+      replication.stdout
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/))
+        .filter((f) => /^\d+$/.test(f[0] ?? ''))
+        .map((f) => [Number(f[0]), f.at(-1)]),
+    );
+    assert.equal(roles.get(status.quorum.leaderId), 'Leader', replication.stdout);
+    for (const id of [100, 101, 102].filter((i) => i !== status.quorum.leaderId)) assert.equal(roles.get(id), 'Follower', replication.stdout);
+    for (const id of [0, 1, 2]) assert.equal(roles.get(id), 'Observer', replication.stdout);
+
+    // metadata.version as Kafka's FeatureCommand reads it; the brokers support nothing newer than their release (4.1).
+    const features = await runKafkaTool(KAFKA_TOOLS.features, ['--bootstrap-server', external, 'describe']);
+    assert.equal(features.code, 0, features.stderr);
+    const mv = /Feature: metadata\.version\s+SupportedMinVersion: \S+\s+SupportedMaxVersion: (\S+)\s+FinalizedVersionLevel: (\S+)/.exec(features.stdout);
+    assert.ok(mv, features.stdout);
+    assert.equal(status.metadataVersion, mv[2]);
+    assert.match(mv[1]!, /^4\.1-IV\d+$/, `Kafka ${status.kafkaVersion} supports metadata.version up to 4.1`);
+
+    // Racks: every broker registered with the node's zone (BrokerApiVersionsCommand prints each broker's rack) and has
+    // broker.rack from it (kafka-configs); the cluster's min ISR 2.
+    const versions = await runKafkaTool(KAFKA_TOOLS.brokerApiVersions, ['--bootstrap-server', external]);
+    assert.equal(versions.code, 0, versions.stderr);
+    const racks = [...versions.stdout.matchAll(/\(id: (\d+) rack: (\S+?)\s/g)].map((m) => [Number(m[1]), m[2]]).sort((a, b) => Number(a[0]) - Number(b[0]));
+    assert.deepEqual(
+      racks,
+      [
+        [0, ZONE],
+        [1, ZONE],
+        [2, ZONE],
+      ],
+      versions.stdout.slice(0, 2000),
+    );
+    for (const id of [0, 1, 2]) {
+      const configs = await runKafkaTool(KAFKA_TOOLS.configs, ['--bootstrap-server', external, '--entity-type', 'brokers', '--entity-name', String(id), '--describe', '--all']);
+      assert.equal(configs.code, 0, configs.stderr);
+      assert.match(configs.stdout, new RegExp(`broker\\.rack=${ZONE}\\b`), `broker ${id}`);
+      assert.match(configs.stdout, /\bmin\.insync\.replicas=2\b/, `broker ${id}`);
+      assert.match(configs.stdout, /\bdefault\.replication\.factor=3\b/, `broker ${id}`);
+    }
+
+    // kcat from the host through the status' address: three brokers at their NodePorts; every partition of a topic
+    // created with the cluster's default (RF 3) and of `orders` on the three brokers.
+    const made = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', external, '--create', '--topic', 'rf-default', '--partitions', '3']);
+    assert.equal(made.code, 0, made.stderr);
+    const meta = await runKcat(['-b', external, '-L', '-m', '15']);
+    assert.equal(meta.code, 0, meta.stderr);
+    assert.match(meta.stdout, / 3 brokers:/);
+    for (const id of [0, 1, 2]) assert.match(meta.stdout, new RegExp(`broker ${id} at 10\\.213\\.0\\.1:${PLAIN_NODE_PORT + 1 + id}\\b`), meta.stdout);
+    for (const t of ['orders', 'rf-default']) {
+      const block = meta.stdout.split(/^\s*topic /m).find((b) => b.startsWith(`"${t}"`)) ?? '';
+      const replicas = [...block.matchAll(/replicas: ([\d,]+), isrs: ([\d,]+)/g)];
+      assert.equal(replicas.length, 3, `${t}: 3 partitions\n${block}`);
+      for (const [, r, isr] of replicas) {
+        assert.deepEqual(r!.split(',').map(Number).sort(), [0, 1, 2], `${t}: replicas on the 3 brokers`);
+        assert.equal(isr!.split(',').length, 3, `${t}: in sync`);
+      }
+    }
+    const deleted = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', external, '--delete', '--topic', 'rf-default']);
+    assert.equal(deleted.code, 0, deleted.stderr);
+
+    // The TLS listener at its status address, from the client pod: kcat verifies the brokers' certificate (the
+    // `kafka-tls` Secret's) and host names against its CA.
+    await exec(node, NS, client, ['sh', '-c', 'cat > /tmp/ca.pem'], { input: caPem });
+    const tlsAddress = (status.listeners as { name: string; bootstrapServers: string; securityProtocol?: string }[]).find((l) => l.name === 'tls')!;
+    assert.equal(tlsAddress.securityProtocol, 'SSL');
+    const overTls = await exec(node, NS, client, ['kcat', '-b', tlsAddress.bootstrapServers, '-X', 'security.protocol=ssl', '-X', 'ssl.ca.location=/tmp/ca.pem', '-L', '-t', 'orders', '-m', '20'], {
+      timeoutMs: 60_000,
+    });
+    assert.match(overTls.stdout, / 3 brokers:/);
+    assert.match(overTls.stdout, /broker 0 at kafka-broker-0\.kafka-broker\.apps\.svc[.a-z]*:9093/, overTls.stdout);
+    assert.match(overTls.stdout, /topic "orders" with 3 partitions/);
+    process.stderr.write(`[operator-pod] seed-003 status checked against Kafka's tools, racks, RF 3 and the TLS listener: ${Math.round((Date.now() - started) / 1000)} s\n`);
   });
 
   test('KafkaTopic on the real node: create, update, NotSupported, conflict, unmanaged, delete — checked in Kafka', async () => {
