@@ -129,10 +129,18 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
     await node.kubectl(['label', 'node', node.nodeName, `topology.kubernetes.io/zone=${ZONE}`, '--overwrite']);
   });
   after(async () => {
-    // The custom resources go first, while the operator still holds its Role in the namespace: their finalizers need
-    // it (deleting the namespace would delete the Role and RoleBinding too, and the finalizers could not be removed).
-    if (node) await node.kubectl(['delete', 'kafkatopics,kafkausers,kafkaclusters', '--all', '-n', NS, '--timeout=120s'], { allowFail: true, timeoutMs: 150_000 });
+    const started = Date.now();
+    // The topics and users go first, while Kafka runs and the operator still holds its Role in the namespace: their
+    // finalizers need both (deleting the namespace would delete the Role and RoleBinding too, and the finalizers could
+    // not be removed). The KafkaCluster has no finalizer: it goes with the namespace, whose pods get a short grace
+    // (deleted together, the brokers of a cluster with dedicated controllers would wait out their whole grace period
+    // in a controlled shutdown that cannot finish).
+    if (node) await node.kubectl(['delete', 'kafkatopics,kafkausers', '--all', '-n', NS, '--timeout=120s'], { allowFail: true, timeoutMs: 150_000 });
+    const resources = Date.now();
     if (node) await deleteNamespace(node, NS).catch(() => undefined);
+    process.stderr.write(
+      `[operator-pod] teardown: KafkaTopics and KafkaUsers deleted in ${Math.round((resources - started) / 1000)} s, the namespace in ${Math.round((Date.now() - resources) / 1000)} s\n`,
+    );
     await node?.stop();
   });
 
@@ -203,6 +211,9 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
     });
     assert.equal(applied.code, 0, applied.stderr);
 
+    // The client pod starts while the cluster does.
+    const clientPod = startClientPod(node, NS);
+    clientPod.catch(() => undefined); // awaited below; a failure there fails the test
     const ready = await waitReady(node, 'kafkacluster', 'kafka', 600_000);
     readyStatus = ready.status ?? {};
     const readyAfter = Math.round((Date.now() - started) / 1000);
@@ -217,7 +228,7 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
     const topicReady = await waitReady(node, 'kafkatopic', 'orders', 180_000);
     assert.equal(topicReady.status?.partitions, 3);
 
-    client = await startClientPod(node, NS);
+    client = await clientPod;
     const produced = await kcatProduce(node, NS, client, internal, 'orders', 'op', 2_000);
     assert.equal(produced.acked.size, 2_000, `acks=all through ${internal}`);
     const read = await kcatConsumeAll(node, NS, client, internal, 'orders');
@@ -247,9 +258,17 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
       ],
     );
 
-    // The quorum: Kafka's MetadataQuorumCommand through the status' NodePort address.
-    const quorum = await runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-server', external, 'describe', '--status']);
-    assert.equal(quorum.code, 0, quorum.stderr);
+    // Kafka's tools (each a JVM, run side by side) and kcat, on this host through the status' NodePort address.
+    const [quorum, replication, features, versions, configs, meta] = await Promise.all([
+      runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-server', external, 'describe', '--status']),
+      runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-server', external, 'describe', '--replication']),
+      runKafkaTool(KAFKA_TOOLS.features, ['--bootstrap-server', external, 'describe']),
+      runKafkaTool(KAFKA_TOOLS.brokerApiVersions, ['--bootstrap-server', external]),
+      runKafkaTool(KAFKA_TOOLS.configs, ['--bootstrap-server', external, '--entity-type', 'brokers', '--describe', '--all']),
+      runKcat(['-b', external, '-L', '-t', 'orders', '-m', '15']),
+    ]);
+    for (const r of [quorum, replication, features, versions, configs, meta]) assert.equal(r.code, 0, r.stderr);
+    // The quorum: MetadataQuorumCommand describe --status and --replication.
     const ids = (key: string) => [...(quorum.stdout.split('\n').find((l) => l.startsWith(`${key}:`)) ?? '').matchAll(/"id":\s*(\d+)/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
     assert.match(quorum.stdout, new RegExp(`ClusterId:\\s+${status.clusterId}\\b`), quorum.stdout);
     assert.match(quorum.stdout, new RegExp(`LeaderId:\\s+${status.quorum.leaderId}\\b`), quorum.stdout);
@@ -257,8 +276,6 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
     assert.deepEqual(ids('CurrentObservers'), [0, 1, 2], quorum.stdout);
     assert.deepEqual(status.quorum.voters, [100, 101, 102]);
     assert.deepEqual(status.quorum.observers, [0, 1, 2]);
-    const replication = await runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-server', external, 'describe', '--replication']);
-    assert.equal(replication.code, 0, replication.stderr);
     const roles = new Map(
       replication.stdout
         .split('\n')
@@ -271,8 +288,6 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
     for (const id of [0, 1, 2]) assert.equal(roles.get(id), 'Observer', replication.stdout);
 
     // metadata.version as Kafka's FeatureCommand reads it; the brokers support nothing newer than their release (4.1).
-    const features = await runKafkaTool(KAFKA_TOOLS.features, ['--bootstrap-server', external, 'describe']);
-    assert.equal(features.code, 0, features.stderr);
     const mv = /Feature: metadata\.version\s+SupportedMinVersion: \S+\s+SupportedMaxVersion: (\S+)\s+FinalizedVersionLevel: (\S+)/.exec(features.stdout);
     assert.ok(mv, features.stdout);
     assert.equal(status.metadataVersion, mv[2]);
@@ -280,8 +295,6 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
 
     // Racks: every broker registered with the node's zone (BrokerApiVersionsCommand prints each broker's rack) and has
     // broker.rack from it (kafka-configs); the cluster's min ISR 2.
-    const versions = await runKafkaTool(KAFKA_TOOLS.brokerApiVersions, ['--bootstrap-server', external]);
-    assert.equal(versions.code, 0, versions.stderr);
     const racks = [...versions.stdout.matchAll(/\(id: (\d+) rack: (\S+?)\s/g)].map((m) => [Number(m[1]), m[2]]).sort((a, b) => Number(a[0]) - Number(b[0]));
     assert.deepEqual(
       racks,
@@ -292,33 +305,26 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
       ],
       versions.stdout.slice(0, 2000),
     );
-    for (const id of [0, 1, 2]) {
-      const configs = await runKafkaTool(KAFKA_TOOLS.configs, ['--bootstrap-server', external, '--entity-type', 'brokers', '--entity-name', String(id), '--describe', '--all']);
-      assert.equal(configs.code, 0, configs.stderr);
-      assert.match(configs.stdout, new RegExp(`broker\\.rack=${ZONE}\\b`), `broker ${id}`);
-      assert.match(configs.stdout, /\bmin\.insync\.replicas=2\b/, `broker ${id}`);
-      assert.match(configs.stdout, /\bdefault\.replication\.factor=3\b/, `broker ${id}`);
+    // kafka-configs describes every broker ("All configs for broker N are:" and its lines).
+    const perBroker = configs.stdout.split(/^All configs for broker /m).slice(1);
+    assert.deepEqual(perBroker.map((b) => Number(/^(\d+)/.exec(b)?.[1])).sort(), [0, 1, 2], configs.stdout.slice(0, 500));
+    for (const b of perBroker) {
+      assert.match(b, new RegExp(`broker\\.rack=${ZONE}\\b`), b.slice(0, 40));
+      assert.match(b, /\bmin\.insync\.replicas=2\b/, b.slice(0, 40));
+      assert.match(b, /\bdefault\.replication\.factor=3\b/, b.slice(0, 40));
     }
 
-    // kcat from the host through the status' address: three brokers at their NodePorts; every partition of a topic
-    // created with the cluster's default (RF 3) and of `orders` on the three brokers.
-    const made = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', external, '--create', '--topic', 'rf-default', '--partitions', '3']);
-    assert.equal(made.code, 0, made.stderr);
-    const meta = await runKcat(['-b', external, '-L', '-m', '15']);
-    assert.equal(meta.code, 0, meta.stderr);
+    // kcat from the host through the status' address: three brokers at their NodePorts; every partition of `orders`
+    // (replicas 3, min ISR 2) on the three brokers and in sync.
     assert.match(meta.stdout, / 3 brokers:/);
     for (const id of [0, 1, 2]) assert.match(meta.stdout, new RegExp(`broker ${id} at 10\\.213\\.0\\.1:${PLAIN_NODE_PORT + 1 + id}\\b`), meta.stdout);
-    for (const t of ['orders', 'rf-default']) {
-      const block = meta.stdout.split(/^\s*topic /m).find((b) => b.startsWith(`"${t}"`)) ?? '';
-      const replicas = [...block.matchAll(/replicas: ([\d,]+), isrs: ([\d,]+)/g)];
-      assert.equal(replicas.length, 3, `${t}: 3 partitions\n${block}`);
-      for (const [, r, isr] of replicas) {
-        assert.deepEqual(r!.split(',').map(Number).sort(), [0, 1, 2], `${t}: replicas on the 3 brokers`);
-        assert.equal(isr!.split(',').length, 3, `${t}: in sync`);
-      }
+    const partitions = [...meta.stdout.matchAll(/replicas: ([\d,]+), isrs: ([\d,]+)/g)];
+    assert.equal(partitions.length, 3, meta.stdout);
+    for (const [, r, isr] of partitions) {
+      assert.deepEqual(r!.split(',').map(Number).sort(), [0, 1, 2], `orders: replicas on the 3 brokers\n${meta.stdout}`);
+      assert.equal(isr!.split(',').length, 3, `orders: in sync\n${meta.stdout}`);
     }
-    const deleted = await runKafkaTool(KAFKA_TOOLS.topics, ['--bootstrap-server', external, '--delete', '--topic', 'rf-default']);
-    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.match(await topicConfigs(external, 'orders'), /min\.insync\.replicas=2\b/);
 
     // The TLS listener at its status address, from the client pod: kcat verifies the brokers' certificate (the
     // `kafka-tls` Secret's) and host names against its CA.
