@@ -37,6 +37,8 @@ export const KAFKA_TOOLS = {
   producerPerf: 'org.apache.kafka.tools.ProducerPerformance',
   consumerPerf: 'org.apache.kafka.tools.ConsumerPerformance',
   metadataQuorum: 'org.apache.kafka.tools.MetadataQuorumCommand',
+  features: 'org.apache.kafka.tools.FeatureCommand',
+  brokerApiVersions: 'org.apache.kafka.tools.BrokerApiVersionsCommand',
   transactions: 'org.apache.kafka.tools.TransactionsCommand',
   getOffsetShell: 'org.apache.kafka.tools.GetOffsetShell',
   configs: 'kafka.admin.ConfigCommand',

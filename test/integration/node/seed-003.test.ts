@@ -4,15 +4,10 @@
 // to fit a 2-core node (requests and heap only); the rack init container runs the kafka-client image (curl), since
 // curlimages/curl cannot be pulled here.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type KubeNode, startKubeNode } from '../../helpers/kube-node.ts';
 import { CLIENT_POD, deleteNamespace, deploy, kafkaTool, verifyDeployment } from './kafka.ts';
-import { ensureNamespace, exec } from './support.ts';
+import { ensureNamespace, exec, selfSignedKeystore, tlsSecrets } from './support.ts';
 
 const CLUSTER = 'data-on-eks';
 const ZONE = 'zone-a';
@@ -27,23 +22,6 @@ function shrink(doc: Record<string, any>, rackImage: string): void {
     }
   }
   doc.spec.kubernetes.rackInit = { image: rackImage };
-}
-
-/** A self-signed PKCS12 keystore naming every broker and the bootstrap Service, and its certificate (PEM). */
-function keystore(namespace: string): { p12: Buffer; password: string; pem: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafkaplane-tls-'));
-  const password = randomBytes(12).toString('hex');
-  const file = path.join(dir, 'keystore.p12');
-  const san = `SAN=dns:*.${CLUSTER}-broker.${namespace}.svc.cluster.local,dns:${CLUSTER}-bootstrap.${namespace}.svc.cluster.local`;
-  execFileSync(
-    'keytool',
-    ['-genkeypair', '-alias', 'broker', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '2', '-storetype', 'PKCS12', '-keystore', file, '-storepass', password, '-dname', 'CN=kafka', '-ext', san],
-    { stdio: 'ignore' },
-  );
-  const pem = execFileSync('keytool', ['-exportcert', '-rfc', '-alias', 'broker', '-keystore', file, '-storepass', password], { encoding: 'utf8' });
-  const p12 = fs.readFileSync(file);
-  fs.rmSync(dir, { recursive: true, force: true });
-  return { p12, password, pem };
 }
 
 describe('seed-003 (3 brokers + 3 controllers, TLS, rack) on a real node', { timeout: 1_800_000 }, () => {
@@ -70,12 +48,12 @@ describe('seed-003 (3 brokers + 3 controllers, TLS, rack) on a real node', { tim
     test(`${format}: pods Ready, 3 voters, 3 brokers in their zone, TLS listener, 10,000 records acks=all`, async () => {
       const namespace = `seed003-${format}`;
       await ensureNamespace(node, namespace);
-      const tls = keystore(namespace);
-      const secrets = [
-        { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${CLUSTER}-tls`, namespace }, data: { 'keystore.p12': tls.p12.toString('base64') } },
-        { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${CLUSTER}-tls-password`, namespace }, stringData: { password: tls.password } },
-      ];
-      await node.kubectl(['apply', '--server-side', '-f', '-'], { input: secrets.map((s) => JSON.stringify(s)).join('\n---\n') });
+      const tls = selfSignedKeystore(CLUSTER, 'broker', namespace);
+      await node.kubectl(['apply', '--server-side', '-f', '-'], {
+        input: tlsSecrets(CLUSTER, namespace, tls)
+          .map((s) => JSON.stringify(s))
+          .join('\n---\n'),
+      });
 
       const d = await deploy(node, 'seed-003-dedicated.yaml', format, namespace, (doc) => shrink(doc, node.images.kafkaClient));
       const result = await verifyDeployment(node, d, { pods: 6, voters: 3, brokers: 3, topic: 'node-test', createTopic: true });

@@ -2,7 +2,8 @@
  * Helpers of the real-node tests (test/integration/node/*.test.ts): render a spec with the test images through the
  * real CLI, apply it server-side, wait for pods, run commands in pods, count records with kcat.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -216,4 +217,30 @@ export function ledger(acked: Set<string>, read: Map<string, string>, prefix: st
   const lost = [...acked].filter((k) => !read.has(k));
   const values = [...read.values()].filter((v) => v.startsWith(`${prefix}-`));
   return { lost, duplicates: values.length - new Set(values).size, readOwn: values.length };
+}
+
+/**
+ * A self-signed PKCS12 keystore for a cluster's TLS listeners (Secret `<cluster>-tls`, as a user or cert-manager
+ * provides it): its names cover every pod of `pool` and the bootstrap Service; the certificate (PEM) is the clients' CA.
+ */
+export function selfSignedKeystore(cluster: string, pool: string, namespace: string): { p12: Buffer; password: string; pem: string } {
+  const dir = tempDir('kafkaplane-tls-');
+  const password = randomBytes(12).toString('hex');
+  const file = path.join(dir, 'keystore.p12');
+  const san = `SAN=dns:*.${cluster}-${pool}.${namespace}.svc.cluster.local,dns:${cluster}-bootstrap.${namespace}.svc.cluster.local`;
+  execFileSync(
+    'keytool',
+    ['-genkeypair', '-alias', 'broker', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '2', '-storetype', 'PKCS12', '-keystore', file, '-storepass', password, '-dname', 'CN=kafka', '-ext', san],
+    { stdio: 'ignore' },
+  );
+  const pem = execFileSync('keytool', ['-exportcert', '-rfc', '-alias', 'broker', '-keystore', file, '-storepass', password], { encoding: 'utf8' });
+  return { p12: fs.readFileSync(file), password, pem };
+}
+
+/** The two Secrets a cluster's TLS listeners read (docs/render.md): `<cluster>-tls` and `<cluster>-tls-password`. */
+export function tlsSecrets(cluster: string, namespace: string, tls: { p12: Buffer; password: string }): object[] {
+  return [
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${cluster}-tls`, namespace }, data: { 'keystore.p12': tls.p12.toString('base64') } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${cluster}-tls-password`, namespace }, stringData: { password: tls.password } },
+  ];
 }

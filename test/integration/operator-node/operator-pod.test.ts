@@ -1,9 +1,15 @@
 // The operator as users install it, on the real one-node Kubernetes: `helm install` of deploy/helm/kafkaplane-operator
 // runs `kafkaplane operator run` in a pod (the kafkaplane image, the repo Dockerfile's layout) with its ServiceAccount
-// and least-privilege RBAC; a KafkaCluster (seed-002) and a KafkaTopic applied with kubectl become real: pods Ready,
-// a Ready status with the listener addresses, the topic in Kafka — and kcat in a client pod produces with acks=all and
-// reads back through the address the status gives. On the same cluster and operator pod, with Kafka's own tools and
-// kcat from the host (through the NodePort addresses in the status) as the judges:
+// and least-privilege RBAC; a KafkaCluster of the seed-003 shape (examples/seed-003-dedicated.yaml: 3 brokers and 3
+// dedicated controllers, node ids 0-2 and 100-102, a plain and a TLS internal listener, rack awareness from the
+// node's zone label, RF 3 / min ISR 2; sized down to the 2-core node and its storage class) and a KafkaTopic applied
+// with kubectl become real: pods Ready, a Ready status with the listener addresses, the topic in Kafka — and kcat in a
+// client pod produces with acks=all and reads back through the address the status gives. The status is checked
+// against Kafka's own tools run on this host through the status' NodePort address (kafka-metadata-quorum describe
+// --status/--replication, kafka-features describe, kafka-broker-api-versions, kafka-configs, kcat -L), the TLS
+// listener with kcat in the client pod verifying the certificate of the `<cluster>-tls` Secret. On the same cluster
+// and operator pod, with Kafka's own tools and kcat from the host (through the NodePort addresses in the status) as
+// the judges:
 //  - KafkaTopic create / update (config + partitions) / NotSupported / conflict / unmanaged / delete (finalizer);
 //  - KafkaUser: Kafka's tools log in with the Secret's password through a SCRAM NodePort listener; after the
 //    KafkaUser is deleted the same login fails (kcat is not the judge here: Debian's librdkafka 2.0 fails SCRAM
@@ -20,13 +26,15 @@ import { type KubeNode, startKubeNode, waitUntil } from '../../helpers/kube-node
 import { spawnWithTimeout } from '../../helpers/spawn.ts';
 import { KAFKA_TOOLS, runKafkaTool, runKcat } from '../../helpers/kafka-tools.ts';
 import { deleteNamespace } from '../node/kafka.ts';
-import { REPO_ROOT, ensureNamespace, exampleWithImage, kcatConsumeAll, kcatProduce, ledger, startClientPod } from '../node/support.ts';
+import { REPO_ROOT, ensureNamespace, exampleWithImage, exec, kcatConsumeAll, kcatProduce, ledger, selfSignedKeystore, startClientPod, tlsSecrets } from '../node/support.ts';
 
 const OPERATOR_NS = 'kafkaplane-system';
 const NS = 'apps';
 /** NodePorts of this file (docs/testing.md): a plain listener 30790 (brokers 30791-30793), a SCRAM one 30794 (30795-30797). */
 const PLAIN_NODE_PORT = 30790;
 const SCRAM_NODE_PORT = 30794;
+/** The node's zone label: the brokers' rack (spec.rack.topologyKey of seed-003). */
+const ZONE = 'zone-a';
 const HELM = execFileSync('bash', [`${REPO_ROOT}/scripts/helm/build.sh`, '--print-bin'], { encoding: 'utf8' }).trim();
 
 type Resource = {
@@ -112,14 +120,27 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
   /** The status' NodePort addresses, reachable from this host. */
   let external = '';
   let scram = '';
+  /** The status as the first test saw it, and the CA (PEM) of the TLS listener's keystore. */
+  let readyStatus: Record<string, any> = {};
+  let caPem = '';
+  let client = '';
   before(async () => {
     node = await startKubeNode();
+    await node.kubectl(['label', 'node', node.nodeName, `topology.kubernetes.io/zone=${ZONE}`, '--overwrite']);
   });
   after(async () => {
-    // The custom resources go first, while the operator still holds its Role in the namespace: their finalizers need
-    // it (deleting the namespace would delete the Role and RoleBinding too, and the finalizers could not be removed).
-    if (node) await node.kubectl(['delete', 'kafkatopics,kafkausers,kafkaclusters', '--all', '-n', NS, '--timeout=120s'], { allowFail: true, timeoutMs: 150_000 });
+    const started = Date.now();
+    // The topics and users go first, while Kafka runs and the operator still holds its Role in the namespace: their
+    // finalizers need both (deleting the namespace would delete the Role and RoleBinding too, and the finalizers could
+    // not be removed). The KafkaCluster has no finalizer: it goes with the namespace, whose pods get a short grace
+    // (deleted together, the brokers of a cluster with dedicated controllers would wait out their whole grace period
+    // in a controlled shutdown that cannot finish).
+    if (node) await node.kubectl(['delete', 'kafkatopics,kafkausers', '--all', '-n', NS, '--timeout=120s'], { allowFail: true, timeoutMs: 150_000 });
+    const resources = Date.now();
     if (node) await deleteNamespace(node, NS).catch(() => undefined);
+    process.stderr.write(
+      `[operator-pod] teardown: KafkaTopics and KafkaUsers deleted in ${Math.round((resources - started) / 1000)} s, the namespace in ${Math.round((Date.now() - resources) / 1000)} s\n`,
+    );
     await node?.stop();
   });
 
@@ -149,8 +170,24 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
     const rollout = await node.kubectl(['rollout', 'status', '-n', OPERATOR_NS, 'deployment/kafkaplane-operator', '--timeout=180s'], { allowFail: true, timeoutMs: 200_000 });
     assert.equal(rollout.code, 0, `the operator's pod became Ready: ${rollout.stdout}${rollout.stderr}`);
 
-    // seed-002 as custom resources, with the test image; its KafkaTopic and a KafkaUser of our own.
-    const docs = parseAllDocuments(fs.readFileSync(exampleWithImage('seed-002-combined.yaml', node.images.kafka), 'utf8')).map((d) => d.toJS() as Record<string, any>);
+    // seed-003 as a custom resource, with the test image, sized down to the 2-core node (requests and heaps, as
+    // test/integration/node/seed-003.test.ts) on the node's storage class; two NodePort listeners of our own; its
+    // KafkaTopic. The rack init container runs the kafka-client image (curl): curlimages/curl cannot be pulled here.
+    const docs = parseAllDocuments(
+      fs.readFileSync(
+        exampleWithImage('seed-003-dedicated.yaml', node.images.kafka, (doc) => {
+          for (const pool of doc.spec.nodePools) {
+            const broker = pool.roles.includes('broker');
+            const memory = broker ? '1536Mi' : '768Mi';
+            pool.resources = { requests: { cpu: '100m', memory }, limits: { memory } };
+            if (broker) pool.jvm = { ...(pool.jvm ?? {}), heap: '640m' };
+            pool.storage = { size: '2Gi', class: 'standard' };
+          }
+          doc.spec.kubernetes.rackInit = { image: node.images.kafkaClient };
+        }),
+        'utf8',
+      ),
+    ).map((d) => d.toJS() as Record<string, any>);
     const cluster = docs.find((d) => d.kind === 'KafkaCluster')!;
     cluster.metadata = { name: 'kafka', namespace: NS };
     cluster.spec.listeners.push(
@@ -164,12 +201,21 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
       spec: { partitions: 3, replicas: 3, config: { 'min.insync.replicas': '2' } },
     };
     // The SCRAM listener secures the cluster's own listeners too: their password Secret comes first (render and
-    // the operator do not invent it; docs/operator.md).
+    // the operator do not invent it; docs/operator.md). The TLS listener's keystore as a user (or cert-manager) gives it.
     const internalSecret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kafka-internal', namespace: NS }, stringData: { password: 'operator-pod-internal-password' } };
-    const applied = await node.kubectl(['apply', '--server-side', '-f', '-'], { input: [internalSecret, cluster, topic].map((d) => JSON.stringify(d)).join('\n'), allowFail: true });
+    const tls = selfSignedKeystore('kafka', 'broker', NS);
+    caPem = tls.pem;
+    const applied = await node.kubectl(['apply', '--server-side', '-f', '-'], {
+      input: [internalSecret, ...tlsSecrets('kafka', NS, tls), cluster, topic].map((d) => JSON.stringify(d)).join('\n'),
+      allowFail: true,
+    });
     assert.equal(applied.code, 0, applied.stderr);
 
+    // The client pod starts while the cluster does.
+    const clientPod = startClientPod(node, NS);
+    clientPod.catch(() => undefined); // awaited below; a failure there fails the test
     const ready = await waitReady(node, 'kafkacluster', 'kafka', 600_000);
+    readyStatus = ready.status ?? {};
     const readyAfter = Math.round((Date.now() - started) / 1000);
     const listeners = (ready.status?.listeners ?? []) as { name: string; bootstrapServers: string }[];
     assert.ok(listeners.length > 0, JSON.stringify(ready.status));
@@ -182,13 +228,116 @@ describe('the operator installed with Helm, running in a pod', { timeout: 1_500_
     const topicReady = await waitReady(node, 'kafkatopic', 'orders', 180_000);
     assert.equal(topicReady.status?.partitions, 3);
 
-    const client = await startClientPod(node, NS);
+    client = await clientPod;
     const produced = await kcatProduce(node, NS, client, internal, 'orders', 'op', 2_000);
     assert.equal(produced.acked.size, 2_000, `acks=all through ${internal}`);
     const read = await kcatConsumeAll(node, NS, client, internal, 'orders');
     assert.deepEqual(ledger(produced.acked, read, 'op').lost, []);
 
     process.stderr.write(`[operator-pod] KafkaCluster Ready ${readyAfter} s after helm install; 2,000 records acked and read back through ${internal}\n`);
+  });
+
+  test("seed-003 status against Kafka's tools: pools 0-2/100-102, the controllers' quorum, versions, racks, RF 3, the TLS listener", async () => {
+    assert.ok(external, 'the first test made the cluster');
+    const started = Date.now();
+    const status = readyStatus;
+    assert.deepEqual(status.nodePools, [
+      { name: 'broker', roles: ['broker'], nodeIds: [0, 1, 2] },
+      { name: 'controller', roles: ['controller'], nodeIds: [100, 101, 102] },
+    ]);
+    assert.equal(status.readyBrokers, '3/3');
+    assert.equal(status.kafkaVersion, '4.1.2');
+    const internal = `kafka-bootstrap.${NS}.svc.cluster.local`;
+    assert.deepEqual(
+      (status.listeners as { name: string; type: string; bootstrapServers: string }[]).map((l) => [l.name, l.type, l.bootstrapServers]),
+      [
+        ['plain', 'internal', `${internal}:9092`],
+        ['tls', 'internal', `${internal}:9093`],
+        ['external', 'nodeport', `10.213.0.1:${PLAIN_NODE_PORT}`],
+        ['scram', 'nodeport', `10.213.0.1:${SCRAM_NODE_PORT}`],
+      ],
+    );
+
+    // Kafka's tools (each a JVM, run side by side) and kcat, on this host through the status' NodePort address.
+    const [quorum, replication, features, versions, configs, meta] = await Promise.all([
+      runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-server', external, 'describe', '--status']),
+      runKafkaTool(KAFKA_TOOLS.metadataQuorum, ['--bootstrap-server', external, 'describe', '--replication']),
+      runKafkaTool(KAFKA_TOOLS.features, ['--bootstrap-server', external, 'describe']),
+      runKafkaTool(KAFKA_TOOLS.brokerApiVersions, ['--bootstrap-server', external]),
+      runKafkaTool(KAFKA_TOOLS.configs, ['--bootstrap-server', external, '--entity-type', 'brokers', '--describe', '--all']),
+      runKcat(['-b', external, '-L', '-t', 'orders', '-m', '15']),
+    ]);
+    for (const r of [quorum, replication, features, versions, configs, meta]) assert.equal(r.code, 0, r.stderr);
+    // The quorum: MetadataQuorumCommand describe --status and --replication.
+    const ids = (key: string) => [...(quorum.stdout.split('\n').find((l) => l.startsWith(`${key}:`)) ?? '').matchAll(/"id":\s*(\d+)/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+    assert.match(quorum.stdout, new RegExp(`ClusterId:\\s+${status.clusterId}\\b`), quorum.stdout);
+    assert.match(quorum.stdout, new RegExp(`LeaderId:\\s+${status.quorum.leaderId}\\b`), quorum.stdout);
+    assert.deepEqual(ids('CurrentVoters'), [100, 101, 102], quorum.stdout);
+    assert.deepEqual(ids('CurrentObservers'), [0, 1, 2], quorum.stdout);
+    assert.deepEqual(status.quorum.voters, [100, 101, 102]);
+    assert.deepEqual(status.quorum.observers, [0, 1, 2]);
+    const roles = new Map(
+      replication.stdout
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/))
+        .filter((f) => /^\d+$/.test(f[0] ?? ''))
+        .map((f) => [Number(f[0]), f.at(-1)]),
+    );
+    assert.equal(roles.get(status.quorum.leaderId), 'Leader', replication.stdout);
+    for (const id of [100, 101, 102].filter((i) => i !== status.quorum.leaderId)) assert.equal(roles.get(id), 'Follower', replication.stdout);
+    for (const id of [0, 1, 2]) assert.equal(roles.get(id), 'Observer', replication.stdout);
+
+    // metadata.version as Kafka's FeatureCommand reads it; the brokers support nothing newer than their release (4.1).
+    const mv = /Feature: metadata\.version\s+SupportedMinVersion: \S+\s+SupportedMaxVersion: (\S+)\s+FinalizedVersionLevel: (\S+)/.exec(features.stdout);
+    assert.ok(mv, features.stdout);
+    assert.equal(status.metadataVersion, mv[2]);
+    assert.match(mv[1]!, /^4\.1-IV\d+$/, `Kafka ${status.kafkaVersion} supports metadata.version up to 4.1`);
+
+    // Racks: every broker registered with the node's zone (BrokerApiVersionsCommand prints each broker's rack) and has
+    // broker.rack from it (kafka-configs); the cluster's min ISR 2.
+    const racks = [...versions.stdout.matchAll(/\(id: (\d+) rack: (\S+?)\s/g)].map((m) => [Number(m[1]), m[2]]).sort((a, b) => Number(a[0]) - Number(b[0]));
+    assert.deepEqual(
+      racks,
+      [
+        [0, ZONE],
+        [1, ZONE],
+        [2, ZONE],
+      ],
+      versions.stdout.slice(0, 2000),
+    );
+    // kafka-configs describes every broker ("All configs for broker N are:" and its lines).
+    const perBroker = configs.stdout.split(/^All configs for broker /m).slice(1);
+    assert.deepEqual(perBroker.map((b) => Number(/^(\d+)/.exec(b)?.[1])).sort(), [0, 1, 2], configs.stdout.slice(0, 500));
+    for (const b of perBroker) {
+      assert.match(b, new RegExp(`broker\\.rack=${ZONE}\\b`), b.slice(0, 40));
+      assert.match(b, /\bmin\.insync\.replicas=2\b/, b.slice(0, 40));
+      assert.match(b, /\bdefault\.replication\.factor=3\b/, b.slice(0, 40));
+    }
+
+    // kcat from the host through the status' address: three brokers at their NodePorts; every partition of `orders`
+    // (replicas 3, min ISR 2) on the three brokers and in sync.
+    assert.match(meta.stdout, / 3 brokers:/);
+    for (const id of [0, 1, 2]) assert.match(meta.stdout, new RegExp(`broker ${id} at 10\\.213\\.0\\.1:${PLAIN_NODE_PORT + 1 + id}\\b`), meta.stdout);
+    const partitions = [...meta.stdout.matchAll(/replicas: ([\d,]+), isrs: ([\d,]+)/g)];
+    assert.equal(partitions.length, 3, meta.stdout);
+    for (const [, r, isr] of partitions) {
+      assert.deepEqual(r!.split(',').map(Number).sort(), [0, 1, 2], `orders: replicas on the 3 brokers\n${meta.stdout}`);
+      assert.equal(isr!.split(',').length, 3, `orders: in sync\n${meta.stdout}`);
+    }
+    assert.match(await topicConfigs(external, 'orders'), /min\.insync\.replicas=2\b/);
+
+    // The TLS listener at its status address, from the client pod: kcat verifies the brokers' certificate (the
+    // `kafka-tls` Secret's) and host names against its CA.
+    await exec(node, NS, client, ['sh', '-c', 'cat > /tmp/ca.pem'], { input: caPem });
+    const tlsAddress = (status.listeners as { name: string; bootstrapServers: string; securityProtocol?: string }[]).find((l) => l.name === 'tls')!;
+    assert.equal(tlsAddress.securityProtocol, 'SSL');
+    const overTls = await exec(node, NS, client, ['kcat', '-b', tlsAddress.bootstrapServers, '-X', 'security.protocol=ssl', '-X', 'ssl.ca.location=/tmp/ca.pem', '-L', '-t', 'orders', '-m', '20'], {
+      timeoutMs: 60_000,
+    });
+    assert.match(overTls.stdout, / 3 brokers:/);
+    assert.match(overTls.stdout, /broker 0 at kafka-broker-0\.kafka-broker\.apps\.svc[.a-z]*:9093/, overTls.stdout);
+    assert.match(overTls.stdout, /topic "orders" with 3 partitions/);
+    process.stderr.write(`[operator-pod] seed-003 status checked against Kafka's tools, racks, RF 3 and the TLS listener: ${Math.round((Date.now() - started) / 1000)} s\n`);
   });
 
   test('KafkaTopic on the real node: create, update, NotSupported, conflict, unmanaged, delete — checked in Kafka', async () => {
