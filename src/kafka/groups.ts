@@ -181,14 +181,11 @@ export async function partitionOffsets(admin: Admin, metadata: ClusterMetadata, 
   const result = new Map<string, bigint | null>();
   const leaders = new Map(metadata.topics.flatMap((t) => t.partitions.map((p) => [partitionKey({ topic: t.name, partition: p.partition }), p.leader])));
   const live = new Set(metadata.brokers.map((b) => b.id));
-  const byTopic = new Map<string, number[]>();
-  for (const tp of partitions) {
+  const answerable = partitions.filter((tp) => {
     const leader = leaders.get(partitionKey(tp));
-    if (leader === undefined || leader < 0 || !live.has(leader)) continue;
-    const list = byTopic.get(tp.topic);
-    if (list) list.push(tp.partition);
-    else byTopic.set(tp.topic, [tp.partition]); // (not a spread per partition: 10,000 partitions are quadratic)
-  }
+    return leader !== undefined && leader >= 0 && live.has(leader);
+  });
+  const byTopic = new Map([...Map.groupBy(answerable, (tp) => tp.topic)].map(([topic, tps]) => [topic, tps.map((tp) => tp.partition)]));
   if (byTopic.size === 0) return result;
   // @platformatic/kafka keeps no metadata for some topics it is told about (internal ones such as __consumer_offsets
   // come back without an entry), and its listOffsets then throws a TypeError from a callback, which ends the process.

@@ -2,7 +2,7 @@ import { usesSasl } from '../model/listeners.ts';
 import { INTERNAL_USER } from '../model/listeners.ts';
 import { brokers } from '../model/nodes.ts';
 import { KAFKAPLANE_IMAGE } from '../api/kubernetes.ts';
-import { CONTAINER_SECURITY_CONTEXT, type KubeObject, type RenderContext, meta, overrideFields, podSecurityContext, standardLabels, auxiliaryPodBasics } from './objects.ts';
+import { CONTAINER_SECURITY_CONTEXT, KAFKAPLANE_NODE_OPTIONS, type KubeObject, type RenderContext, meta, overrideFields, podSecurityContext, standardLabels, auxiliaryPodBasics } from './objects.ts';
 
 /**
  * The web console (`kafkaplane console`, docs/console.md) as a Deployment, a Service and a NetworkPolicy. It runs the
@@ -15,8 +15,6 @@ export const CONSOLE_PORT = 8080;
 export const CONSOLE_PORT_NAME = 'http';
 const USERS_DIR = '/etc/kafkaplane/console';
 const USERS_FILE = 'users';
-/** V8 flags of the console's container (NODE_OPTIONS): a small young generation, see the Deployment. */
-export const CONSOLE_NODE_OPTIONS = '--max-semi-space-size=4';
 
 export function consoleImage(ctx: RenderContext): string {
   const { console, monitoring } = ctx.settings;
@@ -69,10 +67,7 @@ export function renderConsoleDeployment(ctx: RenderContext): KubeObject {
               ],
               env: [
                 ...(secured ? [{ name: 'KAFKAPLANE_SASL_PASSWORD', valueFrom: { secretKeyRef: { name: names.internalPassword.name, key: names.internalPassword.key } } }] : []),
-                // V8's young generation grows to 3 × 32 MiB by default under the collections' allocation; capped
-                // (semi-spaces of 4 MiB) the console's RSS at 10,000 partitions / 500 groups is 150-230 MiB instead of
-                // 255-290 MiB, the pages as fast (BENCHMARKS.md, bench:console).
-                { name: 'NODE_OPTIONS', value: CONSOLE_NODE_OPTIONS },
+                { name: 'NODE_OPTIONS', value: KAFKAPLANE_NODE_OPTIONS },
               ],
               ports: [{ name: CONSOLE_PORT_NAME, containerPort: CONSOLE_PORT, protocol: 'TCP' }],
               // Without login: /ready once the first cluster snapshot is collected (the pages read it), /healthz while the server answers.

@@ -1,5 +1,5 @@
 import { customResourceDefinitions } from '../api/crd.ts';
-import type { KubeObject } from './objects.ts';
+import { KAFKAPLANE_NODE_OPTIONS, type KubeObject } from './objects.ts';
 
 /**
  * The operator's installation: kafkaplane's CRDs, a ServiceAccount, least-privilege RBAC and a Deployment running
@@ -18,8 +18,6 @@ export interface OperatorInstallOptions {
 }
 
 export const OPERATOR_NAME = 'kafkaplane-operator';
-/** V8 flags of the operator's container (NODE_OPTIONS): a small young generation, see the Deployment. */
-export const OPERATOR_NODE_OPTIONS = '--max-semi-space-size=4';
 export const DEFAULT_OPERATOR_IMAGE = 'kafkaplane:0.1.0';
 export const DEFAULT_HEALTH_PORT = 8080;
 
@@ -126,9 +124,7 @@ export function renderOperator(o: OperatorInstallOptions): KubeObject[] {
                 args: operatorArgs(o),
                 env: [
                   { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-                  // V8's young generation grows to 64 MiB by default; the operator allocates little and often, and
-                  // capping it (semi-spaces of 4 MiB) keeps its RSS ~25 MiB lower (BENCHMARKS.md).
-                  { name: 'NODE_OPTIONS', value: OPERATOR_NODE_OPTIONS },
+                  { name: 'NODE_OPTIONS', value: KAFKAPLANE_NODE_OPTIONS },
                 ],
                 ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
