@@ -1,7 +1,7 @@
-import { readFile, statfs } from 'node:fs/promises';
+import { statfs } from 'node:fs/promises';
 import { explainDeath } from '../model/local-rules.ts';
 import type { LocalCluster } from './local-cluster.ts';
-import { tailLines } from './processes.ts';
+import { frozen, tailLines } from './processes.ts';
 
 /**
  * What the operating system says about a local node, beside what Kafka says: whether its JVM runs, is frozen (stopped
@@ -24,7 +24,7 @@ export async function nodeHealth(local: LocalCluster, id: number, pid: number | 
     (s) => ({ path, freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize }),
     () => null,
   );
-  const state = pid === undefined ? 'stopped' : (await isFrozen(pid)) ? 'frozen' : 'running';
+  const state = pid === undefined ? 'stopped' : frozen(pid) ? 'frozen' : 'running';
   const problem = state === 'running' && !nearlyFull(disk) ? null : (explainDeath((await tailLines(local.layout.logFile(id), LOG_TAIL_LINES)).join('\n')) ?? null);
   return { state, disk, problem };
 }
@@ -32,12 +32,4 @@ export async function nodeHealth(local: LocalCluster, id: number, pid: number | 
 /** Less than 2 % or 64 MiB free: Kafka fails its log directory at the first write that does not fit. */
 export function nearlyFull(disk: NodeHealth['disk']): boolean {
   return disk !== null && disk.totalBytes > 0 && (disk.freeBytes < 64 * 1024 * 1024 || disk.freeBytes / disk.totalBytes < 0.02);
-}
-
-/** State T (stopped by a signal) or t (stopped by a tracer) in /proc/<pid>/stat. Linux only; elsewhere false. */
-async function isFrozen(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  if (stat === undefined) return false;
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  return state === 'T' || state === 't';
 }

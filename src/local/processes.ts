@@ -102,6 +102,21 @@ export function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Stopped by a signal (SIGSTOP, state T) or a tracer (t) in /proc/<pid>/stat: the process exists and its ports still
+ * accept connections, yet nothing in it runs. Linux only; elsewhere false.
+ */
+export function frozen(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'T' || state === 't';
+}
+
 export async function removePidFile(pidFile: string): Promise<void> {
   await rm(pidFile, { force: true });
 }

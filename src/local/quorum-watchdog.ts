@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { Emit } from './events.ts';
 import type { LocalCluster } from './local-cluster.ts';
-import { alive } from './processes.ts';
+import { alive, frozen } from './processes.ts';
 
 /** How long fewer than a majority of the controllers may be alive before a waiting broker is killed. */
 const QUORUM_LOSS_GRACE_MS = 3_000;
@@ -27,7 +27,8 @@ export function quorumLossWatchdog(local: LocalCluster, wave: readonly { id: num
   const timer = setInterval(() => {
     const controllersAlive = controllerIds.filter((id) => {
       const own = wave.find((w) => w.id === id);
-      return own ? alive(own.pid) : existsSync(local.layout.pidFile(id));
+      // A frozen controller (SIGSTOP, a debugger) votes for nobody: it counts as gone.
+      return own ? alive(own.pid) && !frozen(own.pid) : existsSync(local.layout.pidFile(id));
     }).length;
     // Only a broker waits for an approval; a controller-only node stops on its own.
     const waiting = wave.filter((w) => brokerIds.has(w.id) && alive(w.pid) && !killed.has(w.id));

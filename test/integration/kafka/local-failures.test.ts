@@ -62,10 +62,12 @@ test('down: a node stuck while the other two are gone waits for a quorum that ca
   const t0 = Date.now();
   const result = await down({ stateDir, graceMs: 120_000 });
   const elapsed = Date.now() - t0;
-  assert.deepEqual(
-    result.nodes.map((n) => `${n.id}:${n.result}${n.reason ? `:${n.reason}` : ''}`),
-    ['0:stopped', '1:stopped', '2:killed:no-quorum'],
-  );
+  const outcomes = result.nodes.map((n) => `${n.id}:${n.result}${n.reason ? `:${n.reason}` : ''}`);
+  assert.equal(outcomes[2], '2:killed:no-quorum', outcomes.join(' '));
+  // Nodes 0 and 1 stop cleanly when both brokers get their controlled shutdown before either controller leaves. When
+  // one leaves first, the other waits for a quorum of itself and the frozen node 2 — which votes for nobody, so it is
+  // killed the same way. Never after the grace period.
+  assert.ok(outcomes.slice(0, 2).every((o) => /^\d:(stopped|killed:no-quorum)$/.test(o)) && outcomes.slice(0, 2).some((o) => o.endsWith(':stopped')), outcomes.join(' '));
   assert.ok(elapsed < 60_000, `down took ${elapsed} ms; a node without a quorum must not wait out the 120 s grace period`);
   assert.deepEqual(nodeJvms(stateDir), []);
   // Nothing was lost by it: the cluster comes back.
