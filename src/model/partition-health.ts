@@ -55,11 +55,21 @@ export function topicIncludeList(raw: string, source: string): (topic: string) =
     .replaceAll(' ', '')
     .replace(/^["']+/, '')
     .replace(/["']+$/, '');
-  let pattern: RegExp;
-  try {
-    pattern = new RegExp(`^(?:${regex})$`, 'u');
-  } catch (error) {
-    throw new KafkaplaneError('BAD_TOPIC_PATTERN', `${source} "${raw}" is not a valid regular expression: ${(error as Error).message}`);
-  }
+  const pattern = compilePattern(`^(?:${regex})$`, raw, source);
   return (topic) => pattern.test(topic);
+}
+
+/**
+ * A user's regular expression compiled (with 'u'); `wrapped` may anchor it. A bad one is refused with JavaScript's
+ * reason, naming the flag and the text the user gave rather than the anchored form built around it.
+ */
+export function compilePattern(wrapped: string, raw: string, source: string): RegExp {
+  try {
+    return new RegExp(wrapped, 'u');
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    throw new KafkaplaneError('BAD_TOPIC_PATTERN', `${source} "${raw}" is not a valid regular expression: ${reason}`, {
+      hint: `e.g. ${source} 'orders|payments' or ${source} 'app-.*'`,
+    });
+  }
 }

@@ -223,3 +223,20 @@ test('produce: a file sent whole as one record over max.request.size is refused 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a topic regular expression that does not compile is refused with exit 2 before connecting, in the words the user typed', async () => {
+  const none = ['-b', '127.0.0.1:1', '--timeout', '1'];
+  for (const [args, message] of [
+    [['topics', 'list', '--topic', 'orders['], /^error: --topic "orders\[" is not a valid regular expression: Unterminated character class$/m],
+    [['topics', 'describe', '--topic', '(a'], /^error: --topic "\(a" is not a valid regular expression: Unterminated group$/m],
+    [['rebalance', '--dry-run', '--topics', '(a'], /^error: --topics "\(a" is not a valid regular expression: Unterminated group$/m],
+    [['exporter', '--topic.filter', '*'], /^error: --topic\.filter "\*" is not a valid regular expression: Nothing to repeat$/m],
+  ] as const) {
+    const r = await runCli([...args, ...none]);
+    const context = `${args.join(' ')}\n${r.stderr}`;
+    assert.equal(r.code, 2, context);
+    assert.equal(r.stdout, '', context);
+    assert.match(r.stderr, message, context);
+    assert.doesNotMatch(r.stderr, /\^\(\?:|cannot reach Kafka/, context);
+  }
+});

@@ -20,7 +20,7 @@ test('bad flags are refused with exit 2 before connecting, naming the flag', asy
     [['--drain', 'x'], /--drain "x"/],
     [['--throttle', 'fast'], /--throttle "fast" is not a rate/],
     [['--throttle', '0MiB/s'], /--throttle 0MiB\/s is less than one byte per second/],
-    [['--topics', '('], /--topics "\(" is not a regular expression/],
+    [['--topics', '('], /--topics "\(" is not a valid regular expression: Unterminated group\n/],
     [['--drain', '2', '--topics', 'orders'], /--drain moves every replica off the brokers; --topics would leave some there/],
   ] as const) {
     const r = await rebalance(...args);

@@ -28,6 +28,6 @@ test('--topic is a whole-name regular expression; commas separate alternatives (
   assert.equal(topicIncludeList('"audit"', '--topic')('audit'), true);
   assert.throws(
     () => topicIncludeList('orders[', '--topic'),
-    (e: unknown) => e instanceof KafkaplaneError && e.exitCode === 2,
+    (e: unknown) => e instanceof KafkaplaneError && e.exitCode === 2 && e.message === '--topic "orders[" is not a valid regular expression: Unterminated character class',
   );
 });

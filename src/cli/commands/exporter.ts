@@ -3,6 +3,7 @@ import { KafkaplaneError, hint } from '../../errors.ts';
 import { EndToEndProbe } from '../../exporter/probe.ts';
 import { ExporterRegistry } from '../../exporter/registry.ts';
 import { exporterApp, startExporterServer } from '../../exporter/server.ts';
+import { compilePattern } from '../../model/partition-health.ts';
 import { WorkerCollector } from '../../exporter/worker-collector.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
 import { type Io, writeNote, writeStderrLine } from '../output.ts';
@@ -61,11 +62,7 @@ async function connectionFlags(flags: ExporterFlags, env: NodeJS.ProcessEnv): Pr
 }
 
 function pattern(flag: string, value: string): RegExp {
-  try {
-    return new RegExp(value, 'u');
-  } catch (error) {
-    throw new KafkaplaneError('BAD_TOPIC_PATTERN', `${flag} "${value}" is not a valid regular expression: ${(error as Error).message}`);
-  }
+  return compilePattern(value, value, flag);
 }
 
 /** "host:port", ":port" (every address, as kafka_exporter) or "[v6]:port". */

@@ -2,6 +2,7 @@ import { KafkaplaneError } from '../../errors.ts';
 import { withAdmin } from '../../kafka/admin-session.ts';
 import type { ReassignmentResult } from '../../kafka/reassignment.ts';
 import { type RebalanceGoal, type RebalancePlan, planRebalance } from '../../ops/rebalance-plan.ts';
+import { topicIncludeList } from '../../model/partition-health.ts';
 import { parseRate } from '../../ops/sizing.ts';
 import { type ConnectionFlags, resolveConnection } from '../connection.ts';
 import { type Io, formatBytes, progress } from '../output.ts';
@@ -30,15 +31,6 @@ export function parseBrokerIds(text: string, flag: string): number[] {
   return [...new Set(ids.map(Number))].sort((a, b) => a - b);
 }
 
-function topicFilter(pattern: string | undefined): RegExp | undefined {
-  if (pattern === undefined) return undefined;
-  try {
-    return new RegExp(`^(?:${pattern})$`);
-  } catch (error) {
-    throw new KafkaplaneError('BAD_FLAGS', `--topics "${pattern}" is not a regular expression: ${(error as Error).message}`, { hint: "e.g. --topics 'orders|payments' or --topics 'app-.*'" });
-  }
-}
-
 /**
  * `kafkaplane rebalance`: reads the assignment, plans the fewest partition moves to the goal (balance, or --drain),
  * prints the plan, and unless --dry-run runs it with a replication throttle until every moved partition is in sync.
@@ -47,7 +39,7 @@ export async function rebalance(flags: RebalanceFlags, io: Io): Promise<Rebalanc
   const goal: RebalanceGoal = flags.drain !== undefined ? { kind: 'drain', brokers: parseBrokerIds(flags.drain, '--drain') } : { kind: 'balance' };
   const throttle = flags.throttle !== undefined ? parseRate(flags.throttle, '--throttle') : undefined;
   if (throttle !== undefined && throttle < 1) throw new KafkaplaneError('BAD_RATE', `--throttle ${flags.throttle} is less than one byte per second`, { hint: 'e.g. --throttle 50MiB/s' });
-  const filter = topicFilter(flags.topics);
+  const filter = flags.topics !== undefined ? topicIncludeList(flags.topics, '--topics') : undefined;
   if (goal.kind === 'drain' && filter) {
     throw new KafkaplaneError('BAD_FLAGS', '--drain moves every replica off the brokers; --topics would leave some there', { hint: 'leave out --topics' });
   }
@@ -63,7 +55,7 @@ export async function rebalance(flags: RebalanceFlags, io: Io): Promise<Rebalanc
     return await withAdmin(
       config,
       async (admin) => {
-        const observed = await observeAssignment(admin, (t) => (filter ? filter.test(t.name) : true));
+        const observed = await observeAssignment(admin, (t) => (filter ? filter(t.name) : true));
         const plan = planRebalance(observed.brokers, observed.partitions, goal);
         if (dryRun || plan.moves.length === 0) return { plan, dryRun, executed: null };
         if (observed.reassigning.length > 0) {

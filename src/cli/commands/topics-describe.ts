@@ -43,9 +43,10 @@ export interface TopicsDescribeReport {
 
 /** `kafkaplane topics describe`: partitions with leader, replicas, ISR and ELR, and config overrides. */
 export async function topicsDescribe(flags: DescribeFlags): Promise<TopicsDescribeReport> {
+  const select = topicSelector(flags.topics, flags);
   const config = await resolveConnection(flags);
   const { describeTopics } = await import('../../kafka/topics.ts');
-  const description = await withAdmin(config, (admin) => describeTopics(admin, topicSelector(flags.topics, flags)), { probe: true });
+  const description = await withAdmin(config, (admin) => describeTopics(admin, select), { probe: true });
   if (!flags.ifExists) {
     requireTopics(description.metadata, flags.topics);
     if (flags.topic !== undefined && description.topics.length === 0) {
