@@ -4,7 +4,7 @@ import type { ConnectionConfig } from '../kafka/client.ts';
 import { createConsumer } from '../kafka/clients.ts';
 import { type LogDirUsage, logDirUsage } from '../kafka/log-dirs.ts';
 import { SnapshotCache } from '../kafka/snapshot-cache.ts';
-import type { ClusterSnapshot } from '../model/cluster-snapshot.ts';
+import { type ClusterSnapshot, partitionEnd } from '../model/cluster-snapshot.ts';
 
 /** Points kept per group for the lag chart: an hour at the default 10 s interval. */
 const LAG_POINTS = 360;
@@ -95,14 +95,16 @@ export class ConsoleCluster {
   }
 
   #recordLag(snapshot: ClusterSnapshot): void {
-    const ends = new Map(snapshot.topics.flatMap((t) => t.partitions.map((p) => [`${t.name}\u0000${p.partition}`, p.newest] as const)));
     const seen = new Set<string>();
     for (const g of snapshot.groups) {
       seen.add(g.id);
       let lag = 0n;
-      for (const o of g.offsets) {
-        const end = ends.get(`${o.topic}\u0000${o.partition}`);
-        if (o.committed >= 0n && end !== null && end !== undefined && end > o.committed) lag += end - o.committed;
+      for (const { topic, committed } of g.topics) {
+        for (let partition = 0; partition < committed.length; partition++) {
+          const c = committed[partition]!;
+          const end = partitionEnd(snapshot, topic, partition);
+          if (c >= 0n && end !== null && end !== undefined && end > c) lag += end - c;
+        }
       }
       const points = this.#lag.get(g.id) ?? [];
       points.push({ t: Math.round(snapshot.takenAtMs / 1000), lag: Number(lag) });

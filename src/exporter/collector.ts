@@ -1,7 +1,7 @@
 import type { ConnectionConfig } from '../kafka/client.ts';
 import { peerCertificates } from '../kafka/certificates.ts';
 import { SnapshotCache } from '../kafka/snapshot-cache.ts';
-import type { ClusterSnapshot } from '../model/cluster-snapshot.ts';
+import { type ClusterSnapshot, partitionEnd } from '../model/cluster-snapshot.ts';
 import { type CommitSample, DEFAULT_LAG_RULES, type LagRules, type LagStatus, groupLagStatus, partitionLagStatus, pushSample } from '../ops/lag-status.ts';
 import { type BrokerCertificate, type ExporterState, exporterSamples, partitionStatusKey } from './metrics.ts';
 import type { Sample } from './metrics.ts';
@@ -129,24 +129,26 @@ export class ExporterCollector {
   /** Adds this collection's samples to the windows and evaluates Burrow's rules. */
   #statuses(snapshot: ClusterSnapshot, now: number): { partitionStatus: Map<string, LagStatus>; groupStatus: Map<string, 'OK' | 'WARN' | 'ERR'> } {
     const rules = this.#o.rules ?? DEFAULT_LAG_RULES;
-    const newest = new Map(snapshot.topics.flatMap((t) => t.partitions.map((p) => [`${t.name}\u0000${p.partition}`, p.newest] as const)));
     const partitionStatus = new Map<string, LagStatus>();
     const groupStatus = new Map<string, 'OK' | 'WARN' | 'ERR'>();
     const seen = new Set<string>();
     for (const group of snapshot.groups) {
       const statuses: LagStatus[] = [];
-      for (const o of group.offsets) {
-        const end = newest.get(`${o.topic}\u0000${o.partition}`);
-        if (o.committed < 0n || end === null || end === undefined) continue;
-        const key = partitionStatusKey(group.id, o.topic, o.partition);
-        seen.add(key);
-        const lag = end - o.committed > 0n ? end - o.committed : 0n;
-        let window = this.#windows.get(key) ?? [];
-        if (group.members > 0) window = pushSample(window, { offset: o.committed, timestampMs: snapshot.takenAtMs, lag }, rules);
-        this.#windows.set(key, window);
-        const status = partitionLagStatus(window, lag, now, rules);
-        partitionStatus.set(key, status);
-        statuses.push(status);
+      for (const { topic, committed } of group.topics) {
+        for (let partition = 0; partition < committed.length; partition++) {
+          const c = committed[partition]!;
+          const end = partitionEnd(snapshot, topic, partition);
+          if (c < 0n || end === null || end === undefined) continue;
+          const key = partitionStatusKey(group.id, topic, partition);
+          seen.add(key);
+          const lag = end - c > 0n ? end - c : 0n;
+          let window = this.#windows.get(key) ?? [];
+          if (group.members > 0) window = pushSample(window, { offset: c, timestampMs: snapshot.takenAtMs, lag }, rules);
+          this.#windows.set(key, window);
+          const status = partitionLagStatus(window, lag, now, rules);
+          partitionStatus.set(key, status);
+          statuses.push(status);
+        }
       }
       groupStatus.set(group.id, groupLagStatus(statuses));
     }

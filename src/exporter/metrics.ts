@@ -1,4 +1,4 @@
-import type { ClusterSnapshot } from '../model/cluster-snapshot.ts';
+import { type ClusterSnapshot, partitionEnd } from '../model/cluster-snapshot.ts';
 import { isUnderMinIsr } from '../model/partition-health.ts';
 import { LAG_STATUS_CODE, type LagStatus } from '../ops/lag-status.ts';
 
@@ -107,7 +107,6 @@ export function exporterSamples(state: ExporterState): Sample[] {
   add(k.brokers, snapshot.brokers.length);
   for (const b of snapshot.brokers) add(k.brokerInfo, 1, { id: String(b.id), address: `${b.host}:${b.port}` });
   const live = new Set(snapshot.brokers.map((b) => b.id));
-  const newest = new Map<string, bigint>();
   let offline = 0;
   let underMinIsr = 0;
   let underReplicated = 0;
@@ -116,7 +115,6 @@ export function exporterSamples(state: ExporterState): Sample[] {
       if (part.leader < 0 || !live.has(part.leader)) offline++;
       if (topic.minIsr !== null && isUnderMinIsr(part, topic.minIsr)) underMinIsr++;
       if (part.isr.length < part.replicas.length) underReplicated++;
-      if (part.newest !== null) newest.set(`${topic.name}\u0000${part.partition}`, part.newest);
     }
     if (!state.topicFilter(topic.name)) continue;
     add(k.topicPartitions, topic.partitions.length, { topic: topic.name });
@@ -143,23 +141,23 @@ export function exporterSamples(state: ExporterState): Sample[] {
     if (status) add(p.groupStatus, LAG_STATUS_CODE[status], { consumergroup: group.id });
     // As kafka_exporter: per topic the group consumes (some partition committed), every partition's offset (-1 when
     // none), its lag (-1 when none), and sums (the offset sum adds the -1s, the lag sum skips them).
-    const byTopic = Map.groupBy(group.offsets, (o) => o.topic);
-    for (const [topic, offsets] of byTopic) {
-      if (!state.topicFilter(topic) || offsets.every((o) => o.committed < 0n)) continue;
+    for (const { topic, committed, lagSeconds } of group.topics) {
+      if (!state.topicFilter(topic) || committed.every((c) => c < 0n)) continue;
       let offsetSum = 0n;
       let lagSum = 0n;
-      for (const o of offsets) {
-        const labels = { consumergroup: group.id, topic, partition: String(o.partition) };
-        offsetSum += o.committed;
-        add(k.groupOffset, Number(o.committed), labels);
-        const end = newest.get(`${topic}\u0000${o.partition}`);
-        if (end !== undefined) {
-          const lag = o.committed < 0n ? -1n : end - o.committed;
-          if (o.committed >= 0n) lagSum += lag;
+      for (let partition = 0; partition < committed.length; partition++) {
+        const c = committed[partition]!;
+        const labels = { consumergroup: group.id, topic, partition: String(partition) };
+        offsetSum += c;
+        add(k.groupOffset, Number(c), labels);
+        const end = partitionEnd(snapshot, topic, partition);
+        if (end !== undefined && end !== null) {
+          const lag = c < 0n ? -1n : end - c;
+          if (c >= 0n) lagSum += lag;
           add(k.groupLag, Number(lag), labels);
         }
-        if (o.lagSeconds !== null) add(p.lagSeconds, o.lagSeconds, labels);
-        const partStatus = state.partitionStatus.get(partitionStatusKey(group.id, topic, o.partition));
+        if (!Number.isNaN(lagSeconds[partition]!)) add(p.lagSeconds, lagSeconds[partition]!, labels);
+        const partStatus = state.partitionStatus.get(partitionStatusKey(group.id, topic, partition));
         if (partStatus) add(p.partitionStatus, LAG_STATUS_CODE[partStatus], labels);
       }
       add(k.groupOffsetSum, Number(offsetSum), { consumergroup: group.id, topic });

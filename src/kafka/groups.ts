@@ -4,6 +4,7 @@ import type { GroupMember } from '../ops/group-offsets.ts';
 import { type PartitionOffsets, type ResetFile, type ResetPlan, type ResetScenario, type TopicScope, planOffsetReset, resetRefusal } from '../ops/offset-reset.ts';
 import { type TopicPartition, partitionKey } from '../model/topic-partition.ts';
 import { pause } from './admin-session.ts';
+import { brokerApiVersions } from './api-versions.ts';
 import { listConsumerGroups } from './group-listing.ts';
 import { loadKafka } from './client.ts';
 import { describeKafkaError, kafkaProtocolErrors } from './errors.ts';
@@ -144,18 +145,11 @@ export function groupDescribeFailure(group: string, errorCode: number, lib: { pr
   return new KafkaplaneError('GROUP_DESCRIBE_FAILED', `cannot describe group '${group}': ${serverMessage ? `${serverMessage} (${name})` : name}`);
 }
 
-const apiSupport = new WeakMap<object, Promise<boolean>>();
-
 async function supportsConsumerGroupDescribe(connection: Connection, lib: typeof import('@platformatic/kafka')): Promise<boolean> {
-  let known = apiSupport.get(connection);
-  if (!known) {
-    known = lib.apiVersionsV3.api
-      .async(connection, 'kafkaplane', '0.1.0')
-      .then((r) => r.apiKeys.some((k) => k.apiKey === CONSUMER_GROUP_DESCRIBE_KEY))
-      .catch(() => false);
-    apiSupport.set(connection, known);
-  }
-  return known;
+  return brokerApiVersions(connection, lib).then(
+    (versions) => versions.has(CONSUMER_GROUP_DESCRIBE_KEY),
+    () => false,
+  );
 }
 
 /** Committed offsets per group, keyed by partitionKey(); partitions with nothing committed are left out. */

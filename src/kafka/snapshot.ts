@@ -1,11 +1,11 @@
 import type { Admin, Consumer } from '@platformatic/kafka';
 import { errorMessage } from '../errors.ts';
-import type { ClusterSnapshot, SnapshotGroup, SnapshotTopic } from '../model/cluster-snapshot.ts';
-import { partitionKey } from '../model/topic-partition.ts';
+import type { ClusterSnapshot, SnapshotGroup, SnapshotGroupTopic, SnapshotTopic } from '../model/cluster-snapshot.ts';
 import { describeCluster, describeQuorum } from './cluster.ts';
 import { loadKafka } from './client.ts';
 import { listConsumerGroups } from './group-listing.ts';
-import { committedOffsets, describeConsumerGroups, partitionOffsets } from './groups.ts';
+import { describeConsumerGroups } from './groups.ts';
+import { type GroupCommittedOffsets, readCommittedOffsets, readLogOffsets } from './snapshot-offsets.ts';
 import { type RecordPosition, recordTimeKey, recordTimestamps } from './record-times.ts';
 import { clusterMetadata } from './topics.ts';
 
@@ -22,7 +22,8 @@ export interface SnapshotOptions {
  * min.insync.replicas, consumer groups (classic and KIP-848) with committed offsets, and the KRaft quorum. Each part
  * that fails is recorded in `errors` and the rest still arrives: one broker down must not blank the whole picture.
  * The request count does not grow with partitions: one Metadata, two ListOffsets per leader, one DescribeConfigs,
- * one ListGroups, one describe per coordinator, one OffsetFetch for all groups, one DescribeQuorum.
+ * one ListGroups, one describe per coordinator, one OffsetFetch per coordinator for every 50 groups, one
+ * DescribeQuorum. Answers are folded into the snapshot as they arrive (src/kafka/snapshot-offsets.ts).
  */
 export class SnapshotCollector {
   readonly #times = new Map<string, number>();
@@ -41,36 +42,31 @@ export class SnapshotCollector {
     };
     const described = await part('brokers', () => describeCluster(admin), { clusterId: '', controllerId: -1, brokers: [] });
     const metadata = await clusterMetadata(admin);
-    const all = metadata.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
-    // One after the other: @platformatic/kafka's listOffsets races its own metadata cache when two run at once (a
-    // TypeError thrown from a callback, which takes the process down).
-    const earliest = await part('offsets', () => partitionOffsets(admin, metadata, all, 'earliest'), new Map<string, bigint | null>());
-    const latest = await part('offsets', () => partitionOffsets(admin, metadata, all, 'latest'), new Map<string, bigint | null>());
+    // The snapshot's partitions are made first and the offsets folded into them as each broker answers.
+    const topics: SnapshotTopic[] = metadata.topics
+      .map((t) => ({
+        name: t.name,
+        internal: t.internal,
+        minIsr: null as number | null,
+        partitions: t.partitions.map((p) => ({ partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr, oldest: null, newest: null })).sort((a, b) => a.partition - b.partition),
+      }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const byName = new Map(topics.map((t) => [t.name, t]));
+    const problems = await part('offsets', () => readLogOffsets(admin, metadata, new Map(topics.map((t) => [t.name, t.partitions]))), []);
+    if (problems.length > 0) errors.push({ part: 'offsets', message: problems.join('; ') });
     const minIsr = await part(
       'topic configs',
       () =>
         minIsrByTopic(
           admin,
-          metadata.topics.map((t) => t.name),
+          topics.map((t) => t.name),
         ),
       new Map<string, number>(),
     );
-    const topics: SnapshotTopic[] = metadata.topics
-      .map((t) => ({
-        name: t.name,
-        internal: t.internal,
-        minIsr: minIsr.get(t.name) ?? null,
-        partitions: t.partitions
-          .map((p) => {
-            const k = partitionKey({ topic: t.name, partition: p.partition });
-            return { partition: p.partition, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr], oldest: earliest.get(k) ?? null, newest: latest.get(k) ?? null };
-          })
-          .sort((a, b) => a.partition - b.partition),
-      }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const t of topics) t.minIsr = minIsr.get(t.name) ?? null;
 
-    const groups = await part('consumer groups', () => this.#groups(admin, topics, latest), [] as SnapshotGroup[]);
-    if (options.lagSeconds && consumer) await part('lag seconds', () => this.#lagSeconds(consumer, groups, latest, now(), options.maxTimestampFetches ?? 2_000), undefined);
+    const groups = await part('consumer groups', () => this.#groups(admin, byName), [] as SnapshotGroup[]);
+    if (options.lagSeconds && consumer) await part('lag seconds', () => this.#lagSeconds(consumer, groups, byName, now(), options.maxTimestampFetches ?? 2_000), undefined);
     const quorum = await part(
       'quorum',
       async () => {
@@ -93,52 +89,47 @@ export class SnapshotCollector {
     };
   }
 
-  async #groups(admin: Admin, topics: readonly SnapshotTopic[], latest: ReadonlyMap<string, bigint | null>): Promise<SnapshotGroup[]> {
+  async #groups(admin: Admin, topics: ReadonlyMap<string, SnapshotTopic>): Promise<SnapshotGroup[]> {
     const listing = await listConsumerGroups(admin);
     if (listing.length === 0) return [];
     const ids = listing.map((g) => g.id);
-    const [descriptions, committed] = await Promise.all([describeConsumerGroups(admin, ids), committedOffsets(admin, ids)]);
+    const committed = new Map<string, SnapshotGroupTopic[]>();
+    const [descriptions] = await Promise.all([describeConsumerGroups(admin, ids), readCommittedOffsets(admin, ids, (g) => committed.set(g.groupId, groupTopics(g, topics)))]);
     const byId = new Map(descriptions.map((d) => [d.id, d]));
-    const partitionsOf = new Map(topics.map((t) => [t.name, t.partitions.map((p) => p.partition)]));
     return listing.map((g) => {
-      const offsets = committed.get(g.id) ?? new Map<string, bigint>();
-      const consumedTopics = new Set([...offsets.keys()].map((k) => k.split('\u0000')[0]!));
-      // Every partition of a topic the group consumes: -1 where it committed nothing (kafka_exporter's offset.show-all).
-      const rows = [...consumedTopics].sort().flatMap((topic) =>
-        (partitionsOf.get(topic) ?? []).map((partition) => {
-          const committedOffset = offsets.get(partitionKey({ topic, partition })) ?? -1n;
-          const end = latest.get(partitionKey({ topic, partition }));
-          return { topic, partition, committed: committedOffset, lagSeconds: committedOffset >= 0n && end !== undefined && end !== null && committedOffset >= end ? 0 : null };
-        }),
-      );
       const d = byId.get(g.id);
-      return { id: g.id, type: g.type === 'consumer' ? 'consumer' : 'classic', state: d?.state ?? g.state, members: d?.members.length ?? 0, offsets: rows } satisfies SnapshotGroup;
+      return { id: g.id, type: g.type === 'consumer' ? 'consumer' : 'classic', state: d?.state ?? g.state, members: d?.members.length ?? 0, topics: committed.get(g.id) ?? [] } satisfies SnapshotGroup;
     });
   }
 
   /** Fills lagSeconds of lagging partitions from the timestamp of the record at the committed offset (cached). */
-  async #lagSeconds(consumer: Consumer, groups: SnapshotGroup[], latest: ReadonlyMap<string, bigint | null>, nowMs: number, maxFetches: number): Promise<void> {
-    const needed = new Map<string, RecordPosition>();
-    for (const g of groups) {
-      for (const o of g.offsets) {
-        const end = latest.get(partitionKey(o));
-        if (o.committed < 0n || end === undefined || end === null || o.committed >= end) continue;
-        const position = { topic: o.topic, partition: o.partition, offset: o.committed };
-        if (!this.#times.has(recordTimeKey(position))) needed.set(recordTimeKey(position), position);
+  async #lagSeconds(consumer: Consumer, groups: SnapshotGroup[], topics: ReadonlyMap<string, SnapshotTopic>, nowMs: number, maxFetches: number): Promise<void> {
+    const lagging = function* () {
+      for (const g of groups) {
+        for (const t of g.topics) {
+          const partitions = topics.get(t.topic)?.partitions ?? [];
+          for (let partition = 0; partition < t.committed.length; partition++) {
+            const committed = t.committed[partition]!;
+            const end = partitions[partition]?.newest;
+            if (committed >= 0n && end !== undefined && end !== null && committed < end) yield { t, position: { topic: t.topic, partition, offset: committed } };
+          }
+        }
       }
+    };
+    const needed = new Map<string, RecordPosition>();
+    for (const { position } of lagging()) {
+      const k = recordTimeKey(position);
+      if (!this.#times.has(k)) needed.set(k, position);
     }
     const fetched = await recordTimestamps(consumer, [...needed.values()].slice(0, maxFetches), Date.now() + 3_000);
     for (const [k, t] of fetched) this.#times.set(k, t);
     const used = new Set<string>();
-    for (const g of groups) {
-      for (const o of g.offsets) {
-        if (o.lagSeconds !== null || o.committed < 0n) continue;
-        const k = recordTimeKey({ topic: o.topic, partition: o.partition, offset: o.committed });
-        const t = this.#times.get(k);
-        if (t !== undefined) {
-          o.lagSeconds = Math.max(0, (nowMs - t) / 1000);
-          used.add(k);
-        }
+    for (const { t, position } of lagging()) {
+      const k = recordTimeKey(position);
+      const at = this.#times.get(k);
+      if (at !== undefined) {
+        t.lagSeconds[position.partition] = Math.max(0, (nowMs - at) / 1000);
+        used.add(k);
       }
     }
     // Keep only what the groups still point at: the cache never grows beyond the current positions.
@@ -146,8 +137,37 @@ export class SnapshotCollector {
   }
 }
 
+/**
+ * One group's OffsetFetch answer as the snapshot keeps it: per topic it committed some offset on (and the snapshot
+ * knows), every partition's committed offset (-1 where none, kafka_exporter's offset.show-all), lag in seconds 0
+ * where it is caught up and unknown (NaN) elsewhere until #lagSeconds fills it.
+ */
+export function groupTopics(group: GroupCommittedOffsets, topics: ReadonlyMap<string, SnapshotTopic>): SnapshotGroupTopic[] {
+  const out: SnapshotGroupTopic[] = [];
+  for (const answered of group.topics) {
+    const topic = topics.get(answered.name);
+    if (!topic || topic.partitions.length === 0) continue;
+    const count = topic.partitions.at(-1)!.partition + 1;
+    let committed: BigInt64Array | undefined;
+    for (const p of answered.partitions) {
+      if (p.committedOffset < 0n || p.partitionIndex < 0 || p.partitionIndex >= count) continue;
+      committed ??= new BigInt64Array(count).fill(-1n);
+      committed[p.partitionIndex] = p.committedOffset;
+    }
+    if (!committed) continue;
+    const lagSeconds = new Float64Array(count).fill(Number.NaN);
+    for (const p of topic.partitions) {
+      const c = committed[p.partition]!;
+      if (c >= 0n && p.newest !== null && c >= p.newest) lagSeconds[p.partition] = 0;
+    }
+    // The topic's own name string: one per topic, not one per group.
+    out.push({ topic: topic.name, committed, lagSeconds });
+  }
+  return out.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
+}
+
 /** min.insync.replicas per topic (one DescribeConfigs for all of them). */
-async function minIsrByTopic(admin: Admin, names: readonly string[]): Promise<Map<string, number>> {
+export async function minIsrByTopic(admin: Admin, names: readonly string[]): Promise<Map<string, number>> {
   if (names.length === 0) return new Map();
   const { ConfigResourceTypes } = await loadKafka();
   const described = await admin.describeConfigs({ resources: names.map((resourceName) => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName, configurationKeys: ['min.insync.replicas'] })) });

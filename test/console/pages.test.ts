@@ -5,7 +5,7 @@ import { groupLag, planDigest, resetScenario } from '../../src/console/pages/gro
 import { partitionHealth } from '../../src/console/pages/overview.ts';
 import { aclFromForm } from '../../src/console/pages/security.ts';
 import { headerLines, hexDump, showBytes } from '../../src/console/record-view.ts';
-import type { ClusterSnapshot } from '../../src/model/cluster-snapshot.ts';
+import { type ClusterSnapshot, groupTopic } from '../../src/model/cluster-snapshot.ts';
 
 const snapshot: ClusterSnapshot = {
   takenAtMs: 0,
@@ -31,10 +31,12 @@ const snapshot: ClusterSnapshot = {
       type: 'classic',
       state: 'Empty',
       members: 0,
-      offsets: [
-        { topic: 't', partition: 0, committed: 4n, lagSeconds: 3 },
-        { topic: 't', partition: 1, committed: 9n, lagSeconds: 0 },
-        { topic: 't', partition: 2, committed: -1n, lagSeconds: null },
+      topics: [
+        groupTopic('t', [
+          { committed: 4n, lagSeconds: 3 },
+          { committed: 9n, lagSeconds: 0 },
+          { committed: -1n, lagSeconds: null },
+        ]),
       ],
     },
   ],

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ExporterState, exporterSamples, partitionStatusKey } from '../../src/exporter/metrics.ts';
 import { ExporterRegistry } from '../../src/exporter/registry.ts';
-import type { ClusterSnapshot } from '../../src/model/cluster-snapshot.ts';
+import { type ClusterSnapshot, groupTopic } from '../../src/model/cluster-snapshot.ts';
 
 const snapshot: ClusterSnapshot = {
   takenAtMs: 1_000_000,
@@ -31,12 +31,14 @@ const snapshot: ClusterSnapshot = {
       type: 'consumer',
       state: 'Stable',
       members: 2,
-      offsets: [
-        { topic: 'orders', partition: 0, committed: 90n, lagSeconds: 3.5 },
-        { topic: 'orders', partition: 1, committed: -1n, lagSeconds: null },
+      topics: [
+        groupTopic('orders', [
+          { committed: 90n, lagSeconds: 3.5 },
+          { committed: -1n, lagSeconds: null },
+        ]),
       ],
     },
-    { id: 'idle', type: 'classic', state: 'Empty', members: 0, offsets: [{ topic: 'orders', partition: 0, committed: -1n, lagSeconds: null }] },
+    { id: 'idle', type: 'classic', state: 'Empty', members: 0, topics: [groupTopic('orders', [{ committed: -1n, lagSeconds: null }])] },
   ],
   quorum: {
     leaderId: 1,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { KafkaplaneError } from '../../errors.ts';
 import { describeConsumerGroups, resetConsumerGroupOffsets } from '../../kafka/groups.ts';
-import type { ClusterSnapshot, SnapshotGroup } from '../../model/cluster-snapshot.ts';
+import { type ClusterSnapshot, groupOffsetRows, partitionEnd, type SnapshotGroup } from '../../model/cluster-snapshot.ts';
 import { parseResetDatetime, parseWholeOffset, type ResetPlan, type ResetScenario } from '../../ops/offset-reset.ts';
 import type { ConsoleEnv } from '../layout.ts';
 import type { ConsoleCluster } from '../cluster.ts';
@@ -23,23 +23,10 @@ export interface GroupLagRow {
   lagSeconds: number | null;
 }
 
-const ENDS = new WeakMap<ClusterSnapshot, Map<string, bigint | null>>();
-
-/** Each partition's end offset, indexed once per snapshot (a groups page reads it for every group it shows). */
-function endOffsets(snapshot: ClusterSnapshot): Map<string, bigint | null> {
-  let ends = ENDS.get(snapshot);
-  if (!ends) {
-    ends = new Map(snapshot.topics.flatMap((t) => t.partitions.map((p) => [`${t.name}\u0000${p.partition}`, p.newest] as const)));
-    ENDS.set(snapshot, ends);
-  }
-  return ends;
-}
-
 /** Per-partition lag of a group from the snapshot (end offset − committed; null where either is unknown). */
 export function groupLag(snapshot: ClusterSnapshot, group: SnapshotGroup): GroupLagRow[] {
-  const ends = endOffsets(snapshot);
-  return group.offsets.map((o) => {
-    const end = ends.get(`${o.topic}\u0000${o.partition}`) ?? null;
+  return [...groupOffsetRows(group)].map((o) => {
+    const end = partitionEnd(snapshot, o.topic, o.partition) ?? null;
     const lag = end !== null && o.committed >= 0n ? (end > o.committed ? end - o.committed : 0n) : null;
     return { topic: o.topic, partition: o.partition, committed: o.committed, end, lag, lagSeconds: o.lagSeconds };
   });
@@ -97,7 +84,7 @@ ${items.map((g) => {
   const rows = s ? groupLag(s, g) : [];
   const lag = rows.reduce((sum, r) => sum + (r.lag ?? 0n), 0n);
   const secs = rows.reduce((m, r) => Math.max(m, r.lagSeconds ?? 0), 0);
-  return html`<tr><td><a href="/groups/${encodeURIComponent(g.id)}">${g.id}</a></td><td>${g.type === 'consumer' ? 'consumer (KIP-848)' : 'classic'}</td><td>${g.state}</td><td>${g.members}</td><td>${new Set(g.offsets.map((o) => o.topic)).size}</td><td>${lag}</td><td>${secs.toFixed(0)}</td></tr>`;
+  return html`<tr><td><a href="/groups/${encodeURIComponent(g.id)}">${g.id}</a></td><td>${g.type === 'consumer' ? 'consumer (KIP-848)' : 'classic'}</td><td>${g.state}</td><td>${g.members}</td><td>${g.topics.length}</td><td>${lag}</td><td>${secs.toFixed(0)}</td></tr>`;
 })}</tbody></table>
 <nav aria-label="Pages" class="pager">${n > 1 ? html`<a href="${link(n - 1)}" rel="prev">Previous</a>` : ''} ${n < pages ? html`<a href="${link(n + 1)}" rel="next">Next</a>` : ''}</nav></div>`;
     return c.html(page(view, 'Consumer groups', body).text);
