@@ -11,6 +11,9 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(2);
 }
+// KAFKAPLANE_V8_FLAGS: V8 flags that Node refuses in NODE_OPTIONS, set before any code is loaded — the operator's and
+// the console's Deployments set --optimize-for-size (~15 MiB less RSS at the same speed; BENCHMARKS.md).
+if (process.env.KAFKAPLANE_V8_FLAGS) (await import('node:v8')).setFlagsFromString(process.env.KAFKAPLANE_V8_FLAGS);
 // KAFKAPLANE_ENTRY=dist runs a checkout's built JS (`npm run build`) as the package does: Node's type stripping of
 // the sources costs ~20 MiB of RSS and start-up time (BENCHMARKS.md), so benchmarks can measure what users run.
 const src = new URL('../src/cli/main.ts', import.meta.url);

@@ -2,7 +2,18 @@ import { usesSasl } from '../model/listeners.ts';
 import { INTERNAL_USER } from '../model/listeners.ts';
 import { brokers } from '../model/nodes.ts';
 import { KAFKAPLANE_IMAGE } from '../api/kubernetes.ts';
-import { CONTAINER_SECURITY_CONTEXT, KAFKAPLANE_NODE_OPTIONS, type KubeObject, type RenderContext, meta, overrideFields, podSecurityContext, standardLabels, auxiliaryPodBasics } from './objects.ts';
+import {
+  CONTAINER_SECURITY_CONTEXT,
+  KAFKAPLANE_NODE_OPTIONS,
+  KAFKAPLANE_V8_FLAGS,
+  type KubeObject,
+  type RenderContext,
+  meta,
+  overrideFields,
+  podSecurityContext,
+  standardLabels,
+  auxiliaryPodBasics,
+} from './objects.ts';
 
 /**
  * The web console (`kafkaplane console`, docs/console.md) as a Deployment, a Service and a NetworkPolicy. It runs the
@@ -68,6 +79,7 @@ export function renderConsoleDeployment(ctx: RenderContext): KubeObject {
               env: [
                 ...(secured ? [{ name: 'KAFKAPLANE_SASL_PASSWORD', valueFrom: { secretKeyRef: { name: names.internalPassword.name, key: names.internalPassword.key } } }] : []),
                 { name: 'NODE_OPTIONS', value: KAFKAPLANE_NODE_OPTIONS },
+                { name: 'KAFKAPLANE_V8_FLAGS', value: KAFKAPLANE_V8_FLAGS },
               ],
               ports: [{ name: CONSOLE_PORT_NAME, containerPort: CONSOLE_PORT, protocol: 'TCP' }],
               // Without login: /ready once the first cluster snapshot is collected (the pages read it), /healthz while the server answers.

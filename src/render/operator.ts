@@ -1,5 +1,5 @@
 import { customResourceDefinitions } from '../api/crd.ts';
-import { KAFKAPLANE_NODE_OPTIONS, type KubeObject } from './objects.ts';
+import { KAFKAPLANE_NODE_OPTIONS, type KubeObject, KAFKAPLANE_V8_FLAGS } from './objects.ts';
 
 /**
  * The operator's installation: kafkaplane's CRDs, a ServiceAccount, least-privilege RBAC and a Deployment running
@@ -125,6 +125,7 @@ export function renderOperator(o: OperatorInstallOptions): KubeObject[] {
                 env: [
                   { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
                   { name: 'NODE_OPTIONS', value: KAFKAPLANE_NODE_OPTIONS },
+                  { name: 'KAFKAPLANE_V8_FLAGS', value: KAFKAPLANE_V8_FLAGS },
                 ],
                 ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },

@@ -41,6 +41,7 @@ test('a secured cluster: the console reads through REPLICATION as the internal u
   assert.deepEqual(c.env, [
     { name: 'KAFKAPLANE_SASL_PASSWORD', valueFrom: { secretKeyRef: { name: 'demo-internal', key: 'password' } } },
     { name: 'NODE_OPTIONS', value: '--max-semi-space-size=4' },
+    { name: 'KAFKAPLANE_V8_FLAGS', value: '--optimize-for-size' },
   ]);
   assert.equal(c.readinessProbe.httpGet.path, '/ready');
   assert.equal(c.livenessProbe.httpGet.path, '/healthz');
@@ -74,7 +75,14 @@ test('NodePort with a fixed port, clients limited, the exporter image reused, re
   assert.equal(c.image, 'registry.example.com/kafkaplane:0.2.0');
   assert.deepEqual(c.resources, { requests: { cpu: '50m', memory: '192Mi' }, limits: { memory: '1Gi' } });
   assert.ok(!c.args.includes('--read-only'));
-  assert.deepEqual(c.env, [{ name: 'NODE_OPTIONS', value: '--max-semi-space-size=4' }], 'a PLAINTEXT REPLICATION listener needs no password');
+  assert.deepEqual(
+    c.env,
+    [
+      { name: 'NODE_OPTIONS', value: '--max-semi-space-size=4' },
+      { name: 'KAFKAPLANE_V8_FLAGS', value: '--optimize-for-size' },
+    ],
+    'a PLAINTEXT REPLICATION listener needs no password',
+  );
   // biome-ignore lint/suspicious/noExplicitAny: rendered objects are plain JSON
   const service = find(objects, 'Service', 'demo-console')!.spec as any;
   assert.equal(service.type, 'NodePort');
