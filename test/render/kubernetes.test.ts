@@ -232,7 +232,30 @@ test("rack awareness: an init container reads the node's zone from the Kubernete
     assert.equal(patch.spec.template.spec.topologySpreadConstraints[1].whenUnsatisfiable, 'DoNotSchedule');
   }
   const noRack = renderFormat(renderInput(example('seed-002-combined.yaml')), 'kustomize').files.find((f) => f.path === 'overlays/prod/kustomization.yaml')!;
-  assert.doesNotMatch(noRack.content, /topologySpreadConstraints/);
+  assert.doesNotMatch((parse(noRack.content) as { patches: { patch: string }[] }).patches.map((p) => p.patch).join(''), /topologySpreadConstraints/);
+
+  // A pool's own template wins over the overlay: its spread and anti-affinity stay, the other pool gets the prod rules.
+  const own = example('seed-003-dedicated.yaml');
+  const brokerPool = own.clusters[0]!.spec.nodePools.find((p) => p.roles.includes('broker') && !p.roles.includes('controller'))!;
+  const ownSpread = { maxSkew: 2, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' as const, labelSelector: { matchLabels: { team: 'data' } } };
+  brokerPool.template = { pod: { topologySpreadConstraints: [ownSpread], affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [] } } } };
+  const ownProd = renderFormat(renderInput(own), 'kustomize').files.find((f) => f.path === 'overlays/prod/kustomization.yaml')!;
+  const ownPatches = (parse(ownProd.content) as { patches: { patch: string }[] }).patches.map((p) => parse(p.patch) as any);
+  assert.deepEqual(
+    ownPatches.map((p) => p.metadata.name),
+    ['data-on-eks-controller'],
+    'the broker pool sets both itself: no prod patch for it',
+  );
+  assert.equal(ownPatches[0].spec.template.spec.topologySpreadConstraints[1].whenUnsatisfiable, 'DoNotSchedule');
+  const ownSts = find(renderKubernetes(renderInput(own)).objects, 'StatefulSet', 'data-on-eks-broker');
+  assert.deepEqual(podSpec(ownSts).topologySpreadConstraints, [ownSpread]);
+  brokerPool.template = { pod: { topologySpreadConstraints: [ownSpread] } };
+  const spreadOnly = (parse(renderFormat(renderInput(own), 'kustomize').files.find((f) => f.path === 'overlays/prod/kustomization.yaml')!.content) as { patches: { patch: string }[] }).patches.map(
+    (p) => parse(p.patch) as any,
+  );
+  const brokerPatch = spreadOnly.find((p) => p.metadata.name === 'data-on-eks-broker').spec.template.spec;
+  assert.equal(brokerPatch.topologySpreadConstraints, undefined, 'its own spread stays');
+  assert.equal(brokerPatch.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, 'kubernetes.io/hostname');
 });
 
 test("quorum inside pods: dynamic (4.1) bootstraps from the controllers' DNS names and formats with --initial-controllers", () => {
@@ -635,6 +658,11 @@ test("strimzi: no apache/kafka image for Strimzi, dropped settings reported, Pod
   assert.deepEqual(templatePod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [{ matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] }]);
   assert.match(podSettings.warnings.join('\n'), /leave out settings they have no field for or that Strimzi decides itself: spec\.kubernetes\.pod\.spread\./);
   assert.deepEqual(renderFormat(input('version: 4.3.1'), 'strimzi').warnings, []);
+  const drain = renderFormat(strimziInput(input('kubernetes: {scaleDown: {drain: true, replicationThrottle: 10485760}}')), 'strimzi');
+  assert.match(
+    drain.warnings.join('\n'),
+    /spec\.kubernetes\.scaleDown \(Strimzi refuses a scale-down while the brokers hold replicas; with Cruise Control enabled, spec\.cruiseControl\.autoRebalance with mode remove-brokers drains them first\)/,
+  );
 
   const list = renderExample('external-access.yaml', 'strimzi').objects as KubeObject[];
   const monitor = find(list, 'PodMonitor', 'edge-nodes');

@@ -1,5 +1,6 @@
 import type { KubernetesRender } from '../kubernetes.ts';
 import { poolSelectorLabels } from '../objects.ts';
+import { poolTemplate } from '../pod-template.ts';
 import { zoneSpread } from '../statefulset.ts';
 import { toYaml } from './yaml.ts';
 
@@ -66,32 +67,37 @@ export function renderKustomize(rendered: KubernetesRender, header: string): Ren
       ` dev: ${BASE_NOTE.split('\n')[0]!.trim()}\n Shares a small cluster: CPU requests of 100m (memory stays: the heap depends on it).`,
     ),
   );
+  // The prod rules, except where a pool's own template chose: its podAntiAffinity or topologySpreadConstraints stay.
+  const rack = context.cluster.spec.rack !== undefined;
+  const prod = statefulSets.flatMap(({ name, pool }) => {
+    const own = poolTemplate(context.cluster, pool).pod;
+    const podSpec = {
+      ...(own?.affinity?.podAntiAffinity
+        ? {}
+        : {
+            affinity: {
+              podAntiAffinity: {
+                $patch: 'replace',
+                requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: poolSelectorLabels(context.names, pool.name) }, topologyKey: 'kubernetes.io/hostname' }],
+              },
+            },
+          }),
+      // With spec.rack: never more than one Kafka node of a pool more in one zone than in another, so losing a zone
+      // loses at most a third of a 3-zone pool's replicas.
+      ...(rack && !own?.topologySpreadConstraints ? { topologySpreadConstraints: [{ $patch: 'replace' }, zoneSpread(context, pool.name, 'DoNotSchedule')] } : {}),
+    };
+    if (Object.keys(podSpec).length === 0) return [];
+    return [{ patch: toYaml({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name, namespace: context.names.namespace }, spec: { template: { spec: podSpec } } }) }];
+  });
   files.push(
     overlay(
       'prod',
-      statefulSets.map(({ name, pool }) => ({
-        patch: toYaml({
-          apiVersion: 'apps/v1',
-          kind: 'StatefulSet',
-          metadata: { name, namespace: context.names.namespace },
-          spec: {
-            template: {
-              spec: {
-                affinity: {
-                  podAntiAffinity: {
-                    $patch: 'replace',
-                    requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: poolSelectorLabels(context.names, pool.name) }, topologyKey: 'kubernetes.io/hostname' }],
-                  },
-                },
-                // With spec.rack: never more than one Kafka node of a pool more in one zone than in another, so
-                // losing a zone loses at most a third of a 3-zone pool's replicas.
-                ...(context.cluster.spec.rack ? { topologySpreadConstraints: [{ $patch: 'replace' }, zoneSpread(context, pool.name, 'DoNotSchedule')] } : {}),
-              },
-            },
-          },
-        }),
-      })),
-      ` prod: never two Kafka nodes of a pool on one Kubernetes node (seed 004: anti-affinity by hostname)${context.cluster.spec.rack ? ', and pools spread over zones strictly (DoNotSchedule)' : ''}.\n Needs at least as many schedulable nodes as the largest pool has replicas${context.cluster.spec.rack ? ', in as many zones as the pools need to stay balanced' : ''}.`,
+      prod,
+      [
+        ` prod: never two Kafka nodes of a pool on one Kubernetes node (seed 004: anti-affinity by hostname)${rack ? ', and pools spread over zones strictly (DoNotSchedule)' : ''}.`,
+        ` Needs at least as many schedulable nodes as the largest pool has replicas${rack ? ', in as many zones as the pools need to stay balanced' : ''}.`,
+        ' A pool whose pod template sets its own podAntiAffinity or topologySpreadConstraints keeps them.',
+      ].join('\n'),
     ),
   );
   return files;
