@@ -1,4 +1,5 @@
 import type { ConnectionConfig } from '../kafka/client.ts';
+import type { AdminPool } from './admin-pool.ts';
 import type { KubeClient, KubeObject } from './kube/client.ts';
 import type { QueueOptions, ReconcileResult } from './queue.ts';
 
@@ -30,6 +31,12 @@ export interface ControllerContext {
    * operator's credentials; from a laptop (`operator run --kafka-bootstrap ns/name=host:port`), the override.
    */
   kafka(cluster: KubeObject): Promise<ConnectionConfig>;
+  /**
+   * The Kafka admin clients every controller shares, one per cluster connection: the KafkaCluster controller's
+   * reconcile at start connects the client the first KafkaTopic burst then uses, and a cluster costs one connection,
+   * not one per controller. The manager closes them on stop.
+   */
+  admins: AdminPool;
   log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void;
   /** The clock, injected so that conditions' lastTransitionTime is testable. */
   now(): Date;
@@ -52,7 +59,7 @@ export interface Controller {
    * keys (KafkaTopic) wants many keys in flight at once.
    */
   queue?: QueueOptions;
-  /** Releases what the controller holds across reconciles (Kafka admin clients); the manager calls it on stop. */
+  /** Releases what the controller holds across reconciles (batches, background work); the manager calls it on stop. */
   stop?(): Promise<void>;
 }
 

@@ -1,7 +1,9 @@
 import type { ConnectionConfig } from '../kafka/client.ts';
 import type { Cache, Controller, ControllerContext } from './controller.ts';
 import { recordEvent } from './events.ts';
+import { AdminPool } from './admin-pool.ts';
 import type { KubeClient, KubeObject } from './kube/client.ts';
+import { sameApartFromStatus } from './kube/apply.ts';
 import { Informer } from './kube/informer.ts';
 import { resourceType } from './kube/resources.ts';
 import { LeaderElection } from './leader-election.ts';
@@ -36,6 +38,7 @@ export class Manager {
   readonly #o: ManagerOptions;
   readonly #informers = new Map<string, Informer>();
   readonly #queues = new Map<string, WorkQueue>();
+  readonly #admins = new AdminPool();
   #election: LeaderElection | undefined;
   #leader = false;
   #synced = false;
@@ -130,6 +133,7 @@ export class Manager {
     clearTimeout(timer);
     this.#fence = true; // reconciles still running after the grace period write nothing more
     for (const controller of this.#o.controllers) await controller.stop?.().catch(() => undefined);
+    await this.#admins.close();
     await this.#election?.release();
     this.#leader = false;
   }
@@ -157,7 +161,7 @@ export class Manager {
   #changed(kind: string, key: string, object: KubeObject | undefined, previous: KubeObject | undefined): void {
     // controller-runtime's GenerationChanged-style predicate for the controllers' own kinds: a change of status
     // alone (the operator's own writes, mostly) or of finalizers alone wakes nobody; the periodic resync still comes.
-    if (object && previous && OWN_KINDS.has(kind) && sameApart(object, previous)) return;
+    if (object && previous && OWN_KINDS.has(kind) && sameApartFromStatus(object, previous)) return;
     if (tracing && kind === 'KafkaTopic') trace('event', { key });
     this.#queues.get(kind)?.add(key);
     for (const controller of this.#o.controllers) {
@@ -195,6 +199,7 @@ export class Manager {
       enqueue: (key) => this.enqueue(controller.kind, key),
       event: (object, type, reason, message) => recordEvent(client, object, type, reason, message, this.#o.now?.() ?? new Date()),
       kafka: (cluster) => this.#o.kafka(cluster, client),
+      admins: this.#admins,
       log: (level, message, fields) => this.log(level, message, { controller: controller.kind, ...fields }),
       now: () => this.#o.now?.() ?? new Date(),
     };
@@ -218,13 +223,3 @@ export function matches(object: KubeObject, selector: string | undefined): boole
 }
 
 const OWN_KINDS = new Set(['KafkaCluster', 'KafkaTopic', 'KafkaUser']);
-
-/** Equal but for status, finalizers and bookkeeping (resourceVersion, managedFields). */
-function sameApart(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => {
-    const { status: _status, metadata, ...rest } = o;
-    const { resourceVersion: _rv, managedFields: _mf, finalizers: _f, ...meta } = metadata;
-    return JSON.stringify({ ...rest, metadata: meta });
-  };
-  return strip(a) === strip(b);
-}

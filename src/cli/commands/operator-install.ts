@@ -1,3 +1,4 @@
+import { changedByApply } from '../../operator/kube/apply.ts';
 import { DEFAULT_OPERATOR_IMAGE, renderOperator } from '../../render/operator.ts';
 import type { KubeObject } from '../../render/objects.ts';
 import { KafkaplaneError } from '../../errors.ts';
@@ -42,7 +43,7 @@ export async function operatorInstall(flags: OperatorInstallFlags): Promise<Oper
       kind: object.kind,
       name: object.metadata.name,
       ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
-      changed: before?.metadata.resourceVersion !== after.metadata.resourceVersion,
+      changed: changedByApply(before, after),
     });
   }
   return { objects, applied };

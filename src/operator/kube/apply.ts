@@ -32,6 +32,25 @@ export function owned(object: KubeObject, owner: KubeObject): KubeObject {
   };
 }
 
+/** Equal but for status, finalizers and bookkeeping (resourceVersion, managedFields): what others change beside us. */
+export function sameApartFromStatus(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => {
+    const { status: _status, metadata, ...rest } = o;
+    const { resourceVersion: _rv, managedFields: _mf, finalizers: _f, ...meta } = metadata;
+    return JSON.stringify({ ...rest, metadata: meta });
+  };
+  return strip(a) === strip(b);
+}
+
+/**
+ * Whether an apply changed the object (`before` read just before it, `after` its answer): a new version that differs
+ * in more than status and bookkeeping. A no-op apply keeps the resourceVersion, but someone else's status write in
+ * between moves it too (a new CRD's Established condition, a StatefulSet's ready replicas): that is not our change.
+ */
+export function changedByApply(before: KubeObject | undefined, after: KubeObject): boolean {
+  return before === undefined || (before.metadata.resourceVersion !== after.metadata.resourceVersion && !sameApartFromStatus(before, after));
+}
+
 export interface ApplyReport {
   applied: { kind: string; name: string; changed: boolean }[];
   pruned: { kind: string; name: string }[];
@@ -40,7 +59,7 @@ export interface ApplyReport {
 /**
  * The one applier: makes the owner's objects exactly `desired` — server-side apply of each (field manager
  * `kafkaplane`), then deletion of objects of `kinds` this owner applied before that are no longer desired. `changed`
- * tells whether the apiserver stored a new version (a no-op apply keeps the resourceVersion).
+ * tells whether the apply changed the object (changedByApply).
  */
 export async function applyDesired(
   client: KubeClient,
@@ -55,7 +74,7 @@ export async function applyDesired(
     const before = await client.get(object.kind, object.metadata.namespace, object.metadata.name);
     const after = await client.apply(owned(object, owner));
     wanted.add(`${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`);
-    report.applied.push({ kind: object.kind, name: object.metadata.name, changed: before?.metadata.resourceVersion !== after.metadata.resourceVersion });
+    report.applied.push({ kind: object.kind, name: object.metadata.name, changed: changedByApply(before, after) });
   }
   const key = ownerKey(owner);
   for (const kind of kinds) {

@@ -86,6 +86,7 @@ export class Informer {
         (phase, object) => {
           if (generation !== this.#generation || phase === 'BOOKMARK') return;
           if (phase === 'ERROR') return; // e.g. 410 Gone: the watch ends and `done` relists
+          stripManagedFields(object);
           const key = objectKey(object);
           const previous = this.#cache.get(key);
           if (phase === 'DELETED') this.#cache.delete(key);
@@ -118,7 +119,7 @@ export class Informer {
     const seen = new Set<string>();
     for (const item of list.items) {
       // List items carry no kind; the informer's kind is theirs.
-      const object = { ...item, kind: this.#options.kind } as KubeObject;
+      const object = stripManagedFields({ ...item, kind: this.#options.kind } as KubeObject);
       const key = objectKey(object);
       seen.add(key);
       const before = this.#cache.get(key);
@@ -135,4 +136,13 @@ export class Informer {
     this.#markSynced();
     return list.metadata.resourceVersion;
   }
+}
+
+/**
+ * The cache keeps no managedFields (server-side apply's bookkeeping, often larger than the object's spec): no
+ * controller reads them, as controller-runtime's TransformStripManagedFields.
+ */
+function stripManagedFields(object: KubeObject): KubeObject {
+  if (object.metadata) delete object.metadata.managedFields;
+  return object;
 }

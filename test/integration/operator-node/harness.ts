@@ -4,6 +4,7 @@
  * the test process against the real one-node Kubernetes (laptop mode), reaching Kafka through the address the test
  * gives (a NodePort listener on the node's bridge).
  */
+import { AdminPool } from '../../../src/operator/admin-pool.ts';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ConnectionConfig } from '../../../src/kafka/client.ts';
 import type { Cache, Controller, ControllerContext } from '../../../src/operator/controller.ts';
@@ -53,6 +54,7 @@ export class Harness {
         await recordEvent(client, object, type, reason, message);
       },
       kafka: async (cluster) => this.#kafka(cluster),
+      admins: new AdminPool(),
       log: (level, message, fields) => this.logs.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`),
       now: () => new Date(),
     };
@@ -121,6 +123,8 @@ export class Harness {
 
   async stop(): Promise<void> {
     await this.pause();
+    await this.#controller.stop?.();
+    await this.ctx.admins.close();
     for (const informer of this.#informers.values()) informer.stop();
   }
 }

@@ -5,6 +5,7 @@
  * would make, and the operator's manager in this process in laptop mode (`--kafka-bootstrap` to the local brokers'
  * REPLICATION listener).
  */
+import { CLI_BIN } from '../../helpers/cli.ts';
 import { KubeConfig } from '@kubernetes/client-node';
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
@@ -39,6 +40,8 @@ export interface Harness {
   /** The operator's (and the checks') way to Kafka: REPLICATION listener, internal super user. */
   admin: ConnectionConfig;
   bootstrapOverride: string;
+  /** `kafkaplane operator run` as a laptop runs it against this harness (the CLI script first), then `extra`. */
+  operatorRunArgs(...extra: string[]): string[];
   startManager(options?: ControllerOptions): Promise<Manager>;
   stop(): Promise<void>;
 }
@@ -75,6 +78,7 @@ export async function startHarness(log: (line: string) => void): Promise<Harness
       client,
       admin,
       bootstrapOverride,
+      operatorRunArgs: (...extra) => [CLI_BIN, 'operator', 'run', '-n', NS, '--kubeconfig', cp.kubeconfigPath, '--kafka-bootstrap', bootstrapOverride, ...extra],
       async startManager(options = {}) {
         const manager = new Manager({
           client,

@@ -65,8 +65,15 @@ test('a KafkaUser gets a SCRAM-SHA-512 credential, a Secret Kafka tools log in w
   assert.match(secret.password!, /^[A-Za-z0-9]{32}$/);
   assert.equal(secret['sasl.jaas.config'], `org.apache.kafka.common.security.scram.ScramLoginModule required username="payments-app" password="${secret.password}";`);
 
-  const acls = await withAdmin(h.admin, (admin) => principalAcls(admin, 'User:payments-app'));
-  assert.deepEqual(acls.map((a) => `${a.resourceType}:${a.resourceName}:${a.operation}:${a.permission}`).sort(), ['TOPIC:payments:DESCRIBE:ALLOW', 'TOPIC:payments:READ:ALLOW']);
+  // The broker's authorizer learns the ACLs from the metadata log a moment after CreateAcls is answered — longer while
+  // the broker is still creating an earlier change's partition logs (the metadata is published on the same thread).
+  const wanted = ['TOPIC:payments:DESCRIBE:ALLOW', 'TOPIC:payments:READ:ALLOW'];
+  const acls = await waitFor(
+    'the ACLs in the broker',
+    async () => (await withAdmin(h.admin, (admin) => principalAcls(admin, 'User:payments-app'))).map((a) => `${a.resourceType}:${a.resourceName}:${a.operation}:${a.permission}`).sort(),
+    (found) => found.length >= wanted.length,
+  );
+  assert.deepEqual(acls, wanted);
 
   // The credential reaches the broker's cache a moment after the controller commits it.
   const login = await waitFor(
@@ -99,7 +106,11 @@ test('deleting a KafkaUser removes its credential and ACLs: it cannot log in any
     (o) => o === undefined,
   );
   assert.equal(await secretOf('payments-app'), undefined, 'the Secret is deleted with it (here without a garbage collector)');
-  const left = await withAdmin(h.admin, async (admin) => ({ scram: await usersWithScram(admin, ['payments-app']), acls: await principalAcls(admin, 'User:payments-app') }));
+  const left = await waitFor(
+    'credential and ACLs gone from the broker',
+    () => withAdmin(h.admin, async (admin) => ({ scram: await usersWithScram(admin, ['payments-app']), acls: await principalAcls(admin, 'User:payments-app') })),
+    (l) => l.scram.size === 0 && l.acls.length === 0,
+  );
   assert.equal(left.scram.size, 0);
   assert.deepEqual(left.acls, []);
   const refused = await waitFor(

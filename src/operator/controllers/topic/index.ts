@@ -6,7 +6,6 @@ import { desiredTopic } from '../../../ops/topic-plan.ts';
 import { type ConditionUpdate, setConditions } from '../../conditions.ts';
 import type { Controller, ControllerContext } from '../../controller.ts';
 import { DELETION_POLICY_ANNOTATION, TOPIC_FINALIZER, hasFinalizer, keysOfCluster, olderFirst, owningCluster, parseTopic, setFinalizer, unmanaged, writeStatus } from '../../custom-resources.ts';
-import { AdminPool } from '../../kafka-connection.ts';
 import { KubeApiError, type KubeObject } from '../../kube/client.ts';
 import { trace, tracing } from '../../trace.ts';
 import { TopicBatcher } from './batcher.ts';
@@ -15,7 +14,7 @@ import { topicConditions } from './status.ts';
 export interface TopicControllerOptions {
   /** What deleting a KafkaTopic does to the Kafka topic (a resource's `kafkaplane.io/deletion-policy` overrides it). */
   deletion?: 'delete' | 'keep';
-  /** How long the first of several reconciles waits for others to share its Kafka requests. */
+  /** How long a batch of KafkaTopic reconciles waits for one more before its Kafka requests go (up to 0.5 s in all). */
   batchWindowMs?: number;
   /** Reconcile every topic this often even without a change, to repair drift in Kafka. */
   resyncMs?: number;
@@ -40,8 +39,9 @@ const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
  * (src/kafka/topic-reconcile.ts), Kafka work batched per cluster (TopicBatcher).
  */
 export function topicController(options: TopicControllerOptions = {}): Controller {
-  const pool = new AdminPool();
-  const batcher = new TopicBatcher(pool, options.batchWindowMs ?? 20);
+  // Made by the first reconcile: its Kafka clients are the manager's, shared with the other controllers.
+  let batches: TopicBatcher | undefined;
+  const batcher = (ctx: ControllerContext) => (batches ??= new TopicBatcher(ctx.admins, options.batchWindowMs ?? 100));
   const resyncMs = options.resyncMs ?? 300_000;
 
   async function reconcile(key: string, ctx: ControllerContext) {
@@ -71,7 +71,7 @@ export function topicController(options: TopicControllerOptions = {}): Controlle
       const parsed = parseTopic(object);
       if (cluster.cluster && !keep && !stillClaimed && parsed.value) {
         const name = (object.status as { topicName?: string } | undefined)?.topicName ?? kafkaTopicName(parsed.value);
-        await batcher.delete(await ctx.kafka(cluster.cluster), [name]);
+        await batcher(ctx).delete(await ctx.kafka(cluster.cluster), [name]);
         ctx.log('info', 'deleted the Kafka topic', { key, topic: name });
         void ctx.event(object, 'Normal', 'TopicDeleted', `deleted topic "${name}" in Kafka`);
       }
@@ -124,7 +124,7 @@ export function topicController(options: TopicControllerOptions = {}): Controlle
       }),
       kafka.then((config) => {
         if (tracing) trace('submit', { key });
-        return batcher.submit(config, desired, key);
+        return batcher(ctx).submit(config, desired, key);
       }),
     ]);
     if (finalized.status === 'rejected') {
@@ -134,7 +134,7 @@ export function topicController(options: TopicControllerOptions = {}): Controlle
       const conflict = finalized.reason instanceof KubeApiError && (finalized.reason.status === 404 || finalized.reason.status === 409);
       const keep = (object.metadata.annotations?.[DELETION_POLICY_ANNOTATION] ?? options.deletion ?? 'delete') === 'keep';
       if (created && !keep && conflict && gone(await ctx.client.get('KafkaTopic', object.metadata.namespace, object.metadata.name))) {
-        await batcher.delete(await kafka, [desired.name]);
+        await batcher(ctx).delete(await kafka, [desired.name]);
         ctx.log('info', 'the KafkaTopic was deleted while its topic was created: deleted the topic again', { key, topic: desired.name });
         return;
       }
@@ -181,8 +181,7 @@ export function topicController(options: TopicControllerOptions = {}): Controlle
     ],
     reconcile,
     async stop() {
-      batcher.stop();
-      await pool.close();
+      batches?.stop();
     },
   };
 }

@@ -9,7 +9,6 @@ import { desiredUser, planUserRemoval, planUsers } from '../../../ops/user-plan.
 import { type ConditionUpdate, setConditions } from '../../conditions.ts';
 import type { Controller, ControllerContext } from '../../controller.ts';
 import { USER_FINALIZER, hasFinalizer, keysOfCluster, owningCluster, parseCluster, parseUser, sameJson, setFinalizer, unmanaged, writeStatus } from '../../custom-resources.ts';
-import { AdminPool } from '../../kafka-connection.ts';
 import { owned } from '../../kube/apply.ts';
 import type { KubeObject } from '../../kube/client.ts';
 
@@ -49,7 +48,6 @@ export function generatePassword(): string {
  * and executor (src/kafka/user-reconcile.ts). The finalizer removes the credential and the ACLs from Kafka.
  */
 export function userController(options: UserControllerOptions = {}): Controller {
-  const pool = new AdminPool();
   const resyncMs = options.resyncMs ?? 300_000;
 
   async function reconcile(key: string, ctx: ControllerContext) {
@@ -77,7 +75,7 @@ export function userController(options: UserControllerOptions = {}): Controller 
       if (cluster.cluster) {
         const principal = parsed.value ? userPrincipal(parsed.value) : `User:${name}`;
         const config = await ctx.kafka(cluster.cluster);
-        await pool.with(config, async (admin) => {
+        await ctx.admins.with(config, async (admin) => {
           const observed = (await observeUsers(admin, [{ name, principal }], { acls: authorization })).get(name)!;
           const failed = (await applyUserActions(admin, planUserRemoval(observed), async () => '')).find((r) => r.error);
           if (failed) throw failed.error;
@@ -131,7 +129,7 @@ export function userController(options: UserControllerOptions = {}): Controller 
     const rotate = password !== undefined && secret?.metadata.annotations?.[CREDENTIAL_ANNOTATION] !== hashOf(password);
     const desired = desiredUser(user, { authorization, rotate });
     try {
-      await pool.with(await ctx.kafka(cluster.cluster), async (admin) => {
+      await ctx.admins.with(await ctx.kafka(cluster.cluster), async (admin) => {
         const observed = await observeUsers(admin, [desired], { acls: authorization });
         const failed = (await applyUserActions(admin, planUsers([desired], observed), async () => password!)).find((r) => r.error);
         if (failed) throw failed.error;
@@ -153,7 +151,6 @@ export function userController(options: UserControllerOptions = {}): Controller 
     queue: { workers: options.workers ?? 4 },
     watches: [{ kind: 'KafkaCluster', keysFor: (cluster, ctx) => keysOfCluster(cluster, ctx.cache('KafkaUser').list()) }],
     reconcile,
-    stop: () => pool.close(),
   };
 }
 
