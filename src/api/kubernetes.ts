@@ -105,6 +105,20 @@ export const kubernetesSpec = z.strictObject({
    * from the Kubernetes API and hands it to Kafka as broker.rack. It needs curl and a POSIX shell.
    */
   rackInit: z.strictObject({ image: image.default(DOWNLOAD_IMAGE) }).default({ image: DOWNLOAD_IMAGE }),
+  /**
+   * What the operator does when spec.nodePools[].replicas shrinks (or a broker pool is dropped) while the brokers that
+   * go away still hold partition replicas. Default: refuse (condition Degraded/ScaleDownRefused, nothing applied)
+   * until they are emptied, e.g. with `kafkaplane rebalance --drain`. `drain: true`: the operator moves those replicas
+   * to the brokers that stay (the same planner as `kafkaplane rebalance --drain`, with Kafka's replication throttle)
+   * and removes the brokers once they are empty. Strimzi's equivalent is Cruise Control's remove-brokers rebalance.
+   */
+  scaleDown: z
+    .strictObject({
+      drain: z.boolean().default(false),
+      /** Bytes per second per broker for the moved replicas' replication (KafkaRebalance's replicationThrottle). Unset: no throttle. */
+      replicationThrottle: z.int().min(1).optional(),
+    })
+    .default({ drain: false }),
   networkPolicy: z
     .strictObject({
       enabled: z.boolean().default(true),

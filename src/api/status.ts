@@ -48,6 +48,17 @@ export const kafkaClusterStatus = z.object({
       observers: z.array(z.int()).optional(),
     })
     .optional(),
+  /**
+   * A drain before a scale-down whose replication throttle is set in Kafka: written before the throttle is set, gone
+   * once it is removed. An operator that finds it without a drain of its own (the one that set it was killed) removes
+   * that throttle when Kafka has finished the moves.
+   */
+  drain: z
+    .object({
+      brokers: z.array(z.int()),
+      throttle: z.object({ brokers: z.array(z.int()), topics: z.array(z.string()) }),
+    })
+    .optional(),
   /** The roll in progress, when one is: which node is next and why it waits. */
   roll: z.object({ pending: z.array(z.int()), waiting: z.string().optional() }).optional(),
 });

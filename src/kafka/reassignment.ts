@@ -84,15 +84,45 @@ export interface ReassignmentResult {
 const BROKER_THROTTLES = ['leader.replication.throttled.rate', 'follower.replication.throttled.rate'];
 const TOPIC_THROTTLES = ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'];
 
+/** The partitions of `topics` Kafka is reassigning now (`topic-partition`); absent topics have none. */
+export async function reassigningPartitions(admin: Admin, topics: readonly string[]): Promise<string[]> {
+  if (topics.length === 0) return [];
+  const lib = await loadKafka();
+  const present = (await clusterMetadata(admin, [...topics])).topics.filter((t) => t.error === null);
+  if (present.length === 0) return [];
+  const running = await listReassignments(await brokerConnection(admin), lib, present);
+  return [...running.keys()].map((k) => k.replace('\u0000', '-'));
+}
+
+/** Where the replication throttle of `moves` goes: the rate on the brokers involved, the replica lists on the topics. */
+export interface ThrottleTarget {
+  brokers: number[];
+  topics: string[];
+}
+
+/** The throttle target of `moves`: the rate goes on the live brokers involved (a replica may sit on a broker that is gone). */
+export async function throttleTarget(admin: Admin, moves: readonly PartitionMove[]): Promise<ThrottleTarget> {
+  const live = new Set((await clusterMetadata(admin, [])).brokers.map((b) => b.id));
+  return {
+    brokers: [...new Set(moves.flatMap((m) => [...m.from, ...m.to]))].filter((id) => live.has(id)).sort((a, b) => a - b),
+    topics: [...new Set(moves.map((m) => m.topic))].sort(),
+  };
+}
+
+/**
+ * Removes the replication throttle from `target` (kafka-reassign-partitions.sh --verify does it once the moves are
+ * done): what a run that was killed before its own cleanup left. Configs already absent are not an error.
+ */
+export async function removeReplicationThrottle(admin: Admin, target: ThrottleTarget): Promise<void> {
+  await removeThrottle(admin, await loadKafka(), target.brokers, target.topics);
+}
+
 /** Runs the moves; resolves when every moved partition has exactly its new replicas, all in sync. */
 export async function executeReassignment(admin: Admin, moves: readonly PartitionMove[], options: ReassignmentOptions): Promise<ReassignmentResult> {
   const started = Date.now();
   if (moves.length === 0) return { moved: 0, elapsedMs: 0, throttle: null, leaderElection: { elected: 0, error: null } };
   const lib = await loadKafka();
-  // The rate goes on the live brokers involved (a replica may sit on a broker that is gone).
-  const live = new Set((await clusterMetadata(admin, [])).brokers.map((b) => b.id));
-  const brokers = [...new Set(moves.flatMap((m) => [...m.from, ...m.to]))].filter((id) => live.has(id)).sort((a, b) => a - b);
-  const topics = [...new Set(moves.map((m) => m.topic))].sort();
+  const { brokers, topics } = await throttleTarget(admin, moves);
   const throttle = options.throttleBytesPerSec !== undefined ? { bytesPerSec: Math.floor(options.throttleBytesPerSec), brokers, topics, removed: false } : null;
   const pending = new Map(moves.map((m) => [`${m.topic}\u0000${m.partition}`, m]));
   let submitted = false;

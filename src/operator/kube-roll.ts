@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaCluster } from '../api/kafka-cluster.ts';
 import { KafkaplaneError, errorMessage, hint, setting } from '../errors.ts';
 import { renderContext } from '../render/kubernetes.ts';
-import { type KafkaState, observeKafka } from './controllers/cluster/kafka-state.ts';
+import { type KafkaState, observeKafkaOnce } from './controllers/cluster/kafka-state.ts';
 import { type RollState, rollStep } from './controllers/cluster/roll-step.ts';
 import { kafkaConnectionResolver } from './kafka-connection.ts';
 import type { KubeClient, KubeObject } from './kube/client.ts';
@@ -72,12 +72,12 @@ export async function rollKubernetes(options: KubeRollOptions): Promise<KubeRoll
   const connection = () => kafkaConnectionResolver(overrides)(clusterObject, options.client);
   const observe = async (): Promise<{ kafka?: KafkaState; error?: string }> => {
     try {
-      return { kafka: await observeKafka(await connection()) };
+      return { kafka: await observeKafkaOnce(await connection(), { minIsr: true }) };
     } catch (error) {
       return { error: errorMessage(error) };
     }
   };
-  const refresh = async () => observeKafka(await connection());
+  const refresh = async () => observeKafkaOnce(await connection(), { minIsr: true });
   const alsoRestart = new Set(options.nodes ?? []);
   const emit = options.onEvent ?? (() => undefined);
   const rolesOf = (id: number) => render.model.nodes.find((n) => n.id === id)!.roles;
@@ -134,5 +134,5 @@ export async function rollKubernetes(options: KubeRollOptions): Promise<KubeRoll
 }
 
 function fullyReplicated(kafka: KafkaState): boolean {
-  return kafka.partitions.every((p) => p.isr.length >= p.replicas.length);
+  return (kafka.partitions ?? []).every((p) => p.isr.length >= p.replicas.length);
 }

@@ -72,7 +72,9 @@ export function planRebalance(brokers: readonly BrokerInfo[], partitions: readon
   const drained = new Set(goal.kind === 'drain' ? goal.brokers : []);
   for (const id of drained) {
     if (!ids.has(id)) {
-      throw new KafkaplaneError('BAD_REBALANCE', `cannot drain broker ${id}: the cluster has no such broker (brokers: ${[...ids].sort((a, b) => a - b).join(', ')})`);
+      throw new KafkaplaneError('BAD_REBALANCE', `cannot drain broker ${id}: the cluster has no such broker (brokers: ${[...ids].sort((a, b) => a - b).join(', ')})`, {
+        hint: 'give ids from the brokers listed; a broker that is down is not listed: start it before draining it',
+      });
     }
   }
   const eligible = brokers.filter((b) => !drained.has(b.id)).sort((a, b) => a.id - b.id);

@@ -30,3 +30,19 @@ test('removing controllers is refused (no RemoveRaftVoter yet)', () => {
   assert.equal(d.kind, 'refused');
   assert.match((d as { reason: string }).reason, /would lose controllers \(nodes 2\)/);
 });
+
+test('with drain allowed (spec.kubernetes.scaleDown.drain), brokers that host replicas are drained first, never controllers', () => {
+  const replicas = new Map([
+    [100, 7],
+    [102, 1],
+  ]);
+  assert.deepEqual(decideScaleDown([dual, brokers(3, 1)], replicas, { drain: true }), {
+    kind: 'drain',
+    removed: [101, 102],
+    hosting: [102],
+    reason: 'broker 102 hosts 1 partition replica: moving them to the brokers that stay before removing nodes 101, 102',
+  });
+  assert.match((decideScaleDown([dual, brokers(3, 1)], replicas) as { reason: string }).reason, /set spec\.kubernetes\.scaleDown\.drain: true/);
+  assert.deepEqual(decideScaleDown([dual, brokers(3, 1)], new Map([[100, 7]]), { drain: true }), { kind: 'allowed', removed: [101, 102] }, 'nothing left to move');
+  assert.equal(decideScaleDown([{ ...dual, current: 3, desired: 2 }], new Map([[2, 5]]), { drain: true }).kind, 'refused', 'controllers are never drained away');
+});

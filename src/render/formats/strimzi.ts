@@ -59,6 +59,10 @@ function droppedSettings(settings: KubernetesSpec): string[] {
     dropped.push('spec.kubernetes.monitoring.kafkaExporter.implementation: kafkaplane (Strimzi runs kafka_exporter; its alerts on lag seconds and group status are left out)');
   if (settings.monitoring.port !== defaults.monitoring.port) dropped.push('spec.kubernetes.monitoring.port (Strimzi always uses 9404)');
   if (settings.monitoring.scrapers !== undefined) dropped.push("spec.kubernetes.monitoring.scrapers (Strimzi's NetworkPolicy admits anyone to the metrics port)");
+  if (settings.scaleDown.drain || settings.scaleDown.replicationThrottle !== undefined)
+    dropped.push(
+      'spec.kubernetes.scaleDown (Strimzi refuses a scale-down while the brokers hold replicas; with Cruise Control enabled, spec.cruiseControl.autoRebalance with mode remove-brokers drains them first)',
+    );
   if (settings.console.enabled)
     dropped.push(
       'spec.kubernetes.console (a Strimzi Kafka resource has no console; run `kafkaplane console --bootstrap <cluster>-kafka-bootstrap:9092` against the Strimzi cluster instead, docs/console.md)',

@@ -5,7 +5,8 @@
 //  2. reconciling twice writes nothing the second time;
 //  3. a cluster-wide dynamic broker config is applied without a restart (kafka-configs shows it);
 //  4. a read-only one rolls the pods one at a time under acks=all load: 0 acknowledged records lost;
-//  5. a broker added gets a stable id; removing it is refused while it hosts replicas;
+//  5. a broker added gets a stable id; removing it is refused while it hosts replicas, and with
+//     spec.kubernetes.scaleDown.drain the operator moves them off (throttled) and then removes it: no record lost;
 //  6. a StatefulSet with an older release's selector is replaced with its pods orphaned and adopted (no restart);
 //  7. spec.quorum.mode static → dynamic: kraft.version upgraded to 1, then a roll; the quorum is dynamic, no data lost.
 import assert from 'node:assert/strict';
@@ -306,7 +307,7 @@ describe('operator: the KafkaCluster controller on the one-node Kubernetes', { t
     );
   });
 
-  test('scale-up adds a broker with a stable id; scale-down is refused while it hosts replicas', async () => {
+  test('scale-up adds a broker with a stable id; scale-down is refused while it hosts replicas, or drained first when the spec allows', async () => {
     const dualUids = new Map((await pods(node, NS, KAFKA_PODS)).map((p) => [p.name, p.uid]));
     const withBrokers = (replicas: number) =>
       clusterObject((spec) => {
@@ -332,8 +333,9 @@ describe('operator: the KafkaCluster controller on the one-node Kubernetes', { t
     const after1 = await pods(node, NS, KAFKA_PODS);
     for (const [name, uid] of dualUids) assert.equal(after1.find((p) => p.name === name)?.uid, uid, `${name} was not restarted by the scale-up`);
 
-    // A topic with a replica on broker 100; then the spec asks to remove it.
-    await kafkaTool(node, 'kafka-topics.sh', ['--create', '--topic', 'on-100', '--replica-assignment', '100:0,100:1']);
+    // A topic with a replica on broker 100 (the leader of both partitions), with records; then the spec asks to remove it.
+    await kafkaTool(node, 'kafka-topics.sh', ['--create', '--topic', 'on-100', '--replica-assignment', '100:0,100:1', '--config', 'min.insync.replicas=2']);
+    await exec(node, NS, CLIENT_POD, ['sh', '-c', `seq 1 3000 | sed 's/^/on-100-/' | kcat -P -b ${INTERNAL} -t on-100 -X acks=all -X linger.ms=20`], { timeoutMs: 120_000 });
     const refusedFor = async (what: string) =>
       waitUntil(
         `Degraded ScaleDownRefused (${what})`,
@@ -363,19 +365,51 @@ describe('operator: the KafkaCluster controller on the one-node Kubernetes', { t
     assert.equal(sts.spec.replicas, 1, 'nothing applied: the broker pool keeps its pod');
     assert.ok((await pods(node, NS, KAFKA_PODS)).some((p) => p.name === `${NAME}-broker-0` && p.ready));
     assert.ok(harness.events.some((e) => e.type === 'Warning' && e.reason === 'ScaleDownRefused'));
-    // Once broker 100 hosts nothing (the topic deleted), the same spec is applied: the pool goes, the refusal clears.
-    await kafkaTool(node, 'kafka-topics.sh', ['--delete', '--topic', 'on-100']);
+    // The same spec with spec.kubernetes.scaleDown.drain: the operator moves broker 100's replicas to the brokers
+    // that stay (with a replication throttle), then the pool goes and the refusal clears.
     const drained = Date.now();
+    await applyCluster(
+      node,
+      clusterObject((spec) => {
+        spec.config['log.retention.ms'] = 3_600_000;
+        spec.config['queued.max.requests'] = 600;
+        spec.kubernetes.scaleDown = { drain: true, replicationThrottle: 10 * 1024 * 1024 };
+      }),
+    );
     await waitUntil(
       'the pool removed, Degraded False and Ready True',
-      180_000,
+      300_000,
       async () => {
         const c = await getCluster(harness);
         const gone = (await harness.client.get('StatefulSet', NS, `${NAME}-broker`)) === undefined;
-        return gone && condition(c, 'Degraded')?.status === 'False' && condition(c, 'Ready')?.status === 'True';
+        return gone && condition(c, 'Degraded')?.status === 'False' && condition(c, 'Ready')?.status === 'True' && condition(c, 'Ready')?.observedGeneration === c.metadata.generation;
       },
       2_000,
     );
+    // The drain's record (written before its throttle was set) goes with the throttle.
+    assert.equal((((await getCluster(harness)).status ?? {}) as { drain?: unknown }).drain, undefined, 'status.drain removed');
+    const drainEvents = harness.events.filter((e) => e.reason === 'DrainingBrokers' || e.reason === 'BrokersDrained');
+    assert.match(drainEvents.find((e) => e.reason === 'DrainingBrokers')?.message ?? '', /^moving 2 partition replicas off brokers 100 \(throttle 10485760 bytes\/s per broker\)$/);
+    assert.match(drainEvents.find((e) => e.reason === 'BrokersDrained')?.message ?? '', /^brokers 100 host no partition replicas \(2 moved in \d+ s\): removing them$/);
+    // Kafka's own tools: the partitions live on the brokers that stay, in sync; every record is there; no throttle left.
+    const described = (await kafkaTool(node, 'kafka-topics.sh', ['--describe', '--topic', 'on-100'])).stdout;
+    for (const line of described.split('\n').filter((l) => /Partition: \d/.test(l))) {
+      const replicas = /Replicas: ([\d,]+)/.exec(line)![1]!.split(',').map(Number);
+      const isr = /Isr: ([\d,]+)/.exec(line)![1]!.split(',').map(Number);
+      assert.equal(replicas.length, 2, line);
+      assert.ok(
+        replicas.every((r) => r !== 100 && isr.includes(r)),
+        line,
+      );
+    }
+    const read = await kcatConsumeAll(node, NS, CLIENT_POD, INTERNAL, 'on-100');
+    const values = new Set(read.values());
+    const missing = Array.from({ length: 3000 }, (_, i) => `on-100-${i + 1}`).filter((v) => !values.has(v));
+    assert.deepEqual(missing, [], 'every record produced before the drain is read back');
+    const brokerConfigs = (await kafkaTool(node, 'kafka-configs.sh', ['--describe', '--entity-type', 'brokers'])).stdout;
+    assert.doesNotMatch(brokerConfigs, /replication\.throttled\.rate/, 'the throttle is removed from the brokers');
+    const topicConfigs = (await kafkaTool(node, 'kafka-configs.sh', ['--describe', '--entity-type', 'topics', '--entity-name', 'on-100'])).stdout;
+    assert.doesNotMatch(topicConfigs, /throttled\.replicas/, 'and from the topic');
     assert.equal(await harness.client.get('Service', NS, `${NAME}-external-100`), undefined, 'its per-broker Service pruned too');
     const remaining = await pods(node, NS, KAFKA_PODS);
     for (const [name, uid] of dualUids) assert.equal(remaining.find((p) => p.name === name)?.uid, uid, `${name} untouched`);
@@ -385,7 +419,7 @@ describe('operator: the KafkaCluster controller on the one-node Kubernetes', { t
     );
     const removedSeconds = elapsed(drained);
     process.stderr.write(
-      `[operator-node] scale-up: Ready with broker 100 ${upSeconds} s after the change, no combined node restarted; scale-down refused: ${refused.message}; once drained, the pool was removed ${removedSeconds} s after the topic was deleted\n`,
+      `[operator-node] scale-up: Ready with broker 100 ${upSeconds} s after the change, no combined node restarted; scale-down refused: ${refused.message}; with scaleDown.drain the replicas moved and the pool was removed ${removedSeconds} s after the change (3,000 records read back)\n`,
     );
   });
   test('a StatefulSet with an older selector (name/instance) is replaced with its pods orphaned: adopted, not restarted', async () => {

@@ -1,13 +1,17 @@
 // `kafkaplane operator run` as a process, from a "laptop" (--kafka-bootstrap to the local brokers): it serves
 // /healthz, /readyz and /metrics; SIGKILLed mid-reconcile again and again (a fresh process takes the Lease over each
-// time) it still converges; SIGTERM stops it gracefully and gives the Lease up; two replicas: one leads.
+// time) it still converges; SIGTERM stops it gracefully and gives the Lease up; two replicas: one leads; the
+// replication throttle an operator killed mid-drain left is removed by the next one (Kafka's kafka-configs judges).
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { withAdmin } from '../../../src/kafka/admin-session.ts';
 import { observeTopics } from '../../../src/kafka/topic-reconcile.ts';
-import { CLI_BIN } from '../../helpers/cli.ts';
-import { NS, type Harness, condition, startHarness, topicResource, waitFor } from './harness.ts';
+import { KAFKA_TOOLS, runKafkaTool } from '../../helpers/kafka-tools.ts';
+import { CLUSTER, NS, type Harness, condition, startHarness, statusOf, topicResource, waitFor } from './harness.ts';
 
 let h: Harness;
 const children = new Set<ChildProcess>();
@@ -28,27 +32,7 @@ interface Operator {
 }
 
 function startOperator(): Operator {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI_BIN,
-      'operator',
-      'run',
-      '-n',
-      NS,
-      '--kubeconfig',
-      h.cp.kubeconfigPath,
-      '--kafka-bootstrap',
-      h.bootstrapOverride,
-      '--health-port',
-      '0',
-      '--health-address',
-      '127.0.0.1',
-      '--lease-duration',
-      '3',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, h.operatorRunArgs('--health-port', '0', '--health-address', '127.0.0.1', '--lease-duration', '3'), { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   const lines: Record<string, unknown>[] = [];
   let err = '';
@@ -169,4 +153,45 @@ test('two replicas: one leads, the other takes over when it stops', { timeout: 1
   );
   b.child.kill('SIGTERM');
   assert.equal(await b.exited, 0);
+});
+
+test('a replication throttle left by an operator killed mid-drain: the next one removes it and drops the record', { timeout: 120_000 }, async () => {
+  // kafka-configs.sh as the internal super user, on the listener the operator uses.
+  const dir = await mkdtemp(join(tmpdir(), 'kafkaplane-operator-configs-'));
+  const commandConfig = join(dir, 'admin.properties');
+  const sasl = h.admin.sasl!;
+  await writeFile(
+    commandConfig,
+    `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${sasl.username}" password="${sasl.password}";\n`,
+  );
+  const configs = async (...args: string[]) => {
+    const out = await runKafkaTool(KAFKA_TOOLS.configs, ['--bootstrap-server', h.admin.bootstrap.join(','), '--command-config', commandConfig, ...args], { timeoutMs: 60_000 });
+    assert.equal(out.code, 0, out.stderr);
+    return out.stdout;
+  };
+  // What a drain killed between setting its throttle and removing it leaves: the rate on the broker, the throttled
+  // replicas on the topic it moved, and its record in the KafkaCluster status (written by the operator's field manager).
+  await withAdmin(h.admin, (admin) => admin.createTopics({ topics: [{ topic: 'drained', partitions: 2, replicas: 1 }] }));
+  await configs('--entity-type', 'brokers', '--entity-name', '0', '--alter', '--add-config', 'leader.replication.throttled.rate=1048576,follower.replication.throttled.rate=1048576');
+  await configs('--entity-type', 'topics', '--entity-name', 'drained', '--alter', '--add-config', 'leader.replication.throttled.replicas=[0:0,1:0],follower.replication.throttled.replicas=[0:0,1:0]');
+  assert.match(await configs('--entity-type', 'topics', '--entity-name', 'drained', '--describe'), /leader\.replication\.throttled\.replicas=0:0,1:0/);
+  const record = { brokers: [1], throttle: { brokers: [0], topics: ['drained'] } };
+  await h.client.applyStatus({ apiVersion: 'kafkaplane.io/v1alpha1', kind: 'KafkaCluster', metadata: { name: CLUSTER, namespace: NS }, status: { drain: record } });
+  assert.deepEqual(statusOf(await h.client.get('KafkaCluster', NS, CLUSTER)).drain, record);
+
+  const op = startOperator();
+  await waitFor(
+    'the drain record gone from the KafkaCluster status',
+    () => h.client.get('KafkaCluster', NS, CLUSTER),
+    (o) => statusOf(o).drain === undefined && statusOf(o).observedGeneration !== undefined,
+    60_000,
+  );
+  assert.ok(
+    op.lines.some((l) => l.msg === 'removed the replication throttle of an interrupted drain'),
+    op.stderr(),
+  );
+  assert.doesNotMatch(await configs('--entity-type', 'topics', '--entity-name', 'drained', '--describe'), /throttled/);
+  assert.doesNotMatch(await configs('--entity-type', 'brokers', '--entity-name', '0', '--describe'), /throttled/);
+  op.child.kill('SIGTERM');
+  assert.equal(await op.exited, 0, op.stderr());
 });

@@ -1,3 +1,4 @@
+import { kubernetesSettings } from '../../../api/kubernetes.ts';
 import type { KafkaClusterStatus } from '../../../api/status.ts';
 import { alterClusterDefaults } from '../../../kafka/broker-configs.ts';
 import { withAdmin } from '../../../kafka/admin-session.ts';
@@ -17,6 +18,7 @@ import { applyDesired } from '../../kube/apply.ts';
 import { collectionPath } from '../../kube/resources.ts';
 import type { KubeObject } from '../../kube/client.ts';
 import type { ReconcileResult } from '../../queue.ts';
+import { cancelDrain, drainRecordStep, drainRecorded, drainStep, stopDrains } from './drain-step.ts';
 import { type KafkaState, observeKafka } from './kafka-state.ts';
 import { poolSizes } from './pools.ts';
 import { quorumSwitch, quorumSwitchCondition, upgradeKraftVersion } from './quorum-step.ts';
@@ -50,13 +52,16 @@ export const kafkaClusterController: Controller = {
     { kind: 'StatefulSet', labelSelector: `app.kubernetes.io/name=kafka,${CLUSTER_LABEL}`, keysFor: keyOfInstance },
   ],
   reconcile: reconcileCluster,
+  async stop() {
+    await stopDrains();
+  },
 };
 
 export async function reconcileCluster(key: string, ctx: ControllerContext): Promise<ReconcileResult> {
   const object = ctx.cache('KafkaCluster').get(key);
   // Deleted: Kubernetes' garbage collector removes what it owned (owner references).
   if (!object || object.metadata.deletionTimestamp) return undefined;
-  const status = (object.status ?? {}) as KafkaClusterStatus;
+  let status = (object.status ?? {}) as KafkaClusterStatus;
 
   // 1. the spec, as the CLI reads it
   const parsed = parseClusterObject(object);
@@ -77,11 +82,15 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
   // Kafka's view, when it answers (it does not while the cluster is being created).
   let kafka: KafkaState | undefined;
   let kafkaError: string | undefined;
+  const connection = await ctx.kafka(object);
   try {
-    kafka = await observeKafka(await ctx.kafka(object));
+    kafka = await ctx.admins.with(connection, (admin) => observeKafka(admin));
   } catch (error) {
     kafkaError = errorMessage(error);
   }
+
+  // 2a. the drain record every status write below carries: this process's drain, or a throttle a killed one left
+  status = { ...status, drain: await drainRecordStep(ctx, key, object, status.drain, kafka ? connection : undefined) };
 
   // 2b. the quorum mode the cluster runs (the node files its pods were given): kept when the spec sets none, a flip refused
   // A spec asking for dynamic on a static cluster: the operator keeps rendering static until kraft.version is 1 on
@@ -105,8 +114,16 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
 
   // 3. scale-down guard: nothing is applied while a broker to remove still hosts replicas
   const pools = await poolSizes(ctx, render, object);
-  const scale = decideScaleDown(pools, kafka?.replicasOn ?? new Map());
+  const { scaleDown } = kubernetesSettings(parsed.cluster.spec);
+  const scale = decideScaleDown(pools, kafka?.replicasOn ?? new Map(), { drain: scaleDown.drain });
   if (scale.kind === 'refused') return refuse(ctx, object, status, 'Degraded', 'ScaleDownRefused', scale.reason);
+  // 3a. with spec.kubernetes.scaleDown.drain: their replicas move first (in the background); nothing is applied meanwhile
+  if (scale.kind === 'drain') {
+    const drain = drainStep(ctx, key, object, scale.hosting, scaleDown.replicationThrottle);
+    if (drain.kind === 'failed') return refuse(ctx, object, status, 'Degraded', 'DrainFailed', `${drain.message}; tried again in 30 s`);
+    return draining(ctx, key, object, status, `${scale.reason}: ${drain.message}`);
+  }
+  cancelDrain(key);
   if (scale.kind === 'allowed' && !kafka) {
     return refuse(ctx, object, status, 'Degraded', 'ScaleDownRefused', `cannot check that nodes ${scale.removed.join(', ')} host no replicas: ${kafkaError}; nothing was applied`);
   }
@@ -145,7 +162,7 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
   }
 
   // 6. roll: one pod at a time, when Kafka allows
-  const roll = await rollStep(ctx, render, kafka, kafkaError, async () => observeKafka(await ctx.kafka(object)));
+  const roll = await rollStep(ctx, render, kafka, kafkaError, () => ctx.admins.with(connection, (admin) => observeKafka(admin, { minIsr: true })));
   if (roll.restarted) {
     await ctx.event(object, 'Normal', 'RestartingNode', `deleted pod ${roll.restarted.pod} (node ${roll.restarted.node}) to restart it with the new configuration: ${roll.restarted.reason}`);
     ctx.log('info', 'rolling', { cluster: key, node: roll.restarted.node, reason: roll.restarted.reason });
@@ -184,6 +201,7 @@ export async function reconcileCluster(key: string, ctx: ControllerContext): Pro
   ];
   await writeStatus(ctx, object, {
     ...observed,
+    ...(status.drain ? { drain: status.drain } : {}),
     observedGeneration: object.metadata.generation,
     conditions: setConditions(status.conditions, updates, ctx.now().toISOString(), object.metadata.generation),
   });
@@ -266,7 +284,28 @@ async function refuse(
     conditions: setConditions(status.conditions, updates, ctx.now().toISOString(), object.metadata.generation),
   });
   if (previous?.reason !== reason || previous.message !== message) await ctx.event(object, 'Warning', reason, message);
-  return reason === 'ScaleDownRefused' || reason === 'ReplacingStatefulSet' ? { requeueAfterMs: 30_000 } : undefined;
+  return reason === 'ScaleDownRefused' || reason === 'ReplacingStatefulSet' || reason === 'DrainFailed' ? { requeueAfterMs: 30_000 } : undefined;
+}
+
+/** Brokers being drained before a scale-down: Reconciling says how far; Ready stays as it was (Kafka serves meanwhile). */
+async function draining(ctx: ControllerContext, key: string, object: KubeObject, status: KafkaClusterStatus, message: string): Promise<ReconcileResult> {
+  const previous = status.conditions?.find((c) => c.type === 'Reconciling');
+  await writeStatus(ctx, object, {
+    ...status,
+    observedGeneration: object.metadata.generation,
+    conditions: setConditions(
+      status.conditions,
+      [
+        { type: 'Reconciling', status: 'True', reason: 'DrainingBrokers', message },
+        { type: 'Degraded', status: 'False', reason: 'AsExpected', message: 'nothing is refused' },
+      ],
+      ctx.now().toISOString(),
+      object.metadata.generation,
+    ),
+  });
+  drainRecorded(key, status.drain);
+  if (previous?.reason !== 'DrainingBrokers') ctx.log('info', 'draining brokers before the scale-down', { cluster: `${object.metadata.namespace}/${object.metadata.name}`, message });
+  return { requeueAfterMs: BUSY_REQUEUE_MS };
 }
 
 async function writeStatus(ctx: ControllerContext, object: KubeObject, status: KafkaClusterStatus): Promise<void> {

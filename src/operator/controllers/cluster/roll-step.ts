@@ -70,6 +70,7 @@ export async function rollStep(
   render: RenderContext,
   kafka: KafkaState | undefined,
   kafkaError: string | undefined,
+  /** Kafka's state now, with partitions (ObserveOptions.minIsr): what a restart is decided on. */
   refresh: () => Promise<KafkaState>,
   options: RollStepOptions = {},
 ): Promise<RollState> {
@@ -110,14 +111,10 @@ export async function rollStep(
   if (stsSettling) return { ...base, waiting: stsSettling };
   // Without Kafka's view nothing may be restarted: a pod that looks Ready may hold the last in-sync replica.
   if (!kafka) return { ...base, waiting: `cannot read the cluster's state from Kafka: ${kafkaError ?? 'not reachable'}` };
-  let decision: RollDecision = decideRestart(observation);
-  if (decision.kind === 'restart') {
-    // The state read at the start of the reconcile is seconds old by now: decide again on a fresh one right before
-    // the deletion, so a replica that just fell out of an ISR holds the roll back.
-    const first = decision.node;
-    decision = decideRestart(observe(await refresh()));
-    if (decision.kind === 'restart' && decision.node !== first) return { ...base, waiting: `node ${first} was next, now node ${decision.node}: deciding again` };
-  }
+  // Decided on a fresh state with every partition's ISR and min ISR, read right before the deletion (the one read at
+  // the start of the reconcile is seconds old and has no min ISR), so a replica that just fell out of an ISR holds the
+  // roll back.
+  const decision: RollDecision = decideRestart(observe(await refresh()));
   if (decision.kind === 'wait') return { ...base, waiting: `node ${decision.node} waits: ${decision.reasons.join('; ')}` };
   if (decision.kind === 'done') return { ...base, waiting: undefined };
   const node = render.model.nodes.find((n) => n.id === decision.node)!;
