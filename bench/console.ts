@@ -11,7 +11,8 @@
 // 30), --heap-snapshot (each variant writes one after the idle window, bench/heap-snapshot.ts), --json FILE,
 // --variant V (repeatable; default src): how the console runs, one after the other against the same cluster —
 // `src` (a checkout's .ts), `dist` (the built JS, as the npm package and the image run it: `npm run build` first),
-// either followed by `:NODE_OPTIONS` (e.g. `dist:--max-semi-space-size=4`).
+// either followed by `@V8_FLAGS` (KAFKAPLANE_V8_FLAGS: flags NODE_OPTIONS refuses) and/or `:NODE_OPTIONS`
+// (e.g. `dist:--max-semi-space-size=4`, `dist@--optimize-for-size:--max-semi-space-size=4`).
 // The console runs with --no-auth on loopback (a session check is one HMAC; it does not change the numbers).
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -66,7 +67,8 @@ if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}
 
 /** Starts the console as `variant` says, measures its pages and its RSS, stops it. */
 async function measureVariant(bootstrap: string, variant: string): Promise<Record<string, unknown>> {
-  const [entry, ...nodeOptions] = variant.split(':');
+  const [head = 'src', ...nodeOptions] = variant.split(':');
+  const [entry, v8Flags] = head.split('@');
   log(`starting the console (${variant})…`);
   const { service } = await startService(
     ['console', '--bootstrap', bootstrap, '--timeout', '120', '--listen', `127.0.0.1:${TEST_PORTS.consoleHttp + 1}`, '--no-auth', '--refresh-interval', '10', '--audit-log', '-'],
@@ -76,6 +78,7 @@ async function measureVariant(bootstrap: string, variant: string): Promise<Recor
       env: {
         ...process.env,
         ...(entry === 'dist' ? { KAFKAPLANE_ENTRY: 'dist' } : {}),
+        ...(v8Flags ? { KAFKAPLANE_V8_FLAGS: v8Flags } : {}),
         ...(nodeOptions.length > 0 || values['heap-snapshot'] ? { NODE_OPTIONS: [nodeOptions.join(':'), values['heap-snapshot'] ? HEAP_SNAPSHOT_FLAG : ''].join(' ').trim() } : {}),
       },
     },

@@ -12,10 +12,14 @@
 //   memory    the operator process's RSS after the rounds
 //   idle CPU  the operator's CPU time over an idle window after the rounds (resyncs and watches only)
 //
+// Round 1 starts in the steady state: after the operator's start-up reconcile of the KafkaCluster and after one bare
+// CreateTopics has warmed the fresh broker (both timed and printed).
+//
 // --trace: the operator logs each stage of every KafkaTopic (KAFKAPLANE_TRACE=topics) and the bench prints them.
 // Options: --topics N (default 100), --rounds N (default 3), --idle-seconds N (default 20), --json FILE,
 // --dist (run the built JS as the npm package and the image do: `npm run build` first; default: the checkout's .ts),
 // --node-options S (NODE_OPTIONS of the operator process alone, e.g. the V8 flags its Deployment sets),
+// --node-args S (flags on the operator's node command line, for those NODE_OPTIONS refuses, e.g. --optimize-for-size),
 // --heap-snapshot (after the idle window: the operator writes a heap snapshot into the current directory and its
 // V8 heap statistics are printed; it is given --heapsnapshot-signal=SIGUSR2 for that).
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -26,14 +30,14 @@ import { createAdmin, withAdmin } from '../src/kafka/admin-session.ts';
 import { observeTopics } from '../src/kafka/topic-reconcile.ts';
 import type { KubeObject } from '../src/operator/kube/client.ts';
 import { Informer } from '../src/operator/kube/informer.ts';
-import { CLI_BIN } from '../test/helpers/cli.ts';
 import { HEAP_SNAPSHOT_FLAG, takeHeapSnapshot } from './heap-snapshot.ts';
-import { NS, condition, startHarness, topicResource } from '../test/integration/operator/harness.ts';
+import { CLUSTER, NS, condition, startHarness, topicResource, waitFor } from '../test/integration/operator/harness.ts';
 
 const { values } = parseArgs({
   options: {
     dist: { type: 'boolean', default: false },
     'node-options': { type: 'string' },
+    'node-args': { type: 'string' },
     'heap-snapshot': { type: 'boolean', default: false },
     topics: { type: 'string', default: '100' },
     rounds: { type: 'string', default: '3' },
@@ -59,12 +63,27 @@ function cpuSeconds(pid: number): number {
 }
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
+/** Waits (up to 60 s) until the broker has a log for every partition of `names` (DescribeLogDirs); ms waited. */
+async function logsCreated(names: string[], partitions = 3): Promise<number> {
+  const t0 = performance.now();
+  await withAdmin(h.admin, async (admin) => {
+    for (let i = 0; i < 600; i++) {
+      const described = await admin.describeLogDirs({ topics: names.map((name) => ({ name, partitions: Array.from({ length: partitions }, (_, p) => p) })) });
+      const present = described.flatMap((b) => b.results.flatMap((r) => r.topics.flatMap((t) => t.partitions.filter((p) => !p.isFutureKey)))).length;
+      if (present >= names.length * partitions) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the broker did not create the logs of ${names.length} topics within 60 s`);
+  });
+  return performance.now() - t0;
+}
+
 log(`load average at start ${load()}`);
 const startedAt = new Date();
 const h = await startHarness(() => undefined);
 let operator: ChildProcess | undefined;
 try {
-  operator = spawn(process.execPath, [CLI_BIN, 'operator', 'run', '-n', NS, '--kubeconfig', h.cp.kubeconfigPath, '--kafka-bootstrap', h.bootstrapOverride, '--no-leader-elect'], {
+  operator = spawn(process.execPath, [...(values['node-args']?.split(' ').filter(Boolean) ?? []), ...h.operatorRunArgs('--no-leader-elect')], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env,
@@ -105,6 +124,22 @@ try {
   const pid = operator.pid!;
   const rssSynced = rssMiB(pid);
   log(`operator RSS with its caches synced, before any KafkaTopic: ${rssSynced.toFixed(0)} MiB`);
+
+  // The steady state users apply topics in: the operator has done its start-up reconcile of the KafkaCluster (render,
+  // apply, read Kafka: ~1 s of CPU that would otherwise delay the first round's watch events by ~0.5 s), and the broker
+  // has served a CreateTopics before (a fresh broker's first one takes 3× as long: JIT). Both are printed.
+  const s0 = performance.now();
+  await waitFor(
+    'the operator to write the KafkaCluster status',
+    () => h.client.get('KafkaCluster', NS, CLUSTER),
+    (o) => (o?.status as { observedGeneration?: number } | undefined)?.observedGeneration !== undefined,
+    60_000,
+  );
+  log(`the operator's start-up reconcile of the KafkaCluster wrote its status ${(performance.now() - s0).toFixed(0)} ms after its caches synced`);
+  const warmNames = Array.from({ length: 10 }, (_, i) => `warmup-${i}`);
+  const w0 = performance.now();
+  await withAdmin(h.admin, (admin) => admin.createTopics({ topics: warmNames.map((topic) => ({ topic, partitions: 3, replicas: 1 })) }));
+  log(`the broker's first CreateTopics (10 topics, bare) took ${(performance.now() - w0).toFixed(0)} ms; logs created ${(await logsCreated(warmNames)).toFixed(0)} ms later`);
 
   // Ready times, as a watch sees them.
   const readyAt = new Map<string, number>();
@@ -199,6 +234,10 @@ try {
       `round ${round}: ${TOPICS} KafkaTopics → Ready and in Kafka: p50 ${pct(mine, 50).toFixed(0)} ms, p99 ${pct(mine, 99).toFixed(0)} ms, all within ${wallMs.toFixed(0)} ms; in the broker's metadata: p50 ${pct(kafkaSide, 50).toFixed(0)} ms, p99 ${pct(kafkaSide, 99).toFixed(0)} ms`,
     );
 
+    // Kafka publishes new metadata on one thread, after creating the logs of the previous change's partitions (~6 ms
+    // each here): a measurement started before the last one's logs exist pays for them. So each waits for that.
+    log(`round ${round}: Kafka created the round's ${TOPICS * 3} partition logs ${(await logsCreated(names)).toFixed(0)} ms after the last Ready`);
+
     // The reference, right after: the same 100 topics created by one bare CreateTopics request, until ListTopics
     // shows each — what Kafka alone takes on this machine now.
     const bareNames = names.map((n) => n.replace('bench-', 'bare-'));
@@ -213,6 +252,7 @@ try {
       }
       return [...seen.values()].sort((a, b) => a - b);
     });
+    await logsCreated(bareNames);
     bareRounds.push({ round, p50: Math.round(pct(bare, 50)), p99: Math.round(pct(bare, 99)) });
     bareAll.push(...bare);
     log(`round ${round}: bare CreateTopics of ${TOPICS} topics → in the broker's metadata: p50 ${pct(bare, 50).toFixed(0)} ms, p99 ${pct(bare, 99).toFixed(0)} ms`);
@@ -239,6 +279,7 @@ try {
     bareP99Ms: Math.round(pct(bareAll, 99)),
     entry: values.dist ? 'dist' : 'src',
     nodeOptions: values['node-options'] ?? null,
+    nodeArgs: values['node-args'] ?? null,
     operatorRssSyncedMiB: Math.round(rssSynced),
     operatorRssMiB: Math.round(rss),
     operatorRssIdleMiB: Math.round(rssIdle),
